@@ -1,0 +1,47 @@
+import type { GatewayEnvironment } from '../../lib/config/load';
+import type { GatewayConfig } from '../../lib/config/schema';
+import { tierUsageKey } from '../../lib/gateway/usage-keys';
+
+/**
+ * What the authorizer needs from the gateway config, JSON-serializable. The API stack bakes it
+ * into the bundle at build time (esbuild `define` of process.env.GATEHOUSE_AUTHORIZER_CONFIG);
+ * the local gateway passes it in directly. Deployment values (table name, Redis endpoint,
+ * Cognito ids) come from environment variables instead.
+ */
+export interface AuthorizerConfig {
+  readonly environment: string;
+  readonly routes: GatewayConfig['routes'];
+  readonly tiers: GatewayConfig['tiers'];
+  readonly rateLimiting: GatewayConfig['rate_limiting'];
+  readonly canary: GatewayConfig['canary'];
+  readonly issuers: GatewayConfig['identity']['issuers'];
+  readonly apiKeys: GatewayConfig['identity']['api_keys'];
+  readonly mtls: GatewayConfig['identity']['mtls'];
+  /** Cognito machine/public client name -> tier, for OAuth clients without a consumer record. */
+  readonly cognitoClientTiers: Readonly<Record<string, string>>;
+  /** Tier name -> usage plan API key value (returned as usageIdentifierKey). */
+  readonly usageKeys: Readonly<Record<string, string>>;
+  readonly truncateClientIp: boolean;
+}
+
+export function toAuthorizerConfig(gateway: GatewayEnvironment): AuthorizerConfig {
+  const { config } = gateway;
+  const cognito = config.identity.cognito;
+  const clientTiers: Record<string, string> = {};
+  for (const c of [...(cognito?.machine_clients ?? []), ...(cognito?.public_clients ?? [])]) {
+    if (c.tier) clientTiers[c.name] = c.tier;
+  }
+  return {
+    environment: gateway.name,
+    routes: config.routes,
+    tiers: config.tiers,
+    rateLimiting: config.rate_limiting,
+    canary: config.canary,
+    issuers: config.identity.issuers,
+    apiKeys: config.identity.api_keys,
+    mtls: config.identity.mtls,
+    cognitoClientTiers: clientTiers,
+    usageKeys: Object.fromEntries(config.tiers.map((t) => [t.name, tierUsageKey(gateway, t.name)])),
+    truncateClientIp: gateway.profile.truncateClientIp,
+  };
+}

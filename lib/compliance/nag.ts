@@ -1,0 +1,31 @@
+import { Validations } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, type NagPack as CdkNagPack } from 'cdk-nag';
+import type { NagPack } from '../config/profile';
+
+/**
+ * Registers the cdk-nag packs the compliance profile implies. Every unacknowledged finding
+ * fails synth; acknowledgements live next to the resource they concern, each with its reason.
+ */
+export function applyCompliancePacks(scope: IConstruct, packs: readonly NagPack[]): void {
+  const plugins: CdkNagPack[] = packs.map((pack) => {
+    switch (pack) {
+      case 'AwsSolutions': return new AwsSolutionsChecks(scope, { verbose: true });
+      case 'PCI-DSS-3.2.1': return new PCIDSS321Checks(scope, { verbose: true });
+      case 'HIPAA-Security': return new HIPAASecurityChecks(scope, { verbose: true });
+      case 'NIST-800-53-R5': return new NIST80053R5Checks(scope, { verbose: true });
+    }
+  });
+  Validations.of(scope).addPlugins(...plugins);
+}
+
+/** One acknowledged finding: the rule id (with `[finding]` where the rule has several) and why. */
+export interface Acknowledgement {
+  readonly id: string;
+  readonly reason: string;
+}
+
+/** Acknowledges findings on a construct (and its children). Reasons must say why the gap is not real. */
+export function acknowledge(scope: IConstruct, ...acks: Acknowledgement[]): void {
+  for (const ack of acks) Validations.of(scope).acknowledge(ack);
+}

@@ -1,0 +1,165 @@
+import type { ConfigProblem } from './errors';
+import type { EnvironmentConfig, GatewayConfig, RouteConfig } from './schema';
+
+const COGNITO = 'cognito';
+const STANDARD_OIDC_SCOPES = new Set(['openid', 'email', 'profile', 'phone', 'aws.cognito.signin.user.admin']);
+
+/**
+ * Checks what a schema cannot: names are unique, references resolve, and combinations
+ * are possible on AWS. Returns every problem found, in file order.
+ */
+export function checkReferences(config: GatewayConfig, envName?: string, env?: EnvironmentConfig): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const add = (path: string, message: string) => problems.push({ path, message });
+
+  duplicates(config.services.map((s) => s.name), 'services', 'service', add);
+  duplicates(config.routes.map((r) => r.name), 'routes', 'route', add);
+  duplicates(config.tiers.map((t) => t.name), 'tiers', 'tier', add);
+  duplicates(config.identity.issuers.map((i) => i.name), 'identity.issuers', 'issuer', add);
+
+  if (config.traffic.peak_rps < config.traffic.steady_rps) {
+    add('traffic.peak_rps', `must be at least steady_rps (${config.traffic.steady_rps})`);
+  }
+  config.tiers.forEach((t, i) => {
+    if (t.hour < t.minute) add(`tiers[${i}].hour`, `${t.hour} per hour is less than ${t.minute} per minute`);
+  });
+  if (config.security.geo.allow.length > 0 && config.security.geo.deny.length > 0) {
+    add('security.geo', 'set either allow or deny, not both');
+  }
+
+  const services = new Map(config.services.map((s) => [s.name, s]));
+  const tierNames = config.tiers.map((t) => t.name);
+  const issuerNames = [...(config.identity.cognito ? [COGNITO] : []), ...config.identity.issuers.map((i) => i.name)];
+  const cognitoScopes = new Set(
+    (config.identity.cognito?.resource_servers ?? []).flatMap((rs) => rs.scopes.map((s) => `${rs.identifier}/${s.name}`)),
+  );
+
+  config.routes.forEach((route, i) => {
+    const at = `routes[${i}]`;
+    const service = services.get(route.service);
+    if (!service) add(`${at}.service`, `unknown service "${route.service}"; known services: ${list([...services.keys()])}`);
+    checkRouteAuth(route, at, issuerNames, cognitoScopes, config, add);
+    if ((Object.keys(route.headers).length > 0 || route.hosts.length > 0) && service && !service.private) {
+      add(`${at}.service`, `service "${route.service}" has a public url, but routes with headers or hosts are matched by the internal ALB's listener rules: make the service private`);
+    }
+    if (Object.keys(route.headers).length > 3) add(`${at}.headers`, 'at most 3 header conditions (ALB listener rule limit)');
+    if (route.strip_path && route.paths.some((p) => p.includes('{'))) {
+      add(`${at}.strip_path`, 'strip_path cannot be combined with path parameters');
+    }
+  });
+  conflictingRoutes(config.routes, add);
+
+  const cognito = config.identity.cognito;
+  if (cognito) {
+    const idps = new Set([COGNITO, ...cognito.federation.saml.map((p) => p.name), ...cognito.federation.oidc.map((p) => p.name)]);
+    cognito.machine_clients.forEach((c, i) => {
+      c.scopes.forEach((s, j) => {
+        if (!cognitoScopes.has(s)) add(`identity.cognito.machine_clients[${i}].scopes[${j}]`, `unknown scope "${s}"; resource server scopes: ${list([...cognitoScopes])}`);
+      });
+      if (c.tier && !tierNames.includes(c.tier)) add(`identity.cognito.machine_clients[${i}].tier`, `unknown tier "${c.tier}"; known tiers: ${list(tierNames)}`);
+    });
+    cognito.public_clients.forEach((c, i) => {
+      c.scopes.forEach((s, j) => {
+        if (!cognitoScopes.has(s) && !STANDARD_OIDC_SCOPES.has(s)) add(`identity.cognito.public_clients[${i}].scopes[${j}]`, `unknown scope "${s}"`);
+      });
+      c.identity_providers.forEach((p, j) => {
+        if (!idps.has(p)) add(`identity.cognito.public_clients[${i}].identity_providers[${j}]`, `unknown identity provider "${p}"; known: ${list([...idps])}`);
+      });
+      if (c.tier && !tierNames.includes(c.tier)) add(`identity.cognito.public_clients[${i}].tier`, `unknown tier "${c.tier}"; known tiers: ${list(tierNames)}`);
+      if (c.callback_urls.some((u) => u.startsWith('http://') && !/^http:\/\/(localhost|127\.0\.0\.1)[:/]/.test(u))) {
+        add(`identity.cognito.public_clients[${i}].callback_urls`, 'callback URLs must use https (http only for localhost)');
+      }
+    });
+    if (cognito.public_clients.length > 0 && !cognito.domain_prefix) {
+      add('identity.cognito.domain_prefix', 'required when public_clients use the hosted authorization code flow');
+    }
+    if (cognito.machine_clients.length > 0 && !cognito.domain_prefix) {
+      add('identity.cognito.domain_prefix', 'required for the client credentials token endpoint');
+    }
+  }
+
+  if (env) checkEnvironment(config, envName ?? '?', env, add);
+  return dedupe(problems);
+}
+
+function checkRouteAuth(
+  route: RouteConfig, at: string, issuerNames: string[], cognitoScopes: Set<string>, config: GatewayConfig,
+  add: (path: string, message: string) => void,
+): void {
+  const { strategies, issuers, scopes, cache_ttl } = route.auth;
+  if (strategies.includes('none') && strategies.length > 1) add(`${at}.auth.strategies`, '"none" cannot be combined with other strategies');
+  if (new Set(strategies).size !== strategies.length) add(`${at}.auth.strategies`, 'lists a strategy twice');
+  if (strategies.includes('jwt') && issuers.length === 0) add(`${at}.auth.issuers`, `the jwt strategy needs at least one issuer; known issuers: ${list(issuerNames)}`);
+  if (!strategies.includes('jwt') && issuers.length > 0) add(`${at}.auth.issuers`, 'issuers are only used by the jwt strategy');
+  issuers.forEach((name, j) => {
+    if (!issuerNames.includes(name)) add(`${at}.auth.issuers[${j}]`, `unknown issuer "${name}"; known issuers: ${list(issuerNames)}`);
+  });
+  if (issuers.includes(COGNITO)) {
+    scopes.forEach((s, j) => {
+      if (issuers.length === 1 && !cognitoScopes.has(s)) add(`${at}.auth.scopes[${j}]`, `scope "${s}" is not defined by any identity.cognito.resource_servers entry`);
+    });
+  }
+  if (strategies.includes('mtls') && !config.identity.mtls) add(`${at}.auth.strategies`, 'the mtls strategy needs identity.mtls (truststore)');
+  const credentialKinds = strategies.filter((s) => s === 'jwt' || s === 'api_key');
+  if (credentialKinds.length > 1 && cache_ttl > 0) {
+    add(`${at}.auth.cache_ttl`, 'a route that accepts both jwt and api_key must set cache_ttl: 0, because API Gateway keys the authorizer cache on identity sources and answers 401 when any one of them is missing');
+  }
+  if (strategies.includes('none') && (scopes.length > 0 || route.auth.groups.length > 0)) add(`${at}.auth`, 'scopes and groups need an authenticating strategy');
+}
+
+/** Two routes that match exactly the same requests can never both be reached. */
+function conflictingRoutes(routes: RouteConfig[], add: (path: string, message: string) => void): void {
+  const seen = new Map<string, number>();
+  routes.forEach((route, i) => {
+    const hosts = [...route.hosts].sort().join(',');
+    const headers = Object.entries(route.headers).map(([k, v]) => `${k.toLowerCase()}=${v}`).sort().join(',');
+    for (const path of route.paths) {
+      for (const method of route.methods) {
+        const key = `${method} ${path} hosts=${hosts} headers=${headers}`;
+        const first = seen.get(key);
+        if (first !== undefined && first !== i) {
+          add(`routes[${i}].paths`, `${method} ${path} is already matched by routes[${first}] (${routes[first].name}) with the same hosts and headers`);
+        } else seen.set(key, i);
+      }
+    }
+  });
+}
+
+function checkEnvironment(config: GatewayConfig, envName: string, env: EnvironmentConfig, add: (path: string, message: string) => void): void {
+  const at = `environments.${envName}`;
+  if (env.domains.edge && !env.certificates.cloudfront) add(`${at}.certificates.cloudfront`, `required for domains.edge (${env.domains.edge}); CloudFront certificates live in us-east-1`);
+  if ((env.domains.api || env.domains.tenants) && !env.certificates.regional) add(`${at}.certificates.regional`, 'required for domains.api and domains.tenants');
+  if (env.domains.mtls && !config.identity.mtls) add(`${at}.domains.mtls`, 'needs identity.mtls (the truststore)');
+  if (env.domains.mtls && !env.certificates.regional) add(`${at}.certificates.regional`, 'required for domains.mtls');
+  if (config.services.some((s) => s.private) && !env.certificates.alb) {
+    add(`${at}.certificates.alb`, 'required when any service is private: the internal ALB listens on HTTPS only');
+  }
+  if (env.certificates.regional && !env.certificates.regional.startsWith(`arn:aws:acm:${env.region}:`)) {
+    add(`${at}.certificates.regional`, `must be in the environment's region ${env.region}`);
+  }
+  if (env.certificates.alb && !env.certificates.alb.startsWith(`arn:aws:acm:${env.region}:`)) {
+    add(`${at}.certificates.alb`, `must be in the environment's region ${env.region}`);
+  }
+  if (config.routes.some((r) => r.auth.strategies.includes('mtls')) && !env.domains.mtls) {
+    add(`${at}.domains.mtls`, 'required because a route uses the mtls strategy (mTLS needs a custom domain)');
+  }
+}
+
+function duplicates(names: string[], path: string, what: string, add: (path: string, message: string) => void): void {
+  names.forEach((n, i) => {
+    const first = names.indexOf(n);
+    if (first !== i) add(`${path}[${i}].name`, `duplicate ${what} name "${n}" (first defined at ${path}[${first}])`);
+  });
+}
+
+function dedupe(problems: ConfigProblem[]): ConfigProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.path}\u0000${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+const list = (names: string[]) => (names.length ? names.join(', ') : '(none)');

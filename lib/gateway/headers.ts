@@ -1,0 +1,33 @@
+/**
+ * Header names shared by the CDK app, the authorizer and the local gateway (one truth).
+ */
+
+/** Set by the API integration from the authorizer's decision; the internal ALB routes on it. */
+export const ROUTE_HEADER = 'X-Gatehouse-Route';
+/** Set by CloudFront (viewer-request function) from the viewer's Host; tenants are matched on it. */
+export const FORWARDED_HOST_HEADER = 'X-Forwarded-Host';
+/** Secret header CloudFront adds to origin requests; the regional web ACL requires it. */
+export const ORIGIN_VERIFY_HEADER = 'X-Origin-Verify';
+
+/** Upstream headers carrying the authorizer context (context key -> header). */
+export const CONTEXT_HEADERS = {
+  principal: 'X-Gatehouse-Principal',
+  consumer: 'X-Gatehouse-Consumer',
+  tenant: 'X-Gatehouse-Tenant',
+  tier: 'X-Gatehouse-Tier',
+  scopes: 'X-Gatehouse-Scopes',
+  canary: 'X-Gatehouse-Canary',
+} as const;
+export type ContextKey = keyof typeof CONTEXT_HEADERS;
+
+/** Kong's client-facing rate-limit headers (hidden when rate_limiting.hide_client_headers). */
+export const RATE_LIMIT_HEADERS = {
+  limitMinute: 'X-RateLimit-Limit-Minute',
+  remainingMinute: 'X-RateLimit-Remaining-Minute',
+  limitHour: 'X-RateLimit-Limit-Hour',
+  remainingHour: 'X-RateLimit-Remaining-Hour',
+  limit: 'RateLimit-Limit',
+  remaining: 'RateLimit-Remaining',
+  reset: 'RateLimit-Reset',
+  retryAfter: 'Retry-After',
+} as const;

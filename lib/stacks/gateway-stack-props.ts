@@ -1,0 +1,7 @@
+import type { StackProps } from 'aws-cdk-lib';
+import type { GatewayEnvironment } from '../config/load';
+
+/** Every Gatehouse stack receives the resolved environment; nothing else reads config. */
+export interface GatewayStackProps extends StackProps {
+  readonly gateway: GatewayEnvironment;
+}
