@@ -1,0 +1,20 @@
+/**
+ * Environment variables of the authorizer Lambda (set by the API stack, read by the handler,
+ * set the same way by the local gateway). One truth for their names.
+ */
+export const AUTHORIZER_ENV = {
+  /** JSON of `AuthorizerConfig`; baked into the bundle at build time by esbuild `define`. */
+  config: 'GATEHOUSE_AUTHORIZER_CONFIG',
+  /** DynamoDB consumers table name. */
+  consumersTable: 'CONSUMERS_TABLE_NAME',
+  /** Optional DynamoDB endpoint (dynalite in tests and the local gateway). */
+  dynamodbEndpoint: 'DYNAMODB_ENDPOINT',
+  /** `rediss://host:port` (ElastiCache, TLS) or `redis://127.0.0.1:6379`; unset = in-memory limiter. */
+  redisUrl: 'REDIS_URL',
+  cognitoUserPoolId: 'COGNITO_USER_POOL_ID',
+  /** JSON object: Cognito app client name -> client id. */
+  cognitoClientIds: 'COGNITO_CLIENT_IDS',
+} as const;
+
+export const POWERTOOLS_SERVICE = 'gatehouse-authorizer';
+export const METRICS_NAMESPACE = 'Gatehouse';
