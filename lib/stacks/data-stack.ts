@@ -1,7 +1,10 @@
-import { Stack } from 'aws-cdk-lib';
+import { CfnOutput, Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
+import { ConsumersTable } from '../constructs/data-consumers-table';
+import { RateLimitCache } from '../constructs/data-rate-limit-cache';
 import type { GatewayStackProps } from './gateway-stack-props';
 import type { NetworkStack } from './network-stack';
 
@@ -9,14 +12,46 @@ export interface DataStackProps extends GatewayStackProps {
   readonly network: NetworkStack;
 }
 
+/** Longest name ElastiCache accepts for a serverless cache. */
+const CACHE_NAME_MAX = 40;
+
 /** Consumers table (API key metadata by key hash) and ElastiCache Serverless for rate-limit counters. */
 export class DataStack extends Stack {
   /** Partition key `pk` (string): `key#<sha256 of the API key>`, `client#<oauth client id>`, `cert#<subject or serial>`. */
-  public readonly consumersTable!: dynamodb.ITableV2;
+  public readonly consumersTable: dynamodb.ITableV2;
   /** ElastiCache Serverless (Valkey) endpoint for rate-limit counters (TLS); undefined with rate_limiting.strategy local. */
   public readonly rateLimitCache?: { readonly endpointAddress: string; readonly port: string; readonly securityGroup: ec2.ISecurityGroup; readonly arn: string };
+  /** Customer-managed key of the table and the cache; undefined unless profile.customerManagedKeys. */
+  public readonly encryptionKey?: kms.IKey;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
+    const { config, profile, name } = props.gateway;
+    const { network } = props;
+
+    if (profile.customerManagedKeys) {
+      this.encryptionKey = new kms.Key(this, 'DataKey', {
+        description: 'Encrypts the gateway consumers table and rate-limit cache',
+        enableKeyRotation: true,
+      });
+    }
+
+    this.consumersTable = new ConsumersTable(this, 'Consumers', { encryptionKey: this.encryptionKey }).table;
+    new CfnOutput(this, 'ConsumersTableName', { value: this.consumersTable.tableName, description: 'DynamoDB table of API consumers' });
+
+    if (config.rate_limiting.strategy !== 'redis') return;
+    const cache = new RateLimitCache(this, 'RateLimitCache', {
+      vpc: network.vpc,
+      subnets: network.dataSubnets,
+      cacheName: `${config.name}-${name}-ratelimit`.slice(0, CACHE_NAME_MAX).replace(/-+$/, ''),
+      clientSecurityGroup: network.lambdaSecurityGroup,
+      encryptionKey: this.encryptionKey,
+    });
+    this.rateLimitCache = {
+      endpointAddress: cache.endpointAddress,
+      port: cache.port,
+      securityGroup: cache.securityGroup,
+      arn: cache.arn,
+    };
   }
 }

@@ -1,22 +1,100 @@
-import { Stack } from 'aws-cdk-lib';
-import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
-import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { CfnOutput, Stack } from 'aws-cdk-lib';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type { Construct } from 'constructs';
+import { InternalAlb } from '../constructs/network-internal-alb';
+import { GatewayVpc } from '../constructs/network-vpc';
 import type { GatewayStackProps } from './gateway-stack-props';
 
 /** VPC, internal ALB with a target group per private service, VPC link v2 for the REST API. */
 export class NetworkStack extends Stack {
-  public readonly vpc!: ec2.IVpc;
+  public readonly vpc: ec2.IVpc;
   /** Security group of Lambdas placed in the VPC (the authorizer): egress to Redis, HTTPS. */
-  public readonly lambdaSecurityGroup!: ec2.ISecurityGroup;
+  public readonly lambdaSecurityGroup: ec2.ISecurityGroup;
   /** Internal ALB and its HTTPS listener; undefined when no service is private. */
   public readonly loadBalancer?: elbv2.IApplicationLoadBalancer;
   public readonly listener?: elbv2.IApplicationListener;
   /** VPC link v2 to the internal ALB; undefined when no service is private. */
   public readonly vpcLink?: apigwv2.IVpcLink;
+  /** Security group of the VPC link's ENIs (egress to the ALB on 443 only); undefined without a VPC link. */
+  public readonly vpcLinkSecurityGroup?: ec2.ISecurityGroup;
+  /** Where stateful services (the rate-limit cache) go: isolated subnets of a created VPC, private subnets of an imported one. */
+  public readonly dataSubnets: ec2.SubnetSelection;
+  /** Private service name -> target group ARN (also exported, see `targetGroupExportName`). */
+  public readonly targetGroupArns: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: GatewayStackProps) {
     super(scope, id, props);
+    const { config, env, profile } = props.gateway;
+
+    const network = new GatewayVpc(this, 'Network', {
+      vpc: env.vpc,
+      logRetentionDays: profile.logRetentionDays,
+      customerManagedKeys: profile.customerManagedKeys,
+    });
+    this.vpc = network.vpc;
+    this.dataSubnets = network.dataSubnets;
+
+    const lambdaSecurityGroup = new ec2.SecurityGroup(this, 'LambdaSecurityGroup', {
+      vpc: this.vpc,
+      description: 'Gateway Lambdas in the VPC (authorizer): HTTPS out; the data stack adds Valkey',
+      allowAllOutbound: false,
+    });
+    // AWS APIs, the DynamoDB gateway endpoint and issuers' JWKS endpoints are all HTTPS.
+    lambdaSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to AWS APIs and JWKS endpoints');
+    this.lambdaSecurityGroup = lambdaSecurityGroup;
+
+    const arns: Record<string, string> = {};
+    this.targetGroupArns = arns;
+    if (!config.services.some((s) => s.private)) return;
+
+    const certificateArn = env.certificates.alb;
+    if (!certificateArn) {
+      // references.ts rejects this config already; keep the invariant local too.
+      throw new Error(`environment ${props.gateway.name}: certificates.alb is required when any service is private`);
+    }
+    const alb = new InternalAlb(this, 'InternalAlb', {
+      vpc: this.vpc,
+      services: config.services,
+      routes: config.routes,
+      certificateArn,
+      logRetentionDays: profile.logRetentionDays,
+    });
+    this.loadBalancer = alb.loadBalancer;
+    this.listener = alb.listener;
+
+    const vpcLinkSecurityGroup = new ec2.SecurityGroup(this, 'VpcLinkSecurityGroup', {
+      vpc: this.vpc,
+      description: 'API Gateway VPC link: HTTPS out to the internal ALB only',
+      allowAllOutbound: false,
+    });
+    vpcLinkSecurityGroup.connections.allowTo(alb.securityGroup, ec2.Port.tcp(443), 'VPC link to internal ALB');
+    this.vpcLinkSecurityGroup = vpcLinkSecurityGroup;
+    this.vpcLink = new apigwv2.VpcLink(this, 'VpcLink', {
+      vpc: this.vpc,
+      vpcLinkName: `${this.stackName}-alb`,
+      subnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      securityGroups: [vpcLinkSecurityGroup],
+    });
+
+    // Service teams register their targets (IP addresses) with these ARNs from their own deployments.
+    for (const [service, targetGroup] of alb.targetGroups) {
+      arns[service] = targetGroup.targetGroupArn;
+      new CfnOutput(this, `TargetGroupArn-${service}`, {
+        description: `Target group of private service ${service}: register the service's IP targets here`,
+        value: targetGroup.targetGroupArn,
+        exportName: targetGroupExportName(this.stackName, service),
+      });
+    }
+    new CfnOutput(this, 'InternalAlbListenerArn', {
+      description: 'HTTPS listener of the internal ALB (integration target of the REST API private integrations)',
+      value: alb.listener.listenerArn,
+    });
   }
+}
+
+/** CloudFormation export name of a private service's target group ARN, e.g. `gatehouse-prod-network:tg:user-service-v1`. */
+export function targetGroupExportName(networkStackName: string, service: string): string {
+  return `${networkStackName}:tg:${service}`;
 }

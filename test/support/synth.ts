@@ -33,17 +33,21 @@ const CDK_CONTEXT = JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')).con
  * Synthesizes a config file (path relative to the repo root) or inline YAML exactly as
  * `cdk synth` would, with the nag packs active, but without bundling Lambda code.
  */
-export function synthesize(source: { file: string } | { yaml: string }, environments?: string[]): Synthesized {
+export function synthesize(
+  source: { file: string } | { yaml: string },
+  environments?: string[],
+  context: Record<string, unknown> = {},
+): Synthesized {
   const config = 'file' in source ? loadConfigFile(join(ROOT, source.file)) : parseConfig(source.yaml, 'inline.yaml');
   const outdir = mkdtempSync(join(tmpdir(), 'gatehouse-synth-'));
   try {
-    const app = new App({ outdir, context: { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
+    const app = new App({ outdir, context: { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [], ...context } });
     const stages = Object.fromEntries(addGatewayStages(app, config, { environments }).map((s) => [s.stageName, s]));
     let findings: NagFinding[] = [];
     try {
       app.synth();
     } catch (err) {
-      if (!/Validation ?failed/i.test((err as Error).message)) throw err;
+      if (!/Validation ?failed/i.test(`${(err as Error).name} ${(err as Error).message}`)) throw err;
       findings = readFindings(join(outdir, 'validation-report.json'));
     }
     const templates = new Map<string, Template>();

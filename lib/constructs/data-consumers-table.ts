@@ -1,0 +1,42 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { acknowledge } from '../compliance/nag';
+import { inEveryCompliancePack } from './compliance-acks';
+
+/** Partition key of the consumers table: `key#<sha256>`, `client#<id>`, `cert#<subject or serial>`. */
+export const CONSUMERS_PARTITION_KEY = 'pk';
+/** Epoch-seconds attribute after which DynamoDB deletes a record (revoked or expiring keys). */
+export const CONSUMERS_TTL_ATTRIBUTE = 'expires_at';
+
+export interface ConsumersTableProps {
+  /** Customer-managed key; without it the table uses the AWS managed key (aws/dynamodb). */
+  readonly encryptionKey?: kms.IKey;
+}
+
+/**
+ * API consumers (key hash, OAuth client or certificate -> tier, tenant, status), read by the
+ * authorizer on a cache miss. On-demand billing: reads follow traffic, which is bursty.
+ * No GSI: the authorizer only reads by `pk`; listing a tenant's consumers is an ops task a scan serves.
+ */
+export class ConsumersTable extends Construct {
+  public readonly table: dynamodb.TableV2;
+
+  constructor(scope: Construct, id: string, props: ConsumersTableProps) {
+    super(scope, id);
+    this.table = new dynamodb.TableV2(this, 'Table', {
+      partitionKey: { name: CONSUMERS_PARTITION_KEY, type: dynamodb.AttributeType.STRING },
+      billing: dynamodb.Billing.onDemand(),
+      timeToLiveAttribute: CONSUMERS_TTL_ATTRIBUTE,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      encryption: props.encryptionKey
+        ? dynamodb.TableEncryptionV2.customerManagedKey(props.encryptionKey)
+        : dynamodb.TableEncryptionV2.awsManagedKey(),
+    });
+    acknowledge(this.table, ...inEveryCompliancePack('DynamoDBInBackupPlan',
+      'Point-in-time recovery is on (continuous backups, restore to any second of the last 35 days) and the table has deletion protection; an AWS Backup plan would add a second copy of the same records.'));
+  }
+}

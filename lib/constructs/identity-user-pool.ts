@@ -1,0 +1,89 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import { Construct } from 'constructs';
+import { acknowledge } from '../compliance/nag';
+import type { GatewayConfig } from '../config/schema';
+
+export type CognitoConfig = NonNullable<GatewayConfig['identity']['cognito']>;
+
+/** Config `threat_protection` -> Cognito standard threat protection (needs the Plus feature plan). */
+export const THREAT_PROTECTION: Record<Exclude<CognitoConfig['threat_protection'], 'off'>, cognito.StandardThreatProtectionMode> = {
+  enforced: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+  audit: cognito.StandardThreatProtectionMode.AUDIT_ONLY,
+};
+const MFA: Record<CognitoConfig['mfa'], cognito.Mfa> = {
+  required: cognito.Mfa.REQUIRED,
+  optional: cognito.Mfa.OPTIONAL,
+  off: cognito.Mfa.OFF,
+};
+
+export interface GatewayUserPoolProps {
+  readonly cognito: CognitoConfig;
+  /** Physical name of the pool, e.g. `gatehouse-prod`. */
+  readonly userPoolName: string;
+  /** Cognito domain prefix (unique per region across all AWS accounts); none without it. */
+  readonly domainPrefix?: string;
+}
+
+/**
+ * The user pool with its resource servers (OAuth scopes) and hosted domain. Users are created by
+ * administrators or federated identity providers only (no self sign-up); recovery by email only.
+ */
+export class GatewayUserPool extends Construct {
+  public readonly userPool: cognito.UserPool;
+  public readonly domain?: cognito.UserPoolDomain;
+  /** `<resource server identifier>/<scope name>` -> OAuth scope (creates the dependency on the server). */
+  public readonly scopes: ReadonlyMap<string, cognito.OAuthScope>;
+
+  constructor(scope: Construct, id: string, props: GatewayUserPoolProps) {
+    super(scope, id);
+    const config = props.cognito;
+    const threatProtection = config.threat_protection === 'off' ? undefined : THREAT_PROTECTION[config.threat_protection];
+
+    this.userPool = new cognito.UserPool(this, 'UserPool', {
+      userPoolName: props.userPoolName,
+      featurePlan: threatProtection ? cognito.FeaturePlan.PLUS : cognito.FeaturePlan.ESSENTIALS,
+      standardThreatProtectionMode: threatProtection,
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      autoVerify: { email: true },
+      mfa: MFA[config.mfa],
+      mfaSecondFactor: config.mfa === 'off' ? undefined : { otp: true, sms: false },
+      passwordPolicy: {
+        minLength: 14,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+        passwordHistorySize: 24,
+      },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const scopes = new Map<string, cognito.OAuthScope>();
+    for (const server of config.resource_servers) {
+      const serverScopes = server.scopes.map((s) => new cognito.ResourceServerScope({ scopeName: s.name, scopeDescription: s.description }));
+      const resourceServer = this.userPool.addResourceServer(`ResourceServer-${server.identifier}`, {
+        identifier: server.identifier,
+        userPoolResourceServerName: server.name,
+        scopes: serverScopes,
+      });
+      for (const s of serverScopes) scopes.set(`${server.identifier}/${s.scopeName}`, cognito.OAuthScope.resourceServer(resourceServer, s));
+    }
+    this.scopes = scopes;
+
+    if (props.domainPrefix) {
+      this.domain = this.userPool.addDomain('Domain', { cognitoDomain: { domainPrefix: props.domainPrefix } });
+    }
+
+    if (config.mfa !== 'required') {
+      acknowledge(this.userPool, { id: 'AwsSolutions-COG2', reason: `identity.cognito.mfa is "${config.mfa}" in the gateway config: the gateway owner decided it for this user population${config.mfa === 'optional' ? ' (TOTP stays available to every user)' : ''}; API consumers authenticate with client credentials or API keys, not user passwords.` });
+    }
+    if (!threatProtection) {
+      acknowledge(this.userPool, { id: 'AwsSolutions-COG8', reason: 'identity.cognito.threat_protection is "off" in the gateway config, so the Plus feature plan (billed per MAU) would buy nothing; Essentials keeps managed login and access-token customisation.' });
+    }
+  }
+}
