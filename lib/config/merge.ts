@@ -20,10 +20,47 @@ export function mergeOverrides(base: unknown, override: unknown): unknown {
   return override;
 }
 
+/**
+ * Where a key path of the merged config came from inside `override`, so a problem an
+ * override causes is reported at the line the user wrote (named-list indices differ between
+ * the merged list and the override list). Returns undefined when the value at `path` comes
+ * from the base file unchanged.
+ *
+ * @example locateOverride({ tiers: [{ name: 'free' }, { name: 'pro' }] }, { tiers: [{ name: 'pro', hour: 1 }] }, ['tiers', 1, 'hour'])
+ *   // => ['tiers', 0, 'hour']
+ */
+export function locateOverride(base: unknown, override: unknown, path: readonly PropertyKey[]): PropertyKey[] | undefined {
+  const out: PropertyKey[] = [];
+  let b = base;
+  let o = override;
+  for (let i = 0; i < path.length; i++) {
+    const key = path[i];
+    const rest = path.slice(i);
+    // The override introduced or replaced this whole subtree.
+    if (b === undefined || (!isPlainObject(o) && !Array.isArray(o))) return [...out, ...rest];
+    if (Array.isArray(o)) {
+      if (!(isNamedList(b) && isNamedList(o)) || typeof key !== 'number') return [...out, ...rest];
+      const item = (mergeOverrides(b, o) as Array<{ name: unknown }>)[key];
+      const at = o.findIndex((x) => x.name === item?.name);
+      if (at < 0) return undefined;
+      out.push(at);
+      o = o[at];
+      b = b.find((x) => x.name === item.name);
+      continue;
+    }
+    if (!isPlainObject(b) || !(String(key) in o)) return isPlainObject(b) ? undefined : [...out, ...rest];
+    out.push(key);
+    o = o[String(key)];
+    b = b[String(key)];
+  }
+  return out;
+}
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function isNamedList(value: unknown): value is Array<Record<string, unknown> & { name: unknown }> {
+/** A non-empty array whose items all have a string `name` (services, routes, tiers, ...). */
+export function isNamedList(value: unknown): value is Array<Record<string, unknown> & { name: unknown }> {
   return Array.isArray(value) && value.length > 0 && value.every((v) => isPlainObject(v) && typeof v.name === 'string');
 }

@@ -1,3 +1,4 @@
+import { checkDeployRules, checkEnvironmentDeployRules } from './deploy-rules';
 import type { ConfigProblem } from './errors';
 import type { EnvironmentConfig, GatewayConfig, RouteConfig } from './schema';
 
@@ -70,15 +71,20 @@ export function checkReferences(config: GatewayConfig, envName?: string, env?: E
         add(`identity.cognito.public_clients[${i}].callback_urls`, 'callback URLs must use https (http only for localhost)');
       }
     });
-    if (cognito.public_clients.length > 0 && !cognito.domain_prefix) {
-      add('identity.cognito.domain_prefix', 'required when public_clients use the hosted authorization code flow');
-    }
-    if (cognito.machine_clients.length > 0 && !cognito.domain_prefix) {
-      add('identity.cognito.domain_prefix', 'required for the client credentials token endpoint');
+    const needsDomain = [
+      ...(cognito.public_clients.length > 0 ? ['public_clients (authorization code flow)'] : []),
+      ...(cognito.machine_clients.length > 0 ? ['machine_clients (client credentials token endpoint)'] : []),
+    ];
+    if (needsDomain.length > 0 && !cognito.domain_prefix) {
+      add('identity.cognito.domain_prefix', `required: ${needsDomain.join(' and ')} use the Cognito domain <domain_prefix>.auth.<region>.amazoncognito.com`);
     }
   }
+  checkDeployRules(config, add);
 
-  if (env) checkEnvironment(config, envName ?? '?', env, add);
+  if (env) {
+    checkEnvironment(config, envName ?? '?', env, add);
+    checkEnvironmentDeployRules(envName ?? '?', env, add);
+  }
   return dedupe(problems);
 }
 

@@ -14,8 +14,13 @@ const name = (what: string) =>
 /** A secret is referenced by name, never written into the config. */
 export const SecretRef = z
   .union([
-    z.strictObject({ ssm: z.string().regex(/^\/[\w.\-/]+$/, 'an SSM parameter name starts with / (e.g. /gatehouse/pagerduty-url)') }),
-    z.strictObject({ secrets_manager: z.string().regex(/^[\w/+=.@:-]{1,512}$/, 'a Secrets Manager name or ARN') }),
+    z.strictObject({
+      ssm: z.string().regex(/^\/[\w.\-/]+$/, 'an SSM parameter name starts with / (e.g. /gatehouse/pagerduty-url)')
+        .describe('SSM SecureString parameter name.'),
+    }),
+    z.strictObject({
+      secrets_manager: z.string().regex(/^[\w/+=.@:-]{1,512}$/, 'a Secrets Manager name or ARN').describe('Secrets Manager secret name or ARN.'),
+    }),
   ], {
     error: (issue) => typeof issue.input === 'string'
       ? 'a literal secret is not allowed in the config; reference it as { ssm: /parameter/name } or { secrets_manager: secret-name }'
@@ -39,8 +44,8 @@ const headerValue = z.string().max(1024).regex(/^[^\r\n]*$/, 'a header value can
 
 export const Organization = z.strictObject({
   name: z.string().min(1).max(100).describe('Display name used in tags and dashboards.'),
-  type: z.enum(ORGANIZATION_TYPES).describe('Company profile; documents intent and picks WAF and retention defaults.'),
-});
+  type: z.enum(ORGANIZATION_TYPES).describe('Company profile (tags, dashboards, docs). It documents intent only: derived defaults come from traffic, compliance and targets (docs/profiles.md).'),
+}).describe('Who runs the gateway (ORGANIZATION_TYPE of the design).');
 
 export const Traffic = z.strictObject({
   steady_rps: z.number().positive().describe('Typical requests per second.'),
@@ -49,34 +54,37 @@ export const Traffic = z.strictObject({
     .describe('How spiky traffic is; bursty raises burst limits and authorizer concurrency headroom.'),
   distinct_consumers: z.number().int().positive().default(1000)
     .describe('Expected distinct API consumers (identities) per authorizer cache TTL; used for capacity planning.'),
-});
+}).describe('Expected load (TRAFFIC_VOLUME); sizes stage throttles and authorizer concurrency (docs/profiles.md).');
 
 export const Targets = z.strictObject({
   p99_latency_ms: z.number().positive().max(29000).describe('p99 end-to-end latency target in milliseconds.'),
   availability: z.number().min(90).max(99.999).describe('Availability target in percent, e.g. 99.99.'),
-});
+}).describe('Service level objectives (PERFORMANCE_TARGETS); set the latency alarm and the error-budget burn-rate alarms.');
 
 const HealthCheck = z.strictObject({
-  path: z.string().startsWith('/').default('/health'),
-  interval_seconds: z.number().int().min(5).max(300).default(15),
-  timeout_seconds: z.number().int().min(2).max(120).default(5),
-  healthy_threshold: z.number().int().min(2).max(10).default(3),
-  unhealthy_threshold: z.number().int().min(2).max(10).default(2),
-  matcher: z.string().regex(/^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/, 'HTTP codes like 200 or 200-299').default('200-299'),
-});
+  path: z.string().startsWith('/').default('/health').describe('Path the ALB probes on each target.'),
+  interval_seconds: z.number().int().min(5).max(300).default(15).describe('Seconds between probes.'),
+  timeout_seconds: z.number().int().min(2).max(120).default(5).describe('Seconds before a probe counts as failed.'),
+  healthy_threshold: z.number().int().min(2).max(10).default(3).describe('Consecutive successes before a target receives traffic.'),
+  unhealthy_threshold: z.number().int().min(2).max(10).default(2).describe('Consecutive failures before a target is taken out (active health check).'),
+  matcher: z.string().regex(/^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/, 'HTTP codes like 200 or 200-299').default('200-299')
+    .describe('HTTP codes that count as healthy, e.g. 200 or 200-299.'),
+}).describe('Active health check of the target group.');
 
 export const Service = z
   .strictObject({
-    name: name('a service name'),
+    name: name('a service name').describe('Unique service name; routes refer to it.'),
     url: z.url({ protocol: /^https$/, error: 'a public upstream must be an https:// URL' }).optional()
       .describe('Public HTTPS upstream. Exactly one of url and private.'),
     private: z
       .strictObject({
-        port: z.number().int().min(1).max(65535).default(8080),
-        protocol: z.enum(['HTTP', 'HTTPS']).default('HTTPS'),
+        port: z.number().int().min(1).max(65535).default(8080).describe('Port the targets listen on.'),
+        protocol: z.enum(['HTTP', 'HTTPS']).default('HTTPS').describe('Protocol from the ALB to the targets.'),
         health_check: HealthCheck.default(HealthCheck.parse({})),
-        load_balancing: z.enum(['round_robin', 'least_outstanding_requests', 'weighted_random']).default('round_robin'),
-        deregistration_delay_seconds: z.number().int().min(0).max(3600).default(30),
+        load_balancing: z.enum(['round_robin', 'least_outstanding_requests', 'weighted_random']).default('round_robin')
+          .describe('Target group load-balancing algorithm.'),
+        deregistration_delay_seconds: z.number().int().min(0).max(3600).default(30)
+          .describe('Seconds a draining target keeps serving in-flight requests.'),
       })
       .optional()
       .describe('Private upstream: a target group on the internal ALB, reached through the VPC link.'),
@@ -91,7 +99,8 @@ export const Service = z
   });
 
 export const RouteAuth = z.strictObject({
-  strategies: z.array(z.enum(AUTH_STRATEGIES)).min(1).default(['api_key']),
+  strategies: z.array(z.enum(AUTH_STRATEGIES)).min(1).default(['api_key'])
+    .describe('Accepted credentials; any one suffices. "none" makes the route anonymous (rate-limited per client IP).'),
   issuers: z.array(z.string()).default([]).describe('For jwt: names of identity.issuers entries, or "cognito".'),
   scopes: z.array(z.string().min(1)).default([]).describe('Every one of these scopes must be granted.'),
   groups: z.array(z.string().min(1)).default([]).describe('At least one of these groups (cognito:groups / groups claim).'),
@@ -102,218 +111,270 @@ export const RouteAuth = z.strictObject({
 export const RouteCache = z.strictObject({
   ttl: z.number().int().min(0).max(3600).describe('Stage (gateway) cache TTL in seconds.'),
   cdn_ttl: z.number().int().min(0).max(31536000).default(0).describe('CloudFront TTL in seconds; 0 = not cached at the edge.'),
-  key_headers: z.array(headerName).default([]),
-  key_query: z.array(z.string().min(1)).default([]),
+  key_headers: z.array(headerName).max(10).default([]).describe('Request headers that are part of the cache key (CloudFront allows 10).'),
+  key_query: z.array(z.string().min(1)).max(10).default([]).describe('Query string parameters that are part of the cache key (CloudFront allows 10).'),
   allow_authenticated_cdn: z.boolean().default(false)
     .describe('Cache an authenticated route at the edge (the credential becomes part of the cache key).'),
-});
+}).describe('Response caching for GET/HEAD: stage cache (ttl) and CloudFront (cdn_ttl).');
+
+const transformerConfig = (what: string) => z.strictObject({
+  add: z.strictObject({
+    headers: z.array(z.string()).default([]).describe('"Header-Name:value" entries; values may use $(template)s (HEADER_TEMPLATES).'),
+  }).default({ headers: [] }).describe(`${what} headers to add.`),
+  remove: z.strictObject({ headers: z.array(headerName).default([]).describe('Header names to remove.') })
+    .default({ headers: [] }).describe(`${what} headers to remove.`),
+}).describe('Kong-style add/remove lists.');
 
 const KongPlugin = z.discriminatedUnion('name', [
   z.strictObject({
-    name: z.enum(['request-transformer', 'request-transformer-advanced']),
-    config: z.strictObject({
-      add: z.strictObject({ headers: z.array(z.string()).default([]) }).default({ headers: [] }),
-      remove: z.strictObject({ headers: z.array(headerName).default([]) }).default({ headers: [] }),
-    }),
+    name: z.enum(['request-transformer', 'request-transformer-advanced']).describe('Adds or removes request headers for this route.'),
+    config: transformerConfig('Request'),
   }),
   z.strictObject({
-    name: z.literal('response-transformer'),
-    config: z.strictObject({
-      add: z.strictObject({ headers: z.array(z.string()).default([]) }).default({ headers: [] }),
-      remove: z.strictObject({ headers: z.array(headerName).default([]) }).default({ headers: [] }),
-    }),
+    name: z.literal('response-transformer').describe('Adds or removes response headers for this route.'),
+    config: transformerConfig('Response'),
   }),
   z.strictObject({
-    name: z.literal('request-size-limiting'),
-    config: z.strictObject({ allowed_payload_size: z.number().int().positive().describe('kilobytes') }),
+    name: z.literal('request-size-limiting').describe('Rejects larger request bodies with 413.'),
+    config: z.strictObject({ allowed_payload_size: z.number().int().positive().describe('Largest accepted body in kilobytes.') })
+      .describe('Body size limit.'),
   }),
   z.strictObject({
-    name: z.literal('cors'),
+    name: z.literal('cors').describe('CORS preflight and response headers for browser clients.'),
     config: z.strictObject({
-      origins: z.array(z.string()).min(1),
-      methods: z.array(z.enum(HTTP_METHODS)).default(['GET', 'POST']),
-      headers: z.array(headerName).default(['Authorization', 'Content-Type', 'X-Api-Key']),
-      max_age: z.number().int().min(0).max(86400).default(600),
-    }),
+      origins: z.array(z.string()).min(1).describe('Allowed origins, e.g. https://app.example.com.'),
+      methods: z.array(z.enum(HTTP_METHODS)).default(['GET', 'POST']).describe('Allowed methods.'),
+      headers: z.array(headerName).default(['Authorization', 'Content-Type', 'X-Api-Key']).describe('Allowed request headers.'),
+      max_age: z.number().int().min(0).max(86400).default(600).describe('Seconds browsers may cache the preflight answer.'),
+    }).describe('CORS settings.'),
   }),
-]);
+]).describe('A Kong-style plugin (selected by name).');
 
 export const Route = z.strictObject({
-  name: name('a route name'),
-  paths: z.array(z.string().regex(/^\/[A-Za-z0-9._~\-/{}+]*$/, 'a path starts with / and uses URL-safe characters ({param} allowed)')).min(1),
-  methods: z.array(z.enum(HTTP_METHODS)).min(1).default(['GET']),
-  hosts: z.array(z.string().regex(/^(\*\.)?([a-z0-9-]+\.)+[a-z]{2,}$/, 'a host name, optionally starting with *.')).default([]),
+  name: name('a route name').describe('Unique route name; the authorizer returns it and the internal ALB routes on it.'),
+  paths: z.array(z.string().regex(/^\/[A-Za-z0-9._~\-/{}+]*$/, 'a path starts with / and uses URL-safe characters ({param} allowed)')).min(1)
+    .describe('Path prefixes (Kong semantics: /v1/users also serves /v1/users/42); {param} parts allowed.'),
+  methods: z.array(z.enum(HTTP_METHODS)).min(1).default(['GET']).describe('HTTP methods the route answers.'),
+  hosts: z.array(z.string().regex(/^(\*\.)?([a-z0-9-]+\.)+[a-z]{2,}$/, 'a host name, optionally starting with *.')).default([])
+    .describe('Host conditions (e.g. "*.api.example.com" for tenants); needs a private service.'),
   headers: z.record(headerName, headerValue).default({}).describe('Header conditions (e.g. x-canary: "true").'),
-  strip_path: z.boolean().default(false),
-  service: z.string(),
-  auth: RouteAuth.default(RouteAuth.parse({})),
+  strip_path: z.boolean().default(false).describe('Remove the matched path prefix before forwarding upstream.'),
+  service: z.string().describe('Name of the services entry that answers this route.'),
+  auth: RouteAuth.default(RouteAuth.parse({})).describe('Who may call the route.'),
   cache: RouteCache.optional(),
   request_schema: z.record(z.string(), z.unknown()).optional().describe('JSON Schema (draft 4) for the request body.'),
-  plugins: z.array(KongPlugin).default([]),
+  plugins: z.array(KongPlugin).default([]).describe('Kong-style plugins for this route.'),
   rate_limit_group: name('a rate-limit group').optional()
     .describe('Count this route in its own rate-limit bucket instead of the consumer-wide one.'),
 });
 
 export const Tier = z.strictObject({
-  name: name('a tier name'),
+  name: name('a tier name').describe('Unique tier name; consumers and clients refer to it.'),
   minute: z.number().int().positive().describe('Requests per minute (sliding window).'),
   hour: z.number().int().positive().describe('Requests per hour (sliding window).'),
   burst: z.number().int().positive().optional().describe('Usage plan burst; default derived from the minute limit.'),
-  quota: z.strictObject({ limit: z.number().int().positive(), period: z.enum(['DAY', 'WEEK', 'MONTH']) }).optional()
+  quota: z.strictObject({
+    limit: z.number().int().positive().describe('Requests per period.'),
+    period: z.enum(['DAY', 'WEEK', 'MONTH']).describe('Quota period (API Gateway has no minute or hour quota).'),
+  }).optional()
     .describe('Usage plan quota; default hour x 24 per DAY.'),
   canary: z.boolean().default(false).describe('Consumers of this tier may opt into canaries with the canary header.'),
 });
 
 export const RateLimiting = z.strictObject({
-  strategy: z.enum(['redis', 'local']).default('redis'),
-  fault_tolerant: z.boolean().default(true),
-  hide_client_headers: z.boolean().default(false),
-  error_code: z.number().int().min(400).max(599).default(429),
-  error_message: z.string().min(1).max(500).default('API rate limit exceeded'),
+  strategy: z.enum(['redis', 'local']).default('redis')
+    .describe('redis: one shared sliding window per consumer; local: per authorizer instance (approximate).'),
+  fault_tolerant: z.boolean().default(true).describe('When Redis is unavailable, let requests through (true) or reject them (false).'),
+  hide_client_headers: z.boolean().default(false).describe('Hide the RateLimit-* headers from clients.'),
+  error_code: z.number().int().min(400).max(599).default(429).describe('Status code of a rate-limited response.'),
+  error_message: z.string().min(1).max(500).default('API rate limit exceeded').describe('Message in the body of a rate-limited response.'),
   redis_timeout_ms: z.number().int().min(1).max(2000).default(20)
     .describe('Redis slower than this counts as unavailable (then fault_tolerant decides).'),
-});
+}).describe('Per-tier rate limiting in the authorizer (the design\'s rate-limiting-advanced plugin).');
 
 export const Canary = z.strictObject({
-  header: headerName.default('x-canary'),
+  header: headerName.default('x-canary').describe('Request header that opts a consumer of a canary tier into canary routes.'),
   percentage: z.number().min(0).max(100).default(0)
     .describe('Sticky share of eligible consumers routed to canaries without the header.'),
-});
+}).describe('Canary routing (routes whose headers match the canary header).');
 
-const CognitoScope = z.strictObject({ name: z.string().regex(/^[\w-]+$/), description: z.string().min(1) });
-export const Cognito = z.strictObject({
-  domain_prefix: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'lowercase letters, digits and dashes').optional(),
-  resource_servers: z.array(z.strictObject({ identifier: z.string().min(1), name: z.string().min(1), scopes: z.array(CognitoScope).min(1) })).default([]),
-  machine_clients: z.array(z.strictObject({
-    name: name('a client name'),
-    scopes: z.array(z.string()).min(1),
-    access_token_minutes: z.number().int().min(5).max(1440).default(60),
-    tier: z.string().optional(),
-  })).default([]),
-  public_clients: z.array(z.strictObject({
-    name: name('a client name'),
-    callback_urls: z.array(z.url()).min(1),
-    logout_urls: z.array(z.url()).default([]),
-    scopes: z.array(z.string()).default(['openid']),
-    identity_providers: z.array(z.string()).default(['cognito']),
-    access_token_minutes: z.number().int().min(5).max(1440).default(60),
-    refresh_token_days: z.number().int().min(1).max(3650).default(30),
-    tier: z.string().optional(),
-  })).default([]),
-  federation: z.strictObject({
-    saml: z.array(z.strictObject({ name: name('an identity provider name'), metadata_url: z.url() })).default([]),
-    oidc: z.array(z.strictObject({
-      name: name('an identity provider name'),
-      issuer: z.url(),
-      client_id: z.string().min(1),
-      client_secret: SecretRef,
-      scopes: z.array(z.string()).default(['openid', 'email']),
-    })).default([]),
-  }).default({ saml: [], oidc: [] }),
-  threat_protection: z.enum(['enforced', 'audit', 'off']).default('enforced'),
-  mfa: z.enum(['required', 'optional', 'off']).default('optional'),
+const CognitoScope = z.strictObject({
+  name: z.string().regex(/^[\w-]+$/).describe('Scope name; clients and routes use <identifier>/<name>.'),
+  description: z.string().min(1).describe('Shown in the Cognito console.'),
 });
+export const Cognito = z.strictObject({
+  domain_prefix: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'lowercase letters, digits and dashes').optional()
+    .describe('Hosted domain <prefix>.auth.<region>.amazoncognito.com; required by public_clients and machine_clients.'),
+  resource_servers: z.array(z.strictObject({
+    identifier: z.string().min(1).describe('Resource server identifier; the prefix of its scopes (<identifier>/<scope>).'),
+    name: z.string().min(1).describe('Display name.'),
+    scopes: z.array(CognitoScope).min(1).describe('Custom scopes this resource server defines.'),
+  })).default([]).describe('OAuth resource servers and their custom scopes.'),
+  machine_clients: z.array(z.strictObject({
+    name: name('a client name').describe('Unique app client name.'),
+    scopes: z.array(z.string()).min(1).describe('Custom scopes (<identifier>/<scope>) granted to the client.'),
+    access_token_minutes: z.number().int().min(5).max(1440).default(60).describe('Access token lifetime in minutes.'),
+    tier: z.string().optional().describe('Tier the client is metered against (tiers[].name).'),
+  })).default([]).describe('Server-to-server app clients (OAuth 2.0 client credentials), e.g. for partners.'),
+  public_clients: z.array(z.strictObject({
+    name: name('a client name').describe('Unique app client name.'),
+    callback_urls: z.array(z.url()).min(1).describe('Redirect URLs after sign-in (https; http only for localhost).'),
+    logout_urls: z.array(z.url()).default([]).describe('Redirect URLs after sign-out.'),
+    scopes: z.array(z.string()).default(['openid']).describe('OIDC scopes (openid, email, profile, phone) and custom scopes.'),
+    identity_providers: z.array(z.string()).default(['cognito']).describe('"cognito" (the user pool) and federation provider names.'),
+    access_token_minutes: z.number().int().min(5).max(1440).default(60).describe('Access token lifetime in minutes.'),
+    refresh_token_days: z.number().int().min(1).max(3650).default(30).describe('Refresh token lifetime in days.'),
+    tier: z.string().optional().describe('Tier the users of this client are metered against (tiers[].name).'),
+  })).default([]).describe('Browser and mobile app clients (authorization code + PKCE, no client secret).'),
+  federation: z.strictObject({
+    saml: z.array(z.strictObject({
+      name: name('an identity provider name').describe('Provider name; public_clients list it in identity_providers.'),
+      metadata_url: z.url().describe('SAML metadata document URL of the customer\'s IdP.'),
+    })).default([]).describe('SAML 2.0 identity providers (enterprise customers).'),
+    oidc: z.array(z.strictObject({
+      name: name('an identity provider name').describe('Provider name; public_clients list it in identity_providers.'),
+      issuer: z.url().describe('OIDC issuer URL (discovery at <issuer>/.well-known/openid-configuration).'),
+      client_id: z.string().min(1).describe('Client id registered at the provider.'),
+      client_secret: SecretRef,
+      scopes: z.array(z.string()).default(['openid', 'email']).describe('Scopes requested from the provider.'),
+    })).default([]).describe('OpenID Connect identity providers.'),
+  }).default({ saml: [], oidc: [] }).describe('External identity providers federated into the user pool.'),
+  threat_protection: z.enum(['enforced', 'audit', 'off']).default('enforced')
+    .describe('Cognito threat protection (account takeover, compromised credentials).'),
+  mfa: z.enum(['required', 'optional', 'off']).default('optional').describe('Multi-factor authentication for user pool users.'),
+}).describe('A Cognito user pool as OAuth 2.0 / OIDC server; issuer name "cognito" in routes.');
 
 export const Issuer = z.strictObject({
-  name: name('an issuer name'),
-  issuer: z.url({ protocol: /^https?$/ }),
-  audiences: z.array(z.string().min(1)).min(1),
+  name: name('an issuer name').describe('Unique issuer name; routes list it in auth.issuers.'),
+  issuer: z.url({ protocol: /^https?$/ }).describe('Expected iss claim (http only for local development).'),
+  audiences: z.array(z.string().min(1)).min(1).describe('Accepted aud (or client_id) values.'),
   jwks_uri: z.url().optional().describe('Default: <issuer>/.well-known/jwks.json'),
-  scope_claim: z.string().default('scope'),
+  scope_claim: z.string().default('scope').describe('Claim holding the granted scopes (space-separated string or list).'),
   tier_claim: z.string().optional().describe('Claim that carries the tier; otherwise the consumer record decides.'),
-  tenant_claim: z.string().optional(),
-});
+  tenant_claim: z.string().optional().describe('Claim that carries the tenant id (multi-tenant APIs).'),
+}).describe('An external JWT issuer (e.g. an internal IdP).');
 
 export const Identity = z.strictObject({
   cognito: Cognito.optional(),
-  issuers: z.array(Issuer).default([]),
+  issuers: z.array(Issuer).default([]).describe('External JWT issuers.'),
   api_keys: z.strictObject({
-    header: headerName.default('x-api-key'),
+    header: headerName.default('x-api-key').describe('Request header that carries the API key.'),
     cache_seconds: z.number().int().min(0).max(300).default(60).describe('In-memory key cache (negative results too).'),
-  }).default({ header: 'x-api-key', cache_seconds: 60 }),
+  }).default({ header: 'x-api-key', cache_seconds: 60 }).describe('API key authentication (consumer records in DynamoDB).'),
   mtls: z.strictObject({
-    truststore_uri: z.string().regex(/^s3:\/\/[a-z0-9.-]{3,63}\/.+\.pem$/, 'an s3://bucket/key.pem URI'),
-    truststore_version: z.string().optional(),
-    identity_from: z.enum(['subject', 'serial']).default('subject'),
-  }).optional(),
-});
+    truststore_uri: z.string().regex(/^s3:\/\/[a-z0-9.-]{3,63}\/.+\.pem$/, 'an s3://bucket/key.pem URI')
+      .describe('S3 URI of the PEM bundle of trusted client CAs.'),
+    truststore_version: z.string().optional().describe('S3 object version of the truststore (pins it; change to rotate).'),
+    identity_from: z.enum(['subject', 'serial']).default('subject').describe('Which certificate field identifies the consumer.'),
+  }).optional().describe('Mutual TLS for internal consumers on environments.<env>.domains.mtls.'),
+}).describe('How consumers authenticate: Cognito, external JWT issuers, API keys, mTLS.');
 
 export const Transformations = z.strictObject({
-  request: z.strictObject({ add_headers: z.record(headerName, headerValue).default({}) }).default({ add_headers: {} }),
+  request: z.strictObject({
+    add_headers: z.record(headerName, headerValue).default({})
+      .describe('Headers added to every upstream request; values may use $(uuid), $(client_ip), ... (HEADER_TEMPLATES).'),
+  }).default({ add_headers: {} }).describe('Upstream request changes.'),
   response: z.strictObject({
-    remove_headers: z.array(headerName).default([]),
-    add_headers: z.record(headerName, headerValue).default({}),
-  }).default({ remove_headers: [], add_headers: {} }),
-});
+    remove_headers: z.array(headerName).default([]).describe('Headers removed from every response (e.g. X-Powered-By, Server).'),
+    add_headers: z.record(headerName, headerValue).default({}).describe('Headers added to every response.'),
+  }).default({ remove_headers: [], add_headers: {} }).describe('Response changes.'),
+}).describe('Gateway-wide request and response header transformations.');
 
 export const Caching = z.strictObject({
   stage_cache_gb: z.enum(['0.5', '1.6', '6.1', '13.5', '28.4', '58.2', '118', '237']).optional()
     .describe('API Gateway cache cluster size; default none, or 0.5 when any route sets cache.'),
-  default_ttl: z.number().int().min(0).max(3600).default(300),
-});
+  default_ttl: z.number().int().min(0).max(3600).default(300).describe('Stage cache TTL in seconds for cached routes without their own.'),
+}).describe('Gateway (stage) cache settings.');
 
 export const Security = z.strictObject({
-  max_body_bytes: z.number().int().min(1024).max(10 * 1024 * 1024).default(1024 * 1024),
-  allowed_content_types: z.array(z.string().regex(/^[\w.+-]+\/[\w.+-]+$/, 'a media type like application/json')).min(1).default(['application/json']),
+  max_body_bytes: z.number().int().min(1024).max(10 * 1024 * 1024).default(1024 * 1024)
+    .describe('Largest request body accepted (WAF size rule; API Gateway allows 10 MB).'),
+  allowed_content_types: z.array(z.string().regex(/^[\w.+-]+\/[\w.+-]+$/, 'a media type like application/json')).min(1).default(['application/json'])
+    .describe('Content-Type values accepted on requests with a body.'),
   geo: z.strictObject({
-    allow: z.array(z.string().regex(/^[A-Z]{2}$/, 'ISO 3166 alpha-2 country code')).default([]),
-    deny: z.array(z.string().regex(/^[A-Z]{2}$/, 'ISO 3166 alpha-2 country code')).default([]),
-  }).default({ allow: [], deny: [] }),
+    allow: z.array(z.string().regex(/^[A-Z]{2}$/, 'ISO 3166 alpha-2 country code')).default([])
+      .describe('Only these countries may call (ISO 3166 alpha-2); excludes deny.'),
+    deny: z.array(z.string().regex(/^[A-Z]{2}$/, 'ISO 3166 alpha-2 country code')).default([])
+      .describe('These countries are blocked (ISO 3166 alpha-2); excludes allow.'),
+  }).default({ allow: [], deny: [] }).describe('Geographic restriction at CloudFront/WAF: set allow or deny, not both.'),
   waf: z.strictObject({
     ip_rate_limit: z.number().int().min(10).default(2000).describe('Requests per IP per 5 minutes.'),
     api_key_rate_limit: z.number().int().min(10).default(20000).describe('Requests per API key header value per 5 minutes.'),
-    bot_control: z.enum(['common', 'targeted', 'off']).default('common'),
-    anonymous_ip: z.enum(['block', 'count']).default('block'),
-  }).default({ ip_rate_limit: 2000, api_key_rate_limit: 20000, bot_control: 'common', anonymous_ip: 'block' }),
-});
+    bot_control: z.enum(['common', 'targeted', 'off']).default('common').describe('AWS WAF Bot Control inspection level.'),
+    anonymous_ip: z.enum(['block', 'count']).default('block').describe('Anonymous IP list (VPNs, Tor, hosting providers): block or only count.'),
+  }).default({ ip_rate_limit: 2000, api_key_rate_limit: 20000, bot_control: 'common', anonymous_ip: 'block' })
+    .describe('Web ACL rules in front of CloudFront and the API.'),
+}).describe('Request validation and threat protection.');
 
 export const Audit = z.strictObject({
-  pii_masking: z.boolean().default(true),
+  pii_masking: z.boolean().default(true).describe('Mask personal data (emails, card numbers, ...) in logs.'),
   retention_days: z.number().int().min(1).max(3653).optional().describe('Default follows the compliance profile.'),
   truncate_client_ip: z.boolean().optional().describe('Default: true when gdpr applies.'),
-});
+}).describe('Audit trail and log privacy.');
 
 export const Alerting = z.strictObject({
-  pagerduty: z.strictObject({ integration_url: SecretRef }).optional(),
-  webhooks: z.array(z.strictObject({ name: name('a webhook name'), url: SecretRef })).default([]),
-  emails: z.array(z.email()).default([]),
-});
+  pagerduty: z.strictObject({ integration_url: SecretRef })
+    .optional().describe('PagerDuty CloudWatch integration; the URL is a secret, referenced by name.'),
+  webhooks: z.array(z.strictObject({
+    name: name('a webhook name').describe('Unique webhook name.'),
+    url: SecretRef,
+  })).default([]).describe('Generic HTTPS webhooks that receive alarms (URLs are secrets).'),
+  emails: z.array(z.email()).default([]).describe('Email addresses subscribed to alarms.'),
+}).describe('Where alarms go.');
+
+const hostName = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/;
+const certificateArn = (where: string) => z.string().regex(/^arn:aws:acm:[\w-]+:\d{12}:certificate\/[\w-]+$/, `an ACM certificate ARN ${where}`);
 
 export const Environment = z.strictObject({
-  account: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id'),
-  region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'an AWS region like eu-west-1'),
-  shield_advanced: z.boolean().default(false),
+  account: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id').describe('AWS account id (12 digits, quoted).'),
+  region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'an AWS region like eu-west-1').describe('Region of the API, data and network stacks (edge stacks live in us-east-1).'),
+  shield_advanced: z.boolean().default(false).describe('Subscribe to Shield Advanced protections ($3,000/month, 1-year commitment).'),
   domains: z.strictObject({
-    edge: z.string().optional().describe('Public name served by CloudFront (needs certificates.cloudfront).'),
-    api: z.string().optional().describe('Regional custom domain of the REST API, CloudFront\'s origin (needs certificates.regional).'),
-    tenants: z.string().optional().describe('Wildcard domain for host-based tenants, e.g. *.api.example.com.'),
-    mtls: z.string().optional().describe('mTLS custom domain for internal consumers (needs identity.mtls).'),
-  }).default({}),
+    edge: z.string().regex(hostName, 'a host name like api.example.com').optional()
+      .describe('Public name served by CloudFront (needs certificates.cloudfront).'),
+    api: z.string().regex(hostName, 'a host name like origin.api.example.com').optional()
+      .describe('Regional custom domain of the REST API, CloudFront\'s origin (needs certificates.regional).'),
+    tenants: z.string().regex(/^\*\.([a-z0-9-]+\.)+[a-z]{2,}$/, 'a wildcard host name like *.api.example.com').optional()
+      .describe('Wildcard domain for host-based tenants, e.g. *.api.example.com (needs certificates.regional).'),
+    mtls: z.string().regex(hostName, 'a host name like internal.api.example.com').optional()
+      .describe('mTLS custom domain for internal consumers (needs identity.mtls and certificates.regional).'),
+    internal: z.string().regex(hostName, 'a host name like internal.example.com').optional()
+      .describe('Host name on certificates.alb: API Gateway calls the internal ALB with it (TLS SNI, certificate check, Host). Default: the ALB DNS name.'),
+  }).default({}).describe('Custom domain names of this environment.'),
   certificates: z.strictObject({
-    cloudfront: z.string().regex(/^arn:aws:acm:us-east-1:\d{12}:certificate\/[\w-]+$/, 'an ACM certificate ARN in us-east-1').optional(),
-    regional: z.string().regex(/^arn:aws:acm:[\w-]+:\d{12}:certificate\/[\w-]+$/, 'an ACM certificate ARN').optional(),
-    alb: z.string().regex(/^arn:aws:acm:[\w-]+:\d{12}:certificate\/[\w-]+$/, 'an ACM certificate ARN').optional(),
-  }).default({}),
+    cloudfront: z.string().regex(/^arn:aws:acm:us-east-1:\d{12}:certificate\/[\w-]+$/, 'an ACM certificate ARN in us-east-1 (CloudFront only uses certificates from us-east-1)').optional()
+      .describe('ACM certificate for domains.edge; must be in us-east-1.'),
+    regional: certificateArn('in the environment\'s region').optional()
+      .describe('ACM certificate for domains.api, domains.tenants and domains.mtls; in the environment\'s region.'),
+    alb: certificateArn('in the environment\'s region').optional()
+      .describe('ACM certificate of the internal ALB (HTTPS listener); required when any service is private.'),
+  }).default({}).describe('ACM certificate ARNs, in the same account as the environment.'),
   vpc: z.union([
-    z.strictObject({ id: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, 'a VPC id like vpc-0abc12345678def01') }),
-    z.strictObject({ cidr: z.string().regex(/^\d+\.\d+\.\d+\.\d+\/(1[6-9]|2[0-4])$/, 'an IPv4 CIDR /16 to /24').default('10.40.0.0/16'), max_azs: z.number().int().min(2).max(6).default(3), nat_gateways: z.number().int().min(1).max(6).default(1) }),
-  ]).default({ cidr: '10.40.0.0/16', max_azs: 3, nat_gateways: 1 }),
+    z.strictObject({ id: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, 'a VPC id like vpc-0abc12345678def01').describe('Existing VPC to use.') }),
+    z.strictObject({
+      cidr: z.string().regex(/^\d+\.\d+\.\d+\.\d+\/(1[6-9]|2[0-4])$/, 'an IPv4 CIDR /16 to /24').default('10.40.0.0/16').describe('CIDR of a new VPC.'),
+      max_azs: z.number().int().min(2).max(6).default(3).describe('Availability zones of a new VPC.'),
+      nat_gateways: z.number().int().min(1).max(6).default(1).describe('NAT gateways of a new VPC (one per AZ for zone independence).'),
+    }),
+  ]).default({ cidr: '10.40.0.0/16', max_azs: 3, nat_gateways: 1 }).describe('Network for the internal ALB and the authorizer: an existing VPC id, or a new VPC.'),
   overrides: z.record(z.string(), z.unknown()).default({}).describe('Any other top-level key, deep-merged for this environment (named lists merge by name).'),
-});
+}).describe('One deployable environment (account + region).');
 
 /** The whole file, before environment overrides are applied. */
 export const GatewayConfigSchema = z.strictObject({
-  $schema: z.string().optional(),
+  $schema: z.string().optional().describe('JSON Schema of this file, for editors.'),
   name: name('the gateway name').describe('Prefix of every stack and resource name.'),
   organization: Organization,
   traffic: Traffic,
-  compliance: z.array(z.enum(COMPLIANCE)).default([]),
+  compliance: z.array(z.enum(COMPLIANCE)).default([])
+    .describe('Regulations that apply (COMPLIANCE_REQUIREMENTS); set retention, encryption, TLS and nag packs (docs/profiles.md).'),
   targets: Targets,
   environments: z.record(name('an environment name'), Environment)
-    .refine((e) => Object.keys(e).length > 0, 'at least one environment is required'),
-  services: z.array(Service).min(1),
-  routes: z.array(Route).min(1),
-  tiers: z.array(Tier).min(1),
+    .refine((e) => Object.keys(e).length > 0, 'at least one environment is required')
+    .describe('Deployable environments by name (e.g. dev, staging, prod).'),
+  services: z.array(Service).min(1).describe('Upstream services routes forward to.'),
+  routes: z.array(Route).min(1).describe('Routes: which requests go to which service, with auth, cache and validation.'),
+  tiers: z.array(Tier).min(1).describe('Rate-limit tiers (usage plans); consumers and clients belong to one.'),
   rate_limiting: RateLimiting.default(RateLimiting.parse({})),
   canary: Canary.default(Canary.parse({})),
   identity: Identity.default(Identity.parse({})),
@@ -322,7 +383,7 @@ export const GatewayConfigSchema = z.strictObject({
   security: Security.default(Security.parse({})),
   audit: Audit.default(Audit.parse({})),
   alerting: Alerting.default(Alerting.parse({})),
-});
+}).describe('Gatehouse gateway config (gateway.config.yaml).');
 
 export type GatewayConfig = z.infer<typeof GatewayConfigSchema>;
 export type GatewayConfigInput = z.input<typeof GatewayConfigSchema>;

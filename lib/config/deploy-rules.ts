@@ -1,0 +1,181 @@
+import Ajv from 'ajv-draft-04';
+import { resourcePathsFor } from '../gateway/route-table';
+import { compileRequestTransformation, TransformationError } from '../gateway/transformations';
+import { HEADER_TEMPLATES, type EnvironmentConfig, type GatewayConfig, type RouteConfig } from './schema';
+
+/**
+ * Rules the schema cannot express but AWS (or the gateway at request time) would reject only
+ * at deploy time: header templates, request models, cache keys, API Gateway resource paths
+ * and account limits. Each returns problems as `{ path, message }` in file order.
+ */
+type Add = (path: string, message: string) => void;
+
+/** API Gateway usage plans per account and region (not raisable beyond 300 without a quota increase). */
+export const MAX_USAGE_PLANS = 300;
+const BODY_METHODS = ['POST', 'PUT', 'PATCH'];
+const TEMPLATE = /\$\(([^)]*)\)/g;
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+const PARAM = /^\{([A-Za-z0-9_]+)(\+?)\}$/;
+
+export function checkDeployRules(config: GatewayConfig, add: Add): void {
+  checkHeaderTemplates(config, add);
+  config.routes.forEach((route, i) => {
+    checkRequestSchema(route, `routes[${i}]`, add);
+    checkCache(route, `routes[${i}]`, add);
+    route.paths.forEach((path, j) => checkPathSyntax(path, `routes[${i}].paths[${j}]`, add));
+  });
+  checkVariableSiblings(config.routes, add);
+  checkUsagePlanCount(config, add);
+}
+
+export function checkEnvironmentDeployRules(envName: string, env: EnvironmentConfig, add: Add): void {
+  for (const [kind, arn] of Object.entries(env.certificates)) {
+    const account = arn?.split(':')[4];
+    if (account && account !== env.account) {
+      add(`environments.${envName}.certificates.${kind}`, `belongs to account ${account}, but the environment deploys to account ${env.account}; ACM certificates cannot be shared across accounts`);
+    }
+  }
+}
+
+/**
+ * Request headers: compiled exactly as the API stack and the local gateway compile them
+ * (lib/gateway/transformations.ts), so every template or format problem surfaces at load time
+ * with its line. Response headers only need known templates.
+ */
+function checkHeaderTemplates(config: GatewayConfig, add: Add): void {
+  for (const route of [undefined, ...config.routes]) {
+    try {
+      compileRequestTransformation(config, route);
+    } catch (err) {
+      if (!(err instanceof TransformationError)) throw err;
+      add(err.path, err.message.slice(err.path.length + 2));
+    }
+  }
+  const checkValue = (path: string, value: string) => {
+    for (const [, name] of value.matchAll(TEMPLATE)) {
+      if (!(HEADER_TEMPLATES as readonly string[]).includes(name)) {
+        add(path, `unknown template $(${name}); known templates: ${HEADER_TEMPLATES.map((t) => `$(${t})`).join(', ')}`);
+      }
+    }
+  };
+  for (const [header, value] of Object.entries(config.transformations.response.add_headers)) checkValue(`transformations.response.add_headers.${header}`, value);
+  config.routes.forEach((route, i) => route.plugins.forEach((plugin, j) => {
+    if (plugin.name !== 'response-transformer') return;
+    plugin.config.add.headers.forEach((entry, k) => {
+      const at = `routes[${i}].plugins[${j}].config.add.headers[${k}]`;
+      const colon = entry.indexOf(':');
+      if (colon < 1 || !HEADER_NAME.test(entry.slice(0, colon))) add(at, `"${entry}" is not a Kong header entry; expected Name:value, e.g. X-Source:gatehouse`);
+      else checkValue(at, entry.slice(colon + 1));
+    });
+  }));
+}
+
+/** API Gateway models are JSON Schema draft 4; an invalid one fails the deployment. */
+function checkRequestSchema(route: RouteConfig, at: string, add: Add): void {
+  if (!route.request_schema) return;
+  if (!route.methods.some((m) => BODY_METHODS.includes(m))) {
+    add(`${at}.request_schema`, `validates request bodies, but the route has no ${BODY_METHODS.join(', ')} method (methods: ${route.methods.join(', ')})`);
+  }
+  const ajv = new Ajv({
+    allErrors: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false, logger: false,
+    // Formats API Gateway knows from draft 4 are accepted; anything else is a typo.
+    formats: { 'date-time': true, email: true, hostname: true, ipv4: true, ipv6: true, uri: true },
+  });
+  if (!ajv.validateSchema(route.request_schema)) {
+    const seen = new Set<string>();
+    for (const e of ajv.errors ?? []) {
+      if (seen.has(e.instancePath) || e.keyword === 'anyOf') continue;
+      seen.add(e.instancePath);
+      const allowed = (e.params as { allowedValues?: unknown[] }).allowedValues;
+      add(`${at}.request_schema${pointerToPath(e.instancePath)}`, `not valid JSON Schema (draft 4): ${allowed ? `must be one of: ${allowed.join(', ')}` : e.message}`);
+    }
+    return;
+  }
+  try {
+    ajv.compile(route.request_schema);
+  } catch (err) {
+    const message = (err as Error).message;
+    const keyword = /unknown keyword: "([^"]+)"/.exec(message)?.[1];
+    const schemaPath = /at path "#([^"]*)"/.exec(message)?.[1];
+    const where = keyword ? findKey(route.request_schema, keyword) : schemaPath !== undefined ? pointerToPath(schemaPath) : '';
+    const hint = keyword ? `unknown keyword "${keyword}" (a typo? draft 4 keywords only)` : message.replace(/ ignored in schema at path "[^"]*"/, '');
+    add(`${at}.request_schema${where}`, `not valid JSON Schema (draft 4): ${hint}`);
+  }
+}
+
+function checkCache(route: RouteConfig, at: string, add: Add): void {
+  const cache = route.cache;
+  if (!cache) return;
+  if (cache.ttl === 0 && cache.cdn_ttl === 0 && (cache.key_headers.length > 0 || cache.key_query.length > 0)) {
+    add(`${at}.cache`, 'key_headers and key_query need ttl or cdn_ttl above 0 (nothing is cached)');
+  }
+  if (!route.methods.includes('GET') && !route.methods.includes('HEAD')) {
+    add(`${at}.cache`, `only GET and HEAD responses are cached, but the route's methods are ${route.methods.join(', ')}`);
+  }
+}
+
+/** API Gateway path parts: a literal or one whole `{name}`; the route table adds `{proxy+}` itself. */
+function checkPathSyntax(path: string, at: string, add: Add): void {
+  const segments = path.split('/').slice(1);
+  const names = new Set<string>();
+  segments.forEach((segment, k) => {
+    if (segment === '' && k < segments.length - 1) return add(at, `${path} has an empty segment (//)`);
+    if (!segment.includes('{') && !segment.includes('}')) return;
+    const param = PARAM.exec(segment);
+    if (!param) return add(at, `${path}: "${segment}" must be a whole path part like {id} (letters, digits, _)`);
+    if (param[2]) return add(at, `${path}: greedy {${param[1]}+} is not needed, every route path already matches its sub-paths (a {proxy+} child is added)`);
+    if (names.has(param[1])) add(at, `${path} uses {${param[1]}} twice`);
+    names.add(param[1]);
+  });
+}
+
+/** API Gateway allows one variable child per resource ("only one variable path part"). */
+function checkVariableSiblings(routes: RouteConfig[], add: Add): void {
+  const variables = new Map<string, { name: string; route: number; path: string }>();
+  routes.forEach((route, i) => route.paths.forEach((path, j) => {
+    for (const resource of resourcePathsFor(path)) {
+      const segments = resource.split('/').slice(1);
+      for (let d = 0; d < segments.length; d++) {
+        if (!segments[d].startsWith('{')) continue;
+        const parent = `/${segments.slice(0, d).join('/')}`;
+        const first = variables.get(parent);
+        if (!first) variables.set(parent, { name: segments[d], route: i, path });
+        else if (first.name !== segments[d]) {
+          add(`routes[${i}].paths[${j}]`, `${path} needs ${segments[d]} under ${parent}, where ${first.path} (routes[${first.route}]) already puts ${first.name}; API Gateway allows one variable path part per level. A route path also serves everything below it, so drop the longer path or use the same parameter name`);
+          return;
+        }
+      }
+    }
+  }));
+}
+
+function checkUsagePlanCount(config: GatewayConfig, add: Add): void {
+  const perAccountRegion = new Map<string, string[]>();
+  for (const [name, env] of Object.entries(config.environments)) {
+    const key = `${env.account}/${env.region}`;
+    perAccountRegion.set(key, [...(perAccountRegion.get(key) ?? []), name]);
+  }
+  for (const [key, envs] of perAccountRegion) {
+    const plans = config.tiers.length * envs.length;
+    if (plans > MAX_USAGE_PLANS) {
+      add('tiers', `${config.tiers.length} tiers x ${envs.length} environments (${envs.join(', ')}) in ${key} need ${plans} usage plans; API Gateway allows ${MAX_USAGE_PLANS} per account and region`);
+    }
+  }
+}
+
+/** `/properties/email/type` -> `.properties.email.type`. */
+function pointerToPath(pointer: string): string {
+  return pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((p) => (/^\d+$/.test(p) ? `[${p}]` : /^[A-Za-z_$][\w$-]*$/.test(p) ? `.${p}` : `[${JSON.stringify(p)}]`)).join('');
+}
+
+/** Path (as `.a.b`) of the first object key named `key` inside `value`, depth first. */
+function findKey(value: unknown, key: string, at = ''): string {
+  if (typeof value !== 'object' || value === null) return '';
+  if (!Array.isArray(value) && key in value) return `${at}.${key}`;
+  for (const [k, v] of Object.entries(value)) {
+    const found = findKey(v, key, Array.isArray(value) ? `${at}[${k}]` : `${at}${pointerToPath(`/${k}`)}`);
+    if (found) return found;
+  }
+  return '';
+}
