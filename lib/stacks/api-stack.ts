@@ -1,9 +1,34 @@
-import { Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { acknowledge } from '../compliance/nag';
+import { compileRouteTable } from '../gateway/route-table';
+import { ACCESS_LOG_FORMAT } from '../constructs/api-access-log';
+import { ApiAuthorizer } from '../constructs/api-authorizer';
+import { ApiDomains } from '../constructs/api-domains';
+import { ApiGatewayResponses } from '../constructs/api-gateway-responses';
+import { ApiLogGroups } from '../constructs/api-log-groups';
+import { ApiOriginGuard } from '../constructs/api-origin-guard';
+import { ApiRoutes, cachedMethods } from '../constructs/api-routes';
+import { ApiUsagePlans } from '../constructs/api-usage-plans';
+import { inEveryCompliancePack } from '../constructs/compliance-acks';
 import type { DataStack } from './data-stack';
 import type { GatewayStackProps } from './gateway-stack-props';
 import type { IdentityStack } from './identity-stack';
 import type { NetworkStack } from './network-stack';
+
+/** The one stage of the REST API. Environments are separate stacks, so the stage name does not vary. */
+export const API_STAGE_NAME = 'live';
+/** Responses smaller than this are not worth compressing. */
+export const MIN_COMPRESSION_SIZE = Size.kibibytes(1);
+/**
+ * Enhanced TLS policy of the execute-api endpoint when CloudFront calls it directly (no custom
+ * domain): TLS 1.3 plus forward-secret TLS 1.2, the strictest policy CloudFront's TLS 1.2 origin
+ * connections accept (see api-domains.ts).
+ */
+export const EXECUTE_API_SECURITY_POLICY = 'SecurityPolicy_TLS13_1_2_PFS_PQ_2025_09';
 
 export interface ApiStackProps extends GatewayStackProps {
   readonly network: NetworkStack;
@@ -14,11 +39,121 @@ export interface ApiStackProps extends GatewayStackProps {
 
 /** The regional REST API: routes, authorizer, usage plans, gateway responses, stage, domains. */
 export class ApiStack extends Stack {
-  /** Host name CloudFront uses as its origin. */
+  /** Host name CloudFront uses as its origin (the stage is mapped at its root on a custom domain). */
   public readonly originDomainName: string;
+  /** Path CloudFront must prefix when `originDomainName` is the execute-api host; '' on a custom domain. */
+  public readonly originPath: string;
+  public readonly restApi: apigw.RestApi;
+  public readonly stage: apigw.Stage;
+  public readonly accessLogGroup: logs.ILogGroup;
+  public readonly authorizerFunction: lambda.IFunction;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
-    this.originDomainName = 'TODO';
+    const { gateway, network } = props;
+    const { config, env, profile } = gateway;
+    const prefix = `${config.name}-${gateway.name}`;
+    const methods = compileRouteTable(config);
+    const cached = cachedMethods(methods);
+    // With a custom domain, CloudFront uses it; the execute-api URL would bypass the domain's TLS policy.
+    const customOrigin = Boolean(env.domains.api);
+
+    const logGroups = new ApiLogGroups(this, 'Logs', { retentionDays: profile.logRetentionDays, customerManagedKey: profile.customerManagedKeys });
+    this.accessLogGroup = logGroups.logGroup('AccessLogs');
+
+    this.restApi = new apigw.RestApi(this, 'RestApi', {
+      restApiName: prefix,
+      description: `Gatehouse ${gateway.name}: ${config.organization.name}`,
+      endpointConfiguration: { types: [apigw.EndpointType.REGIONAL] },
+      apiKeySourceType: apigw.ApiKeySourceType.AUTHORIZER,
+      minCompressionSize: MIN_COMPRESSION_SIZE,
+      disableExecuteApiEndpoint: customOrigin,
+      // Execution logging needs the account-level CloudWatch role; the feature flag turned the
+      // CDK default off, so it is created here on purpose and kept when the stack goes (it is an
+      // account/region setting other APIs may rely on).
+      cloudWatchRole: true,
+      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      deploy: true,
+      deployOptions: {
+        stageName: API_STAGE_NAME,
+        description: `Gatehouse ${gateway.name}`,
+        tracingEnabled: true,
+        accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogGroup),
+        accessLogFormat: apigw.AccessLogFormat.custom(ACCESS_LOG_FORMAT),
+        loggingLevel: apigw.MethodLoggingLevel.INFO,
+        dataTraceEnabled: false,
+        metricsEnabled: true,
+        throttlingRateLimit: profile.stageThrottle.rateLimit,
+        throttlingBurstLimit: profile.stageThrottle.burstLimit,
+        ...(cached.length > 0 ? {
+          cacheClusterEnabled: true,
+          cacheClusterSize: config.caching.stage_cache_gb ?? '0.5',
+          // Stage-wide: encrypted, TTL 0 (= not cached); cacheable methods switch it on below.
+          cachingEnabled: true,
+          cacheTtl: Duration.seconds(0),
+          cacheDataEncrypted: true,
+        } : {}),
+        methodOptions: Object.fromEntries(cached.map((m) => [
+          `${m.resourcePath}/${m.httpMethod}`,
+          { cachingEnabled: true, cacheTtl: Duration.seconds(m.ttlSeconds), cacheDataEncrypted: true },
+        ])),
+      },
+    });
+    this.stage = this.restApi.deploymentStage;
+    if (!customOrigin) {
+      const cfnApi = this.restApi.node.defaultChild as apigw.CfnRestApi;
+      cfnApi.securityPolicy = EXECUTE_API_SECURITY_POLICY;
+      cfnApi.endpointAccessMode = apigw.EndpointAccessMode.STRICT;
+    }
+
+    const authorizer = new ApiAuthorizer(this, 'Authorizer', {
+      gateway, network, data: props.data, identity: props.identity,
+      logGroup: logGroups.logGroup('AuthorizerLogs', `/aws/lambda/${prefix}-authorizer`),
+    });
+    this.authorizerFunction = authorizer.function;
+
+    new ApiRoutes(this, 'Routes', {
+      config,
+      api: this.restApi,
+      methods,
+      authorizer,
+      privateTarget: network.vpcLink && network.loadBalancer ? {
+        vpcLinkId: network.vpcLink.vpcLinkId,
+        loadBalancerArn: network.loadBalancer.loadBalancerArn,
+        host: env.domains.internal ?? network.loadBalancer.loadBalancerDnsName,
+      } : undefined,
+    });
+    new ApiUsagePlans(this, 'UsagePlans', { gateway, api: this.restApi, stage: this.stage });
+    new ApiGatewayResponses(this, 'GatewayResponses', { api: this.restApi, config });
+    new ApiDomains(this, 'Domains', { gateway, api: this.restApi });
+    new ApiOriginGuard(this, 'OriginGuard', {
+      prefix,
+      stage: this.stage,
+      originVerifySecretName: props.originVerifySecretName,
+      allowedContentTypes: config.security.allowed_content_types,
+      logGroups,
+    });
+
+    this.originDomainName = env.domains.api ?? `${this.restApi.restApiId}.execute-api.${this.region}.${this.urlSuffix}`;
+    this.originPath = customOrigin ? '' : `/${API_STAGE_NAME}`;
+
+    this.acknowledgeFindings(cached.length > 0);
+  }
+
+  private acknowledgeFindings(cacheCluster: boolean): void {
+    acknowledge(this.restApi,
+      {
+        id: 'AwsSolutions-COG4',
+        reason: 'Every method uses the Lambda REQUEST authorizer, which verifies Cognito and external-issuer JWTs, API keys and client certificates itself; a Cognito user pool authorizer cannot express the route table\'s mixed strategies.',
+      },
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        reason: 'The account-level API Gateway CloudWatch role needs exactly the AWS-managed push-to-CloudWatch-Logs policy; execution logging is impossible without it.',
+      },
+      ...inEveryCompliancePack('APIGWSSLEnabled',
+        'Backends are reached over TLS through the VPC link to the internal ALB (certificate verified by API Gateway) and trust only gateway-set headers; the ALB does not verify API Gateway client certificates, so one would add a yearly-expiring credential without a verifier.'),
+      ...(cacheCluster ? [] : inEveryCompliancePack('APIGWCacheEnabledAndEncrypted',
+        'No route sets cache, so the stage has no cache cluster and stores no response data; when a route sets cache, the stage cache is enabled with cacheDataEncrypted for every method.')),
+    );
   }
 }

@@ -1,0 +1,136 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { toAuthorizerConfig } from '../../lambdas/authorizer/config';
+import { acknowledge } from '../compliance/nag';
+import type { GatewayEnvironment } from '../config/load';
+import { AUTHORIZER_ENV, METRICS_NAMESPACE, POWERTOOLS_SERVICE } from '../gateway/authorizer-env';
+import type { AuthorizerSettings } from '../gateway/route-table';
+import type { DataStack } from '../stacks/data-stack';
+import type { IdentityStack } from '../stacks/identity-stack';
+import type { NetworkStack } from '../stacks/network-stack';
+import { inEveryCompliancePack } from './compliance-acks';
+
+/** The authorizer's entry (thin middy handler; decisions live in modules beside it). */
+export const AUTHORIZER_ENTRY = join(__dirname, '../../lambdas/authorizer/handler.ts');
+/** Memory of the authorizer: CPU scales with memory, and JWT verification is CPU-bound. */
+export const AUTHORIZER_MEMORY_MB = 512;
+
+export interface ApiAuthorizerProps {
+  readonly gateway: GatewayEnvironment;
+  readonly network: NetworkStack;
+  readonly data: DataStack;
+  readonly identity: IdentityStack;
+  readonly logGroup: logs.ILogGroup;
+}
+
+/**
+ * The REQUEST authorizer Lambda and its API Gateway authorizers: one per distinct
+ * (identity sources, TTL) of the route table's methods.
+ *
+ * Bundling: ESM (`.mjs`) so the handler can await JWKS hydration and the Redis connection at
+ * module top level (init phase, not the first request); a `createRequire` banner keeps CommonJS
+ * dependencies (ioredis) working inside the ESM bundle. The static `AuthorizerConfig` is baked in
+ * with esbuild `define`, so the function never reads the config at run time.
+ */
+export class ApiAuthorizer extends Construct {
+  public readonly function: nodejs.NodejsFunction;
+  private readonly authorizers = new Map<string, apigw.RequestAuthorizer>();
+  private readonly prefix: string;
+
+  constructor(scope: Construct, id: string, props: ApiAuthorizerProps) {
+    super(scope, id);
+    const { gateway, network, data, identity } = props;
+    this.prefix = `${gateway.config.name}-${gateway.name}`;
+    if (!existsSync(AUTHORIZER_ENTRY)) {
+      throw new Error(`The authorizer entry ${AUTHORIZER_ENTRY} does not exist (lambdas/authorizer/handler.ts must export handler)`);
+    }
+
+    const environment: Record<string, string> = {
+      [AUTHORIZER_ENV.consumersTable]: data.consumersTable.tableName,
+      POWERTOOLS_SERVICE_NAME: POWERTOOLS_SERVICE,
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+      // Stack traces point at the TypeScript sources (bundling.sourceMap).
+      NODE_OPTIONS: '--enable-source-maps',
+    };
+    if (data.rateLimitCache) {
+      environment[AUTHORIZER_ENV.redisUrl] = `rediss://${data.rateLimitCache.endpointAddress}:${data.rateLimitCache.port}`;
+    }
+    if (identity.userPool) {
+      environment[AUTHORIZER_ENV.cognitoUserPoolId] = identity.userPool.userPoolId;
+      environment[AUTHORIZER_ENV.cognitoClientIds] = Stack.of(this).toJsonString(identity.clientIds);
+    }
+
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      functionName: `${this.prefix}-authorizer`,
+      description: 'Gatehouse REQUEST authorizer: credential, tier, rate limits, canary, route',
+      entry: AUTHORIZER_ENTRY,
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: AUTHORIZER_MEMORY_MB,
+      // API Gateway waits at most 30 s for a whole request; an authorizer must answer in milliseconds.
+      timeout: Duration.seconds(5),
+      reservedConcurrentExecutions: gateway.profile.authorizerConcurrency,
+      tracing: lambda.Tracing.ACTIVE,
+      vpc: network.vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      securityGroups: [network.lambdaSecurityGroup],
+      logGroup: props.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      environment,
+      bundling: {
+        format: nodejs.OutputFormat.ESM,
+        target: 'node24',
+        minify: true,
+        sourceMap: true,
+        mainFields: ['module', 'main'],
+        banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        define: { [`process.env.${AUTHORIZER_ENV.config}`]: JSON.stringify(JSON.stringify(toAuthorizerConfig(gateway))) },
+      },
+    });
+    data.consumersTable.grantReadData(this.function);
+
+    acknowledge(this.function,
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason: 'CDK-managed execution role: the AWS policy only allows writing the function\'s own CloudWatch logs.',
+      },
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+        reason: 'CDK-managed execution role of a VPC function: Lambda needs the AWS policy\'s ENI permissions to attach the function to the VPC (to reach ElastiCache).',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions.',
+      },
+      ...inEveryCompliancePack('IAMNoInlinePolicy', 'CDK-generated default policy of the authorizer role (X-Ray writes, read access to the consumers table and its key), scoped to this one role; it is versioned with the stack.'),
+      ...inEveryCompliancePack('LambdaDLQ', 'A REQUEST authorizer is invoked synchronously by API Gateway; a failed invocation is answered to the caller at once (500), there is no asynchronous event to dead-letter.'),
+    );
+  }
+
+  /** The authorizer for a method's settings; methods with equal settings share one. */
+  public authorizerFor(settings: AuthorizerSettings): apigw.RequestAuthorizer {
+    const key = `${settings.ttl}|${settings.identitySources.join(',')}`;
+    let authorizer = this.authorizers.get(key);
+    if (!authorizer) {
+      const n = this.authorizers.size + 1;
+      authorizer = new apigw.RequestAuthorizer(this, `Authorizer${n}`, {
+        authorizerName: `${this.prefix}-${settings.ttl > 0 ? `cached-${settings.ttl}s-${n}` : 'uncached'}`,
+        handler: this.function,
+        identitySources: [...settings.identitySources],
+        resultsCacheTtl: Duration.seconds(settings.ttl),
+      });
+      // No identity sources (TTL 0): omit the property rather than send an empty string.
+      if (settings.identitySources.length === 0) (authorizer.node.defaultChild as apigw.CfnAuthorizer).addPropertyDeletionOverride('IdentitySource');
+      this.authorizers.set(key, authorizer);
+    }
+    return authorizer;
+  }
+}

@@ -1,0 +1,24 @@
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import { Construct } from 'constructs';
+import type { GatewayConfig } from '../config/schema';
+import { gatewayResponses, toResponseTemplate } from '../gateway/responses';
+
+export interface ApiGatewayResponsesProps {
+  readonly api: apigw.RestApi;
+  readonly config: Pick<GatewayConfig, 'rate_limiting'>;
+}
+
+/** The gateway responses of `lib/gateway/responses.ts` (why ACCESS_DENIED stays 403 is explained there). */
+export class ApiGatewayResponses extends Construct {
+  constructor(scope: Construct, id: string, props: ApiGatewayResponsesProps) {
+    super(scope, id);
+    for (const def of gatewayResponses(props.config)) {
+      props.api.addGatewayResponse(`Response-${def.type}`, {
+        type: apigw.ResponseType.of(def.type),
+        statusCode: String(def.statusCode),
+        responseHeaders: Object.fromEntries(Object.entries(def.headers).map(([name, value]) => [name, `'${value}'`])),
+        templates: { 'application/json': toResponseTemplate(def) },
+      });
+    }
+  }
+}

@@ -1,0 +1,57 @@
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+export interface ApiLogGroupsProps {
+  /** Retention of every log group (`profile.logRetentionDays`). */
+  readonly retentionDays: number;
+  /** Encrypt with a customer-managed key with rotation (`profile.customerManagedKeys`). */
+  readonly customerManagedKey: boolean;
+}
+
+/**
+ * The API stack's log groups (access logs, authorizer, WAF) share one retention and, when the
+ * compliance profile asks for it, one customer-managed KMS key that CloudWatch Logs may use.
+ */
+export class ApiLogGroups extends Construct {
+  /** Undefined unless `customerManagedKey`. */
+  public readonly key?: kms.Key;
+  private readonly retention: logs.RetentionDays;
+
+  constructor(scope: Construct, id: string, props: ApiLogGroupsProps) {
+    super(scope, id);
+    this.retention = toRetention(props.retentionDays);
+    if (props.customerManagedKey) {
+      const { region, account } = Stack.of(this);
+      this.key = new kms.Key(this, 'Key', {
+        description: 'API access, authorizer and WAF logs',
+        enableKeyRotation: true,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      this.key.addToResourcePolicy(new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal(`logs.${region}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${Stack.of(this).partition}:logs:${region}:${account}:log-group:*` } },
+      }));
+    }
+  }
+
+  /** A log group with the shared retention and key. */
+  public logGroup(id: string, logGroupName?: string): logs.LogGroup {
+    return new logs.LogGroup(this, id, {
+      logGroupName,
+      retention: this.retention,
+      encryptionKey: this.key,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+}
+
+/** The CloudWatch Logs retention that keeps logs at least `days` days. */
+export function toRetention(days: number): logs.RetentionDays {
+  const allowed = Object.values(logs.RetentionDays).filter((d): d is number => typeof d === 'number' && d > 0).sort((a, b) => a - b);
+  return (allowed.find((d) => d >= days) ?? logs.RetentionDays.INFINITE) as logs.RetentionDays;
+}

@@ -1,0 +1,113 @@
+import { ArnFormat, SecretValue, Stack } from 'aws-cdk-lib';
+import type * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import { Construct } from 'constructs';
+import { ORIGIN_VERIFY_HEADER } from '../gateway/headers';
+import type { ApiLogGroups } from './api-log-groups';
+
+/** Methods whose body must have an allowed content type. */
+const BODY_METHODS = ['POST', 'PUT', 'PATCH'] as const;
+
+export interface ApiOriginGuardProps {
+  readonly prefix: string;
+  readonly stage: apigw.Stage;
+  /** Secrets Manager name of the origin-verify value (replicated into this region by the edge stack). */
+  readonly originVerifySecretName: string;
+  /** `security.allowed_content_types`. */
+  readonly allowedContentTypes: readonly string[];
+  readonly logGroups: ApiLogGroups;
+}
+
+/**
+ * The REGIONAL web ACL on the stage. It blocks every request without CloudFront's origin-verify
+ * header value (read from Secrets Manager by a CloudFormation dynamic reference, never written
+ * into the template), so the API cannot be called around CloudFront and its edge web ACL. It
+ * also answers 415 to a request with a body whose Content-Type is not allowed: API Gateway's
+ * proxy integrations pass any content type through, and request models only validate the types
+ * they are keyed by. Everything else is allowed here (the edge web ACL does the filtering).
+ */
+export class ApiOriginGuard extends Construct {
+  public readonly webAcl: wafv2.CfnWebACL;
+
+  constructor(scope: Construct, id: string, props: ApiOriginGuardProps) {
+    super(scope, id);
+    const visibility = (metric: string) => ({ cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: `${props.prefix}-${metric}` });
+    const originVerifyValue = SecretValue.secretsManager(props.originVerifySecretName).unsafeUnwrap();
+
+    this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
+      name: `${props.prefix}-api-origin-guard`,
+      description: 'Regional API stage - only CloudFront with the origin-verify header may call, allowed content types only',
+      scope: 'REGIONAL',
+      defaultAction: { allow: {} },
+      visibilityConfig: visibility('api-origin-guard'),
+      customResponseBodies: {
+        Forbidden: { contentType: 'APPLICATION_JSON', content: JSON.stringify({ message: 'Forbidden', code: 'forbidden' }) },
+        UnsupportedMediaType: { contentType: 'APPLICATION_JSON', content: JSON.stringify({ message: 'Unsupported content type', code: 'unsupported_media_type' }) },
+      },
+      rules: [
+        {
+          name: 'RequireOriginVerify',
+          priority: 0,
+          action: { block: { customResponse: { responseCode: 403, customResponseBodyKey: 'Forbidden' } } },
+          visibilityConfig: visibility('origin-verify-missing'),
+          statement: {
+            notStatement: {
+              statement: {
+                byteMatchStatement: {
+                  fieldToMatch: { singleHeader: { Name: ORIGIN_VERIFY_HEADER.toLowerCase() } },
+                  positionalConstraint: 'EXACTLY',
+                  searchString: originVerifyValue,
+                  textTransformations: [{ priority: 0, type: 'NONE' }],
+                },
+              },
+            },
+          },
+        },
+        {
+          name: 'AllowedContentTypes',
+          priority: 1,
+          action: { block: { customResponse: { responseCode: 415, customResponseBodyKey: 'UnsupportedMediaType' } } },
+          visibilityConfig: visibility('content-type-rejected'),
+          statement: { andStatement: { statements: [
+            oneOf(BODY_METHODS.map((m) => ({ byteMatchStatement: {
+              fieldToMatch: { method: {} }, positionalConstraint: 'EXACTLY', searchString: m, textTransformations: [{ priority: 0, type: 'NONE' }],
+            } }))),
+            // A body-less POST (Content-Length 0) needs no content type.
+            { sizeConstraintStatement: { fieldToMatch: { body: { oversizeHandling: 'MATCH' } }, comparisonOperator: 'GT', size: 0, textTransformations: [{ priority: 0, type: 'NONE' }] } },
+            { notStatement: { statement: oneOf(props.allowedContentTypes.map((type) => ({ byteMatchStatement: {
+              fieldToMatch: { singleHeader: { Name: 'content-type' } },
+              positionalConstraint: 'STARTS_WITH',
+              searchString: type.toLowerCase(),
+              textTransformations: [{ priority: 0, type: 'LOWERCASE' }],
+            } }))) } },
+          ] } },
+        },
+      ],
+    });
+
+    new wafv2.CfnWebACLAssociation(this, 'Association', {
+      resourceArn: props.stage.stageArn,
+      webAclArn: this.webAcl.attrArn,
+    });
+
+    // WAF requires the destination name to start with aws-waf-logs-.
+    const logGroup = props.logGroups.logGroup('WafLogs', `aws-waf-logs-${props.prefix}-api`);
+    // WAF wants the log group ARN without the `:*` suffix of LogGroup.logGroupArn.
+    const destination = Stack.of(this).formatArn({
+      service: 'logs', resource: 'log-group', resourceName: logGroup.logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    new wafv2.CfnLoggingConfiguration(this, 'Logging', {
+      resourceArn: this.webAcl.attrArn,
+      logDestinationConfigs: [destination],
+      redactedFields: [
+        { singleHeader: { Name: 'authorization' } },
+        { singleHeader: { Name: ORIGIN_VERIFY_HEADER.toLowerCase() } },
+      ],
+    });
+  }
+}
+
+/** WAF rejects an OR with one statement. */
+function oneOf(statements: wafv2.CfnWebACL.StatementProperty[]): wafv2.CfnWebACL.StatementProperty {
+  return statements.length === 1 ? statements[0] : { orStatement: { statements } };
+}

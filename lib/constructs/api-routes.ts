@@ -1,0 +1,175 @@
+import { Annotations, Duration } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import { Construct } from 'constructs';
+import type { GatewayConfig, RouteConfig, ServiceConfig } from '../config/schema';
+import type { ApiMethod } from '../gateway/route-table';
+import { compileRequestTransformation, toIntegrationRequestParameters } from '../gateway/transformations';
+import type { ApiAuthorizer } from './api-authorizer';
+
+/** Methods that carry a body and get the route's request model. */
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+/** Methods whose responses the stage cache may store. */
+const CACHEABLE_METHODS = new Set(['GET', 'HEAD']);
+
+/** The private side of the integrations: the VPC link v2 to the internal ALB. */
+export interface PrivateTarget {
+  readonly vpcLinkId: string;
+  /** ARN of the internal ALB (`integrationTarget`). */
+  readonly loadBalancerArn: string;
+  /** Host name on the ALB's certificate; API Gateway uses it for SNI, certificate check and Host. */
+  readonly host: string;
+}
+
+export interface ApiRoutesProps {
+  readonly config: GatewayConfig;
+  readonly api: apigw.RestApi;
+  readonly methods: readonly ApiMethod[];
+  readonly authorizer: ApiAuthorizer;
+  /** Undefined when no service is private. */
+  readonly privateTarget?: PrivateTarget;
+}
+
+/** Stage method settings for a cached method. */
+export interface CachedMethod {
+  readonly resourcePath: string;
+  readonly httpMethod: string;
+  readonly ttlSeconds: number;
+}
+
+/**
+ * Resources, methods and HTTP_PROXY integrations of the route table. Private services go through
+ * the VPC link v2 to the internal ALB (L1 override: aws-cdk-lib has no L2 for REST + VPC link
+ * v2); a method answered by exactly one public-URL route calls that URL directly. Every
+ * integration forwards the authorizer's route and context headers (`transformations.ts`).
+ */
+export class ApiRoutes extends Construct {
+  public readonly validator: apigw.RequestValidator;
+
+  constructor(scope: Construct, id: string, props: ApiRoutesProps) {
+    super(scope, id);
+    const { config, api } = props;
+    const services = new Map(config.services.map((s) => [s.name, s]));
+    // API Gateway validates a body only against a model keyed by the request's content type; the
+    // regional web ACL answers 415 to every content type not in security.allowed_content_types.
+    this.validator = new apigw.RequestValidator(this, 'Validator', {
+      restApi: api,
+      validateRequestBody: true,
+      validateRequestParameters: true,
+    });
+    const models = new Map<string, apigw.Model>();
+
+    for (const method of props.methods) {
+      const route = method.primary;
+      const service = services.get(route.service);
+      if (!service) throw new Error(`route ${route.name}: unknown service ${route.service}`);
+      checkSharedUpstreamPath(method, services);
+
+      const resource = api.root.resourceForPath(method.resourcePath);
+      const pathParams = pathParameters(method.resourcePath);
+      const cache = CACHEABLE_METHODS.has(method.httpMethod) ? route.cache : undefined;
+      const cacheKeys = cache ? [
+        ...pathParams.map((p) => `method.request.path.${p}`),
+        ...cache.key_query.map((q) => `method.request.querystring.${q}`),
+        ...cache.key_headers.map((h) => `method.request.header.${h}`),
+      ] : [];
+      const methodParameters: Record<string, boolean> = Object.fromEntries([
+        ...pathParams.map((p) => [`method.request.path.${p}`, true] as const),
+        ...cacheKeys.filter((k) => !k.startsWith('method.request.path.')).map((k) => [k, false] as const),
+      ]);
+
+      const transformation = compileRequestTransformation(config, route);
+      if (transformation.remove.length > 0) {
+        Annotations.of(this).addWarning(`route ${route.name}: request-transformer remove.headers (${transformation.remove.join(', ')}) only applies in the local gateway; API Gateway proxy integrations forward client headers`);
+      }
+      const integrationParameters: Record<string, string> = {
+        ...Object.fromEntries(pathParams.map((p) => [`integration.request.path.${p}`, `method.request.path.${p}`])),
+        ...toIntegrationRequestParameters(transformation),
+      };
+
+      const direct = method.directService;
+      const target = direct ? undefined : props.privateTarget;
+      if (!direct && !target) {
+        throw new Error(`${method.httpMethod} ${method.resourcePath} needs the internal ALB (route ${route.name}, service ${service.name}), but the network stack has no VPC link`);
+      }
+      const base = direct ? direct.url!.replace(/\/+$/, '') : `https://${target!.host}`;
+      const integration = new apigw.HttpIntegration(`${base}${upstreamPath(method.resourcePath, route, service)}`, {
+        httpMethod: method.httpMethod,
+        proxy: true,
+        options: {
+          timeout: Duration.millis(service.read_timeout_ms),
+          requestParameters: integrationParameters,
+          cacheKeyParameters: cacheKeys.length ? cacheKeys : undefined,
+          cacheNamespace: cacheKeys.length ? resource.resourceId : undefined,
+        },
+      });
+
+      const jsonTypes = config.security.allowed_content_types.filter(isJson);
+      const schema = BODY_METHODS.has(method.httpMethod) ? route.request_schema : undefined;
+      let model: apigw.Model | undefined;
+      if (schema && jsonTypes.length > 0) {
+        model = models.get(route.name) ?? new apigw.Model(this, `Model-${route.name}`, {
+          restApi: api,
+          contentType: 'application/json',
+          description: `Request body of route ${route.name}`,
+          schema: { schema: apigw.JsonSchemaVersion.DRAFT4, ...route.request_schema } as apigw.JsonSchema,
+        });
+        models.set(route.name, model);
+      }
+
+      const apiMethod = resource.addMethod(method.httpMethod, integration, {
+        authorizer: props.authorizer.authorizerFor(method.authorizer),
+        authorizationType: apigw.AuthorizationType.CUSTOM,
+        apiKeyRequired: method.authorizer.apiKeyRequired,
+        requestParameters: methodParameters,
+        requestValidator: this.validator,
+        requestModels: model ? Object.fromEntries(jsonTypes.map((t) => [t, model])) : undefined,
+      });
+
+      if (target) {
+        const cfn = apiMethod.node.defaultChild as apigw.CfnMethod;
+        cfn.addPropertyOverride('Integration.ConnectionType', 'VPC_LINK');
+        cfn.addPropertyOverride('Integration.ConnectionId', target.vpcLinkId);
+        cfn.addPropertyOverride('Integration.IntegrationTarget', target.loadBalancerArn);
+      }
+    }
+  }
+}
+
+/** Methods with a stage cache: GET/HEAD of routes with `cache` (the stage's method settings). */
+export function cachedMethods(methods: readonly ApiMethod[]): CachedMethod[] {
+  return methods
+    .filter((m) => CACHEABLE_METHODS.has(m.httpMethod) && m.primary.cache)
+    .map((m) => ({ resourcePath: m.resourcePath, httpMethod: m.httpMethod, ttlSeconds: m.primary.cache!.ttl }));
+}
+
+/** Path parameter names of a resource path: `/v1/{id}/{proxy+}` -> [`id`, `proxy`]. */
+export function pathParameters(resourcePath: string): string[] {
+  return [...resourcePath.matchAll(/\{([^}+]+)\+?\}/g)].map((m) => m[1]);
+}
+
+/**
+ * The upstream path of a method: the service's base `path`, then the request path with the
+ * route's prefix removed when `strip_path` (Kong semantics). `{proxy+}` becomes `{proxy}`.
+ */
+export function upstreamPath(resourcePath: string, route: RouteConfig, service: Pick<ServiceConfig, 'path'>): string {
+  let rest = resourcePath.replace(/\{proxy\+\}$/, '{proxy}');
+  if (route.strip_path) {
+    const prefix = route.paths
+      .map((p) => (p.length > 1 ? p.replace(/\/+$/, '') : ''))
+      .filter((p) => rest === p || rest.startsWith(`${p}/`))
+      .sort((a, b) => b.length - a.length)[0];
+    if (prefix !== undefined) rest = rest.slice(prefix.length);
+  }
+  const joined = `${service.path.replace(/\/+$/, '')}/${rest.replace(/^\/+/, '')}`;
+  return joined.startsWith('/') ? joined : `/${joined}`;
+}
+
+/** Routes that share a method share its integration, so their upstream paths must agree. */
+function checkSharedUpstreamPath(method: ApiMethod, services: ReadonlyMap<string, ServiceConfig>): void {
+  const paths = new Set(method.routes.map((r) => upstreamPath(method.resourcePath, r, services.get(r.service) ?? { path: '/' })));
+  if (paths.size > 1) {
+    throw new Error(`${method.httpMethod} ${method.resourcePath} is served by routes ${method.routes.map((r) => r.name).join(', ')}, whose strip_path or service path differ; API Gateway has one integration path per method`);
+  }
+}
+
+const isJson = (type: string) => type === 'application/json' || type.endsWith('+json');

@@ -1,0 +1,120 @@
+import type { GatewayConfig } from '../config/schema';
+
+/**
+ * Errors the gateway itself answers (not the upstream), as data: one truth for the API stack's
+ * gateway responses and the local gateway. Every body is JSON
+ * `{"message": ..., "code": ..., "requestId": ...}`; no CORS headers, no internal details.
+ *
+ * Rate limits and status codes (the one decision a newcomer would question):
+ * - One API Gateway response type has one status code. The authorizer rejects three ways:
+ *   a bad or missing credential (throws `Unauthorized` -> UNAUTHORIZED 401), a credential that
+ *   is not allowed (Deny -> ACCESS_DENIED), and a consumer over its minute/hour limit (Deny with
+ *   context `reason: "rate_limited"` -> also ACCESS_DENIED).
+ * - ACCESS_DENIED therefore keeps 403. Turning it into 429 would answer missing scopes, wrong
+ *   groups and foreign tenants with "slow down", and well-behaved clients would retry a
+ *   permission error forever. Instead the ACCESS_DENIED body prints the authorizer's
+ *   `message` and `reason`: on a rate limit the authorizer sets `message` to
+ *   `rate_limiting.error_message` and `reason` to `rate_limited`, so clients read the
+ *   configured message and a machine-readable `"code": "rate_limited"`.
+ * - `rate_limiting.error_code` (default 429) and `error_message` are the status and message of
+ *   API Gateway's own rate limiting, the per-tier usage plans: THROTTLED and QUOTA_EXCEEDED.
+ *   Usage plans throttle at the tier's per-second average, so a consumer hammering the API gets
+ *   the configured 429 from API Gateway even before (and without) the authorizer.
+ * - The local gateway uses these same definitions, status codes included, so a client sees
+ *   locally exactly what it will see on AWS.
+ *
+ * Authorizer context values reach these templates unescaped: the authorizer must keep
+ * `message` and `reason` free of `"` and `\` (they are its own fixed strings).
+ */
+
+/** API Gateway response types Gatehouse customizes. */
+export type GatewayResponseType =
+  | 'UNAUTHORIZED' | 'ACCESS_DENIED' | 'THROTTLED' | 'QUOTA_EXCEEDED'
+  | 'BAD_REQUEST_BODY' | 'BAD_REQUEST_PARAMETERS' | 'REQUEST_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'MISSING_AUTHENTICATION_TOKEN' | 'RESOURCE_NOT_FOUND' | 'WAF_FILTERED'
+  | 'INTEGRATION_TIMEOUT' | 'INTEGRATION_FAILURE' | 'DEFAULT_4XX' | 'DEFAULT_5XX';
+
+/** Where a body field's text comes from. */
+export type TextSource =
+  | { readonly text: string }
+  /** An authorizer context key, or `fallback` when the authorizer did not set it. */
+  | { readonly authorizerKey: 'message' | 'reason'; readonly fallback: string }
+  /** API Gateway's request validation error text. */
+  | { readonly validationErrors: true; readonly fallback: string };
+
+export interface GatewayResponseDefinition {
+  readonly type: GatewayResponseType;
+  readonly statusCode: number;
+  readonly message: TextSource;
+  readonly code: TextSource;
+  /** Response headers (static values). */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** Error responses must never be cached by CloudFront or clients. */
+const HEADERS = { 'Cache-Control': 'no-store' } as const;
+
+/** The gateway responses for a config, in a stable order. */
+export function gatewayResponses(config: Pick<GatewayConfig, 'rate_limiting'>): GatewayResponseDefinition[] {
+  const { error_code, error_message } = config.rate_limiting;
+  const fixed = (type: GatewayResponseType, statusCode: number, message: string, code: string): GatewayResponseDefinition => ({
+    type, statusCode, message: { text: message }, code: { text: code }, headers: HEADERS,
+  });
+  return [
+    fixed('UNAUTHORIZED', 401, 'Unauthorized', 'unauthorized'),
+    {
+      type: 'ACCESS_DENIED', statusCode: 403, headers: HEADERS,
+      message: { authorizerKey: 'message', fallback: 'Forbidden' },
+      code: { authorizerKey: 'reason', fallback: 'forbidden' },
+    },
+    fixed('THROTTLED', error_code, error_message, 'rate_limited'),
+    fixed('QUOTA_EXCEEDED', error_code, error_message, 'quota_exceeded'),
+    {
+      type: 'BAD_REQUEST_BODY', statusCode: 400, headers: HEADERS,
+      message: { validationErrors: true, fallback: 'Invalid request body' }, code: { text: 'invalid_body' },
+    },
+    {
+      type: 'BAD_REQUEST_PARAMETERS', statusCode: 400, headers: HEADERS,
+      message: { validationErrors: true, fallback: 'Invalid request parameters' }, code: { text: 'invalid_parameters' },
+    },
+    fixed('REQUEST_TOO_LARGE', 413, 'Request body too large', 'request_too_large'),
+    fixed('UNSUPPORTED_MEDIA_TYPE', 415, 'Unsupported content type', 'unsupported_media_type'),
+    // REST APIs answer an unknown path or method with "Missing Authentication Token" (403).
+    fixed('MISSING_AUTHENTICATION_TOKEN', 404, 'Not found', 'not_found'),
+    fixed('RESOURCE_NOT_FOUND', 404, 'Not found', 'not_found'),
+    fixed('WAF_FILTERED', 403, 'Forbidden', 'forbidden'),
+    fixed('INTEGRATION_TIMEOUT', 504, 'Upstream timed out', 'upstream_timeout'),
+    fixed('INTEGRATION_FAILURE', 502, 'Upstream unavailable', 'upstream_unavailable'),
+    fixed('DEFAULT_4XX', 400, 'Bad request', 'bad_request'),
+    fixed('DEFAULT_5XX', 500, 'Internal server error', 'internal_error'),
+  ];
+}
+
+/** The `application/json` mapping template (VTL) of a response for API Gateway. */
+export function toResponseTemplate(def: GatewayResponseDefinition): string {
+  return `{"message":${vtlText(def.message)},"code":${vtlText(def.code)},"requestId":"$context.requestId"}`;
+}
+
+function vtlText(source: TextSource): string {
+  if ('text' in source) return JSON.stringify(source.text);
+  const ref = 'authorizerKey' in source ? `context.authorizer.${source.authorizerKey}` : 'context.error.validationErrorString';
+  return `#if("$!${ref}" != "")"$${ref}"#else${JSON.stringify(source.fallback)}#end`;
+}
+
+/** What the local gateway knows when it renders a gateway response. */
+export interface ResponseFacts {
+  readonly requestId: string;
+  readonly authorizer?: Readonly<Record<string, string | number | boolean | undefined>>;
+  readonly validationErrors?: string;
+}
+
+/** The JSON body the local gateway sends, identical to what API Gateway renders. */
+export function renderResponseBody(def: GatewayResponseDefinition, facts: ResponseFacts): string {
+  const text = (source: TextSource): string => {
+    if ('text' in source) return source.text;
+    const value = 'authorizerKey' in source ? facts.authorizer?.[source.authorizerKey] : facts.validationErrors;
+    return value === undefined || value === '' ? source.fallback : String(value);
+  };
+  return JSON.stringify({ message: text(def.message), code: text(def.code), requestId: facts.requestId });
+}
+

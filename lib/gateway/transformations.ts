@@ -1,0 +1,176 @@
+import type { GatewayConfig, RouteConfig } from '../config/schema';
+import { HEADER_TEMPLATES } from '../config/schema';
+import { CONTEXT_HEADERS, ORIGIN_VERIFY_HEADER, ROUTE_HEADER, type ContextKey } from './headers';
+
+/**
+ * Request headers the gateway sets on every upstream request: the authorizer's decision
+ * (`CONTEXT_HEADERS`, `X-Gatehouse-Route`) and the configured `transformations.request.add_headers`,
+ * with a route's Kong `request-transformer` plugin merged over them.
+ *
+ * One compiled description serves two runtimes: the API stack turns it into integration request
+ * parameter mappings ({@link toIntegrationRequestParameters}); the local gateway evaluates it per
+ * request ({@link resolveUpstreamHeaders}). Header templates are whole values (`$(uuid)`), because
+ * an API Gateway mapping cannot concatenate a template with text.
+ */
+
+/** Where an upstream header's value comes from. */
+export type HeaderSource =
+  /** `$(uuid)`: the API Gateway request id (a UUID). */
+  | { readonly kind: 'request-id' }
+  /** `$(client_ip)`: the caller's source IP as API Gateway saw it. */
+  | { readonly kind: 'client-ip' }
+  /** `$(request_time)`: request time, epoch milliseconds. */
+  | { readonly kind: 'request-time' }
+  /** A flat authorizer context key (`$(consumer)`, ..., and `route`). */
+  | { readonly kind: 'authorizer'; readonly key: AuthorizerContextKey }
+  /** A literal value. */
+  | { readonly kind: 'static'; readonly value: string };
+
+export type AuthorizerContextKey = ContextKey | 'route';
+
+export interface UpstreamHeader {
+  readonly name: string;
+  readonly source: HeaderSource;
+}
+
+export interface RequestTransformation {
+  /** Headers set (overwritten) on the upstream request, in a stable order. */
+  readonly set: readonly UpstreamHeader[];
+  /**
+   * Headers a route's request-transformer removes. The local gateway removes them; API Gateway
+   * HTTP_PROXY integrations cannot drop a client header, so the API stack only warns.
+   */
+  readonly remove: readonly string[];
+}
+
+/** A header template or value that cannot be compiled; `path` is the config key path. */
+export class TransformationError extends Error {
+  public readonly path: string;
+
+  constructor(path: string, message: string) {
+    super(`${path}: ${message}`);
+    this.name = 'TransformationError';
+    this.path = path;
+  }
+}
+
+/**
+ * Value the API stack sends instead of the origin-verify secret: HTTP_PROXY forwards every client
+ * header, so without this the CloudFront secret would reach every upstream.
+ */
+export const SCRUBBED_VALUE = '-';
+
+const TEMPLATE = /^\$\(([a-z_]+)\)$/;
+const TEMPLATE_ANYWHERE = /\$\(/;
+
+/** Compiles the headers for one route (`undefined`: only the global transformations). */
+export function compileRequestTransformation(config: GatewayConfig, route?: RouteConfig): RequestTransformation {
+  const set = new Map<string, UpstreamHeader>();
+  const put = (header: UpstreamHeader) => set.set(header.name.toLowerCase(), header);
+
+  for (const [key, name] of Object.entries(CONTEXT_HEADERS)) put({ name, source: { kind: 'authorizer', key: key as ContextKey } });
+  put({ name: ROUTE_HEADER, source: { kind: 'authorizer', key: 'route' } });
+
+  for (const [name, value] of Object.entries(config.transformations.request.add_headers)) {
+    put(compileHeader(name, value, `transformations.request.add_headers.${name}`));
+  }
+  const remove: string[] = [];
+  if (route) {
+    const routeIndex = config.routes.findIndex((r) => r.name === route.name);
+    route.plugins.forEach((plugin, p) => {
+      if (plugin.name !== 'request-transformer' && plugin.name !== 'request-transformer-advanced') return;
+      const at = `routes[${routeIndex}].plugins[${p}].config`;
+      plugin.config.add.headers.forEach((entry, h) => {
+        const { name, value } = splitKongHeader(entry, `${at}.add.headers[${h}]`);
+        put(compileHeader(name, value, `${at}.add.headers[${h}]`));
+      });
+      plugin.config.remove.headers.forEach((name, h) => {
+        if (isReserved(name)) throw new TransformationError(`${at}.remove.headers[${h}]`, `${name} is set by the gateway and cannot be removed`);
+        remove.push(name);
+      });
+    });
+  }
+  // Never forward the CloudFront origin secret upstream.
+  put({ name: ORIGIN_VERIFY_HEADER, source: { kind: 'static', value: SCRUBBED_VALUE } });
+  return { set: [...set.values()], remove };
+}
+
+/** Compiles one configured header value: a whole-value template or a literal. */
+export function compileHeader(name: string, value: string, path: string): UpstreamHeader {
+  if (isReserved(name)) {
+    throw new TransformationError(path, `${name} is set by the gateway from the authorizer decision and cannot be configured`);
+  }
+  const match = TEMPLATE.exec(value.trim());
+  if (match) return { name, source: templateSource(match[1], path) };
+  if (TEMPLATE_ANYWHERE.test(value)) {
+    throw new TransformationError(path, `"${value}" mixes a template with text; a header value is either one template like $(uuid) or a literal`);
+  }
+  if (value.includes("'")) throw new TransformationError(path, 'a literal header value cannot contain a single quote (API Gateway static values are single-quoted)');
+  return { name, source: { kind: 'static', value } };
+}
+
+function templateSource(template: string, path: string): HeaderSource {
+  switch (template) {
+    case 'uuid': return { kind: 'request-id' };
+    case 'client_ip': return { kind: 'client-ip' };
+    case 'request_time': return { kind: 'request-time' };
+    default:
+      if (template in CONTEXT_HEADERS) return { kind: 'authorizer', key: template as ContextKey };
+      throw new TransformationError(path, `unknown template $(${template}); known templates: ${HEADER_TEMPLATES.map((t) => `$(${t})`).join(', ')}`);
+  }
+}
+
+/** Kong request-transformer entries are `Name:value`. */
+function splitKongHeader(entry: string, path: string): { name: string; value: string } {
+  const colon = entry.indexOf(':');
+  const name = colon > 0 ? entry.slice(0, colon).trim() : '';
+  if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) {
+    throw new TransformationError(path, `"${entry}" is not a Kong header entry; expected Name:value, e.g. X-Source:gatehouse`);
+  }
+  return { name, value: entry.slice(colon + 1).trim() };
+}
+
+const RESERVED = new Set([...Object.values(CONTEXT_HEADERS), ROUTE_HEADER, ORIGIN_VERIFY_HEADER].map((h) => h.toLowerCase()));
+const isReserved = (name: string) => RESERVED.has(name.toLowerCase());
+
+/** API Gateway integration request parameters (`integration.request.header.X` -> source expression). */
+export function toIntegrationRequestParameters(transformation: RequestTransformation): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const { name, source } of transformation.set) out[`integration.request.header.${name}`] = mappingExpression(source);
+  return out;
+}
+
+/** The API Gateway mapping expression of a header source. */
+export function mappingExpression(source: HeaderSource): string {
+  switch (source.kind) {
+    case 'request-id': return 'context.requestId';
+    case 'client-ip': return 'context.identity.sourceIp';
+    case 'request-time': return 'context.requestTimeEpoch';
+    case 'authorizer': return `context.authorizer.${source.key}`;
+    case 'static': return `'${source.value}'`;
+  }
+}
+
+/** What the local gateway knows about one request, mirroring API Gateway's `$context`. */
+export interface RequestFacts {
+  readonly requestId: string;
+  readonly clientIp: string;
+  readonly requestTimeEpoch: number;
+  /** The authorizer's flat context. */
+  readonly authorizer: Readonly<Record<string, string | number | boolean | undefined>>;
+}
+
+/** Evaluates a compiled transformation for one request (local gateway). Missing context values become ''. */
+export function resolveUpstreamHeaders(transformation: RequestTransformation, facts: RequestFacts): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const { name, source } of transformation.set) {
+    switch (source.kind) {
+      case 'request-id': out[name] = facts.requestId; break;
+      case 'client-ip': out[name] = facts.clientIp; break;
+      case 'request-time': out[name] = String(facts.requestTimeEpoch); break;
+      case 'authorizer': out[name] = String(facts.authorizer[source.key] ?? ''); break;
+      case 'static': out[name] = source.value; break;
+    }
+  }
+  return out;
+}

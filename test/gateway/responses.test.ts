@@ -1,0 +1,53 @@
+import { gatewayResponses, renderResponseBody, toResponseTemplate, type GatewayResponseType } from '../../lib/gateway/responses';
+
+const config = { rate_limiting: { strategy: 'redis' as const, fault_tolerant: true, hide_client_headers: false, error_code: 429, error_message: 'Slow down, upgrade at https://x.example/plans', redis_timeout_ms: 20 } };
+const byType = (type: GatewayResponseType) => gatewayResponses(config).find((r) => r.type === type)!;
+
+describe('gatewayResponses', () => {
+  it.each([
+    ['UNAUTHORIZED', 401], ['ACCESS_DENIED', 403], ['THROTTLED', 429], ['QUOTA_EXCEEDED', 429],
+    ['BAD_REQUEST_BODY', 400], ['BAD_REQUEST_PARAMETERS', 400], ['REQUEST_TOO_LARGE', 413],
+    ['INTEGRATION_TIMEOUT', 504], ['INTEGRATION_FAILURE', 502], ['DEFAULT_4XX', 400], ['DEFAULT_5XX', 500],
+  ] as const)('answers %s with %i', (type, status) => {
+    expect(byType(type).statusCode).toBe(status);
+  });
+
+  it('answers API Gateway throttling with rate_limiting.error_code and error_message', () => {
+    const custom = gatewayResponses({ rate_limiting: { ...config.rate_limiting, error_code: 503 } }).find((r) => r.type === 'THROTTLED')!;
+    expect(custom.statusCode).toBe(503);
+    expect(renderResponseBody(custom, { requestId: 'r1' })).toBe('{"message":"Slow down, upgrade at https://x.example/plans","code":"rate_limited","requestId":"r1"}');
+  });
+
+  it('prints the authorizer message and reason on a denial (rate limits included)', () => {
+    const denied = byType('ACCESS_DENIED');
+    expect(toResponseTemplate(denied)).toBe(
+      '{"message":#if("$!context.authorizer.message" != "")"$context.authorizer.message"#else"Forbidden"#end,'
+      + '"code":#if("$!context.authorizer.reason" != "")"$context.authorizer.reason"#else"forbidden"#end,"requestId":"$context.requestId"}',
+    );
+    expect(JSON.parse(renderResponseBody(denied, { requestId: 'r2', authorizer: { message: 'Rate limit exceeded', reason: 'rate_limited' } })))
+      .toEqual({ message: 'Rate limit exceeded', code: 'rate_limited', requestId: 'r2' });
+    expect(JSON.parse(renderResponseBody(denied, { requestId: 'r3', authorizer: {} })))
+      .toEqual({ message: 'Forbidden', code: 'forbidden', requestId: 'r3' });
+  });
+
+  it('reports validation errors on a bad body', () => {
+    expect(toResponseTemplate(byType('BAD_REQUEST_BODY'))).toContain('"$context.error.validationErrorString"');
+  });
+
+  it('never exposes internal details on 5xx and never sends CORS headers', () => {
+    for (const def of gatewayResponses(config)) {
+      expect(Object.keys(def.headers)).toEqual(['Cache-Control']);
+      if (def.statusCode >= 500) expect(toResponseTemplate(def)).not.toContain('$context.error.message');
+    }
+    expect(renderResponseBody(byType('DEFAULT_5XX'), { requestId: 'r4' })).toBe('{"message":"Internal server error","code":"internal_error","requestId":"r4"}');
+  });
+
+  it('renders templates that are JSON once API Gateway substitutes the variables', () => {
+    for (const def of gatewayResponses(config)) {
+      const rendered = toResponseTemplate(def)
+        .replace(/#if\("\$!context\.[\w.]+" != ""\)("\$context\.[\w.]+")#else("[^"]*")#end/g, '$2')
+        .replace(/\$context\.requestId/g, 'abc');
+      expect(() => JSON.parse(rendered)).not.toThrow();
+    }
+  });
+});

@@ -1,0 +1,333 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { AUTHORIZER_ENTRY } from '../../lib/constructs/api-authorizer';
+import { tierPlanLimits } from '../../lib/constructs/api-usage-plans';
+import { tierUsageKey } from '../../lib/gateway/usage-keys';
+import { formatFindings, ROOT, synthesize, type Synthesized } from '../support/synth';
+
+/**
+ * The API stack needs the authorizer's entry file (NodejsFunction checks it even when bundling is
+ * skipped); until lambdas/authorizer/handler.ts exists these specs are skipped, not faked.
+ */
+const describeWithAuthorizer = existsSync(AUTHORIZER_ENTRY) ? describe : describe.skip;
+
+const ROOT_YAML = readFileSync(join(ROOT, 'gateway.config.yaml'), 'utf8');
+const withCompliance = (list: string) => ROOT_YAML.replace('compliance: [soc2]', `compliance: ${list}`);
+const DEV_CERTIFICATES = `    certificates:
+      alb: arn:aws:acm:eu-west-1:111111111111:certificate/00000000-0000-4000-8000-000000000001
+`;
+/** dev with every custom domain, an mTLS truststore and the ALB's certificate host name. */
+const WITH_DOMAINS = ROOT_YAML
+  .replace(DEV_CERTIFICATES, `    domains:
+      api: origin.dev.example.com
+      tenants: "*.dev.example.com"
+      mtls: mtls.dev.example.com
+      internal: internal.dev.example.com
+${DEV_CERTIFICATES}      regional: arn:aws:acm:eu-west-1:111111111111:certificate/00000000-0000-4000-8000-000000000005
+`)
+  .replace('  api_keys:\n    header: x-api-key\n', `  api_keys:
+    header: x-api-key
+  mtls:
+    truststore_uri: s3://example-truststore/gatehouse/ca.pem
+    truststore_version: v3
+`);
+
+const apiFindings = (s: Synthesized) => formatFindings(s.findings.filter((f) => f.path.startsWith('dev/Api')));
+const methodsOf = (t: Template) => Object.values(t.findResources('AWS::ApiGateway::Method')) as Array<{ Properties: Record<string, any> }>;
+/** The CloudFormation Method whose resource path part and verb match, e.g. ('plans', 'GET'). */
+function method(t: Template, logicalIdPart: string, verb: string) {
+  const entry = Object.entries(t.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: verb } }))
+    .find(([id]) => id.startsWith(`RestApi${logicalIdPart}${verb}`));
+  if (!entry) throw new Error(`no method ${verb} ${logicalIdPart}`);
+  return entry[1].Properties as Record<string, any>;
+}
+
+describeWithAuthorizer('ApiStack with gateway.config.yaml (dev: no custom domain)', () => {
+  // Synthesized in beforeAll: a skipped describe still runs its body.
+  let synth: Synthesized;
+  let t: Template;
+  let config: Synthesized['config']['environments'][string];
+  beforeAll(() => {
+    synth = synthesize({ file: 'gateway.config.yaml' }, ['dev']);
+    t = synth.template('dev', 'Api');
+    config = synth.config.environments.dev;
+  });
+
+  it('is a regional REST API metered by the authorizer, reachable on execute-api with TLS 1.3/1.2-PFS', () => {
+    t.hasResourceProperties('AWS::ApiGateway::RestApi', {
+      ApiKeySourceType: 'AUTHORIZER',
+      EndpointConfiguration: { Types: ['REGIONAL'] },
+      MinimumCompressionSize: 1024,
+      DisableExecuteApiEndpoint: false,
+      SecurityPolicy: 'SecurityPolicy_TLS13_1_2_PFS_PQ_2025_09',
+      EndpointAccessMode: 'STRICT',
+      BinaryMediaTypes: Match.absent(),
+    });
+    expect(synth.stages.dev.api.originPath).toBe('/live');
+  });
+
+  it('creates one usage plan per tier with the derived throttle and quota', () => {
+    t.resourceCountIs('AWS::ApiGateway::UsagePlan', 3);
+    t.hasResourceProperties('AWS::ApiGateway::UsagePlan', { UsagePlanName: 'gatehouse-dev-free', Throttle: { RateLimit: 1, BurstLimit: 6 }, Quota: { Limit: 24000, Period: 'DAY' } });
+    t.hasResourceProperties('AWS::ApiGateway::UsagePlan', { UsagePlanName: 'gatehouse-dev-pro', Throttle: { RateLimit: 10, BurstLimit: 60 }, Quota: { Limit: 240000, Period: 'DAY' } });
+    t.hasResourceProperties('AWS::ApiGateway::UsagePlan', { UsagePlanName: 'gatehouse-dev-enterprise', Throttle: { RateLimit: 100, BurstLimit: 600 }, Quota: { Limit: 2400000, Period: 'DAY' } });
+  });
+
+  it('binds each tier\'s usage key, the value the authorizer returns, to its plan', () => {
+    for (const tier of ['free', 'pro', 'enterprise']) {
+      const keys = t.findResources('AWS::ApiGateway::ApiKey', { Properties: { Value: tierUsageKey(config, tier), Enabled: true } });
+      expect(Object.keys(keys)).toHaveLength(1);
+      const plans = t.findResources('AWS::ApiGateway::UsagePlan', { Properties: { UsagePlanName: `gatehouse-dev-${tier}` } });
+      t.hasResourceProperties('AWS::ApiGateway::UsagePlanKey', {
+        KeyId: { Ref: Object.keys(keys)[0] }, KeyType: 'API_KEY', UsagePlanId: { Ref: Object.keys(plans)[0] },
+      });
+    }
+  });
+
+  it('answers throttling with the configured 429 message', () => {
+    t.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'THROTTLED',
+      StatusCode: '429',
+      ResponseTemplates: { 'application/json': '{"message":"Rate limit exceeded. Upgrade at https://api.example.com/plans","code":"rate_limited","requestId":"$context.requestId"}' },
+    });
+  });
+
+  it.each([
+    ['UNAUTHORIZED', '401', '"message":"Unauthorized"'],
+    ['ACCESS_DENIED', '403', '"$context.authorizer.message"#else"Forbidden"#end'],
+    ['QUOTA_EXCEEDED', '429', '"code":"quota_exceeded"'],
+    ['BAD_REQUEST_BODY', '400', '"$context.error.validationErrorString"'],
+    ['BAD_REQUEST_PARAMETERS', '400', '"$context.error.validationErrorString"'],
+    ['REQUEST_TOO_LARGE', '413', '"message":"Request body too large"'],
+    ['INTEGRATION_TIMEOUT', '504', '"message":"Upstream timed out"'],
+    ['INTEGRATION_FAILURE', '502', '"message":"Upstream unavailable"'],
+    ['DEFAULT_4XX', '400', '"message":"Bad request"'],
+    ['DEFAULT_5XX', '500', '"message":"Internal server error"'],
+  ])('answers %s with %s and a JSON body', (type, status, body) => {
+    t.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: type,
+      StatusCode: status,
+      ResponseParameters: { 'gatewayresponse.header.Cache-Control': "'no-store'" },
+      ResponseTemplates: { 'application/json': Match.stringLikeRegexp(`${escape(body)}.*"requestId":"\\$context\\.requestId"`) },
+    });
+  });
+
+  it('creates the exact and the {proxy+} resource of every route path', () => {
+    const paths = Object.values(t.findResources('AWS::ApiGateway::Resource')).map((r) => r.Properties.PathPart as string).sort();
+    // `/` is the root itself; its `{proxy+}` child serves the tenant route.
+    expect(paths).toEqual(['v1', 'v2', 'users', 'users', 'plans', '{proxy+}', '{proxy+}', '{proxy+}', '{proxy+}'].sort());
+    expect(methodsOf(t)).toHaveLength(18);
+  });
+
+  it('sends private services through the VPC link v2 to the internal ALB with the route header', () => {
+    const get = method(t, 'v1usersproxy', 'GET');
+    expect(get.AuthorizationType).toBe('CUSTOM');
+    expect(get.ApiKeyRequired).toBe(true);
+    expect(get.Integration).toMatchObject({
+      Type: 'HTTP_PROXY',
+      IntegrationHttpMethod: 'GET',
+      ConnectionType: 'VPC_LINK',
+      ConnectionId: networkOutput(/^PublishOutputRefVpcLink/),
+      // Ref of the ALB is its ARN.
+      IntegrationTarget: networkOutput(/^PublishOutputRefInternalAlbLoadBalancer/),
+      TimeoutInMillis: 10000,
+      // Without domains.internal the ALB's DNS name is the host.
+      Uri: { 'Fn::Join': ['', ['https://', networkOutput(/DNSName/), '/v1/users/{proxy}']] },
+      RequestParameters: {
+        'integration.request.path.proxy': 'method.request.path.proxy',
+        'integration.request.header.X-Request-ID': 'context.requestId',
+        'integration.request.header.X-Forwarded-For': 'context.identity.sourceIp',
+        'integration.request.header.X-Gatehouse-Route': 'context.authorizer.route',
+        'integration.request.header.X-Gatehouse-Consumer': 'context.authorizer.consumer',
+      },
+    });
+    expect(get.RequestParameters).toEqual({ 'method.request.path.proxy': true });
+  });
+
+  it('uses the service read timeout for the integration', () => {
+    expect(method(t, 'proxy', 'PUT').Integration.TimeoutInMillis).toBe(5000);
+  });
+
+  it('gives each method the authorizer of its route: cached per credential, uncached for canary and per-request routes', () => {
+    const authorizers = t.findResources('AWS::ApiGateway::Authorizer');
+    const byId = (p: Record<string, any>) => authorizers[p.AuthorizerId.Ref].Properties;
+    expect(Object.keys(authorizers)).toHaveLength(2);
+    expect(byId(method(t, 'v1users', 'GET'))).toMatchObject({
+      Type: 'REQUEST', AuthorizerResultTtlInSeconds: 300,
+      IdentitySource: 'method.request.header.x-api-key,method.request.header.X-Forwarded-Host,context.httpMethod,context.resourcePath',
+    });
+    for (const canary of [method(t, 'v2users', 'GET'), method(t, 'v2usersproxy', 'POST')]) {
+      expect(byId(canary).AuthorizerResultTtlInSeconds).toBe(0);
+      expect(byId(canary).IdentitySource).toBeUndefined();
+    }
+    expect(byId(method(t, 'proxy', 'DELETE')).AuthorizerResultTtlInSeconds).toBe(0);
+  });
+
+  it('validates route request bodies with a draft-4 model on body methods only', () => {
+    t.hasResourceProperties('AWS::ApiGateway::RequestValidator', { ValidateRequestBody: true, ValidateRequestParameters: true });
+    t.hasResourceProperties('AWS::ApiGateway::Model', {
+      ContentType: 'application/json',
+      Schema: { $schema: 'http://json-schema.org/draft-04/schema#', type: 'object', required: ['email'], additionalProperties: false },
+    });
+    expect(Object.keys(method(t, 'v2users', 'POST').RequestModels)).toEqual(['application/json']);
+    expect(method(t, 'v2users', 'GET').RequestModels).toBeUndefined();
+    expect(method(t, 'v1users', 'POST').RequestModels).toBeUndefined();
+  });
+
+  it('runs the stage "live" with X-Ray, JSON access logs, INFO execution logs and the profile throttle', () => {
+    const stage = Object.values(t.findResources('AWS::ApiGateway::Stage'))[0].Properties;
+    expect(stage).toMatchObject({ StageName: 'live', TracingEnabled: true, CacheClusterEnabled: true, CacheClusterSize: '0.5' });
+    const format = JSON.parse(stage.AccessLogSetting.Format);
+    expect(format).toMatchObject({
+      requestId: '$context.requestId', xrayTraceId: '$context.xrayTraceId', ip: '$context.identity.sourceIp',
+      status: '$context.status', integrationLatency: '$context.integration.latency', authorizerLatency: '$context.authorizer.latency',
+      consumer: '$context.authorizer.consumer', tenant: '$context.authorizer.tenant', tier: '$context.authorizer.tier',
+      route: '$context.authorizer.route', wafResponseCode: '$context.wafResponseCode', tlsVersion: '$context.tlsVersion',
+    });
+    expect(stage.MethodSettings).toContainEqual({
+      HttpMethod: '*', ResourcePath: '/*', LoggingLevel: 'INFO', DataTraceEnabled: false, MetricsEnabled: true,
+      ThrottlingRateLimit: 2400, ThrottlingBurstLimit: 1000, CachingEnabled: true, CacheTtlInSeconds: 0, CacheDataEncrypted: true,
+    });
+  });
+
+  it('caches the cacheable GET methods with their key parameters', () => {
+    const stage = Object.values(t.findResources('AWS::ApiGateway::Stage'))[0].Properties;
+    expect(stage.MethodSettings).toContainEqual({ HttpMethod: 'GET', ResourcePath: '/~1v1~1plans', CachingEnabled: true, CacheTtlInSeconds: 300, CacheDataEncrypted: true, DataTraceEnabled: false });
+    expect(stage.MethodSettings).toContainEqual({ HttpMethod: 'GET', ResourcePath: '/~1v1~1plans~1{proxy+}', CachingEnabled: true, CacheTtlInSeconds: 300, CacheDataEncrypted: true, DataTraceEnabled: false });
+    const proxy = method(t, 'v1plansproxy', 'GET');
+    expect(proxy.Integration.CacheKeyParameters).toEqual(['method.request.path.proxy', 'method.request.querystring.currency']);
+    expect(proxy.RequestParameters).toEqual({ 'method.request.path.proxy': true, 'method.request.querystring.currency': false });
+    expect(method(t, 'v1users', 'GET').Integration.CacheKeyParameters).toBeUndefined();
+  });
+
+  it('runs the authorizer on arm64 Node.js 24 in the VPC with reserved concurrency and tracing', () => {
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'gatehouse-dev-authorizer',
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      MemorySize: 512,
+      ReservedConcurrentExecutions: config.profile.authorizerConcurrency,
+      TracingConfig: { Mode: 'Active' },
+      VpcConfig: { SecurityGroupIds: [Match.anyValue()], SubnetIds: Match.anyValue() },
+      Environment: { Variables: Match.objectLike({
+        CONSUMERS_TABLE_NAME: Match.anyValue(),
+        REDIS_URL: { 'Fn::Join': ['', ['rediss://', Match.anyValue(), ':', Match.anyValue()]] },
+        COGNITO_USER_POOL_ID: Match.anyValue(),
+        COGNITO_CLIENT_IDS: Match.anyValue(),
+        POWERTOOLS_SERVICE_NAME: 'gatehouse-authorizer',
+      }) },
+    });
+    expect(config.profile.authorizerConcurrency).toBe(80);
+  });
+
+  it('guards the stage with a regional web ACL that requires the origin-verify secret', () => {
+    t.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Scope: 'REGIONAL',
+      DefaultAction: { Allow: {} },
+      Rules: Match.arrayWith([Match.objectLike({
+        Name: 'RequireOriginVerify',
+        Action: { Block: Match.anyValue() },
+        Statement: { NotStatement: { Statement: { ByteMatchStatement: Match.objectLike({
+          FieldToMatch: { SingleHeader: { Name: 'x-origin-verify' } },
+          PositionalConstraint: 'EXACTLY',
+          SearchString: '{{resolve:secretsmanager:gatehouse/dev/origin-verify:SecretString:::}}',
+        }) } } },
+      })]),
+    });
+    const stages = t.findResources('AWS::ApiGateway::Stage');
+    t.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
+      ResourceArn: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([{ Ref: Object.keys(stages)[0] }])] }),
+    });
+    t.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
+      RedactedFields: Match.arrayWith([{ SingleHeader: { Name: 'authorization' } }]),
+    });
+    t.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: 'aws-waf-logs-gatehouse-dev-api' });
+  });
+
+  it('has no unacknowledged compliance finding', () => {
+    expect(apiFindings(synth)).toBe('');
+  });
+});
+
+describeWithAuthorizer('ApiStack with custom domains and mTLS', () => {
+  let synth: Synthesized;
+  let t: Template;
+  beforeAll(() => {
+    synth = synthesize({ yaml: WITH_DOMAINS }, ['dev']);
+    t = synth.template('dev', 'Api');
+  });
+
+  it('serves CloudFront on the API domain only: execute-api is disabled', () => {
+    t.hasResourceProperties('AWS::ApiGateway::RestApi', { DisableExecuteApiEndpoint: true, SecurityPolicy: Match.absent() });
+    expect(synth.stages.dev.api.originDomainName).toBe('origin.dev.example.com');
+    expect(synth.stages.dev.api.originPath).toBe('');
+  });
+
+  it('uses the strictest policy CloudFront (TLS 1.2 to origins) can still reach on the API and tenant domains', () => {
+    for (const name of ['origin.dev.example.com', '*.dev.example.com']) {
+      t.hasResourceProperties('AWS::ApiGateway::DomainName', {
+        DomainName: name, SecurityPolicy: 'SecurityPolicy_TLS13_1_2_PFS_PQ_2025_09', EndpointAccessMode: 'STRICT',
+        EndpointConfiguration: { Types: ['REGIONAL'] },
+      });
+    }
+  });
+
+  it('adds an mTLS domain with the S3 truststore on the legacy TLS 1.2 policy (mTLS forbids enhanced policies)', () => {
+    t.hasResourceProperties('AWS::ApiGateway::DomainName', {
+      DomainName: 'mtls.dev.example.com',
+      SecurityPolicy: 'TLS_1_2',
+      MutualTlsAuthentication: { TruststoreUri: 's3://example-truststore/gatehouse/ca.pem', TruststoreVersion: 'v3' },
+    });
+    t.resourceCountIs('AWS::ApiGateway::BasePathMapping', 3);
+  });
+
+  it('calls the internal ALB by the host name on its certificate', () => {
+    expect(method(t, 'v1users', 'GET').Integration.Uri).toBe('https://internal.dev.example.com/v1/users');
+  });
+
+  it('has no unacknowledged compliance finding', () => {
+    expect(apiFindings(synth)).toBe('');
+  });
+});
+
+describeWithAuthorizer.each([
+  ['pci-dss', '[pci-dss]'], ['hipaa', '[hipaa]'], ['gdpr', '[gdpr]'], ['no compliance', '[]'], ['every regime', '[pci-dss, hipaa, soc2, gdpr]'],
+])('ApiStack under %s', (_name, list) => {
+  let synth: Synthesized;
+  beforeAll(() => { synth = synthesize({ yaml: withCompliance(list) }, ['dev']); });
+
+  it('has no unacknowledged compliance finding', () => {
+    expect(apiFindings(synth)).toBe('');
+  });
+
+  it('encrypts its log groups with a rotated customer-managed key exactly when compliance applies', () => {
+    const t = synth.template('dev', 'Api');
+    const encrypted = list !== '[]';
+    t.resourceCountIs('AWS::KMS::Key', encrypted ? 1 : 0);
+    for (const group of Object.values(t.findResources('AWS::Logs::LogGroup'))) {
+      expect(group.Properties.KmsKeyId !== undefined).toBe(encrypted);
+    }
+  });
+});
+
+describe('tierPlanLimits', () => {
+  it('never throttles below the tier: the per-second rate rounds up, minimum 1', () => {
+    expect(tierPlanLimits({ name: 't', minute: 90, hour: 1000, canary: false }).throttle).toEqual({ rateLimit: 2, burstLimit: 9 });
+    expect(tierPlanLimits({ name: 't', minute: 10, hour: 100, canary: false }).throttle).toEqual({ rateLimit: 1, burstLimit: 2 });
+  });
+
+  it('takes burst and quota from the tier when set', () => {
+    expect(tierPlanLimits({ name: 't', minute: 600, hour: 10000, burst: 25, quota: { limit: 5000, period: 'WEEK' }, canary: false }))
+      .toEqual({ throttle: { rateLimit: 10, burstLimit: 25 }, quota: { limit: 5000, period: 'WEEK' } });
+  });
+});
+
+/** A weak cross-stack reference to an output of the dev network stack. */
+function networkOutput(name: RegExp) {
+  return { 'Fn::GetStackOutput': { StackName: 'gatehouse-dev-network', Region: 'eu-west-1', OutputName: expect.stringMatching(name) } };
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
