@@ -60,7 +60,7 @@ const CROSS_KEY_RULES = [
   'Header values may use the templates $(uuid), $(client_ip), $(request_time), $(principal), $(consumer), $(tenant), $(tier), $(scopes), $(canary); a request header value is one whole template or a literal (API Gateway mappings cannot concatenate); plugin `add.headers` entries are `Name:value`.',
   'tiers x environments sharing an account and region <= 300 (API Gateway usage plans).',
   'Cognito `public_clients` and `machine_clients` need `domain_prefix`; callback URLs use https (http only for localhost).',
-  'Per environment: `domains.edge` needs `certificates.cloudfront` (us-east-1); `domains.api`, `domains.tenants` and `domains.mtls` need `certificates.regional` in the environment\'s region; any private service needs `certificates.alb` in that region; certificates belong to the environment\'s account; mTLS routes need `domains.mtls` and `identity.mtls`.',
+  'Per environment: `domains.edge` needs `certificates.cloudfront` (us-east-1); `domains.api`, `domains.tenants` and `domains.mtls` need `certificates.regional` in the environment\'s region; any private service needs `certificates.alb` in that region and `domains.internal` (the host name on that certificate); certificates belong to the environment\'s account; mTLS routes need `domains.mtls` and `identity.mtls`.',
   '`environments.<env>.overrides` may not change `name` or `environments`; the merged result is validated like the file.',
 ];
 

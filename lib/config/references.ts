@@ -1,5 +1,6 @@
 import { checkDeployRules, checkEnvironmentDeployRules } from './deploy-rules';
 import type { ConfigProblem } from './errors';
+import { compileRouteTable, upstreamPath } from '../gateway/route-table';
 import type { EnvironmentConfig, GatewayConfig, RouteConfig } from './schema';
 
 const COGNITO = 'cognito';
@@ -49,6 +50,7 @@ export function checkReferences(config: GatewayConfig, envName?: string, env?: E
     }
   });
   conflictingRoutes(config.routes, add);
+  if (problems.length === 0) sharedIntegrationPaths(config, add);
 
   const cognito = config.identity.cognito;
   if (cognito) {
@@ -113,6 +115,18 @@ function checkRouteAuth(
   if (strategies.includes('none') && (scopes.length > 0 || route.auth.groups.length > 0)) add(`${at}.auth`, 'scopes and groups need an authenticating strategy');
 }
 
+/** Routes that share an API Gateway method share its one integration, so their upstream paths must agree. */
+function sharedIntegrationPaths(config: GatewayConfig, add: (path: string, message: string) => void): void {
+  const services = new Map(config.services.map((s) => [s.name, s]));
+  for (const method of compileRouteTable(config)) {
+    const paths = new Set(method.routes.map((r) => upstreamPath(method.resourcePath, r, services.get(r.service) ?? { path: '/' })));
+    if (paths.size > 1) {
+      const index = config.routes.indexOf(method.routes[1]);
+      add(`routes[${index}]`, `shares ${method.httpMethod} ${method.resourcePath} with ${method.routes.filter((r) => r !== method.routes[1]).map((r) => r.name).join(', ')}, but their strip_path or service path differ (${[...paths].join(' vs ')}); API Gateway has one integration path per method`);
+    }
+  }
+}
+
 /** Two routes that match exactly the same requests can never both be reached. */
 function conflictingRoutes(routes: RouteConfig[], add: (path: string, message: string) => void): void {
   const seen = new Map<string, number>();
@@ -139,6 +153,9 @@ function checkEnvironment(config: GatewayConfig, envName: string, env: Environme
   if (env.domains.mtls && !env.certificates.regional) add(`${at}.certificates.regional`, 'required for domains.mtls');
   if (config.services.some((s) => s.private) && !env.certificates.alb) {
     add(`${at}.certificates.alb`, 'required when any service is private: the internal ALB listens on HTTPS only');
+  }
+  if (config.services.some((s) => s.private) && !env.domains.internal) {
+    add(`${at}.domains.internal`, 'required when any service is private: the host name on certificates.alb that API Gateway uses to reach the internal ALB over TLS (the ALB\'s own DNS name would not match the certificate)');
   }
   if (env.certificates.regional && !env.certificates.regional.startsWith(`arn:aws:acm:${env.region}:`)) {
     add(`${at}.certificates.regional`, `must be in the environment's region ${env.region}`);

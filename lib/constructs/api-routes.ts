@@ -1,8 +1,8 @@
 import { Annotations, Duration } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { Construct } from 'constructs';
-import type { GatewayConfig, RouteConfig, ServiceConfig } from '../config/schema';
-import type { ApiMethod } from '../gateway/route-table';
+import type { GatewayConfig } from '../config/schema';
+import { upstreamPath, type ApiMethod } from '../gateway/route-table';
 import { compileRequestTransformation, toIntegrationRequestParameters } from '../gateway/transformations';
 import type { ApiAuthorizer } from './api-authorizer';
 
@@ -62,7 +62,6 @@ export class ApiRoutes extends Construct {
       const route = method.primary;
       const service = services.get(route.service);
       if (!service) throw new Error(`route ${route.name}: unknown service ${route.service}`);
-      checkSharedUpstreamPath(method, services);
 
       const resource = api.root.resourceForPath(method.resourcePath);
       const pathParams = pathParameters(method.resourcePath);
@@ -145,31 +144,6 @@ export function cachedMethods(methods: readonly ApiMethod[]): CachedMethod[] {
 /** Path parameter names of a resource path: `/v1/{id}/{proxy+}` -> [`id`, `proxy`]. */
 export function pathParameters(resourcePath: string): string[] {
   return [...resourcePath.matchAll(/\{([^}+]+)\+?\}/g)].map((m) => m[1]);
-}
-
-/**
- * The upstream path of a method: the service's base `path`, then the request path with the
- * route's prefix removed when `strip_path` (Kong semantics). `{proxy+}` becomes `{proxy}`.
- */
-export function upstreamPath(resourcePath: string, route: RouteConfig, service: Pick<ServiceConfig, 'path'>): string {
-  let rest = resourcePath.replace(/\{proxy\+\}$/, '{proxy}');
-  if (route.strip_path) {
-    const prefix = route.paths
-      .map((p) => (p.length > 1 ? p.replace(/\/+$/, '') : ''))
-      .filter((p) => rest === p || rest.startsWith(`${p}/`))
-      .sort((a, b) => b.length - a.length)[0];
-    if (prefix !== undefined) rest = rest.slice(prefix.length);
-  }
-  const joined = `${service.path.replace(/\/+$/, '')}/${rest.replace(/^\/+/, '')}`;
-  return joined.startsWith('/') ? joined : `/${joined}`;
-}
-
-/** Routes that share a method share its integration, so their upstream paths must agree. */
-function checkSharedUpstreamPath(method: ApiMethod, services: ReadonlyMap<string, ServiceConfig>): void {
-  const paths = new Set(method.routes.map((r) => upstreamPath(method.resourcePath, r, services.get(r.service) ?? { path: '/' })));
-  if (paths.size > 1) {
-    throw new Error(`${method.httpMethod} ${method.resourcePath} is served by routes ${method.routes.map((r) => r.name).join(', ')}, whose strip_path or service path differ; API Gateway has one integration path per method`);
-  }
 }
 
 const isJson = (type: string) => type === 'application/json' || type.endsWith('+json');

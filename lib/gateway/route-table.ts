@@ -116,3 +116,20 @@ function authSignature(route: RouteConfig): string {
   const { strategies, issuers, scopes, groups, cache_ttl } = route.auth;
   return JSON.stringify([strategies, issuers, scopes, groups, cache_ttl]);
 }
+
+/**
+ * The upstream path of a method: the service's base `path`, then the request path with the
+ * route's prefix removed when `strip_path` (Kong semantics). `{proxy+}` becomes `{proxy}`.
+ */
+export function upstreamPath(resourcePath: string, route: RouteConfig, service: Pick<ServiceConfig, 'path'>): string {
+  let rest = resourcePath.replace(/\{proxy\+\}$/, '{proxy}');
+  if (route.strip_path) {
+    const prefix = route.paths
+      .map((p) => (p.length > 1 ? p.replace(/\/+$/, '') : ''))
+      .filter((p) => rest === p || rest.startsWith(`${p}/`))
+      .sort((a, b) => b.length - a.length)[0];
+    if (prefix !== undefined) rest = rest.slice(prefix.length);
+  }
+  const joined = `${service.path.replace(/\/+$/, '')}/${rest.replace(/^\/+/, '')}`;
+  return joined.startsWith('/') ? joined : `/${joined}`;
+}

@@ -66,7 +66,7 @@ describe('a bad config is rejected with file, line, key path and a fix', () => {
     });
 
     it('rejects a domains.tenants that is not a wildcard', () => {
-      const text = edit(['    region: eu-west-1\n', '    region: eu-west-1\n    domains:\n      tenants: api.example.com\n']);
+      const text = edit(['    domains:\n', '    domains:\n      tenants: api.example.com\n']);
       expect(rejection(text)).toBe(message(`${at(text, 'tenants:')} environments.dev.domains.tenants: a wildcard host name like *.api.example.com`));
     });
   });
@@ -156,18 +156,23 @@ describe('a bad config is rejected with file, line, key path and a fix', () => {
 
   describe('environments', () => {
     it('requires a us-east-1 certificate for domains.edge', () => {
-      const text = edit(['    region: eu-west-1\n', '    region: eu-west-1\n    domains:\n      edge: api.example.com\n']);
+      const text = edit(['    domains:\n', '    domains:\n      edge: api.example.com\n']);
       expect(rejection(text)).toBe(message(`${at(text, 'certificates:')} environments.dev.certificates.cloudfront: required for domains.edge (api.example.com); CloudFront certificates live in us-east-1`));
     });
 
     it('requires the regional certificate in the environment region', () => {
-      const text = edit(['    certificates:\n', '    domains:\n      api: origin.example.com\n    certificates:\n      regional: arn:aws:acm:eu-central-1:111111111111:certificate/bbbb-0002\n']);
+      const text = edit(['    domains:\n', '    domains:\n      api: origin.example.com\n'], ['    certificates:\n', '    certificates:\n      regional: arn:aws:acm:eu-central-1:111111111111:certificate/bbbb-0002\n']);
       expect(rejection(text)).toBe(message(`${at(text, 'regional:')} environments.dev.certificates.regional: must be in the environment's region eu-west-1`));
     });
 
     it('requires an ALB certificate when a service is private', () => {
       const text = edit(['    certificates:\n      alb: arn:aws:acm:eu-west-1:111111111111:certificate/aaaa-0001\n', '']);
       expect(rejection(text)).toBe(message(`${at(text, '  dev:')} environments.dev.certificates.alb: required when any service is private: the internal ALB listens on HTTPS only`));
+    });
+
+    it('requires domains.internal when a service is private', () => {
+      const text = edit(['    domains:\n      internal: services.internal.example.com\n', '']);
+      expect(rejection(text)).toBe(message(`${at(text, '  dev:')} environments.dev.domains.internal: required when any service is private: the host name on certificates.alb that API Gateway uses to reach the internal ALB over TLS (the ALB's own DNS name would not match the certificate)`));
     });
 
     it('rejects a certificate from another account', () => {
@@ -275,7 +280,7 @@ describe('a bad config is rejected with file, line, key path and a fix', () => {
       const text = edit(
         ['tiers:\n  - name: free\n    minute: 60\n    hour: 1000\n  - name: pro\n    minute: 600\n    hour: 10000\n', `tiers:\n${tiers}`],
         ['        tier: pro\n', ''],
-        ['environments:\n', 'environments:\n  test:\n    account: "111111111111"\n    region: eu-west-1\n    certificates:\n      alb: arn:aws:acm:eu-west-1:111111111111:certificate/aaaa-0001\n'],
+        ['environments:\n', 'environments:\n  test:\n    account: "111111111111"\n    region: eu-west-1\n    domains:\n      internal: services.internal.example.com\n    certificates:\n      alb: arn:aws:acm:eu-west-1:111111111111:certificate/aaaa-0001\n'],
       );
       expect(rejection(text)).toBe(message(`${at(text, 'tiers:')} tiers: 151 tiers x 2 environments (test, dev) in 111111111111/eu-west-1 need 302 usage plans; API Gateway allows 300 per account and region`));
     });

@@ -23,6 +23,8 @@ environments:
   dev:
     account: "111111111111"
     region: eu-west-1
+    domains:
+      internal: services.internal.example.com
     certificates:
       alb: arn:aws:acm:eu-west-1:111111111111:certificate/aaaa-0001
     overrides:

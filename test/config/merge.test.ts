@@ -65,8 +65,8 @@ describe('environment overrides in a config', () => {
   it('cannot change name or environments', () => {
     const text = edit(['    overrides:\n', '    overrides:\n      name: other\n      environments: {}\n']);
     expect(rejection(text)).toBe(message(
-      `${FILE}:20 environments.dev.overrides.environments: cannot be overridden per environment; set it at the top level`,
-      `${FILE}:19 environments.dev.overrides.name: cannot be overridden per environment; set it at the top level`,
+      `${FILE}:22 environments.dev.overrides.environments: cannot be overridden per environment; set it at the top level`,
+      `${FILE}:21 environments.dev.overrides.name: cannot be overridden per environment; set it at the top level`,
     ));
   });
 });
