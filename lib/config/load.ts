@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { closestKey, describeIssue, knownKeysAt } from './describe-issue';
 import { ConfigError, formatPath, type ConfigProblem } from './errors';
 import { locateOverride, mergeOverrides } from './merge';
+import { withOrganizationPreset } from './organization-presets';
 import { deriveProfile, type Profile } from './profile';
 import { checkReferences } from './references';
 import { GatewayConfigSchema, type EnvironmentConfig, type GatewayConfig } from './schema';
@@ -68,7 +69,7 @@ export function parseConfig(text: string, file: string): LoadedConfig {
   const locate = (path: readonly PropertyKey[]) => lineOf(doc, lineCounter, path);
   const asWritten: Place = (path) => ({ path: formatPath(path), line: locate(path) });
 
-  const base = validate(GatewayConfigSchema, raw, asWritten, file);
+  const base = validate(GatewayConfigSchema, withOrganizationPreset(raw as Record<string, unknown>), asWritten, file);
   fail(file, checkReferences(base).map((p) => ({ ...p, ...asWritten(splitPath(p.path)) })));
 
   const environments: Record<string, GatewayEnvironment> = {};
@@ -90,7 +91,7 @@ export function parseConfig(text: string, file: string): LoadedConfig {
     }
     let config: GatewayConfig;
     try {
-      config = validate(GatewayConfigSchema, mergeOverrides({ ...rawRecord }, env.overrides), inEnvironment, file);
+      config = validate(GatewayConfigSchema, withOrganizationPreset(mergeOverrides({ ...rawRecord }, env.overrides) as Record<string, unknown>), inEnvironment, file);
     } catch (err) {
       if (err instanceof ConfigError) { problems.push(...err.problems); continue; }
       throw err;

@@ -44,7 +44,7 @@ const headerValue = z.string().max(1024).regex(/^[^\r\n]*$/, 'a header value can
 
 export const Organization = z.strictObject({
   name: z.string().min(1).max(100).describe('Display name used in tags and dashboards.'),
-  type: z.enum(ORGANIZATION_TYPES).describe('Company profile (tags, dashboards, docs). It documents intent only: derived defaults come from traffic, compliance and targets (docs/profiles.md).'),
+  type: z.enum(ORGANIZATION_TYPES).describe('Company profile: tags and dashboards, plus a small preset of WAF, cache and audit defaults layered under the file (docs/profiles.md).'),
 }).describe('Who runs the gateway (ORGANIZATION_TYPE of the design).');
 
 export const Traffic = z.strictObject({

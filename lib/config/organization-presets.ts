@@ -1,0 +1,29 @@
+import { mergeOverrides } from './merge';
+import type { GatewayConfigInput } from './schema';
+
+type Preset = Partial<Pick<GatewayConfigInput, 'security' | 'caching' | 'audit'>>;
+
+/**
+ * Defaults that follow from the kind of organization, layered UNDER the file: anything the
+ * file (or an environment override) sets wins. Kept small and explained in docs/profiles.md.
+ */
+export const ORGANIZATION_PRESETS: Readonly<Record<string, Preset>> = {
+  // Card data and account takeover are the threats: tighter per-IP rate, targeted bot control.
+  'fintech-startup': { security: { waf: { ip_rate_limit: 1000, bot_control: 'targeted', anonymous_ip: 'block' } } },
+  // Scalpers and scrapers hit catalogues and checkout; shoppers share carrier NAT addresses.
+  ecommerce: { security: { waf: { ip_rate_limit: 5000, bot_control: 'targeted' } } },
+  // Many users of one customer sit behind one corporate egress IP.
+  'enterprise-saas': { security: { waf: { ip_rate_limit: 5000 } } },
+  // PHI: mask personal data in audit records, whatever else is set.
+  healthcare: { audit: { pii_masking: true } },
+  'public-sector': { security: { waf: { anonymous_ip: 'block' } } },
+  // Mostly public, cacheable reads.
+  media: { caching: { default_ttl: 600 } },
+};
+
+/** The raw config with its organization preset underneath (unknown types get none). */
+export function withOrganizationPreset(raw: Record<string, unknown>): Record<string, unknown> {
+  const type = (raw.organization as { type?: unknown } | undefined)?.type;
+  const preset = typeof type === 'string' ? ORGANIZATION_PRESETS[type] : undefined;
+  return preset ? (mergeOverrides(preset, raw) as Record<string, unknown>) : raw;
+}
