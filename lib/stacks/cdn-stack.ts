@@ -1,5 +1,11 @@
-import { Stack } from 'aws-cdk-lib';
+import { Duration, SecretValue, Stack, aws_certificatemanager as acm, aws_cloudfront as cloudfront, aws_cloudfront_origins as origins, aws_shield as shield } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { acknowledge } from '../compliance/nag';
+import type { GatewayConfig } from '../config/schema';
+import { planEdgeBehaviors, type EdgeCacheKey } from '../constructs/cdn-cache-plan';
+import { ForwardedHostFunction } from '../constructs/cdn-forwarded-host-function';
+import { CdnLogBucket } from '../constructs/cdn-log-bucket';
+import { ORIGIN_VERIFY_HEADER } from '../gateway/headers';
 import type { GatewayStackProps } from './gateway-stack-props';
 
 export interface CdnStackProps extends GatewayStackProps {
@@ -8,9 +14,153 @@ export interface CdnStackProps extends GatewayStackProps {
   readonly originVerifySecretName: string;
 }
 
+/**
+ * Response headers CloudFront cannot remove. Removing `Server` only makes CloudFront send
+ * `Server: CloudFront`; the others are read-only for response headers policies.
+ */
+export const UNREMOVABLE_RESPONSE_HEADERS = ['server', 'content-encoding', 'content-length', 'transfer-encoding', 'warning', 'via'];
+/** Set by the security headers behaviour; a custom header of the same name would be rejected. */
+const SECURITY_HEADERS = ['strict-transport-security', 'x-content-type-options', 'x-frame-options', 'referrer-policy'];
+/** API Gateway's integration timeout caps at 29 s: a 30 s read timeout lets the API answer its own 504 first. */
+const ORIGIN_READ_TIMEOUT = Duration.seconds(30);
+
 /** us-east-1: CloudFront distribution, cache and header policies, Shield Advanced protection. */
 export class CdnStack extends Stack {
+  public readonly distribution: cloudfront.Distribution;
+  public readonly responseHeadersPolicy: cloudfront.ResponseHeadersPolicy;
+  public readonly logBucket: CdnLogBucket;
+  public readonly shieldProtection?: shield.CfnProtection;
+
   constructor(scope: Construct, id: string, props: CdnStackProps) {
     super(scope, id, props);
+    const { gateway } = props;
+    const { config, env, profile } = gateway;
+    const prefix = `${config.name}-${gateway.name}`;
+
+    const origin = new origins.HttpOrigin(props.originDomainName, {
+      protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+      originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+      readTimeout: ORIGIN_READ_TIMEOUT,
+      // A CloudFormation dynamic reference: the value is resolved at deploy time, never in the template.
+      customHeaders: { [ORIGIN_VERIFY_HEADER]: SecretValue.secretsManager(props.originVerifySecretName).unsafeUnwrap() },
+    });
+    const viewerRequest = new ForwardedHostFunction(this, 'ForwardedHost');
+    this.responseHeadersPolicy = this.responseHeaders(config);
+
+    const behavior = (cachePolicy: cloudfront.ICachePolicy): cloudfront.BehaviorOptions => ({
+      origin,
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+      cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD,
+      cachePolicy,
+      originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      responseHeadersPolicy: this.responseHeadersPolicy,
+      functionAssociations: [{ function: viewerRequest, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
+      compress: true,
+    });
+    const cachePolicies = new Map<EdgeCacheKey, cloudfront.ICachePolicy>();
+    const additionalBehaviors: Record<string, cloudfront.BehaviorOptions> = {};
+    for (const planned of planEdgeBehaviors(config, gateway.file)) {
+      let policy: cloudfront.ICachePolicy = cloudfront.CachePolicy.CACHING_DISABLED;
+      if (planned.cache) {
+        policy = cachePolicies.get(planned.cache) ?? this.cachePolicy(planned.cache, cachePolicies.size);
+        cachePolicies.set(planned.cache, policy);
+      }
+      additionalBehaviors[planned.pathPattern] = behavior(policy);
+    }
+
+    this.logBucket = new CdnLogBucket(this, 'AccessLogs', { retentionDays: profile.logRetentionDays, customerManagedKey: profile.customerManagedKeys });
+    const customDomain = env.domains.edge && env.certificates.cloudfront;
+    const geo = config.security.geo;
+
+    this.distribution = new cloudfront.Distribution(this, 'Distribution', {
+      comment: `${prefix} API`,
+      defaultBehavior: behavior(cloudfront.CachePolicy.CACHING_DISABLED),
+      additionalBehaviors,
+      webAclId: props.webAclArn,
+      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      // Tight latency targets pay for every edge location; looser ones use the cheapest class.
+      priceClass: config.targets.p99_latency_ms <= 200 ? cloudfront.PriceClass.PRICE_CLASS_ALL : cloudfront.PriceClass.PRICE_CLASS_100,
+      enableIpv6: true,
+      ...(customDomain ? {
+        domainNames: [env.domains.edge!, ...(env.domains.tenants ? [env.domains.tenants] : [])],
+        certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', env.certificates.cloudfront!),
+        minimumProtocolVersion: profile.tls13Only ? cloudfront.SecurityPolicyProtocol.TLS_V1_3_2025 : cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+        sslSupportMethod: cloudfront.SSLMethod.SNI,
+      } : {}),
+      geoRestriction: geo.allow.length > 0 ? cloudfront.GeoRestriction.allowlist(...geo.allow)
+        : geo.deny.length > 0 ? cloudfront.GeoRestriction.denylist(...geo.deny) : undefined,
+      enableLogging: true,
+      logBucket: this.logBucket.bucket,
+      logFilePrefix: `cloudfront/${prefix}/`,
+      logIncludesCookies: false,
+    });
+    if (!customDomain) {
+      // *.cloudfront.net with the default certificate: CloudFront fixes the viewer policy
+      // (TLSv1 minimum). A TLS 1.3-only policy (profile.tls13Only) needs a custom certificate.
+      acknowledge(this.distribution, {
+        id: 'AwsSolutions-CFR4',
+        reason: 'No custom domain is configured for this environment (environments.<env>.domains.edge and certificates.cloudfront), so the default CloudFront certificate is used; its viewer TLS policy cannot be set.',
+      });
+    }
+    if (geo.allow.length === 0 && geo.deny.length === 0) {
+      acknowledge(this.distribution, {
+        id: 'AwsSolutions-CFR1',
+        reason: 'The config has no security.geo allow or deny list: the API is served worldwide by design.',
+      });
+    }
+
+    if (env.shield_advanced) this.shieldProtection = this.protect(prefix);
+  }
+
+  /**
+   * Shield Advanced protection of the distribution. It lives here, not in the Edge stack,
+   * because the protected resource is this distribution. The L7 automatic response needs the
+   * web ACL associated (webAclId above); Shield then manages its own rule group in that ACL.
+   * Needs an active Shield Advanced subscription in the account.
+   */
+  private protect(prefix: string): shield.CfnProtection {
+    return new shield.CfnProtection(this, 'ShieldProtection', {
+      name: `${prefix}-cdn`,
+      resourceArn: this.distribution.distributionArn,
+      applicationLayerAutomaticResponseConfiguration: { status: 'ENABLED', action: { block: {} } },
+    });
+  }
+
+  private cachePolicy(key: EdgeCacheKey, index: number): cloudfront.CachePolicy {
+    const ttl = Duration.seconds(key.ttl);
+    return new cloudfront.CachePolicy(this, `CachePolicy${index}`, {
+      comment: `Edge cache of ${key.routes.join(', ')}`,
+      defaultTtl: ttl,
+      maxTtl: ttl,
+      minTtl: Duration.seconds(0),
+      headerBehavior: key.headers.length > 0 ? cloudfront.CacheHeaderBehavior.allowList(...key.headers) : cloudfront.CacheHeaderBehavior.none(),
+      queryStringBehavior: key.queryStrings.length > 0 ? cloudfront.CacheQueryStringBehavior.allowList(...key.queryStrings) : cloudfront.CacheQueryStringBehavior.none(),
+      cookieBehavior: cloudfront.CacheCookieBehavior.none(),
+      enableAcceptEncodingGzip: true,
+      enableAcceptEncodingBrotli: true,
+    });
+  }
+
+  private responseHeaders(config: GatewayConfig): cloudfront.ResponseHeadersPolicy {
+    const { add_headers: add, remove_headers: remove } = config.transformations.response;
+    const reserved = new Set(SECURITY_HEADERS);
+    // Templated values ($(uuid) ...) are request-time values CloudFront cannot compute.
+    const customHeaders = Object.entries(add)
+      .filter(([name, value]) => !reserved.has(name.toLowerCase()) && !value.includes('$('))
+      .map(([header, value]) => ({ header, value, override: true }));
+    customHeaders.forEach(({ header }) => reserved.add(header.toLowerCase()));
+    const removeHeaders = remove.filter((h) => !UNREMOVABLE_RESPONSE_HEADERS.includes(h.toLowerCase()) && !reserved.has(h.toLowerCase()));
+    return new cloudfront.ResponseHeadersPolicy(this, 'ResponseHeaders', {
+      comment: 'Security headers and response transformations',
+      securityHeadersBehavior: {
+        strictTransportSecurity: { accessControlMaxAge: Duration.days(730), includeSubdomains: true, preload: true, override: true },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
+        referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
+      },
+      customHeadersBehavior: customHeaders.length > 0 ? { customHeaders } : undefined,
+      removeHeaders: removeHeaders.length > 0 ? removeHeaders : undefined,
+    });
   }
 }

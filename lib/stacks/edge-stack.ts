@@ -1,5 +1,7 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, aws_iam as iam, aws_kms as kms, aws_secretsmanager as secretsmanager } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { acknowledge } from '../compliance/nag';
+import { EdgeWebAcl, wafLogGroupArn } from '../constructs/web-acl';
 import type { GatewayStackProps } from './gateway-stack-props';
 
 export interface EdgeStackProps extends GatewayStackProps {
@@ -7,15 +9,64 @@ export interface EdgeStackProps extends GatewayStackProps {
   readonly apiRegion: string;
 }
 
-/** us-east-1: the CLOUDFRONT-scope WAF web ACL, its logging, the origin-verify secret. */
+/**
+ * us-east-1: the CLOUDFRONT-scope WAF web ACL, its logging, the origin-verify secret.
+ *
+ * Shield Advanced protects the distribution, which lives in the CDN stack, so its
+ * AWS::Shield::Protection is created there (see CdnStack), not here.
+ */
 export class EdgeStack extends Stack {
   public readonly webAclArn: string;
   /** Secrets Manager name of the origin-verify header value (same name in the API region). */
   public readonly originVerifySecretName: string;
+  public readonly webAcl: EdgeWebAcl;
+  public readonly originVerifySecret: secretsmanager.Secret;
+  /** Customer-managed key of the WAF logs and the secret, when the compliance profile asks for one. */
+  public readonly key?: kms.Key;
 
   constructor(scope: Construct, id: string, props: EdgeStackProps) {
     super(scope, id, props);
-    this.originVerifySecretName = `${props.gateway.config.name}/${props.gateway.name}/origin-verify`;
-    this.webAclArn = 'TODO';
+    const { gateway } = props;
+    const prefix = `${gateway.config.name}-${gateway.name}`;
+    this.originVerifySecretName = `${gateway.config.name}/${gateway.name}/origin-verify`;
+
+    if (gateway.profile.customerManagedKeys) {
+      this.key = new kms.Key(this, 'Key', {
+        description: `${prefix} edge: WAF logs and the origin-verify secret`,
+        enableKeyRotation: true,
+      });
+      // CloudWatch Logs encrypts with the key only for this log group (encryption context).
+      this.key.addToResourcePolicy(new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal(`logs.${this.region}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': wafLogGroupArn(this, prefix) } },
+      }));
+    }
+
+    this.webAcl = new EdgeWebAcl(this, 'Waf', {
+      name: prefix,
+      config: gateway.config,
+      logRetentionDays: gateway.profile.logRetentionDays,
+      logEncryptionKey: this.key,
+    });
+    this.webAclArn = this.webAcl.webAcl.attrArn;
+
+    // CloudFront sends this value in ORIGIN_VERIFY_HEADER; the regional web ACL of the API
+    // rejects requests without it. The replica carries the same name in the API region; it is
+    // encrypted with that region's aws/secretsmanager key (a CMK would have to live there).
+    this.originVerifySecret = new secretsmanager.Secret(this, 'OriginVerify', {
+      secretName: this.originVerifySecretName,
+      description: `Value of the origin-verify header CloudFront adds for ${prefix}`,
+      generateSecretString: { excludePunctuation: true, passwordLength: 48 },
+      encryptionKey: this.key,
+      replicaRegions: props.apiRegion !== this.region ? [{ region: props.apiRegion }] : undefined,
+    });
+    acknowledge(this.originVerifySecret,
+      ...['AwsSolutions-SMG4', 'NIST.800.53.R5-SecretsManagerRotationEnabled', 'HIPAA.Security-SecretsManagerRotationEnabled'].map((id) => ({
+        id,
+        reason: 'CloudFront resolves the value into its origin config at deploy time and the regional web ACL compares it; '
+          + 'a rotation Lambda would desynchronize them. Rotate by redeploying Edge, Api and Cdn together.',
+      })));
   }
 }

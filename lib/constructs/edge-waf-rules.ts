@@ -1,0 +1,179 @@
+import type { aws_wafv2 as wafv2 } from 'aws-cdk-lib';
+import type { GatewayConfig } from '../config/schema';
+
+type Rule = wafv2.CfnWebACL.RuleProperty;
+type Statement = wafv2.CfnWebACL.StatementProperty;
+
+/** WAF's hard capacity limit per web ACL (web ACL capacity units). */
+export const WCU_LIMIT = 1500;
+
+/** Bodies CloudFront-scope WAF can inspect, in bytes, by `defaultSizeInspectionLimit`. */
+export const BODY_INSPECTION_LIMITS = { KB_16: 16 * 1024, KB_32: 32 * 1024, KB_48: 48 * 1024, KB_64: 64 * 1024 } as const;
+export type BodyInspectionLimit = keyof typeof BODY_INSPECTION_LIMITS;
+
+/** Keys of the web ACL's custom JSON response bodies. */
+export const RESPONSE_BODY = { geo: 'geo-blocked', tooLarge: 'payload-too-large', rateLimited: 'rate-limited' } as const;
+
+/** Cost of each rule, from the AWS WAF developer guide (managed groups as published, statements by type). */
+const WCU = {
+  AWSManagedRulesCommonRuleSet: 700,
+  AWSManagedRulesKnownBadInputsRuleSet: 200,
+  AWSManagedRulesSQLiRuleSet: 200,
+  AWSManagedRulesAmazonIpReputationList: 25,
+  AWSManagedRulesAnonymousIpList: 50,
+  AWSManagedRulesBotControlRuleSet: 50,
+  geo: 1,
+  sizeConstraint: 1,
+  regex: 3,
+  rateBased: 2,
+  customKey: 30,
+} as const;
+
+/** The rules of the edge web ACL, in priority order, and what they cost. */
+export interface EdgeRulePlan {
+  readonly rules: Rule[];
+  readonly wcu: number;
+  readonly bodyInspectionLimit: BodyInspectionLimit;
+}
+
+/**
+ * Builds the CLOUDFRONT-scope rules from the config. Order: cheap IP/geo verdicts first, then
+ * rate limits (so floods are dropped before paid inspection), then the body size rule, then
+ * the request-inspecting managed groups, Bot Control last (it is priced per inspected request).
+ */
+export function planEdgeRules(config: GatewayConfig): EdgeRulePlan {
+  const { waf, geo, max_body_bytes: maxBody } = config.security;
+  const rules: Omit<Rule, 'priority'>[] = [];
+  let wcu = 0;
+  const add = (rule: Omit<Rule, 'priority'>, cost: number) => { rules.push(rule); wcu += cost; };
+
+  if (geo.allow.length > 0) {
+    add(block('GeoAllowList', { notStatement: { statement: { geoMatchStatement: { countryCodes: geo.allow } } } }, 403, RESPONSE_BODY.geo), WCU.geo);
+  }
+  if (geo.deny.length > 0) {
+    add(block('GeoDenyList', { geoMatchStatement: { countryCodes: geo.deny } }, 403, RESPONSE_BODY.geo), WCU.geo);
+  }
+  add(managed('AWSManagedRulesAmazonIpReputationList'), WCU.AWSManagedRulesAmazonIpReputationList);
+  add(managed('AWSManagedRulesAnonymousIpList', { count: waf.anonymous_ip === 'count' }), WCU.AWSManagedRulesAnonymousIpList);
+
+  const rateLimited = { code: config.rate_limiting.error_code, body: RESPONSE_BODY.rateLimited };
+  add(block('RatePerIp', {
+    rateBasedStatement: { limit: waf.ip_rate_limit, evaluationWindowSec: 300, aggregateKeyType: 'IP' },
+  }, rateLimited.code, rateLimited.body), WCU.rateBased);
+  add(block('RatePerApiKey', {
+    rateBasedStatement: {
+      limit: waf.api_key_rate_limit,
+      evaluationWindowSec: 300,
+      aggregateKeyType: 'CUSTOM_KEYS',
+      // Requests without the header are not counted here; RatePerIp still applies to them.
+      customKeys: [{ header: { name: config.identity.api_keys.header.toLowerCase(), textTransformations: [{ priority: 0, type: 'NONE' }] } }],
+    },
+  }, rateLimited.code, rateLimited.body), WCU.rateBased + WCU.customKey);
+
+  const size = bodySizeStatement(maxBody);
+  add(block('MaxBodySize', size.statement, 413, RESPONSE_BODY.tooLarge), size.wcu);
+
+  add(managed('AWSManagedRulesCommonRuleSet', {
+    // CRS blocks bodies over 8 KB; MaxBodySize enforces the configured limit instead.
+    ruleActionOverrides: [{ name: 'SizeRestrictions_BODY', actionToUse: { count: {} } }],
+  }), WCU.AWSManagedRulesCommonRuleSet);
+  add(managed('AWSManagedRulesKnownBadInputsRuleSet'), WCU.AWSManagedRulesKnownBadInputsRuleSet);
+  add(managed('AWSManagedRulesSQLiRuleSet'), WCU.AWSManagedRulesSQLiRuleSet);
+  if (waf.bot_control !== 'off') {
+    add(managed('AWSManagedRulesBotControlRuleSet', {
+      config: { awsManagedRulesBotControlRuleSet: { inspectionLevel: waf.bot_control.toUpperCase() } },
+      // API consumers are HTTP libraries, not browsers: these two rules would block every SDK call.
+      ruleActionOverrides: ['CategoryHttpLibrary', 'SignalNonBrowserUserAgent'].map((name) => ({ name, actionToUse: { count: {} } })),
+    }), WCU.AWSManagedRulesBotControlRuleSet);
+  }
+
+  return { rules: rules.map((r, priority) => ({ ...r, priority })), wcu, bodyInspectionLimit: size.inspectionLimit };
+}
+
+/**
+ * The body size rule. CloudFront-scope WAF sees at most the first 16/32/48/64 KB of a body.
+ *
+ * - max_body_bytes <= 64 KB: the inspection limit is raised to the smallest step that covers it,
+ *   so WAF measures every byte an acceptable body can have; a body beyond the inspection limit
+ *   is necessarily too large, hence `oversizeHandling: MATCH`. The managed rules then also
+ *   inspect whole bodies. A declared Content-Length over the limit is blocked too.
+ * - max_body_bytes > 64 KB: WAF cannot measure such a body, so the rule compares the
+ *   Content-Length header's numeric value instead (a regex for "integer > max"). The inspection
+ *   limit is bought at 64 KB so the managed rules see as much of large bodies as WAF allows.
+ *   A chunked body without Content-Length is left to API Gateway's own 10 MB cap.
+ */
+export function bodySizeStatement(maxBodyBytes: number): { statement: Statement; wcu: number; inspectionLimit: BodyInspectionLimit } {
+  const contentLength: Statement = {
+    regexMatchStatement: {
+      fieldToMatch: { singleHeader: { Name: 'content-length' } },
+      regexString: integerGreaterThanRegex(maxBodyBytes),
+      textTransformations: [{ priority: 0, type: 'NONE' }],
+    },
+  };
+  const limits = Object.entries(BODY_INSPECTION_LIMITS) as [BodyInspectionLimit, number][];
+  const covering = limits.find(([, bytes]) => bytes >= maxBodyBytes);
+  if (!covering) return { statement: contentLength, wcu: WCU.regex, inspectionLimit: 'KB_64' };
+  const body: Statement = {
+    sizeConstraintStatement: {
+      fieldToMatch: { body: { oversizeHandling: 'MATCH' } },
+      comparisonOperator: 'GT',
+      size: maxBodyBytes,
+      textTransformations: [{ priority: 0, type: 'NONE' }],
+    },
+  };
+  return { statement: { orStatement: { statements: [body, contentLength] } }, wcu: WCU.sizeConstraint + WCU.regex, inspectionLimit: covering[0] };
+}
+
+/**
+ * An anchored regex matching decimal integers (leading zeros allowed) strictly greater than `n`:
+ * any number with more digits, or the same number of digits and a larger digit at the first
+ * position where it differs. WAF regexes have no numeric comparison, hence this construction.
+ */
+export function integerGreaterThanRegex(n: number): string {
+  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`expected a non-negative integer, got ${n}`);
+  const digits = String(n);
+  const alternatives = [`[1-9][0-9]{${digits.length},}`];
+  for (let i = 0; i < digits.length; i++) {
+    const d = Number(digits[i]);
+    if (d === 9) continue;
+    const rest = digits.length - i - 1;
+    alternatives.push(`${digits.slice(0, i)}[${d + 1}-9]${rest > 0 ? `[0-9]{${rest}}` : ''}`);
+  }
+  return `^0*(${alternatives.join('|')})$`;
+}
+
+function block(name: string, statement: Statement, responseCode: number, customResponseBodyKey: string): Omit<Rule, 'priority'> {
+  return {
+    name,
+    statement,
+    action: { block: { customResponse: { responseCode, customResponseBodyKey } } },
+    visibilityConfig: visibility(name),
+  };
+}
+
+interface ManagedOptions {
+  /** Run the whole group in count mode (labels and metrics only). */
+  readonly count?: boolean;
+  readonly ruleActionOverrides?: wafv2.CfnWebACL.RuleActionOverrideProperty[];
+  readonly config?: wafv2.CfnWebACL.ManagedRuleGroupConfigProperty;
+}
+
+function managed(name: keyof typeof WCU & `AWSManagedRules${string}`, options: ManagedOptions = {}): Omit<Rule, 'priority'> {
+  return {
+    name,
+    statement: {
+      managedRuleGroupStatement: {
+        vendorName: 'AWS',
+        name,
+        ...(options.ruleActionOverrides ? { ruleActionOverrides: options.ruleActionOverrides } : {}),
+        ...(options.config ? { managedRuleGroupConfigs: [options.config] } : {}),
+      },
+    },
+    overrideAction: options.count ? { count: {} } : { none: {} },
+    visibilityConfig: visibility(name),
+  };
+}
+
+function visibility(metricName: string): wafv2.CfnWebACL.VisibilityConfigProperty {
+  return { cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName };
+}
