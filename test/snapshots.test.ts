@@ -1,0 +1,22 @@
+import { EXAMPLES, synthesize } from './support/synth';
+
+const STACKS = ['Edge', 'Network', 'Data', 'Identity', 'Api', 'Cdn'] as const;
+
+/** Asset hashes change with any code change; the rest of the template must not drift silently. */
+function normalize(template: unknown): unknown {
+  return JSON.parse(JSON.stringify(template).replace(/[0-9a-f]{64}/g, '[ASSET_HASH]'));
+}
+
+describe.each(EXAMPLES)('%s', (file) => {
+  const synth = synthesize({ file });
+
+  it.each(Object.keys(synth.stages))('matches the snapshot of environment %s', (env) => {
+    for (const stack of STACKS) {
+      expect(normalize(synth.template(env, stack).toJSON())).toMatchSnapshot(stack);
+    }
+  });
+
+  it('passes the compliance gate', () => {
+    expect(synth.findings.map((f) => `${f.rule} at ${f.path}`)).toEqual([]);
+  });
+});
