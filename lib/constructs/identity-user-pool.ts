@@ -23,6 +23,13 @@ export interface GatewayUserPoolProps {
   readonly userPoolName: string;
   /** Cognito domain prefix (unique per region across all AWS accounts); none without it. */
   readonly domainPrefix?: string;
+  /**
+   * Compliance regimes of the gateway. Under pci-dss, hipaa or soc2 (which all demand strong
+   * authentication), optional MFA and disabled threat protection are NOT acknowledged, so the
+   * compliance gate fails synth until the config fixes it.
+   * @default []
+   */
+  readonly compliance?: readonly string[];
 }
 
 /**
@@ -79,10 +86,11 @@ export class GatewayUserPool extends Construct {
       this.domain = this.userPool.addDomain('Domain', { cognitoDomain: { domainPrefix: props.domainPrefix } });
     }
 
-    if (config.mfa !== 'required') {
+    const regulated = (props.compliance ?? []).some((c) => c === 'pci-dss' || c === 'hipaa' || c === 'soc2');
+    if (config.mfa !== 'required' && !regulated) {
       acknowledge(this.userPool, { id: 'AwsSolutions-COG2', reason: `identity.cognito.mfa is "${config.mfa}" in the gateway config: the gateway owner decided it for this user population${config.mfa === 'optional' ? ' (TOTP stays available to every user)' : ''}; API consumers authenticate with client credentials or API keys, not user passwords.` });
     }
-    if (!threatProtection) {
+    if (!threatProtection && !regulated) {
       acknowledge(this.userPool, { id: 'AwsSolutions-COG8', reason: 'identity.cognito.threat_protection is "off" in the gateway config, so the Plus feature plan (billed per MAU) would buy nothing; Essentials keeps managed login and access-token customisation.' });
     }
   }

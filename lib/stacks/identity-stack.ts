@@ -37,6 +37,7 @@ export class IdentityStack extends Stack {
       userPoolName: `${config.name}-${name}`,
       // Unique per region across all accounts: environments sharing a region override it.
       domainPrefix: settings.domain_prefix,
+      compliance: config.compliance,
     });
     this.userPool = pool.userPool;
     this.userPoolDomain = pool.domain;

@@ -64,9 +64,9 @@ describe('identity stack of the root gateway.config.yaml (soc2)', () => {
     template.hasResource('AWS::Cognito::UserPool', { DeletionPolicy: 'Retain' });
   });
 
-  it('offers optional TOTP MFA (no SMS) and a strong password policy', () => {
+  it('requires TOTP MFA (no SMS) and a strong password policy', () => {
     template.hasResourceProperties('AWS::Cognito::UserPool', {
-      MfaConfiguration: 'OPTIONAL',
+      MfaConfiguration: 'ON',
       EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
       Policies: { PasswordPolicy: Match.objectLike({ MinimumLength: 14, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true }) },
     });
@@ -78,7 +78,7 @@ describe('identity stack of the root gateway.config.yaml (soc2)', () => {
       Name: 'User API',
       Scopes: [{ ScopeName: 'read', ScopeDescription: 'Read users' }, { ScopeName: 'write', ScopeDescription: 'Create and change users' }],
     });
-    template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'gatehouse-example' });
+    template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'gatehouse-example-dev' });
   });
 
   it('gives the machine client a secret, the client credentials grant only and its scopes', () => {
@@ -178,7 +178,7 @@ describe('identity stack with federation (hipaa, threat protection audit, MFA re
 
 describe('identity stack options', () => {
   it('uses the Essentials plan and no threat protection when threat_protection is off', () => {
-    const synth = synthesizeFoundation({ yaml: federatedYaml({ threat: 'off', mfa: 'off', compliance: '[pci-dss]' }) });
+    const synth = synthesizeFoundation({ yaml: federatedYaml({ threat: 'off', mfa: 'off', compliance: '[gdpr]' }) });
     synth.template('Identity').hasResourceProperties('AWS::Cognito::UserPool', {
       UserPoolTier: 'ESSENTIALS',
       UserPoolAddOns: Match.absent(),
@@ -187,9 +187,14 @@ describe('identity stack options', () => {
     expect(identityFindings(synth.findings)).toBe('');
   });
 
-  it.each(['[soc2]', '[gdpr]', '[]'])('has no unacknowledged finding with compliance %s', (compliance) => {
+  it.each(['[gdpr]', '[]'])('accepts optional MFA with compliance %s', (compliance) => {
     const synth = synthesizeFoundation({ yaml: federatedYaml({ compliance, mfa: 'optional', threat: 'enforced' }) });
     expect(identityFindings(synth.findings)).toBe('');
+  });
+
+  it.each(['[pci-dss]', '[hipaa]', '[soc2]'])('fails the compliance gate on optional MFA and no threat protection under %s', (compliance) => {
+    const synth = synthesizeFoundation({ yaml: federatedYaml({ compliance, mfa: 'optional', threat: 'off' }) });
+    expect(synth.findings.filter((f) => f.path.startsWith('dev/Identity')).map((f) => f.rule).sort()).toEqual(['AwsSolutions-COG2', 'AwsSolutions-COG8']);
   });
 
   it('rejects an OIDC client secret in SSM, which CloudFormation cannot resolve for Cognito', () => {
