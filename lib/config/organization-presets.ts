@@ -8,8 +8,8 @@ type Preset = Partial<Pick<GatewayConfigInput, 'security' | 'caching' | 'audit'>
  * file (or an environment override) sets wins. Kept small and explained in docs/profiles.md.
  */
 export const ORGANIZATION_PRESETS: Readonly<Record<string, Preset>> = {
-  // Card data and account takeover are the threats: tighter per-IP rate, targeted bot control.
-  'fintech-startup': { security: { waf: { ip_rate_limit: 1000, bot_control: 'targeted', anonymous_ip: 'block' } } },
+  // Card data and credential stuffing are the threats: a tighter per-IP rate, no anonymous proxies.
+  'fintech-startup': { security: { waf: { ip_rate_limit: 1000, anonymous_ip: 'block' } } },
   // Scalpers and scrapers hit catalogues and checkout; shoppers share carrier NAT addresses.
   ecommerce: { security: { waf: { ip_rate_limit: 5000, bot_control: 'targeted' } } },
   // Many users of one customer sit behind one corporate egress IP.

@@ -3,9 +3,9 @@ import { ORGANIZATION_PRESETS } from '../../lib/config/organization-presets';
 import { BASE, FILE, edit } from './fixtures';
 
 describe('organization presets', () => {
-  it('gives a fintech startup a tighter per-IP WAF limit and targeted bot control', () => {
+  it('gives a fintech startup a tighter per-IP WAF limit and blocks anonymous IPs', () => {
     const loaded = parseConfig(edit(['type: ecommerce', 'type: fintech-startup']), FILE);
-    expect(loaded.base.security.waf).toEqual({ ip_rate_limit: 1000, api_key_rate_limit: 20000, bot_control: 'targeted', anonymous_ip: 'block' });
+    expect(loaded.base.security.waf).toEqual({ ip_rate_limit: 1000, api_key_rate_limit: 20000, bot_control: 'common', anonymous_ip: 'block' });
   });
 
   it('lets the file win over the preset', () => {

@@ -1,0 +1,176 @@
+import type { EnvironmentConfig, GatewayConfig } from '../config/schema';
+import type { Profile } from '../config/profile';
+import { ACCESS_LOG_FORMAT } from '../constructs/api-access-log';
+import { AUTHORIZER_MEMORY_MB } from '../constructs/api-authorizer';
+import { planEdgeRules } from '../constructs/edge-waf-rules';
+import { secondsPerMonth, type PlanAssumptions } from './assumptions';
+import { note, warning, type Finding } from './finding';
+import { fmt, pct, usd } from './format-number';
+import { GLOBAL_PRICES as G, tieredCost, type RegionalPrices } from './prices';
+
+export interface CostLine {
+  readonly service: string;
+  readonly item: string;
+  /** The billed quantity, as a reader would check it. */
+  readonly quantity: string;
+  readonly monthlyUsd: number;
+  /** Key of the price in lib/plan/prices.ts. */
+  readonly price: string;
+}
+
+export interface CostInputs {
+  readonly config: GatewayConfig;
+  readonly env: EnvironmentConfig;
+  readonly profile: Profile;
+  readonly prices: RegionalPrices;
+  readonly steadyRps: number;
+  readonly steadyInvocations: number;
+  readonly secondsPerInvocation: number;
+  readonly keyLookupsPerSecond: number;
+  readonly redis: { readonly enabled: boolean; readonly ecpusPerMonth: number; readonly storedGb: number };
+  /** Number of API Gateway methods (detailed metrics are per method). */
+  readonly methods: number;
+}
+
+export interface MonthlyCost {
+  readonly requestsPerMonth: number;
+  readonly lines: readonly CostLine[];
+  readonly totalUsd: number;
+  readonly perMillionUsd: number;
+  readonly findings: readonly Finding[];
+}
+
+/** A single line above this share of the bill is worth a warning when the config chose it. */
+export const HOTSPOT_SHARE = 0.25;
+
+const GB = 1e9;
+const M = 1e6;
+const DAYS_PER_MONTH = 30.4;
+
+/** The monthly bill at `steadyRps` on average, from list prices (no free tiers). */
+export function monthlyCost(i: CostInputs, a: PlanAssumptions): MonthlyCost {
+  const { config, env, profile, prices: p } = i;
+  const seconds = secondsPerMonth(a);
+  const R = i.steadyRps * seconds;
+  const I = i.steadyInvocations * seconds;
+  const hours = a.hoursPerMonth;
+  const europe = env.region.startsWith('eu-');
+  const lines: CostLine[] = [];
+  const add = (service: string, item: string, quantity: string, monthlyUsd: number, price: string) =>
+    lines.push({ service, item, quantity, monthlyUsd, price });
+  const millions = (n: number) => `${fmt(n / M, 1)} M`;
+  const gb = (n: number) => `${fmt(n, n < 10 ? 2 : 0)} GB`;
+
+  // API Gateway
+  add('API Gateway', 'REST requests (tiered)', millions(R), tieredCost(p.apiGatewayRestRequests, R, M), 'apiGatewayRestRequests');
+  if (config.routes.some((r) => r.cache)) {
+    const size = config.caching.stage_cache_gb ?? '0.5';
+    add('API Gateway', `stage cache ${size} GB`, `${hours} h`, hours * p.apiGatewayCacheHourly.hourlyBySizeGb[size], 'apiGatewayCacheHourly');
+  }
+
+  // Lambda authorizer
+  const gbSeconds = I * i.secondsPerInvocation * (AUTHORIZER_MEMORY_MB / 1024);
+  add('Lambda', 'authorizer requests', millions(I), (I / M) * p.lambdaRequests.usd, 'lambdaRequests');
+  add('Lambda', `authorizer duration (arm64, ${AUTHORIZER_MEMORY_MB} MB)`, `${fmt(gbSeconds)} GB-s`, gbSeconds * p.lambdaArmGbSecond.usd, 'lambdaArmGbSecond');
+
+  // CloudFront
+  const https = europe ? G.cloudFrontHttpsRequests.eu : G.cloudFrontHttpsRequests.us;
+  const outGb = (R * a.responseBytes) / GB;
+  const toOriginGb = (R * a.requestBytes) / GB;
+  add('CloudFront', `HTTPS requests (${europe ? 'Europe' : 'United States'})`, millions(R), (R / 10_000) * https.usd, `cloudFrontHttpsRequests.${europe ? 'eu' : 'us'}`);
+  add('CloudFront', `data out (${fmt(a.responseBytes)} B per response)`, gb(outGb), tieredCost(G.cloudFrontDataOut, outGb), 'cloudFrontDataOut');
+  add('CloudFront', `data to origin (${fmt(a.requestBytes)} B per request)`, gb(toOriginGb), toOriginGb * G.cloudFrontDataToOrigin.usd, 'cloudFrontDataToOrigin');
+  add('CloudFront', 'viewer-request function', millions(R), (R / M) * G.cloudFrontFunction.usd, 'cloudFrontFunction');
+
+  // WAF: Shield Advanced includes WAF web ACL, rule and request fees for the resources it protects (CloudFront).
+  const edgeRules = planEdgeRules(config).rules.length;
+  const shield = env.shield_advanced;
+  const waived = shield ? ' (included with Shield Advanced)' : '';
+  add('WAF', `edge web ACL + ${edgeRules} rules${waived}`, '1 ACL', shield ? 0 : G.wafWebAcl.usd + edgeRules * G.wafRule.usd, 'wafWebAcl, wafRule');
+  add('WAF', `edge requests${waived}`, millions(R), shield ? 0 : (R / M) * G.wafRequests.usd, 'wafRequests');
+  const bot = config.security.waf.bot_control;
+  if (bot !== 'off') {
+    const perM = bot === 'targeted' ? G.wafBotControlTargetedRequests : G.wafBotControlCommonRequests;
+    add('WAF', `Bot Control ${bot} (subscription + requests)`, millions(R), G.wafBotControlSubscription.usd + (R / M) * perM.usd,
+      `wafBotControlSubscription, wafBotControl${bot === 'targeted' ? 'Targeted' : 'Common'}Requests`);
+  }
+  add('WAF', 'regional origin-guard web ACL + 2 rules + requests', millions(R), G.wafWebAcl.usd + 2 * G.wafRule.usd + (R / M) * G.wafRequests.usd, 'wafWebAcl, wafRule, wafRequests');
+
+  if (shield) add('Shield Advanced', 'subscription', '1 month', G.shieldAdvanced.usd, 'shieldAdvanced');
+
+  // ElastiCache Serverless (Valkey)
+  if (i.redis.enabled) {
+    const storedGb = Math.max(p.elastiCacheValkeyMinimumGb.usd, i.redis.storedGb);
+    add('ElastiCache Serverless', `data stored (${storedGb === p.elastiCacheValkeyMinimumGb.usd ? 'the 100 MB minimum' : gb(storedGb)})`, `${fmt(storedGb * hours, 1)} GB-h`,
+      storedGb * hours * p.elastiCacheValkeyGbHour.usd, 'elastiCacheValkeyGbHour');
+    add('ElastiCache Serverless', `ECPUs (${a.ecpuPerEvalsha} per EVALSHA)`, millions(i.redis.ecpusPerMonth), (i.redis.ecpusPerMonth / M) * p.elastiCacheValkeyEcpu.usd, 'elastiCacheValkeyEcpu');
+  }
+
+  // DynamoDB
+  const rru = i.keyLookupsPerSecond * seconds * a.rruPerKeyLookup;
+  add('DynamoDB', 'API key lookups (on-demand reads)', `${millions(rru)} RRU`, (rru / M) * p.dynamoDbReadRequestUnit.usd, 'dynamoDbReadRequestUnit');
+
+  // CloudWatch
+  const accessGb = (R * ACCESS_LOG_FORMAT.length) / GB;
+  const executionGb = (R * a.executionLogBytes) / GB;
+  const authorizerGb = (I * a.authorizerLogBytes) / GB;
+  const wafGb = (2 * R * a.wafLogBytes) / GB;
+  const ingestedGb = accessGb + executionGb + authorizerGb;
+  add('CloudWatch', `access logs (${ACCESS_LOG_FORMAT.length} B per request)`, gb(accessGb), accessGb * p.logsIngestion.usd, 'logsIngestion');
+  add('CloudWatch', `execution logs, INFO (${fmt(a.executionLogBytes)} B per request)`, gb(executionGb), executionGb * p.logsIngestion.usd, 'logsIngestion');
+  add('CloudWatch', `authorizer logs (${fmt(a.authorizerLogBytes)} B per invocation)`, gb(authorizerGb), authorizerGb * p.logsIngestion.usd, 'logsIngestion');
+  add('CloudWatch', `WAF logs, 2 web ACLs (vended, ${fmt(a.wafLogBytes)} B per record)`, gb(wafGb), tieredCost(p.logsVendedIngestion, wafGb), 'logsVendedIngestion');
+  const storedLogsGb = (ingestedGb + wafGb) * a.compressionRatio * (profile.logRetentionDays / DAYS_PER_MONTH);
+  add('CloudWatch', `log storage (${profile.logRetentionDays} days, compressed)`, `${gb(storedLogsGb)}-month`, storedLogsGb * p.logsStorage.usd, 'logsStorage');
+  const metrics = i.methods * a.metricsPerMethod + a.customMetrics;
+  add('CloudWatch', `metrics (${i.methods} methods x ${a.metricsPerMethod} + ${a.customMetrics} custom) and ${a.alarms} alarms`, `${metrics} metrics`,
+    metrics * p.metric.usd + a.alarms * p.alarm.usd, 'metric, alarm');
+
+  const traces = i.steadyRps > 0 ? (Math.min(i.steadyRps, a.xrayReservoirPerSecond) + a.xraySampleRate * Math.max(0, i.steadyRps - a.xrayReservoirPerSecond)) * seconds : 0;
+  add('X-Ray', `traces (default sampling: ${a.xrayReservoirPerSecond}/s + ${a.xraySampleRate * 100} %)`, millions(traces), (traces / M) * p.xrayTrace.usd, 'xrayTrace');
+
+  // Audit trail: access records through Firehose to S3 (Object Lock), kept auditRetentionDays.
+  add('Firehose', 'audit records to S3', gb(accessGb), accessGb * p.firehoseIngestion.usd, 'firehoseIngestion');
+  const auditGb = accessGb * a.compressionRatio * (profile.auditRetentionDays / DAYS_PER_MONTH);
+  add('S3', `audit trail (${profile.auditRetentionDays} days, compressed)`, `${gb(auditGb)}-month`, auditGb * p.s3Storage.usd, 's3Storage');
+
+  if (profile.customerManagedKeys) {
+    const requests = a.customerManagedKeys * a.kmsRequestsPerKey;
+    add('KMS', `${a.customerManagedKeys} customer-managed keys`, `${fmt(requests)} requests`,
+      a.customerManagedKeys * p.kmsKey.usd + (requests / 10_000) * p.kmsRequests.usd, 'kmsKey, kmsRequests');
+  }
+
+  if (config.services.some((s) => s.private)) {
+    // LCUs: the processed-bytes dimension (1 GB per hour per LCU) dominates for API traffic.
+    const lcus = Math.max(1, (i.steadyRps * 3600 * (a.requestBytes + a.responseBytes)) / GB);
+    add('Network', `internal ALB (${fmt(lcus, 1)} LCU)`, `${hours} h`, hours * (p.albHour.usd + lcus * p.albLcuHour.usd), 'albHour, albLcuHour');
+  }
+  const nat = 'cidr' in env.vpc ? env.vpc.nat_gateways : 0;
+  if (nat > 0) add('Network', `${nat} NAT gateway(s), hourly`, `${nat * hours} h`, nat * hours * p.natGatewayHour.usd, 'natGatewayHour');
+
+  const totalUsd = lines.reduce((sum, l) => sum + l.monthlyUsd, 0);
+  return { requestsPerMonth: R, lines, totalUsd, perMillionUsd: R > 0 ? totalUsd / (R / M) : 0, findings: costFindings(config, lines, totalUsd) };
+}
+
+/**
+ * Bot Control on every request of an API whose only clients are machines (no Cognito public
+ * client) is a misfit as well as a cost: targeted detection challenges browsers, and SDK clients
+ * cannot answer a challenge. With browser clients it is a choice, so only a note.
+ */
+function costFindings(config: GatewayConfig, lines: readonly CostLine[], total: number): Finding[] {
+  const findings: Finding[] = [];
+  const bot = lines.find((l) => l.item.startsWith('Bot Control'));
+  if (bot && bot.monthlyUsd > total * HOTSPOT_SHARE) {
+    const browsers = (config.identity.cognito?.public_clients.length ?? 0) > 0;
+    const text = `${bot.item} is ${usd(bot.monthlyUsd)} a month, ${pct(bot.monthlyUsd / total)} of the bill, because it inspects every request`;
+    findings.push(browsers
+      ? note('bot-control-cost', `${text}; a scope-down statement limited to the routes browsers call would cut it`)
+      : warning('bot-control-cost', `${text}, and no client of this API is a browser (no Cognito public client): use bot_control common or off, or scope it down to browser routes`));
+  }
+  const execution = lines.find((l) => l.item.startsWith('execution logs'));
+  if (execution && execution.monthlyUsd > total * 0.05) {
+    findings.push(note('execution-logs-cost',
+      `API Gateway execution logs at INFO cost about ${usd(execution.monthlyUsd)} a month (${pct(execution.monthlyUsd / total)}); the access log already records every request, ERROR would keep only failures`));
+  }
+  return findings;
+}

@@ -1,0 +1,64 @@
+import type { GatewayEnvironment } from '../config/load';
+import { compileRouteTable } from '../gateway/route-table';
+import type { PlanAssumptions } from './assumptions';
+import { authorizerInvocations, type AuthorizerInvocations } from './authorizer-invocations';
+import { availabilityPlan, type AvailabilityPlan } from './availability';
+import { authorizerConcurrency, type ConcurrencyPlan } from './concurrency';
+import { monthlyCost, type MonthlyCost } from './cost';
+import { keyLookupsPerSecond } from './key-lookups';
+import { latencyBudget, type LatencyBudget } from './latency-budget';
+import { pricesFor, type PricedRegion } from './prices';
+import { redisLoad, type RedisLoad } from './redis-load';
+import { requestMix } from './request-mix';
+import { throttleLimits, type ThrottlePlan } from './throttle-limits';
+
+/** Everything the planner works out for one environment, before the TTL what-if table. */
+export interface CorePlan {
+  readonly traffic: { readonly steadyRps: number; readonly peakRps: number; readonly burstiness: string; readonly distinctConsumers: number };
+  readonly priceRegion: PricedRegion;
+  readonly pricesBorrowed: boolean;
+  readonly authorizer: { readonly steady: AuthorizerInvocations; readonly peak: AuthorizerInvocations };
+  readonly concurrency: ConcurrencyPlan;
+  readonly keyLookups: { readonly steadyPerSecond: number; readonly peakPerSecond: number };
+  readonly throttle: ThrottlePlan;
+  readonly redis: RedisLoad;
+  readonly latency: LatencyBudget;
+  readonly availability: AvailabilityPlan;
+  readonly cost: MonthlyCost;
+}
+
+export function planCore(gateway: Pick<GatewayEnvironment, 'config' | 'env' | 'profile'>, a: PlanAssumptions): CorePlan {
+  const { config, env, profile } = gateway;
+  const { steady_rps: steadyRps, peak_rps: peakRps, distinct_consumers: consumers } = config.traffic;
+  const methods = compileRouteTable(config);
+  const mix = requestMix(config, methods);
+  const steady = authorizerInvocations(mix, steadyRps, consumers);
+  const peak = authorizerInvocations(mix, peakRps, consumers);
+  const concurrency = authorizerConcurrency(steady.invocationsPerSecond, peak.invocationsPerSecond, profile.authorizerConcurrency, a);
+  const cacheSeconds = config.identity.api_keys.cache_seconds;
+  const keyLookups = {
+    steadyPerSecond: keyLookupsPerSecond(steady, concurrency.steady, consumers, cacheSeconds),
+    peakPerSecond: keyLookupsPerSecond(peak, concurrency.peak, consumers, cacheSeconds),
+  };
+  const redis = redisLoad(config, steady.invocationsPerSecond, peak.invocationsPerSecond, a);
+  const latency = latencyBudget(config, {
+    uncachedShare: peak.uncachedShare,
+    keyLookupShare: peakRps > 0 ? keyLookups.peakPerSecond / peakRps : 0,
+  }, a);
+  const { priceRegion, prices, borrowed } = pricesFor(env.region);
+  const cost = monthlyCost({
+    config, env, profile, prices, steadyRps,
+    steadyInvocations: steady.invocationsPerSecond,
+    secondsPerInvocation: concurrency.secondsPerInvocation,
+    keyLookupsPerSecond: keyLookups.steadyPerSecond,
+    redis,
+    methods: methods.length,
+  }, a);
+  return {
+    traffic: { steadyRps, peakRps, burstiness: config.traffic.burstiness, distinctConsumers: consumers },
+    priceRegion, pricesBorrowed: borrowed,
+    authorizer: { steady, peak }, concurrency, keyLookups,
+    throttle: throttleLimits(config, profile), redis, latency,
+    availability: availabilityPlan(config, env), cost,
+  };
+}

@@ -1,0 +1,77 @@
+import type { GatewayEnvironment, LoadedConfig } from '../config/load';
+import { DEFAULT_ASSUMPTIONS, type PlanAssumptions } from './assumptions';
+import { note, warning, type Finding } from './finding';
+import { planCore, type CorePlan } from './plan-core';
+import { PRICES_AS_OF } from './prices';
+import { ttlSensitivity, type TtlRow } from './ttl-sensitivity';
+import { API_GATEWAY_LIMITS } from './throttle-limits';
+
+/** The capacity and cost plan of one environment (what `--json` prints, one per environment). */
+export interface EnvironmentPlan extends CorePlan {
+  readonly file: string;
+  readonly environment: string;
+  readonly region: string;
+  readonly account: string;
+  readonly pricesAsOf: string;
+  readonly ttlSensitivity: readonly TtlRow[];
+  /** Every finding of the plan, warnings first. */
+  readonly findings: readonly Finding[];
+  readonly assumptions: PlanAssumptions;
+}
+
+export function planEnvironment(gateway: GatewayEnvironment, assumptions: PlanAssumptions = DEFAULT_ASSUMPTIONS): EnvironmentPlan {
+  const core = planCore(gateway, assumptions);
+  const findings: Finding[] = [
+    ...core.throttle.findings,
+    ...core.concurrency.findings,
+    ...core.latency.findings,
+    ...core.availability.findings,
+    ...core.cost.findings,
+  ];
+  if (core.pricesBorrowed) {
+    findings.push(note('prices-region', `the price table has no column for ${gateway.env.region}; ${core.priceRegion} list prices are used`));
+  }
+  return {
+    ...core,
+    file: gateway.file,
+    environment: gateway.name,
+    region: gateway.env.region,
+    account: gateway.env.account,
+    pricesAsOf: PRICES_AS_OF,
+    ttlSensitivity: ttlSensitivity(gateway, assumptions),
+    findings: sortFindings(findings),
+    assumptions,
+  };
+}
+
+/**
+ * Plans the environments (all by default) and adds the findings of limits that environments
+ * deployed to the same account and region share: the API Gateway throttle, Lambda concurrency,
+ * usage plans and API keys.
+ */
+export function planConfig(loaded: LoadedConfig, environments: readonly GatewayEnvironment[] = Object.values(loaded.environments),
+  assumptions: PlanAssumptions = DEFAULT_ASSUMPTIONS): EnvironmentPlan[] {
+  const plans = environments.map((e) => planEnvironment(e, assumptions));
+  const groups = new Map<string, EnvironmentPlan[]>();
+  for (const p of plans) groups.set(`${p.account}/${p.region}`, [...(groups.get(`${p.account}/${p.region}`) ?? []), p]);
+  return plans.map((p) => {
+    const peers = groups.get(`${p.account}/${p.region}`) ?? [];
+    if (peers.length < 2) return p;
+    return { ...p, findings: sortFindings([...p.findings, ...sharedAccountFindings(peers, assumptions)]) };
+  });
+}
+
+function sharedAccountFindings(peers: readonly EnvironmentPlan[], a: PlanAssumptions): Finding[] {
+  const names = peers.map((p) => p.environment).join(', ');
+  const where = `environments ${names} share account ${peers[0].account} in ${peers[0].region}`;
+  const findings: Finding[] = [];
+  const peak = peers.reduce((s, p) => s + p.traffic.peakRps, 0);
+  if (peak > peers[0].throttle.accountRate) findings.push(warning('shared-account-throttle', `${where}: their peaks add up to ${peak} req/s, over the account throttle of ${peers[0].throttle.accountRate} req/s`));
+  const reserved = peers.reduce((s, p) => s + p.concurrency.reserved, 0);
+  if (reserved > a.accountConcurrency - a.unreservedConcurrencyFloor) findings.push(warning('shared-account-concurrency', `${where}: their authorizers reserve ${reserved} concurrent executions, more than the ${a.accountConcurrency - a.unreservedConcurrencyFloor} an account with the default quota can reserve`));
+  const plans = peers.reduce((s, p) => s + p.throttle.usagePlans, 0);
+  if (plans > API_GATEWAY_LIMITS.usagePlans) findings.push(warning('shared-usage-plans', `${where}: ${plans} usage plans, over the limit of ${API_GATEWAY_LIMITS.usagePlans}`));
+  return findings;
+}
+
+const sortFindings = (f: readonly Finding[]) => [...f].sort((x, y) => (x.severity === y.severity ? 0 : x.severity === 'warning' ? -1 : 1));

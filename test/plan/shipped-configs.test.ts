@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadConfigFile } from '../../lib/config/load';
+import { planConfig } from '../../lib/plan/plan';
+import { renderCapacityReport } from '../../lib/plan/render-markdown';
+import { CAPACITY_REPORT_FILE, shippedConfigs } from '../../lib/plan/shipped-configs';
+
+const ROOT = resolve(__dirname, '../..');
+const CONFIGS = shippedConfigs(ROOT);
+
+/** Warnings each shipped config deserves (see docs/capacity.md); anything else is a false alarm. */
+const DESERVED: Record<string, Record<string, string[]>> = {
+  'gateway.config.yaml': { dev: [], prod: [] },
+  'examples/ecommerce.yaml': { staging: [], prod: [] },
+  'examples/enterprise-saas.yaml': { dev: [], prod: [] },
+  'examples/fintech-startup.yaml': {
+    dev: ['latency-budget', 'availability-multi-region'],
+    staging: ['account-throttle', 'latency-budget', 'availability-multi-region'],
+    prod: ['account-throttle', 'latency-budget', 'availability-multi-region'],
+  },
+};
+
+describe.each(CONFIGS)('%s', (file) => {
+  const plans = planConfig(loadConfigFile(join(ROOT, file)));
+
+  it('plans every environment with the warnings it deserves and no others', () => {
+    const warnings = Object.fromEntries(plans.map((p) => [p.environment, p.findings.filter((f) => f.severity === 'warning').map((f) => f.code)]));
+    expect(warnings).toEqual(DESERVED[file]);
+  });
+
+  it('keeps the authorizer within its reserved concurrency and prices every line', () => {
+    for (const p of plans) {
+      expect(p.concurrency.peak).toBeLessThan(p.concurrency.reserved);
+      expect(p.cost.lines.every((l) => Number.isFinite(l.monthlyUsd) && l.monthlyUsd >= 0)).toBe(true);
+      expect(p.cost.totalUsd).toBeGreaterThan(0);
+    }
+  });
+});
+
+it('covers every shipped config in the deserved-warnings table', () => {
+  expect(Object.keys(DESERVED).sort()).toEqual([...CONFIGS].sort());
+});
+
+it(`${CAPACITY_REPORT_FILE} is up to date (run npx tsx bin/plan.ts --all --markdown ${CAPACITY_REPORT_FILE})`, () => {
+  const configs = CONFIGS.map((file) => {
+    const loaded = loadConfigFile(join(ROOT, file));
+    return { file, loaded, plans: planConfig(loaded).map((p) => ({ ...p, file })) };
+  });
+  expect(readFileSync(join(ROOT, CAPACITY_REPORT_FILE), 'utf8')).toBe(renderCapacityReport(configs));
+});
