@@ -19,6 +19,7 @@ const DEV_CERTIFICATES = `    certificates:
 `;
 /** dev with every custom domain, an mTLS truststore and the ALB's certificate host name. */
 const WITH_DOMAINS = ROOT_YAML
+  .replace('    domains:\n      internal: services.dev.internal.example.com       # host name on certificates.alb\n', '')
   .replace(DEV_CERTIFICATES, `    domains:
       api: origin.dev.example.com
       tenants: "*.dev.example.com"
@@ -132,8 +133,8 @@ describeWithAuthorizer('ApiStack with gateway.config.yaml (dev: no custom domain
       // Ref of the ALB is its ARN.
       IntegrationTarget: networkOutput(/^PublishOutputRefInternalAlbLoadBalancer/),
       TimeoutInMillis: 10000,
-      // Without domains.internal the ALB's DNS name is the host.
-      Uri: { 'Fn::Join': ['', ['https://', networkOutput(/DNSName/), '/v1/users/{proxy}']] },
+      // The host name on the ALB's certificate (environments.dev.domains.internal).
+      Uri: 'https://services.dev.internal.example.com/v1/users/{proxy}',
       RequestParameters: {
         'integration.request.path.proxy': 'method.request.path.proxy',
         'integration.request.header.X-Request-ID': 'context.requestId',

@@ -82,7 +82,8 @@ describe('Edge stack with the default gateway.config.yaml', () => {
   });
 
   it('rate-limits per IP and per API key header over 5 minutes with the configured limits', () => {
-    expect(rule(dev, 'RatePerIp')!.Statement.RateBasedStatement).toEqual({ Limit: 2000, EvaluationWindowSec: 300, AggregateKeyType: 'IP' });
+    // The root config is an enterprise SaaS: its organization preset raises the per-IP limit to 5,000.
+    expect(rule(dev, 'RatePerIp')!.Statement.RateBasedStatement).toEqual({ Limit: 5000, EvaluationWindowSec: 300, AggregateKeyType: 'IP' });
     expect(rule(dev, 'RatePerApiKey')!.Statement.RateBasedStatement).toEqual({
       Limit: 20000,
       EvaluationWindowSec: 300,
