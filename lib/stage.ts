@@ -3,11 +3,14 @@ import type { Construct } from 'constructs';
 import { applyCompliancePacks } from './compliance/nag';
 import type { GatewayEnvironment } from './config/load';
 import { ApiStack } from './stacks/api-stack';
+import { AuditStack } from './stacks/audit-stack';
 import { CdnStack } from './stacks/cdn-stack';
 import { DataStack } from './stacks/data-stack';
+import { EdgeObservabilityStack } from './stacks/edge-observability-stack';
 import { EdgeStack } from './stacks/edge-stack';
 import { IdentityStack } from './stacks/identity-stack';
 import { NetworkStack } from './stacks/network-stack';
+import { ObservabilityStack } from './stacks/observability-stack';
 
 /** CloudFront, its WAF web ACL, Shield protections and CloudFront metrics live here. */
 export const EDGE_REGION = 'us-east-1';
@@ -18,7 +21,8 @@ export interface GatewayStageProps extends StageProps {
 
 /**
  * One environment of the gateway: `cdk deploy '<env>/*'` deploys all of its stacks in order
- * Edge -> Network -> Data -> Identity -> Api -> Cdn.
+ * Edge -> Network -> Data -> Identity -> Api -> Audit -> Observability (region) -> Cdn ->
+ * EdgeObservability (us-east-1).
  */
 export class GatewayStage extends Stage {
   public readonly edge: EdgeStack;
@@ -27,6 +31,9 @@ export class GatewayStage extends Stage {
   public readonly identity: IdentityStack;
   public readonly api: ApiStack;
   public readonly cdn: CdnStack;
+  public readonly audit: AuditStack;
+  public readonly observability: ObservabilityStack;
+  public readonly edgeObservability: EdgeObservabilityStack;
 
   constructor(scope: Construct, id: string, props: GatewayStageProps) {
     const { gateway } = props;
@@ -58,6 +65,15 @@ export class GatewayStage extends Stage {
       originDomainName: this.api.originDomainName,
       originVerifySecretName: this.edge.originVerifySecretName,
     });
+    this.audit = new AuditStack(this, 'Audit', { ...regional, stackName: `${prefix}-audit`, api: this.api });
+    this.observability = new ObservabilityStack(this, 'Observability', {
+      ...regional, stackName: `${prefix}-observability`, api: this.api, audit: this.audit,
+    });
+    this.edgeObservability = new EdgeObservabilityStack(this, 'EdgeObservability', {
+      ...global, stackName: `${prefix}-edge-observability`, edge: this.edge, cdn: this.cdn, api: this.api, audit: this.audit,
+    });
+    // Names only (no references): the dashboard and alarms should follow what they watch.
+    this.edgeObservability.addStackDependency(this.observability, 'the dashboard shows the regional API, authorizer and audit pipeline');
 
     Tags.of(this).add('gatehouse:gateway', gateway.config.name);
     Tags.of(this).add('gatehouse:environment', gateway.name);

@@ -23,7 +23,7 @@ export interface Synthesized {
   /** Unacknowledged nag findings (empty when the compliance gate passes). */
   readonly findings: NagFinding[];
   /** The template of `<env>/<Stack>` (e.g. `dev/Api`), as CloudFormation JSON assertions. */
-  template(env: string, stack: 'Edge' | 'Network' | 'Data' | 'Identity' | 'Api' | 'Cdn'): Template;
+  template(env: string, stack: 'Edge' | 'Network' | 'Data' | 'Identity' | 'Api' | 'Cdn' | 'Audit' | 'Observability' | 'EdgeObservability'): Template;
 }
 
 /** The feature flags `cdk synth` uses, so tests see what the CLI would produce. */
@@ -58,7 +58,7 @@ export function synthesize(
       template(env, stack) {
         const key = `${env}/${stack}`;
         if (!templates.has(key)) {
-          const s = stages[env]?.[stack.toLowerCase() as 'api'];
+          const s = stages[env]?.[(stack.charAt(0).toLowerCase() + stack.slice(1)) as 'api'];
           if (!s) throw new Error(`no stack ${key}`);
           const file = join(outdir, `assembly-${env}`, s.templateFile);
           templates.set(key, Template.fromJSON(JSON.parse(readFileSync(file, 'utf8'))));

@@ -1,0 +1,86 @@
+import { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { AuditBucket } from '../constructs/audit-bucket';
+import { AuditCloudTrail } from '../constructs/audit-cloudtrail';
+import { protectLogGroup } from '../constructs/audit-data-protection';
+import { AuditPipeline } from '../constructs/audit-pipeline';
+import type { ApiStack } from './api-stack';
+import type { GatewayStackProps } from './gateway-stack-props';
+
+export interface AuditStackProps extends GatewayStackProps {
+  readonly api: ApiStack;
+}
+
+/**
+ * The audit trail of one environment: the locked S3 bucket, the pipeline from the API's log
+ * groups through the masking transformer and Firehose, CloudTrail for control-plane changes, and
+ * the CloudWatch Logs data protection policy on the API's log groups.
+ */
+export class AuditStack extends Stack {
+  public readonly key: kms.Key;
+  public readonly bucket: AuditBucket;
+  public readonly pipeline: AuditPipeline;
+  public readonly cloudTrail: AuditCloudTrail;
+
+  constructor(scope: Construct, id: string, props: AuditStackProps) {
+    super(scope, id, props);
+    const { gateway, api } = props;
+    const { config, profile } = gateway;
+    const prefix = `${config.name}-${gateway.name}`;
+
+    this.key = new kms.Key(this, 'Key', {
+      description: `${prefix} audit trail: bucket, Firehose, CloudTrail and their log groups`,
+      enableKeyRotation: true,
+      alias: `alias/${prefix}-audit`,
+    });
+    this.key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'CloudWatchLogs',
+      principals: [new iam.ServicePrincipal(`logs.${this.region}.amazonaws.com`)],
+      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      resources: ['*'],
+      conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${this.partition}:logs:${this.region}:${this.account}:log-group:*` } },
+    }));
+    this.key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'CloudTrailEncrypt',
+      principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
+      actions: ['kms:GenerateDataKey*'],
+      resources: ['*'],
+      conditions: {
+        StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': `arn:${this.partition}:cloudtrail:*:${this.account}:trail/*` },
+        StringEquals: { 'aws:SourceAccount': this.account },
+      },
+    }));
+    this.key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'CloudTrailDescribe',
+      principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
+      actions: ['kms:DescribeKey'],
+      resources: ['*'],
+    }));
+
+    this.bucket = new AuditBucket(this, 'AuditBucket', { retentionDays: profile.auditRetentionDays, key: this.key });
+
+    if (!(api.authorizerFunction instanceof lambda.Function)) throw new Error('the audit stack needs the authorizer function defined in the API stack (for its log group)');
+    const authorizerLogs: logs.ILogGroup = api.authorizerFunction.logGroup;
+    const protection = { pii: config.audit.pii_masking, apiKeyHeader: config.identity.api_keys.header };
+    protectLogGroup(api.accessLogGroup, protection);
+    protectLogGroup(authorizerLogs, protection);
+
+    this.pipeline = new AuditPipeline(this, 'Pipeline', {
+      gateway,
+      bucket: this.bucket.bucket,
+      key: this.key,
+      sources: { Access: api.accessLogGroup, Authorizer: authorizerLogs },
+    });
+
+    this.cloudTrail = new AuditCloudTrail(this, 'CloudTrail', {
+      trailName: `${prefix}-control-plane`,
+      bucket: this.bucket.bucket,
+      key: this.key,
+      logRetentionDays: profile.logRetentionDays,
+    });
+  }
+}
