@@ -1,0 +1,71 @@
+import { createHash } from 'node:crypto';
+import type { RouteConfig, TierConfig } from '../../lib/config/schema';
+
+/** Who the caller is once authenticated. */
+export interface Identity {
+  readonly kind: 'jwt' | 'api_key' | 'mtls' | 'none';
+  /** Config issuer name for JWTs. */
+  readonly issuer?: string;
+  readonly principal: string;
+  readonly consumer: string;
+  readonly tenant?: string;
+  readonly tier: TierConfig;
+  readonly scopes: readonly string[];
+  readonly groups: readonly string[];
+  /** The consumer record allows canaries (the tier may too). */
+  readonly canaryAllowed: boolean;
+  /** Rate-limit bucket of the consumer, before any route group. */
+  readonly rateKey: string;
+}
+
+export type AccessDecision = { readonly allowed: true } | { readonly allowed: false; readonly reason: string; readonly message: string };
+
+/** The tier by name, or the first tier (the default) when the name is absent or unknown. */
+export function resolveTier(tiers: readonly TierConfig[], name: string | undefined): TierConfig {
+  return tiers.find((t) => t.name === name) ?? tiers[0];
+}
+
+/** Whether an authenticated identity may use the chosen route (credential kind, issuer, scopes, groups, tenant). */
+export function checkAccess(route: RouteConfig, identity: Identity, wildcardLabel: string | undefined): AccessDecision {
+  const { strategies, issuers, scopes, groups } = route.auth;
+  if (!strategies.includes(identity.kind)) return deny('credential_not_accepted', `route ${route.name} does not accept ${identity.kind} credentials`);
+  if (identity.kind === 'jwt' && issuers.length > 0 && !issuers.includes(identity.issuer ?? '')) {
+    return deny('issuer_not_accepted', `route ${route.name} does not accept tokens from this issuer`);
+  }
+  const missing = scopes.filter((s) => !identity.scopes.includes(s));
+  if (missing.length > 0) return deny('insufficient_scope', `missing scope: ${missing.join(' ')}`);
+  if (groups.length > 0 && !groups.some((g) => identity.groups.includes(g))) return deny('group_required', `requires one of the groups: ${groups.join(', ')}`);
+  if (wildcardLabel !== undefined && identity.kind !== 'none' && identity.tenant !== wildcardLabel) {
+    return deny('tenant_mismatch', 'the credential does not belong to this tenant');
+  }
+  return { allowed: true };
+}
+
+/**
+ * Canary decision: the header is honoured only for eligible consumers (tier `canary: true` or a
+ * consumer record that allows it); eligible consumers without the header join a sticky
+ * `percentage` by consumer hash; `header: false` opts out.
+ */
+export function decideCanary(identity: Identity, headerValue: string | undefined, percentage: number): boolean {
+  if (!(identity.tier.canary || identity.canaryAllowed)) return false;
+  const requested = headerValue?.trim().toLowerCase();
+  if (requested === 'true') return true;
+  if (requested === 'false' || percentage <= 0) return false;
+  return stickyBucket(identity.consumer) < percentage * 100;
+}
+
+/** 0..9999 from the consumer name: the same consumer always lands in the same bucket. */
+export function stickyBucket(consumer: string): number {
+  return createHash('sha256').update(consumer).digest().readUInt32BE(0) % 10_000;
+}
+
+/** Scopes from a claim: a space-delimited string (RFC 8693) or an array of single scopes. */
+export function claimScopes(value: unknown): string[] {
+  if (typeof value === 'string') return value.split(' ').filter((s) => s.length > 0);
+  if (Array.isArray(value)) return value.filter((s): s is string => typeof s === 'string' && s.length > 0 && !/\s/.test(s));
+  return [];
+}
+
+function deny(reason: string, message: string): AccessDecision {
+  return { allowed: false, reason, message };
+}

@@ -1,0 +1,200 @@
+import { createHash } from 'node:crypto';
+import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { compileRouteMatcher, type RouteMatch } from '../../lib/gateway/route-match';
+import { RateLimiterUnavailableError, tierWindows, type RateLimiter } from '../../lib/rate-limit/rate-limiter';
+import { checkAccess, claimScopes, decideCanary, resolveTier, type Identity } from './access';
+import { ipAllowed, normaliseIp } from './client-ip';
+import type { AuthorizerConfig } from './config';
+import { apiKeyId, type ConsumerRecord, type ConsumerStore } from './consumer-store';
+import { AuthenticationError, AuthorizerError, unauthorized } from './errors';
+import { policy, rateLimitContext, type AuthorizerContext } from './policy';
+import { readRequest, singleHeader, type RequestFacts } from './request';
+import { COGNITO, type TokenVerifier } from './token-verifier';
+
+/** What happened, for metrics and the one log line per request (no credentials, no PII). */
+export interface Outcome {
+  readonly effect: 'allow' | 'deny' | 'unauthorized';
+  readonly reason?: string;
+  readonly route?: string;
+  readonly tier?: string;
+  readonly credential?: Identity['kind'];
+  /** The limiter was unavailable and fault_tolerant admitted the request. */
+  readonly limiterDegraded?: boolean;
+}
+
+export interface AuthorizerDeps {
+  readonly config: AuthorizerConfig;
+  readonly tokens: TokenVerifier;
+  readonly consumers: ConsumerStore;
+  readonly limiter: RateLimiter;
+  /** Cognito app client id -> client name (inverse of COGNITO_CLIENT_IDS). */
+  readonly cognitoClientNames?: Readonly<Record<string, string>>;
+  /** @default () => Date.now() */
+  readonly clock?: () => number;
+  readonly onOutcome?: (outcome: Outcome) => void;
+}
+
+export type Authorize = (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
+
+const MAX_API_KEY_LENGTH = 256;
+const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]+)$/;
+
+/** Outcome of an authorization step that refuses an authenticated caller. */
+class Denied extends AuthorizerError {
+  constructor(reason: string, message: string, readonly extra: AuthorizerContext = {}) { super(reason, message); }
+}
+
+/**
+ * The REQUEST authorizer's decision: route match, authentication, authorization, canary and rate
+ * limit. Resolves to an Allow or Deny policy, or rejects with exactly `Error('Unauthorized')`
+ * (401); a consumer store failure rejects with ConsumerStoreError (500: never silently allowed).
+ */
+export function createAuthorizer(deps: AuthorizerDeps): Authorize {
+  const { config } = deps;
+  const clock = deps.clock ?? (() => Date.now());
+  const match = compileRouteMatcher(config.routes, { canaryHeader: config.canary.header });
+  const limiting = config.rateLimiting;
+
+  return async (event) => {
+    let facts: RequestFacts | undefined;
+    let identity: Identity | undefined;
+    let route: RouteMatch | undefined;
+    try {
+      facts = readRequest(event);
+      const request = { method: facts.method, path: facts.path, headers: facts.headers };
+      const stable = match({ ...request, canary: false });
+      const canaryRoute = match({ ...request, canary: true });
+      const authRoute = stable ?? canaryRoute;
+      if (!authRoute) throw new Denied('no_route', 'no route matches this request');
+
+      identity = await authenticate(authRoute, facts);
+      const canary = decideCanary(identity, singleHeader(facts, config.canary.header), config.canary.percentage);
+      route = canary ? canaryRoute : stable;
+      if (!route) throw new Denied('no_route', 'no route matches this request');
+      const access = checkAccess(route.route, identity, route.wildcardLabel);
+      if (!access.allowed) throw new Denied(access.reason, access.message);
+
+      const group = route.route.rate_limit_group;
+      let decision;
+      try {
+        decision = await deps.limiter.check({ key: group ? `${identity.rateKey}|g:${group}` : identity.rateKey, windows: tierWindows(identity.tier) });
+      } catch (err) {
+        if (err instanceof RateLimiterUnavailableError) throw new Denied('rate_limiter_unavailable', 'Rate limiting is temporarily unavailable', { statusCode: 503, retryAfter: 1 });
+        throw err;
+      }
+      const figures = limiting.hide_client_headers ? {} : rateLimitContext(decision);
+      if (!decision.allowed) {
+        throw new Denied('rate_limited', limiting.error_message, { statusCode: limiting.error_code, retryAfter: decision.retryAfterSeconds, ...figures });
+      }
+      deps.onOutcome?.({ effect: 'allow', route: route.route.name, tier: identity.tier.name, credential: identity.kind, limiterDegraded: decision.degraded });
+      return policy('Allow', identity.principal, facts.apiResourceArn, {
+        principal: identity.principal,
+        consumer: identity.consumer,
+        tenant: identity.tenant ?? '',
+        tier: identity.tier.name,
+        scopes: identity.scopes.join(' '),
+        canary: String(canary),
+        route: route.route.name,
+        ...figures,
+      }, config.usageKeys[identity.tier.name]);
+    } catch (err) {
+      if (err instanceof Denied && facts) {
+        deps.onOutcome?.({ effect: 'deny', reason: err.reason, route: route?.route.name, tier: identity?.tier.name, credential: identity?.kind });
+        return policy('Deny', identity?.principal ?? 'anonymous', facts.apiResourceArn, { reason: err.reason, message: err.message, ...err.extra });
+      }
+      if (err instanceof AuthenticationError || err instanceof Denied) {
+        deps.onOutcome?.({ effect: 'unauthorized', reason: err.reason, route: route?.route.name });
+        throw unauthorized();
+      }
+      throw err;
+    }
+  };
+
+  /** Picks the credential the route accepts and the request carries; throws AuthenticationError. */
+  async function authenticate(route: RouteMatch, facts: RequestFacts): Promise<Identity> {
+    const { strategies } = route.route.auth;
+    const authorization = facts.headers.authorization;
+    const apiKey = facts.headers[config.apiKeys.header.toLowerCase()];
+    if (strategies.includes('jwt') && authorization) return authenticateJwt(facts);
+    if (strategies.includes('api_key') && apiKey) return authenticateApiKey(facts);
+    if (strategies.includes('mtls') && facts.clientCert) return authenticateCert(facts);
+    if (strategies.includes('none') && !authorization && !apiKey) return anonymous(facts);
+    throw new AuthenticationError('credentials_missing', `no credential accepted by route ${route.route.name}`);
+  }
+
+  async function authenticateJwt(facts: RequestFacts): Promise<Identity> {
+    const header = singleHeader(facts, 'authorization');
+    const token = header ? BEARER.exec(header)?.[1] : undefined;
+    if (!token) throw new AuthenticationError('authorization_malformed', 'expected one Authorization: Bearer <token>');
+    const { issuer, payload } = await deps.tokens.verify(token);
+    const issuerConfig = config.issuers.find((i) => i.name === issuer);
+    const clientId = str(payload.client_id) ?? str(payload.azp);
+    const record = clientId ? await deps.consumers.get(`client#${clientId}`) : undefined;
+    if (record?.status === 'revoked') throw new Denied('revoked', 'this client is revoked');
+    if (record) checkIp(record, facts);
+    const claimedTier = issuer === COGNITO
+      ? config.cognitoClientTiers[deps.cognitoClientNames?.[clientId ?? ''] ?? '']
+      : issuerConfig?.tier_claim ? str(payload[issuerConfig.tier_claim]) : undefined;
+    const tier = resolveTier(config.tiers, record?.tier ?? claimedTier);
+    const consumer = record?.consumer ?? `${issuer}/${clientId ?? str(payload.sub) ?? 'unknown'}`;
+    const groupsClaim = payload['cognito:groups'] ?? payload.groups;
+    return {
+      kind: 'jwt',
+      issuer,
+      principal: str(payload.sub) ?? clientId ?? consumer,
+      consumer,
+      tenant: record?.tenant ?? (issuerConfig?.tenant_claim ? str(payload[issuerConfig.tenant_claim]) : undefined),
+      tier,
+      scopes: claimScopes(payload[issuer === COGNITO ? 'scope' : issuerConfig?.scope_claim ?? 'scope']),
+      groups: Array.isArray(groupsClaim) ? groupsClaim.filter((g): g is string => typeof g === 'string') : [],
+      canaryAllowed: record?.canary === true,
+      rateKey: `c:${consumer}`,
+    };
+  }
+
+  async function authenticateApiKey(facts: RequestFacts): Promise<Identity> {
+    const key = singleHeader(facts, config.apiKeys.header);
+    if (!key || key.length > MAX_API_KEY_LENGTH || !/^[\x21-\x7e]+$/.test(key)) throw new AuthenticationError('api_key_malformed', 'API key missing, repeated or malformed');
+    const record = await deps.consumers.get(apiKeyId(key));
+    if (!record) throw new AuthenticationError('api_key_unknown', 'API key not found');
+    return fromRecord('api_key', record, facts, 'this API key is revoked');
+  }
+
+  async function authenticateCert(facts: RequestFacts): Promise<Identity> {
+    const cert = facts.clientCert!;
+    const now = clock();
+    const notBefore = Date.parse(cert.notBefore);
+    const notAfter = Date.parse(cert.notAfter);
+    if (!(notBefore <= now && now <= notAfter)) throw new AuthenticationError('cert_not_valid_now', 'client certificate outside its validity');
+    const value = config.mtls?.identity_from === 'serial' ? cert.serialNumber : cert.subjectDN;
+    const record = value ? await deps.consumers.get(`cert#${value}`) : undefined;
+    if (!record) throw new AuthenticationError('cert_unknown', 'no consumer for this client certificate');
+    return fromRecord('mtls', record, facts, 'this certificate is revoked');
+  }
+
+  function fromRecord(kind: 'api_key' | 'mtls', record: ConsumerRecord, facts: RequestFacts, revoked: string): Identity {
+    if (record.status !== 'active') throw new Denied('revoked', revoked);
+    checkIp(record, facts);
+    return {
+      kind, principal: record.consumer, consumer: record.consumer, tenant: record.tenant,
+      tier: resolveTier(config.tiers, record.tier), scopes: [], groups: [], canaryAllowed: record.canary, rateKey: `c:${record.consumer}`,
+    };
+  }
+
+  function anonymous(facts: RequestFacts): Identity {
+    const ip = normaliseIp(facts.sourceIp ?? '') ?? 'unknown';
+    // The client IP is personal data: the bucket key holds a hash of it.
+    const ipHash = createHash('sha256').update(ip).digest('hex').slice(0, 24);
+    return { kind: 'none', principal: 'anonymous', consumer: 'anonymous', tier: config.tiers[0], scopes: [], groups: [], canaryAllowed: false, rateKey: `ip:${ipHash}` };
+  }
+
+  function checkIp(record: ConsumerRecord, facts: RequestFacts): void {
+    if (record.allowedCidrs.length > 0 && !ipAllowed(facts.sourceIp ?? '', record.allowedCidrs)) {
+      throw new Denied('ip_not_allowed', 'calls from this IP address are not allowed for this consumer');
+    }
+  }
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v.length > 0 && v.length <= 512 ? v : undefined;
+}

@@ -1,0 +1,34 @@
+import type { APIGatewayAuthorizerResult } from 'aws-lambda';
+import type { RateLimitDecision } from '../../lib/rate-limit/rate-limiter';
+
+/** Flat authorizer context (API Gateway accepts string, number and boolean values only). */
+export type AuthorizerContext = Record<string, string | number | boolean>;
+
+/** Allow or Deny for the whole API: a cached result can never break another route. */
+export function policy(effect: 'Allow' | 'Deny', principalId: string, resourceArn: string, context: AuthorizerContext, usageIdentifierKey?: string): APIGatewayAuthorizerResult {
+  return {
+    principalId,
+    policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: resourceArn }] },
+    context,
+    ...(usageIdentifierKey ? { usageIdentifierKey } : {}),
+  };
+}
+
+/**
+ * Rate-limit figures for the gateway response / upstream headers (Kong names in headers.ts).
+ * `rateLimitLimit` / `rateLimitRemaining` / `rateLimitReset` describe the window closest to its limit.
+ */
+export function rateLimitContext(decision: RateLimitDecision): AuthorizerContext {
+  const minute = decision.windows.find((w) => w.name === 'minute');
+  const hour = decision.windows.find((w) => w.name === 'hour');
+  const tightest = [...decision.windows].sort((a, b) => a.remaining / a.limit - b.remaining / b.limit)[0];
+  const ctx: AuthorizerContext = {};
+  if (minute) { ctx.rateLimitLimitMinute = minute.limit; ctx.rateLimitRemainingMinute = minute.remaining; }
+  if (hour) { ctx.rateLimitLimitHour = hour.limit; ctx.rateLimitRemainingHour = hour.remaining; }
+  if (tightest) {
+    ctx.rateLimitLimit = tightest.limit;
+    ctx.rateLimitRemaining = tightest.remaining;
+    ctx.rateLimitReset = decision.allowed ? tightest.resetSeconds : decision.retryAfterSeconds;
+  }
+  return ctx;
+}

@@ -1,0 +1,67 @@
+import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { AuthenticationError } from './errors';
+
+/** What the authorizer reads from an API Gateway REST REQUEST authorizer event, normalised. */
+export interface RequestFacts {
+  readonly requestId: string;
+  readonly method: string;
+  readonly path: string;
+  /** Lower-case header name -> values (multiValueHeaders when present). */
+  readonly headers: Readonly<Record<string, readonly string[]>>;
+  readonly sourceIp?: string;
+  readonly clientCert?: { readonly subjectDN: string; readonly serialNumber: string; readonly notBefore: string; readonly notAfter: string };
+  /** `arn:aws:execute-api:<region>:<account>:<apiId>/<stage>/*\/*`: covers the whole API. */
+  readonly apiResourceArn: string;
+}
+
+const MAX_HEADER_VALUE = 16 * 1024;
+const METHOD_ARN = /^arn:(aws[\w-]*):execute-api:([a-z0-9-]+):(\d{12}):([a-z0-9]+)\/([\w-]+)\//;
+
+/** Throws {@link AuthenticationError} (`malformed_event`) when the event is not a REQUEST event. */
+export function readRequest(event: APIGatewayRequestAuthorizerEvent): RequestFacts {
+  if (typeof event !== 'object' || event === null) throw malformed('event is not an object');
+  const arn = typeof event.methodArn === 'string' ? METHOD_ARN.exec(event.methodArn) : null;
+  if (!arn) throw malformed('methodArn');
+  if (typeof event.httpMethod !== 'string' || typeof event.path !== 'string') throw malformed('httpMethod/path');
+  const headers: Record<string, string[]> = Object.create(null);
+  const add = (name: string, value: unknown) => {
+    if (typeof value !== 'string' || value.length > MAX_HEADER_VALUE) return;
+    const key = name.toLowerCase();
+    (headers[key] ??= []).push(value);
+  };
+  const multi = isRecord(event.multiValueHeaders) ? event.multiValueHeaders : undefined;
+  if (multi) {
+    for (const [name, values] of Object.entries(multi)) if (Array.isArray(values)) values.forEach((v) => add(name, v));
+  } else if (isRecord(event.headers)) {
+    for (const [name, value] of Object.entries(event.headers)) add(name, value);
+  }
+  const ctx = isRecord(event.requestContext) ? event.requestContext : undefined;
+  const identity = ctx && isRecord(ctx.identity) ? ctx.identity : undefined;
+  const cert = identity && isRecord(identity.clientCert) ? identity.clientCert : undefined;
+  const validity = cert && isRecord(cert.validity) ? cert.validity : undefined;
+  return {
+    requestId: typeof ctx?.requestId === 'string' ? ctx.requestId : '',
+    method: event.httpMethod.toUpperCase(),
+    path: event.path,
+    headers,
+    sourceIp: typeof identity?.sourceIp === 'string' ? identity.sourceIp : undefined,
+    clientCert: cert && typeof cert.subjectDN === 'string' && typeof cert.serialNumber === 'string'
+      ? { subjectDN: cert.subjectDN, serialNumber: cert.serialNumber, notBefore: String(validity?.notBefore ?? ''), notAfter: String(validity?.notAfter ?? '') }
+      : undefined,
+    apiResourceArn: `arn:${arn[1]}:execute-api:${arn[2]}:${arn[3]}:${arn[4]}/${arn[5]}/*/*`,
+  };
+}
+
+/** The single value of a header, undefined when absent or repeated (ambiguous credentials are refused). */
+export function singleHeader(facts: RequestFacts, name: string): string | undefined {
+  const values = facts.headers[name.toLowerCase()];
+  return values && values.length === 1 ? values[0] : undefined;
+}
+
+function isRecord(v: unknown): v is Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function malformed(what: string): AuthenticationError {
+  return new AuthenticationError('malformed_event', `not a REST REQUEST authorizer event: ${what}`);
+}

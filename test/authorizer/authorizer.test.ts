@@ -1,0 +1,213 @@
+import type { Server } from 'node:http';
+import { InMemoryRateLimiter } from '../../lib/rate-limit/memory-limiter';
+import type { RateLimiter } from '../../lib/rate-limit/rate-limiter';
+import { RateLimiterUnavailableError } from '../../lib/rate-limit/rate-limiter';
+import { API_RESOURCE, requestEvent } from './events';
+import { API_KEYS, CLIENTS, cognitoClaims, harness, jwksServer, keyPair, sign, testConfig, type Keys } from './fixtures';
+
+let cognitoKeys: Keys;
+let partnerKeys: Keys;
+let partners: { url: string; server: Server; hits: () => number };
+beforeAll(async () => {
+  cognitoKeys = await keyPair('RS256', 'cognito-1');
+  partnerKeys = await keyPair('ES256', 'partner-1');
+  partners = await jwksServer({ keys: [partnerKeys.jwk] });
+});
+afterAll(() => partners.server.close());
+
+const make = (over: Parameters<typeof testConfig>[1] = {}, limiter?: RateLimiter) => {
+  const config = testConfig(partners.url, over);
+  return { config, ...harness({ config, cognitoKeys, partnersUrl: partners.url, ...(limiter ? { limiter } : {}) }) };
+};
+const bearer = (t: string) => ({ Authorization: `Bearer ${t}` });
+const now = () => Math.floor(Date.now() / 1000);
+
+describe('API keys', () => {
+  it('allows an active key with a wildcard policy, the tier usage key and a flat context', async () => {
+    const { authorize, config } = make();
+    const result = await authorize(requestEvent({ path: '/v1/users/42', headers: { 'x-api-key': API_KEYS.free } }));
+    expect(result).toEqual({
+      principalId: 'acme-free',
+      policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: API_RESOURCE }] },
+      usageIdentifierKey: config.usageKeys.free,
+      context: {
+        principal: 'acme-free', consumer: 'acme-free', tenant: '', tier: 'free', scopes: '', canary: 'false', route: 'api-v1-users',
+        rateLimitLimitMinute: 60, rateLimitRemainingMinute: 59, rateLimitLimitHour: 1000, rateLimitRemainingHour: 999,
+        rateLimitLimit: 60, rateLimitRemaining: 59, rateLimitReset: expect.any(Number),
+      },
+    });
+  });
+
+  it('answers exactly Unauthorized for a missing, unknown, repeated or oversized key', async () => {
+    const { authorize, outcomes } = make();
+    await expect(authorize(requestEvent())).rejects.toThrow(new Error('Unauthorized'));
+    await expect(authorize(requestEvent({ headers: { 'x-api-key': 'nope' } }))).rejects.toThrow(new Error('Unauthorized'));
+    await expect(authorize(requestEvent({ headers: { 'x-api-key': [API_KEYS.free, API_KEYS.enterprise] } }))).rejects.toThrow('Unauthorized');
+    await expect(authorize(requestEvent({ headers: { 'x-api-key': 'k'.repeat(257) } }))).rejects.toThrow('Unauthorized');
+    expect(outcomes.map((o) => o.reason)).toEqual(['credentials_missing', 'api_key_unknown', 'api_key_malformed', 'api_key_malformed']);
+  });
+
+  it('denies a revoked key explicitly', async () => {
+    const { authorize } = make();
+    const result = await authorize(requestEvent({ headers: { 'x-api-key': API_KEYS.revoked } }));
+    expect(result.policyDocument.Statement[0]).toMatchObject({ Effect: 'Deny', Resource: API_RESOURCE });
+    expect(result.context).toEqual({ reason: 'revoked', message: 'this API key is revoked' });
+  });
+
+  it('matches the IP allowlist (IPv4 and IPv6) against sourceIp, not X-Forwarded-For', async () => {
+    const { authorize } = make();
+    const ok4 = await authorize(requestEvent({ sourceIp: '198.51.100.77', headers: { 'x-api-key': API_KEYS.office } }));
+    const ok6 = await authorize(requestEvent({ sourceIp: '2001:db8:abcd:12::1', headers: { 'x-api-key': API_KEYS.office } }));
+    const spoofed = await authorize(requestEvent({ sourceIp: '203.0.113.9', headers: { 'x-api-key': API_KEYS.office, 'X-Forwarded-For': '198.51.100.77' } }));
+    expect([ok4, ok6, spoofed].map((r) => r.policyDocument.Statement[0].Effect)).toEqual(['Allow', 'Allow', 'Deny']);
+    expect(spoofed.context?.reason).toBe('ip_not_allowed');
+  });
+
+  it('checks the tenant of a host-based route against the consumer', async () => {
+    const { authorize } = make();
+    const own = await authorize(requestEvent({ path: '/orders', headers: { 'x-api-key': API_KEYS.tenant, 'X-Forwarded-Host': 'acme.api.example.com' } }));
+    const other = await authorize(requestEvent({ path: '/orders', headers: { 'x-api-key': API_KEYS.tenant, 'X-Forwarded-Host': 'globex.api.example.com' } }));
+    expect(own.context).toMatchObject({ route: 'tenant-api', tenant: 'acme' });
+    expect(other.context).toEqual({ reason: 'tenant_mismatch', message: 'the credential does not belong to this tenant' });
+  });
+
+  it('denies a request no route matches', async () => {
+    const { authorize } = make();
+    const result = await authorize(requestEvent({ path: '/nowhere', headers: { 'x-api-key': API_KEYS.free } }));
+    expect(result.context).toEqual({ reason: 'no_route', message: 'no route matches this request' });
+  });
+});
+
+describe('Cognito access tokens', () => {
+  it('allows a token with the route scope; tier from cognito client tiers', async () => {
+    const { authorize, config } = make();
+    const token = await sign(cognitoKeys, cognitoClaims());
+    const result = await authorize(requestEvent({ path: '/v2/users', headers: bearer(token) }));
+    expect(result.context).toMatchObject({ principal: 'user-7f3a', consumer: `cognito/${CLIENTS['web-console']}`, tier: 'free', scopes: 'openid users/read', route: 'api-v2-users', canary: 'false' });
+    expect(result.usageIdentifierKey).toBe(config.usageKeys.free);
+  });
+
+  it('denies a token without the route scope (scope escalation is not possible)', async () => {
+    const { authorize } = make();
+    const token = await sign(cognitoKeys, cognitoClaims({ scope: 'openid users/write' }));
+    const result = await authorize(requestEvent({ path: '/v2/users', headers: bearer(token) }));
+    expect(result.context).toEqual({ reason: 'insufficient_scope', message: 'missing scope: users/read' });
+  });
+
+  it('takes the tier and canary permission from the client consumer record', async () => {
+    const { authorize } = make();
+    const token = await sign(cognitoKeys, cognitoClaims({ client_id: CLIENTS['partner-batch'] }));
+    const stable = await authorize(requestEvent({ path: '/v2/users', headers: bearer(token) }));
+    const canary = await authorize(requestEvent({ path: '/v2/users', headers: { ...bearer(token), 'x-canary': 'true' } }));
+    expect(stable.context).toMatchObject({ consumer: 'partner-co', tier: 'enterprise', canary: 'false', route: 'api-v2-users' });
+    expect(canary.context).toMatchObject({ canary: 'true', route: 'api-users-canary' });
+  });
+
+  it('ignores x-canary from consumers not allowed to use the canary', async () => {
+    const { authorize } = make();
+    const token = await sign(cognitoKeys, cognitoClaims());
+    const result = await authorize(requestEvent({ path: '/v2/users', headers: { ...bearer(token), 'x-canary': 'true' } }));
+    expect(result.context).toMatchObject({ canary: 'false', route: 'api-v2-users' });
+  });
+
+  it('rolls a sticky percentage of eligible consumers to the canary', async () => {
+    const { authorize } = make({ canary: { header: 'x-canary', percentage: 100 } });
+    const token = await sign(cognitoKeys, cognitoClaims({ client_id: CLIENTS['partner-batch'] }));
+    const auto = await authorize(requestEvent({ path: '/v2/users', headers: bearer(token) }));
+    const optOut = await authorize(requestEvent({ path: '/v2/users', headers: { ...bearer(token), 'x-canary': 'false' } }));
+    expect([auto.context?.route, optOut.context?.route]).toEqual(['api-users-canary', 'api-v2-users']);
+  });
+
+  it('refuses a token for a client that is not configured', async () => {
+    const { authorize } = make();
+    const token = await sign(cognitoKeys, cognitoClaims({ client_id: 'someoneelsesclient000001' }));
+    await expect(authorize(requestEvent({ path: '/v2/users', headers: bearer(token) }))).rejects.toThrow('Unauthorized');
+  });
+});
+
+describe('external issuer (local http JWKS)', () => {
+  const claims = (over: Record<string, unknown> = {}) => ({
+    iss: partners.url, aud: 'gatehouse-api', sub: 'svc-42', azp: 'partner-app', scp: ['partners:read'], groups: ['partner-readers'],
+    plan: 'pro', org: 'initech', iat: now(), exp: now() + 600, ...over,
+  });
+
+  it('verifies against the fetched JWKS, takes tier and tenant from claims, limits per route group', async () => {
+    const { authorize, limiter } = make();
+    const token = await sign(partnerKeys, claims(), { typ: 'at+jwt' });
+    const result = await authorize(requestEvent({ path: '/v1/partners', headers: bearer(token) }));
+    expect(result.context).toMatchObject({ principal: 'svc-42', consumer: 'partners/partner-app', tier: 'pro', tenant: 'initech', scopes: 'partners:read', route: 'partners', rateLimitRemainingMinute: 599 });
+    const bucket = await limiter.check({ key: 'c:partners/partner-app|g:partners', windows: [{ name: 'minute', sizeMs: 60_000, limit: 600 }] });
+    expect(bucket.windows[0].remaining).toBe(598);
+  });
+
+  it('requires one of the route groups', async () => {
+    const { authorize } = make();
+    const token = await sign(partnerKeys, claims({ groups: ['guests'] }));
+    expect((await authorize(requestEvent({ path: '/v1/partners', headers: bearer(token) }))).context?.reason).toBe('group_required');
+  });
+
+  it('does not accept a partner token on a Cognito route', async () => {
+    const { authorize } = make();
+    const token = await sign(partnerKeys, claims({ scp: ['users/read'] }));
+    expect((await authorize(requestEvent({ path: '/v2/users', headers: bearer(token) }))).context?.reason).toBe('issuer_not_accepted');
+  });
+});
+
+describe('mTLS and anonymous routes', () => {
+  const cert = (subjectDN: string, over: Record<string, string> = {}) => ({ subjectDN, serialNumber: '0a1b2c', ...over });
+  it('identifies the consumer from the client certificate subject', async () => {
+    const { authorize } = make();
+    const result = await authorize(requestEvent({ method: 'POST', path: '/internal/billing', clientCert: cert('CN=billing-service,OU=internal,O=Example Corp') }));
+    expect(result.context).toMatchObject({ consumer: 'billing-service', tier: 'enterprise', route: 'internal-billing' });
+  });
+
+  it('refuses unknown, expired and missing certificates, denies revoked ones', async () => {
+    const { authorize } = make();
+    await expect(authorize(requestEvent({ method: 'POST', path: '/internal/billing', clientCert: cert('CN=stranger') }))).rejects.toThrow('Unauthorized');
+    await expect(authorize(requestEvent({ method: 'POST', path: '/internal/billing', clientCert: cert('CN=billing-service,OU=internal,O=Example Corp', { notAfter: 'Jan  1 00:00:00 2020 GMT' }) }))).rejects.toThrow('Unauthorized');
+    await expect(authorize(requestEvent({ method: 'POST', path: '/internal/billing' }))).rejects.toThrow('Unauthorized');
+    expect((await authorize(requestEvent({ method: 'POST', path: '/internal/billing', clientCert: cert('CN=retired-service,O=Example Corp') }))).context?.reason).toBe('revoked');
+  });
+
+  it('rate-limits anonymous callers per client IP in the first tier', async () => {
+    const { authorize } = make({ tiers: [{ name: 'free', minute: 2, hour: 100, canary: false }] });
+    const call = (ip: string) => authorize(requestEvent({ path: '/status', sourceIp: ip }));
+    const results = [await call('203.0.113.1'), await call('203.0.113.1'), await call('203.0.113.1'), await call('203.0.113.2')];
+    expect(results.map((r) => r.policyDocument.Statement[0].Effect)).toEqual(['Allow', 'Allow', 'Deny', 'Allow']);
+  });
+});
+
+describe('rate limiting', () => {
+  it('denies over the limit with the configured message, status code, Retry-After and figures', async () => {
+    const { authorize, outcomes } = make({ tiers: [{ name: 'free', minute: 2, hour: 1000, canary: false }] }, new InMemoryRateLimiter({ clock: () => 1_800_000_030_000 }));
+    const event = requestEvent({ headers: { 'x-api-key': API_KEYS.free } });
+    await authorize(event); await authorize(event);
+    const refused = await authorize(event);
+    expect(refused.policyDocument.Statement[0].Effect).toBe('Deny');
+    expect(refused.context).toEqual({
+      reason: 'rate_limited', message: 'Rate limit exceeded. Upgrade at https://api.example.com/plans', statusCode: 429, retryAfter: 60,
+      rateLimitLimitMinute: 2, rateLimitRemainingMinute: 0, rateLimitLimitHour: 1000, rateLimitRemainingHour: 998,
+      rateLimitLimit: 2, rateLimitRemaining: 0, rateLimitReset: 60,
+    });
+    expect(outcomes.at(-1)).toMatchObject({ effect: 'deny', reason: 'rate_limited', tier: 'free' });
+  });
+
+  it('hides the figures when hide_client_headers is set', async () => {
+    const { authorize, config } = make();
+    const { authorize: hidden } = make({ rateLimiting: { ...config.rateLimiting, hide_client_headers: true } });
+    const event = requestEvent({ headers: { 'x-api-key': API_KEYS.free } });
+    expect(Object.keys((await authorize(event)).context ?? {})).toContain('rateLimitRemainingMinute');
+    expect(Object.keys((await hidden(event)).context ?? {}).filter((k) => k.startsWith('rateLimit'))).toEqual([]);
+  });
+
+  it('reports a fault-tolerant fallback and refuses clearly when the limiter is down and not fault tolerant', async () => {
+    const degraded: RateLimiter = { check: async (r) => ({ allowed: true, degraded: true, retryAfterSeconds: 0, windows: r.windows.map((w) => ({ name: w.name, limit: w.limit, remaining: w.limit, resetSeconds: 1 })) }), close: async () => undefined };
+    const down: RateLimiter = { check: async () => { throw new RateLimiterUnavailableError('rate limiter unavailable: Redis did not answer within 20 ms'); }, close: async () => undefined };
+    const event = requestEvent({ headers: { 'x-api-key': API_KEYS.free } });
+    const a = make({}, degraded);
+    expect((await a.authorize(event)).policyDocument.Statement[0].Effect).toBe('Allow');
+    expect(a.outcomes[0]).toMatchObject({ effect: 'allow', limiterDegraded: true });
+    const b = make({}, down);
+    expect((await b.authorize(event)).context).toEqual({ reason: 'rate_limiter_unavailable', message: 'Rate limiting is temporarily unavailable', statusCode: 503, retryAfter: 1 });
+  });
+});

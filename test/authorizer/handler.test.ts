@@ -1,0 +1,45 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildSync } from 'esbuild';
+import { apiKeyId } from '../../lambdas/authorizer/consumer-store';
+import { AUTHORIZER_ENV } from '../../lib/gateway/authorizer-env';
+import { requestEvent } from './events';
+import { testConfig } from './fixtures';
+
+/**
+ * @middy/core 6 is ESM-only and the repo's jest runs CommonJS, so the handler is tested the way it
+ * ships: bundled by esbuild (as NodejsFunction does), then loaded.
+ */
+describe('handler (middy + Powertools wiring, bundled)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gh-authorizer-'));
+  const outfile = join(dir, 'handler.js');
+  beforeAll(() => {
+    buildSync({ entryPoints: [join(__dirname, '../../lambdas/authorizer/handler.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', minify: true, outfile, logLevel: 'silent' });
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('bundles to a single file', () => {
+    expect(statSync(outfile).size).toBeGreaterThan(10_000);
+  });
+
+  it('exports a handler that answers Unauthorized and writes one decision log line without the key', async () => {
+    process.env[AUTHORIZER_ENV.config] = JSON.stringify(testConfig('https://idp.example.com'));
+    process.env.POWERTOOLS_TRACE_ENABLED = 'false';
+    process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+    delete process.env[AUTHORIZER_ENV.redisUrl];
+    delete process.env[AUTHORIZER_ENV.consumersTable];
+    const lines: string[] = [];
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => { lines.push(String(chunk)); return true; });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { handler } = require(outfile) as typeof import('../../lambdas/authorizer/handler');
+    const context = { awsRequestId: 'lambda-req-1', functionName: 'authorizer', functionVersion: '1', invokedFunctionArn: 'arn:aws:lambda:eu-west-1:111111111111:function:authorizer', memoryLimitInMB: '512', getRemainingTimeInMillis: () => 3000 } as never;
+    await expect(handler(requestEvent({ headers: { 'x-api-key': 'gh_live_never_logged' }, requestId: 'apigw-req-9' }), context)).rejects.toThrow(new Error('Unauthorized'));
+    spy.mockRestore();
+    const log = lines.join('');
+    expect(log).toContain('"correlation_id":"apigw-req-9"');
+    expect(log).toContain('"reason":"api_key_unknown"');
+    expect(log).not.toContain('gh_live_never_logged');
+    expect(log).not.toContain(apiKeyId('gh_live_never_logged').slice(4));
+  });
+});
