@@ -1,6 +1,6 @@
 import { EXAMPLES, synthesize } from './support/synth';
 
-const STACKS = ['Edge', 'Network', 'Data', 'Identity', 'Api', 'Cdn'] as const;
+const STACKS = ['Edge', 'Network', 'Data', 'Identity', 'Api', 'Cdn', 'Audit', 'Observability', 'EdgeObservability'] as const;
 
 /** Asset hashes change with any code change; the rest of the template must not drift silently. */
 function normalize(template: unknown): unknown {

@@ -1,0 +1,262 @@
+import { randomUUID } from 'node:crypto';
+import type { APIGatewayAuthorizerResult } from 'aws-lambda';
+import type { GatewayEnvironment } from '../../lib/config/load';
+import type { RouteConfig, ServiceConfig } from '../../lib/config/schema';
+import { compileRouteTable, upstreamPath, type ApiMethod } from '../../lib/gateway/route-table';
+import { compileRequestTransformation, resolveUpstreamHeaders, type RequestTransformation } from '../../lib/gateway/transformations';
+import type { Clock } from '../../lib/rate-limit/rate-limiter';
+import { outcomes, type AuthorizerFn, type OutcomeSlot } from '../authorizer-adapter';
+import type { RequestLogLine } from '../request-log';
+import { AuthorizerResultCache } from './authorizer-cache';
+import { authorizerEvent } from './authorizer-event';
+import { GatewayResponses, type LocalResponseType } from './gateway-responses';
+import { resolveIdentitySources } from './identity-sources';
+import { HOP_BY_HOP, Integration } from './integration';
+import { evaluatePolicy, methodArn } from './policy';
+import { ResourceTree } from './resources';
+import { CACHE_CONTROL_IGNORED_WARNING, requestsInvalidation, StageCache, stageCacheKey } from './stage-cache';
+import { UsagePlans } from './usage-plans';
+import { checkBodySize, checkContentType, RequestValidator } from './validation';
+
+/** A request as it reaches API Gateway (after CloudFront). */
+export interface ApiRequest {
+  readonly method: string;
+  /** Path without query, as sent (percent-encoded). */
+  readonly rawPath: string;
+  readonly rawQuery: string;
+  /** Header pairs in arrival order (names as sent), CloudFront's additions included. */
+  readonly rawHeaders: readonly (readonly [string, string])[];
+  readonly body: Buffer;
+  readonly sourceIp: string;
+}
+
+export interface ApiResponse {
+  readonly statusCode: number;
+  readonly headers: Record<string, string | string[]>;
+  readonly body: Buffer | string;
+  /** Log fields gathered on the way. */
+  readonly log: LogFields;
+}
+
+type LogFields = { -readonly [K in keyof RequestLogLine]?: RequestLogLine[K] };
+
+export interface ApiGatewayProps {
+  readonly gateway: GatewayEnvironment;
+  readonly authorize: AuthorizerFn;
+  /** Service name -> base URL the "ALB" forwards to (local_url or a sample upstream). */
+  readonly upstreams: Readonly<Record<string, string>>;
+  /** Usage identifier key -> tier (tier keys, consumers' own keys). */
+  readonly usageKeys: Readonly<Record<string, string>>;
+  readonly clock: Clock;
+}
+
+const API = { id: 'local', stage: 'live', resourceId: 'local0' };
+const NO_ROUTE_MATCHED = JSON.stringify({ message: 'no route matched' });
+const CACHEABLE = new Set(['GET', 'HEAD']);
+
+/**
+ * The regional side of the deployed path, in API Gateway's order: WAF rules (size, content type),
+ * stage throttle, resource/method, authorizer (identity sources, result cache, Lambda, policy),
+ * usage plan, request validation, stage cache, integration through the "ALB" (routing on the
+ * authorizer's `route`), gateway responses for every failure.
+ */
+export class ApiGateway {
+  readonly methods: readonly ApiMethod[];
+  private readonly tree: ResourceTree;
+  private readonly responses: GatewayResponses;
+  private readonly validator: RequestValidator;
+  private readonly authorizerCache: AuthorizerResultCache;
+  private readonly stageCache: StageCache;
+  private readonly usagePlans: UsagePlans;
+  private readonly integration = new Integration();
+  private readonly services: Map<string, ServiceConfig>;
+  private readonly routes: Map<string, RouteConfig>;
+  private readonly transformations = new Map<string, RequestTransformation>();
+  private readonly props: ApiGatewayProps;
+
+  constructor(props: ApiGatewayProps) {
+    this.props = props;
+    const { config, env, profile } = props.gateway;
+    this.methods = compileRouteTable(config);
+    this.tree = new ResourceTree(this.methods);
+    this.responses = new GatewayResponses(config);
+    this.validator = new RequestValidator(config);
+    this.authorizerCache = new AuthorizerResultCache({ clock: props.clock });
+    this.stageCache = new StageCache({ clock: props.clock });
+    this.usagePlans = new UsagePlans({ tiers: config.tiers, keys: props.usageKeys, stageThrottle: profile.stageThrottle, clock: props.clock });
+    this.services = new Map(config.services.map((s) => [s.name, s]));
+    this.routes = new Map(config.routes.map((r) => [r.name, r]));
+    for (const route of config.routes) this.transformations.set(route.name, compileRequestTransformation(config, route));
+    void env;
+  }
+
+  async handle(req: ApiRequest): Promise<ApiResponse> {
+    const { config, env } = this.props.gateway;
+    const requestId = randomUUID();
+    const now = this.props.clock();
+    const headers = lowerHeaders(req.rawHeaders);
+    const log: LogFields = { requestId };
+    const gatewayResponse = (type: LocalResponseType, authorizer?: Record<string, string | number | boolean | undefined>, validationErrors?: string): ApiResponse => {
+      const r = this.responses.render(type, { requestId, authorizer, validationErrors });
+      return { statusCode: r.statusCode, headers: { ...r.headers, 'x-amzn-requestid': requestId }, body: r.body, log: { ...log, error: type } };
+    };
+    const waf = (r: { statusCode: number; body: string }, rule: string): ApiResponse =>
+      ({ statusCode: r.statusCode, headers: { 'content-type': 'application/json' }, body: r.body, log: { ...log, error: `waf:${rule}` } });
+
+    const tooLarge = checkBodySize(config, req.body.length);
+    if (tooLarge) return waf(tooLarge, 'MaxBodySize');
+    const badType = checkContentType(config, req.method, headers['content-type'], req.body.length);
+    if (badType) return waf(badType, 'AllowedContentTypes');
+    if (!this.usagePlans.admitStage()) return gatewayResponse('THROTTLED');
+
+    const path = decodePath(req.rawPath);
+    if (path === undefined) return gatewayResponse('DEFAULT_4XX');
+    const match = this.tree.match(req.method, path);
+    if (!match) return gatewayResponse('MISSING_AUTHENTICATION_TOKEN');
+    const { method, resourcePath, pathParameters } = match;
+    log.route = method.primary.name;
+
+    // Authorizer: identity sources, result cache, Lambda, policy.
+    const settings = method.authorizer;
+    const query = Object.fromEntries(new URLSearchParams(req.rawQuery));
+    let cacheKey: string | undefined;
+    if (settings.ttl > 0) {
+      const identity = resolveIdentitySources(settings.identitySources, { headers, query, httpMethod: req.method, resourcePath });
+      if (!identity.ok) return gatewayResponse('UNAUTHORIZED');
+      cacheKey = AuthorizerResultCache.key(`${settings.ttl}|${settings.identitySources.join(',')}`, identity.values);
+    }
+    const arn = methodArn({ region: env.region, account: env.account, apiId: API.id, stage: API.stage, httpMethod: req.method, path });
+    let result: APIGatewayAuthorizerResult | undefined = cacheKey ? this.authorizerCache.get(cacheKey) : undefined;
+    log.authorizerCacheHit = result !== undefined;
+    if (!result) {
+      const event = authorizerEvent({
+        requestId, methodArn: arn, resourcePath, path, httpMethod: req.method, rawHeaders: req.rawHeaders, rawQuery: req.rawQuery,
+        pathParameters, sourceIp: req.sourceIp, userAgent: headers['user-agent'], requestTimeEpoch: now,
+        api: { id: API.id, stage: API.stage, account: env.account, domainName: headers.host ?? 'localhost', resourceId: API.resourceId },
+      });
+      const slot: OutcomeSlot = {};
+      try {
+        result = await outcomes.run(slot, () => this.props.authorize(event));
+        if (slot.outcome?.limiterDegraded) log.limiter = 'degraded';
+      } catch (err) {
+        if ((err as Error)?.message === 'Unauthorized') return gatewayResponse('UNAUTHORIZED');
+        return gatewayResponse('AUTHORIZER_FAILURE');
+      }
+      if (!isAuthorizerResult(result)) return gatewayResponse('AUTHORIZER_CONFIGURATION_ERROR');
+      if (cacheKey) this.authorizerCache.set(cacheKey, result, settings.ttl);
+    }
+    const context = (result.context ?? {}) as Record<string, string | number | boolean>;
+    log.consumer = str(context.consumer);
+    log.tier = str(context.tier);
+    if (context.reason === 'rate_limited') log.limiter = 'limited';
+    else if (context.reason === 'rate_limiter_unavailable') log.limiter = 'unavailable';
+    if (evaluatePolicy(result.policyDocument, arn) !== 'Allow') return gatewayResponse('ACCESS_DENIED', context);
+    log.limiter ??= 'allowed';
+
+    if (settings.apiKeyRequired) {
+      const verdict = this.usagePlans.admit(result.usageIdentifierKey);
+      if (!verdict.ok) {
+        log.limiter = `usage-plan:${verdict.type}`;
+        return gatewayResponse(verdict.type);
+      }
+    }
+
+    const routeName = str(context.route);
+    const route = routeName ? this.routes.get(routeName) : undefined;
+    if (route) log.route = route.name;
+    const validationErrors = this.validator.validate(method.primary, req.method, headers['content-type'], req.body);
+    if (validationErrors) return gatewayResponse('BAD_REQUEST_BODY', context, validationErrors);
+
+    // Stage cache (GET/HEAD of routes with cache.ttl).
+    const cache = CACHEABLE.has(req.method) ? method.primary.cache : undefined;
+    let stageKey: string | undefined;
+    let warning: string | undefined;
+    if (cache && cache.ttl > 0) {
+      const conditional = headers['if-none-match'] !== undefined || headers['if-modified-since'] !== undefined;
+      stageKey = conditional ? undefined : stageCacheKey({ keyQuery: cache.key_query, keyHeaders: cache.key_headers }, { httpMethod: req.method, resourcePath, pathParameters, query, headers });
+      const hit = stageKey ? this.stageCache.get(stageKey) : undefined;
+      if (requestsInvalidation(headers['cache-control'])) warning = CACHE_CONTROL_IGNORED_WARNING;
+      if (hit) {
+        return { statusCode: hit.statusCode, headers: { ...hit.headers, 'x-amzn-requestid': requestId, ...(warning ? { warning } : {}) }, body: hit.body, log: { ...log, stageCache: 'hit' } };
+      }
+      log.stageCache = stageKey ? 'miss' : 'bypass';
+    }
+
+    // Integration: the primary route's URI and transformation (as deployed); the "ALB" picks the
+    // service from X-Gatehouse-Route, or answers its default 404 when no rule matches.
+    const primaryService = this.services.get(method.primary.service)!;
+    const targetService = method.directService ?? (route ? this.services.get(route.service) : undefined);
+    if (!targetService) {
+      return { statusCode: 404, headers: { 'content-type': 'application/json', 'x-amzn-requestid': requestId }, body: NO_ROUTE_MATCHED, log: { ...log, error: 'alb:no_route' } };
+    }
+    const base = this.props.upstreams[targetService.name];
+    const target = upstreamPath(resourcePath, method.primary, primaryService)
+      .replace(/\{([^}]+)\}/g, (_, name: string) => encodePathParameter(pathParameters[name] ?? ''));
+    const transformation = this.transformations.get(method.primary.name)!;
+    const upstreamHeaders: Record<string, string | string[]> = {};
+    for (const [name, value] of req.rawHeaders) {
+      const lower = name.toLowerCase();
+      if (HOP_BY_HOP.has(lower)) continue;
+      const prev = upstreamHeaders[lower];
+      upstreamHeaders[lower] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
+    }
+    for (const name of transformation.remove) delete upstreamHeaders[name.toLowerCase()];
+    const resolved = resolveUpstreamHeaders(transformation, { requestId, clientIp: req.sourceIp, requestTimeEpoch: now, authorizer: context });
+    for (const [name, value] of Object.entries(resolved)) upstreamHeaders[name.toLowerCase()] = value;
+    const upstream = await this.integration.call({
+      url: `${base}${target}${req.rawQuery ? `?${req.rawQuery}` : ''}`,
+      method: req.method,
+      headers: upstreamHeaders,
+      body: req.body,
+      timeoutMs: primaryService.read_timeout_ms,
+    }, this.props.clock);
+    log.upstreamLatencyMs = upstream.latencyMs;
+    if (!upstream.ok) return gatewayResponse(upstream.type, context);
+    const responseHeaders = { ...upstream.headers, 'x-amzn-requestid': requestId, ...(warning ? { warning } : {}) };
+    if (stageKey && cache && upstream.statusCode === 200) {
+      this.stageCache.set(stageKey, { statusCode: upstream.statusCode, headers: upstream.headers, body: upstream.body }, cache.ttl);
+    }
+    return { statusCode: upstream.statusCode, headers: responseHeaders, body: upstream.body, log };
+  }
+
+  /** Drops cached authorizer results (tests). */
+  clearAuthorizerCache(): void {
+    this.authorizerCache.clear();
+  }
+
+  close(): Promise<void> {
+    return this.integration.close();
+  }
+}
+
+function lowerHeaders(raw: readonly (readonly [string, string])[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of raw) {
+    const key = name.toLowerCase();
+    out[key] = out[key] === undefined ? value : `${out[key]},${value}`;
+  }
+  return out;
+}
+
+/**
+ * The decoded path, or undefined for what no AWS front door passes on: invalid percent-encoding,
+ * encoded NUL, dot segments (path traversal) in raw or encoded form.
+ */
+export function decodePath(rawPath: string): string | undefined {
+  let decoded: string;
+  try { decoded = decodeURIComponent(rawPath); } catch { return undefined; }
+  if (decoded.includes('\u0000') || decoded.includes('\\')) return undefined;
+  if (decoded.split('/').some((s) => s === '.' || s === '..')) return undefined;
+  return rawPath;
+}
+
+function encodePathParameter(value: string): string {
+  return value.split('/').map((s) => encodeURIComponent(s)).join('/');
+}
+
+function isAuthorizerResult(r: unknown): r is APIGatewayAuthorizerResult {
+  const v = r as APIGatewayAuthorizerResult | undefined;
+  return typeof v === 'object' && v !== null && typeof v.principalId === 'string' && typeof v.policyDocument === 'object' && Array.isArray(v.policyDocument?.Statement);
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);

@@ -1,0 +1,94 @@
+import type { TierConfig } from '../../lib/config/schema';
+import { tierPlanLimits, type TierPlanLimits } from '../../lib/constructs/api-usage-plans';
+import type { Clock } from '../../lib/rate-limit/rate-limiter';
+
+/**
+ * API Gateway usage plans as the deployed stage applies them: a stage-wide token bucket, then,
+ * per API key (the authorizer's `usageIdentifierKey`, `apiKeySourceType: AUTHORIZER`), the plan's
+ * token bucket (rate per second refill, burst capacity) and quota (per DAY/WEEK/MONTH, UTC).
+ * The plan numbers come from `tierPlanLimits`, the same function the API stack uses.
+ */
+export type UsageVerdict =
+  | { readonly ok: true; readonly tier: string }
+  /** `usageIdentifierKey` missing or not in any plan: API Gateway answers INVALID_API_KEY (403 type). */
+  | { readonly ok: false; readonly type: 'INVALID_API_KEY' | 'THROTTLED' | 'QUOTA_EXCEEDED'; readonly tier?: string };
+
+interface Bucket { tokens: number; at: number }
+interface Quota { period: number; used: number }
+
+export interface UsagePlansProps {
+  readonly tiers: readonly TierConfig[];
+  /** Usage identifier key -> tier name (tier keys and consumers' own keys). */
+  readonly keys: Readonly<Record<string, string>>;
+  /** Stage-wide throttle (`profile.stageThrottle`). */
+  readonly stageThrottle: { readonly rateLimit: number; readonly burstLimit: number };
+  readonly clock: Clock;
+}
+
+export class UsagePlans {
+  private readonly plans: Map<string, TierPlanLimits>;
+  private readonly keys: Map<string, string>;
+  private readonly buckets = new Map<string, Bucket>();
+  private readonly quotas = new Map<string, Quota>();
+  private readonly stage: Bucket;
+  private readonly props: UsagePlansProps;
+
+  constructor(props: UsagePlansProps) {
+    this.props = props;
+    this.plans = new Map(props.tiers.map((t) => [t.name, tierPlanLimits(t)]));
+    this.keys = new Map(Object.entries(props.keys));
+    this.stage = { tokens: props.stageThrottle.burstLimit, at: props.clock() };
+  }
+
+  /** Registers a key (a consumer's own usage key) for a tier's plan. */
+  addKey(key: string, tier: string): void {
+    this.keys.set(key, tier);
+  }
+
+  /** Stage throttle, checked before the authorizer runs (as API Gateway does). */
+  admitStage(): boolean {
+    const { rateLimit, burstLimit } = this.props.stageThrottle;
+    return take(this.stage, rateLimit, burstLimit, this.props.clock());
+  }
+
+  /** The plan check for one request with an authorizer-supplied key. */
+  admit(usageIdentifierKey: string | undefined | null): UsageVerdict {
+    const tier = usageIdentifierKey ? this.keys.get(usageIdentifierKey) : undefined;
+    const plan = tier ? this.plans.get(tier) : undefined;
+    if (!usageIdentifierKey || !tier || !plan) return { ok: false, type: 'INVALID_API_KEY' };
+    const now = this.props.clock();
+    let bucket = this.buckets.get(usageIdentifierKey);
+    if (!bucket) { bucket = { tokens: plan.throttle.burstLimit, at: now }; this.buckets.set(usageIdentifierKey, bucket); }
+    if (!take(bucket, plan.throttle.rateLimit, plan.throttle.burstLimit, now)) return { ok: false, type: 'THROTTLED', tier };
+    const period = periodIndex(now, plan.quota.period);
+    let quota = this.quotas.get(usageIdentifierKey);
+    if (!quota || quota.period !== period) { quota = { period, used: 0 }; this.quotas.set(usageIdentifierKey, quota); }
+    if (quota.used >= plan.quota.limit) return { ok: false, type: 'QUOTA_EXCEEDED', tier };
+    quota.used += 1;
+    return { ok: true, tier };
+  }
+
+  /** Requests counted against a key's quota in the current period (the usage report). */
+  usage(usageIdentifierKey: string): number {
+    return this.quotas.get(usageIdentifierKey)?.used ?? 0;
+  }
+}
+
+/** Token bucket: refills `rate` tokens per second up to `burst`; a request takes one. */
+function take(bucket: Bucket, rate: number, burst: number, now: number): boolean {
+  bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.at) / 1000) * rate);
+  bucket.at = now;
+  if (bucket.tokens < 1) return false;
+  bucket.tokens -= 1;
+  return true;
+}
+
+/** Quota periods start at 00:00 UTC (days), Monday (weeks), the 1st (months). */
+function periodIndex(now: number, period: 'DAY' | 'WEEK' | 'MONTH'): number {
+  const d = new Date(now);
+  switch (period) {
+    case 'DAY': return Math.floor(now / 86_400_000);
+    case 'WEEK': return Math.floor((Math.floor(now / 86_400_000) + 3) / 7); // epoch day 0 was a Thursday
+    case 'MONTH': return d.getUTCFullYear() * 12 + d.getUTCMonth();
+  }
+}

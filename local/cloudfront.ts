@@ -1,0 +1,54 @@
+import type { GatewayConfig } from '../lib/config/schema';
+import { FORWARDED_HOST_HEADER } from '../lib/gateway/headers';
+import { UNREMOVABLE_RESPONSE_HEADERS } from '../lib/stacks/cdn-stack';
+
+/**
+ * What CloudFront does to requests and responses in front of the API (lib/stacks/cdn-stack.ts):
+ * - viewer-request function: `X-Forwarded-Host` = the viewer's Host (a client value is overwritten);
+ * - allowed methods: GET, HEAD, OPTIONS, PUT, PATCH, POST, DELETE; anything else is refused here;
+ * - response headers policy: security headers (HSTS 730 days with subdomains and preload,
+ *   nosniff, X-Frame-Options DENY, Referrer-Policy no-referrer), `transformations.response.add_headers`
+ *   without templates, `remove_headers` minus those CloudFront cannot remove; removing `Server`
+ *   makes CloudFront answer `Server: CloudFront`.
+ */
+export const CLOUDFRONT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE']);
+
+const SECURITY_HEADERS: Record<string, string> = {
+  'strict-transport-security': 'max-age=63072000; includeSubDomains; preload',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+};
+
+export interface ResponseHeadersPolicy {
+  readonly remove: readonly string[];
+  readonly add: Readonly<Record<string, string>>;
+}
+
+export function responseHeadersPolicy(config: GatewayConfig): ResponseHeadersPolicy {
+  const { add_headers: add, remove_headers: remove } = config.transformations.response;
+  const reserved = new Set(Object.keys(SECURITY_HEADERS));
+  const custom: Record<string, string> = {};
+  for (const [name, value] of Object.entries(add)) {
+    if (reserved.has(name.toLowerCase()) || value.includes('$(')) continue;
+    custom[name.toLowerCase()] = value;
+  }
+  const removable = remove.map((h) => h.toLowerCase()).filter((h) => !UNREMOVABLE_RESPONSE_HEADERS.includes(h) && !reserved.has(h) && !(h in custom));
+  return { remove: removable, add: { ...SECURITY_HEADERS, ...custom } };
+}
+
+/** Applies the policy to response headers (lower-case names) in place. */
+export function applyResponseHeaders(policy: ResponseHeadersPolicy, headers: Record<string, string | string[] | undefined>, removeServer: boolean): void {
+  for (const name of policy.remove) delete headers[name];
+  Object.assign(headers, policy.add);
+  headers.server = removeServer ? 'CloudFront' : (headers.server ?? 'CloudFront');
+  headers.via = '1.1 local.cloudfront.net (CloudFront)';
+}
+
+/** Whether the config asks to remove Server (CloudFront then sends `Server: CloudFront`). */
+export const removesServer = (config: GatewayConfig) => config.transformations.response.remove_headers.some((h) => h.toLowerCase() === 'server');
+
+/** The forwarded host the viewer-request function sets, from the Host header. */
+export function forwardedHost(host: string | undefined): Record<string, string> {
+  return host ? { [FORWARDED_HOST_HEADER.toLowerCase()]: host } : {};
+}

@@ -1,0 +1,70 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfigFile, selectEnvironments } from '../lib/config/load';
+import { ConfigError } from '../lib/config/errors';
+import { demoCredentials, curlExamples } from './demo';
+import { jsonLineLogger } from './request-log';
+import { loadSeed } from './seed';
+import { startLocalGateway } from './server';
+
+const USAGE = `Usage: npm start -- [--config FILE] [--env NAME] [--seed FILE] [--print-credentials]
+
+Runs the gateway of one environment on this machine (http://127.0.0.1:8080).
+  --config FILE         gateway config (default: gateway.config.yaml, or GATEHOUSE_CONFIG)
+  --env NAME            environment to serve (default: dev)
+  --seed FILE           demo consumers (default: local/seed.yaml)
+  --print-credentials   start, print the demo credentials as JSON on stdout, and stop
+Environment: PORT (8080), ISSUER_PORT (PORT+1), HOST (127.0.0.1), REDIS_URL (Redis limiter),
+  DYNAMODB_ENDPOINT + CONSUMERS_TABLE_NAME (DynamoDB consumer store), LOG=off (no request log).`;
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      config: { type: 'string' },
+      env: { type: 'string', default: 'dev' },
+      seed: { type: 'string' },
+      'print-credentials': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    allowPositionals: false,
+  });
+  if (values.help) { process.stdout.write(`${USAGE}\n`); return 0; }
+  const file = values.config ?? process.env.GATEHOUSE_CONFIG ?? 'gateway.config.yaml';
+  const [gateway] = selectEnvironments(loadConfigFile(file), [values.env!]);
+  const seed = loadSeed(values.seed ?? resolve(__dirname, 'seed.yaml'));
+  const printOnly = values['print-credentials'];
+  const port = printOnly ? 0 : Number(process.env.PORT ?? 8080);
+  const issuerPort = printOnly ? 0 : Number(process.env.ISSUER_PORT ?? (port === 0 ? 0 : port + 1));
+  const quiet = printOnly || process.env.LOG === 'off';
+
+  const local = await startLocalGateway({
+    gateway, seed, port, issuerPort,
+    host: process.env.HOST ?? '127.0.0.1',
+    redisUrl: process.env.REDIS_URL || undefined,
+    dynamodb: process.env.DYNAMODB_ENDPOINT ? { endpoint: process.env.DYNAMODB_ENDPOINT, tableName: process.env.CONSUMERS_TABLE_NAME ?? `${gateway.config.name}-${gateway.name}-consumers` } : undefined,
+    log: quiet ? undefined : jsonLineLogger(process.stdout),
+  });
+  const credentials = demoCredentials(local, seed, gateway);
+  if (printOnly) {
+    process.stdout.write(`${JSON.stringify(credentials, null, 2)}\n`);
+    await local.close();
+    return 0;
+  }
+  process.stderr.write(`${curlExamples(credentials)}\n`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`\n${signal}: finishing requests in flight, then stopping\n`);
+    local.close().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  return -1;
+}
+
+main().then((code) => { if (code >= 0) process.exit(code); }, (err: unknown) => {
+  process.stderr.write(`${err instanceof ConfigError || err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,128 @@
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Provider from 'oidc-provider';
+import type { Seed } from './seed';
+import { closeServer } from './upstreams';
+
+/** Issuer name the local gateway adds to the authorizer config (routes accepting `cognito` accept it too). */
+export const LOCAL_ISSUER_NAME = 'local';
+/** `aud` of the local issuer's access tokens (its one resource server). */
+export const LOCAL_AUDIENCE = 'https://gatehouse.local/api';
+/** Scopes of the resource server, as the config's Cognito resource servers define them. */
+const RESOURCE_SCOPES = 'users/read users/write';
+
+export interface LocalIssuer {
+  /** The issuer identifier (`iss`), e.g. http://127.0.0.1:8081 */
+  readonly url: string;
+  readonly tokenEndpoint: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A local OAuth 2.0 / OpenID Connect issuer (oidc-provider 8, certified): discovery, JWKS,
+ * client credentials, authorization code + PKCE (S256 required), refresh tokens. Access tokens
+ * are RFC 9068 JWTs (RS256) for {@link LOCAL_AUDIENCE} with `scope`, `client_id`, and the seed
+ * client's `tier` (and `tenant`) claims. Sign-in has no form: the first seed user is signed in
+ * and consent is granted automatically (`login_hint` picks another seed user).
+ */
+export async function startLocalIssuer(props: { seed: Seed; host: string; port: number }): Promise<LocalIssuer> {
+  const { seed } = props;
+  const server: Server = createServer();
+  await new Promise<void>((resolve) => server.listen(props.port, props.host, resolve));
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${props.host}:${port}`;
+
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const jwk = { ...privateKey.export({ format: 'jwk' }), kid: `local-${randomUUID().slice(0, 8)}`, alg: 'RS256', use: 'sig' };
+  const clients = new Map(seed.oauth_clients.map((c) => [c.client_id, c]));
+  const users = new Map(seed.users.map((u) => [u.id, u]));
+
+  // The in-memory adapter is what a local issuer wants; its "development-only" notice would only confuse users.
+  const restore = { warn: console.warn, info: console.info };
+  console.warn = console.info = () => {};
+  let provider: Provider;
+  try {
+  provider = new Provider(url, {
+    clients: seed.oauth_clients.map((c) => ({
+      client_id: c.client_id,
+      ...(c.client_secret ? { client_secret: c.client_secret } : { token_endpoint_auth_method: 'none' }),
+      grant_types: c.grant_types,
+      response_types: c.grant_types.includes('authorization_code') ? ['code'] : [],
+      redirect_uris: c.redirect_uris,
+      scope: c.scope,
+    })),
+    jwks: { keys: [jwk] },
+    scopes: ['openid', 'email', 'offline_access', ...RESOURCE_SCOPES.split(' ')],
+    claims: { openid: ['sub'], email: ['email', 'email_verified'] },
+    pkce: { methods: ['S256'], required: () => true },
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      revocation: { enabled: true },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: () => LOCAL_AUDIENCE,
+        useGrantedResource: () => true,
+        getResourceServerInfo: () => ({
+          scope: RESOURCE_SCOPES, audience: LOCAL_AUDIENCE, accessTokenTTL: 3600, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } },
+        }),
+      },
+    },
+    findAccount: (_ctx: unknown, id: string) => {
+      const user = users.get(id);
+      return user ? { accountId: id, claims: () => ({ sub: id, email: user.email, email_verified: true }) } : undefined;
+    },
+    extraTokenClaims: (_ctx: unknown, token: { clientId?: string }) => {
+      const client = token.clientId ? clients.get(token.clientId) : undefined;
+      return client ? { tier: client.tier, ...(client.tenant ? { tenant: client.tenant } : {}) } : undefined;
+    },
+    issueRefreshToken: (_ctx: unknown, client: { grantTypeAllowed(t: string): boolean }) => client.grantTypeAllowed('refresh_token'),
+    interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
+    ttl: { IdToken: 3600, AccessToken: 3600, ClientCredentials: 3600, AuthorizationCode: 60, RefreshToken: 86_400, Session: 3600, Interaction: 600, Grant: 86_400 },
+    cookies: { keys: [randomUUID()] },
+    // The issuer listens on loopback http only; oidc-provider would refuse http redirect URIs otherwise.
+    enabledJWA: { authorizationSigningAlgValues: ['RS256'], idTokenSigningAlgValues: ['RS256'] },
+    routes: { jwks: '/jwks' },
+    renderError: (ctx: { type: string; body: string }, out: Record<string, string>) => {
+      ctx.type = 'application/json';
+      ctx.body = JSON.stringify(out);
+    },
+  });
+  } finally {
+    Object.assign(console, restore);
+  }
+  provider.on('server_error', () => { /* surfaced to the client as a JSON error */ });
+  const callback = provider.callback();
+
+  server.on('request', (req, res) => {
+    const interaction = /^\/interaction\/([\w-]+)/.exec(req.url ?? '');
+    if (!interaction) { callback(req, res); return; }
+    signInAutomatically(provider, req, res, seed).catch((err: Error) => {
+      if (!res.headersSent) res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'interaction_failed', error_description: err.message }));
+    });
+  });
+
+  return { url, tokenEndpoint: `${url}/token`, close: () => closeServer(server) };
+}
+
+/** Signs in the requested (or first) seed user and grants what the client asked for, without a form. */
+async function signInAutomatically(provider: Provider, req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, seed: Seed): Promise<void> {
+  const details = await provider.interactionDetails(req, res);
+  if (details.prompt.name === 'login') {
+    const hint = typeof details.params.login_hint === 'string' ? details.params.login_hint : undefined;
+    const user = seed.users.find((u) => u.id === hint || u.email === hint) ?? seed.users[0];
+    if (!user) throw new Error('the seed file has no users to sign in');
+    await provider.interactionFinished(req, res, { login: { accountId: user.id } }, { mergeWithLastSubmission: false });
+    return;
+  }
+  const grant = details.grantId
+    ? (await provider.Grant.find(details.grantId))!
+    : new provider.Grant({ accountId: details.session?.accountId, clientId: String(details.params.client_id) });
+  const missing = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
+  if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+  if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
+  for (const [resource, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(resource, scopes.join(' '));
+  const grantId = await grant.save();
+  await provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
+}

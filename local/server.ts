@@ -1,0 +1,273 @@
+import { createServer, STATUS_CODES, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { GatewayEnvironment } from '../lib/config/load';
+import type { GatewayConfig } from '../lib/config/schema';
+import type { Clock } from '../lib/rate-limit/rate-limiter';
+import { toAuthorizerConfig, type AuthorizerConfig } from '../lambdas/authorizer/config';
+import { ApiGateway, type ApiResponse } from './api-gateway/pipeline';
+import { createLocalAuthorizer, type LocalAuthorizer } from './authorizer-adapter';
+import { applyResponseHeaders, CLOUDFRONT_METHODS, forwardedHost, removesServer, responseHeadersPolicy } from './cloudfront';
+import { startLocalIssuer, LOCAL_AUDIENCE, LOCAL_ISSUER_NAME, type LocalIssuer } from './oidc-issuer';
+import { silentLogger, type RequestLogger } from './request-log';
+import { checkSeedTiers, seedConsumerStore, type Seed } from './seed';
+import { startSampleUpstream, type SampleUpstream } from './upstreams';
+
+/** Limits of the front door (CloudFront): URL 8,192 bytes, all headers 20,480 bytes. */
+export const MAX_URL_BYTES = 8192;
+export const MAX_HEADER_BYTES = 20_480;
+/** Node's own parser limit (request line + headers); beyond it Node answers 431 itself. */
+const NODE_MAX_HEADER_SIZE = 32 * 1024;
+
+export interface LocalGatewayOptions {
+  readonly gateway: GatewayEnvironment;
+  readonly seed: Seed;
+  /** @default '127.0.0.1' */
+  readonly host?: string;
+  /** @default 0 (a free port) */
+  readonly port?: number;
+  /** Port of the local OAuth issuer; `false` runs without it. @default 0 */
+  readonly issuerPort?: number | false;
+  /** Redis limiter (`redis://127.0.0.1:6380`); default in-memory. */
+  readonly redisUrl?: string;
+  readonly dynamodb?: { readonly endpoint: string; readonly tableName: string };
+  /** @default Date.now */
+  readonly clock?: Clock;
+  readonly log?: RequestLogger;
+  /** Seconds a slow client may take to send its request. @default 30 */
+  readonly requestTimeoutSeconds?: number;
+}
+
+export interface LocalGateway {
+  readonly url: string;
+  readonly issuer?: LocalIssuer;
+  /** Service name -> upstream base URL actually used. */
+  readonly upstreams: Readonly<Record<string, string>>;
+  readonly authorizerConfig: AuthorizerConfig;
+  readonly api: ApiGateway;
+  readonly app: FastifyInstance;
+  /** Stops accepting, lets requests in flight finish (bounded), closes everything. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the whole gateway on one machine: sample upstreams, the local OAuth issuer, the
+ * authorizer (the Lambda's own modules), and a fastify server that plays CloudFront + WAF +
+ * API Gateway + ALB in front of them.
+ */
+export async function startLocalGateway(options: LocalGatewayOptions): Promise<LocalGateway> {
+  const { gateway, seed } = options;
+  const { config } = gateway;
+  const clock = options.clock ?? Date.now;
+  const host = options.host ?? '127.0.0.1';
+  const log = options.log ?? silentLogger;
+  const seedProblems = checkSeedTiers(seed, config.tiers.map((t) => t.name));
+  if (seedProblems.length > 0) throw new Error(`Invalid seed file\n  ${seedProblems.join('\n  ')}`);
+
+  const samples: SampleUpstream[] = [];
+  const upstreams: Record<string, string> = {};
+  const closers: (() => Promise<void>)[] = [];
+  try {
+    for (const service of config.services) {
+      if (service.local_url) { upstreams[service.name] = service.local_url.replace(/\/+$/, ''); continue; }
+      const sample = await startSampleUpstream(service.name, 0, host);
+      samples.push(sample);
+      upstreams[service.name] = sample.url;
+    }
+    closers.push(() => Promise.all(samples.map((s) => s.close())).then(() => undefined));
+
+    const issuer = options.issuerPort === false ? undefined : await startLocalIssuer({ seed, host, port: options.issuerPort ?? 0 });
+    if (issuer) closers.push(() => issuer.close());
+    const authorizerConfig = localAuthorizerConfig(gateway, issuer?.url);
+    const authorizer: LocalAuthorizer = await createLocalAuthorizer({
+      config: authorizerConfig,
+      consumers: seedConsumerStore(seed),
+      dynamodb: options.dynamodb,
+      redisUrl: options.redisUrl,
+      clock,
+    });
+    closers.push(() => authorizer.close());
+
+    const usageKeys: Record<string, string> = Object.fromEntries(Object.entries(authorizerConfig.usageKeys).map(([tier, key]) => [key, tier]));
+    for (const k of seed.api_keys) if (k.usage_key) usageKeys[k.usage_key] = k.tier;
+    const api = new ApiGateway({ gateway, authorize: authorizer.authorize, upstreams, usageKeys, clock });
+    closers.push(() => api.close());
+
+    const app = buildServer(config, api, log, clock, options.requestTimeoutSeconds ?? 30);
+    await app.listen({ host, port: options.port ?? 0 });
+    const { port } = app.server.address() as AddressInfo;
+    let closed: Promise<void> | undefined;
+    return {
+      url: `http://${host}:${port}`,
+      issuer,
+      upstreams,
+      authorizerConfig,
+      api,
+      app,
+      close: () => {
+        closed ??= (async () => {
+          const forced = setTimeout(() => app.server.closeAllConnections(), 5000);
+          forced.unref();
+          app.server.closeIdleConnections();
+          await app.close();
+          clearTimeout(forced);
+          for (const close of closers.reverse()) await close().catch(() => undefined);
+        })();
+        return closed;
+      },
+    };
+  } catch (err) {
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+    throw err;
+  }
+}
+
+/**
+ * The authorizer's config plus the local issuer as an external issuer: routes that accept
+ * Cognito tokens also accept the local issuer's (Cognito cannot run locally), and its tokens go
+ * through the external-issuer path unchanged (issuer, audience, JWKS, tier and tenant claims).
+ */
+export function localAuthorizerConfig(gateway: GatewayEnvironment, issuerUrl?: string): AuthorizerConfig {
+  const base = toAuthorizerConfig(gateway);
+  if (!issuerUrl) return base;
+  return {
+    ...base,
+    issuers: [...base.issuers, {
+      name: LOCAL_ISSUER_NAME, issuer: issuerUrl, audiences: [LOCAL_AUDIENCE], jwks_uri: `${issuerUrl}/jwks`,
+      scope_claim: 'scope', tier_claim: 'tier', tenant_claim: 'tenant',
+    }],
+    routes: base.routes.map((r) => (r.auth.issuers.includes('cognito')
+      ? { ...r, auth: { ...r.auth, issuers: [...r.auth.issuers, LOCAL_ISSUER_NAME] } }
+      : r)),
+  };
+}
+
+function buildServer(config: GatewayConfig, api: ApiGateway, log: RequestLogger, clock: Clock, requestTimeoutSeconds: number): FastifyInstance {
+  const policy = responseHeadersPolicy(config);
+  const serverRemoved = removesServer(config);
+  // A little above the WAF limit so the WAF rule (not the parser) answers with its own body.
+  const bodyLimit = config.security.max_body_bytes + 1;
+  const app = Fastify<Server>({
+    logger: false,
+    bodyLimit,
+    routerOptions: { maxParamLength: MAX_URL_BYTES },
+    exposeHeadRoutes: false,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    requestIdHeader: false,
+    serverFactory: (handler) => {
+      const server = createServer({
+        maxHeaderSize: NODE_MAX_HEADER_SIZE,
+        requestTimeout: requestTimeoutSeconds * 1000,
+        headersTimeout: Math.min(10, requestTimeoutSeconds) * 1000,
+        keepAliveTimeout: 60_000,
+        // How often Node looks for requests over their timeout (default 30 s would let slow clients linger).
+        connectionsCheckingInterval: 1000,
+      }, handler);
+      return server;
+    },
+    clientErrorHandler: (error, socket) => {
+      if (!socket.writable) { socket.destroy(); return; }
+      const err = error as Error & { code?: string; rawPacket?: unknown };
+      // A well-formed request line with an unknown method is 405; bytes that are not HTTP are 400.
+      const packet = Buffer.isBuffer(err.rawPacket) ? err.rawPacket.toString('latin1') : '';
+      if (err.code === 'HPE_INVALID_METHOD' && !/^[A-Za-z-]{1,32} \S+ HTTP\/1\.[01]\r?\n/.test(packet)) err.code = 'HPE_INVALID';
+      const [status, message, code] = err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request header fields too large', 'header_too_large']
+        : err.code === 'HPE_INVALID_METHOD' ? [405, 'Method not allowed', 'method_not_allowed']
+          : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request timeout', 'request_timeout']
+            : [400, 'Bad request', 'bad_request'];
+      const body = JSON.stringify({ message, code });
+      socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    },
+  });
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_req, body, done) => done(null, body));
+
+  const send = (reply: FastifyReply, method: string, res: { statusCode: number; headers: Record<string, string | string[] | undefined>; body: Buffer | string }) => {
+    const headers: Record<string, string | string[] | undefined> = { ...res.headers };
+    applyResponseHeaders(policy, headers, serverRemoved);
+    delete headers['content-length'];
+    reply.code(res.statusCode);
+    for (const [name, value] of Object.entries(headers)) if (value !== undefined) reply.header(name, value);
+    return reply.send(method === 'HEAD' ? undefined : typeof res.body === 'string' ? Buffer.from(res.body) : res.body);
+  };
+  const edgeError = (reply: FastifyReply, req: FastifyRequest, statusCode: number, message: string, code: string, started: number) => {
+    log({ time: new Date(clock()).toISOString(), requestId: '-', method: req.method, path: pathOf(req.raw.url), status: statusCode, latencyMs: clock() - started, error: `edge:${code}` });
+    return send(reply, req.method, { statusCode, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }, body: JSON.stringify({ message, code }) });
+  };
+
+  app.addHook('onRequest', async (req, reply) => {
+    const started = clock();
+    (req as FastifyRequest & { started?: number }).started = started;
+    const url = req.raw.url ?? '/';
+    if (Buffer.byteLength(url) > MAX_URL_BYTES) return edgeError(reply, req, 414, 'URI too long', 'uri_too_long', started);
+    let headerBytes = 0;
+    for (let i = 0; i < req.raw.rawHeaders.length; i++) headerBytes += req.raw.rawHeaders[i].length + 2;
+    if (headerBytes > MAX_HEADER_BYTES) return edgeError(reply, req, 431, 'Request header fields too large', 'header_too_large', started);
+    if (!CLOUDFRONT_METHODS.has(req.method)) {
+      reply.header('allow', [...CLOUDFRONT_METHODS].join(', '));
+      return edgeError(reply, req, 405, 'Method not allowed', 'method_not_allowed', started);
+    }
+    return undefined;
+  });
+
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
+    const started = (req as FastifyRequest & { started?: number }).started ?? clock();
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      const body = JSON.stringify({ message: `Request body too large (limit ${config.security.max_body_bytes} bytes)` });
+      log({ time: new Date(clock()).toISOString(), requestId: '-', method: req.method, path: pathOf(req.raw.url), status: 413, latencyMs: clock() - started, error: 'waf:MaxBodySize' });
+      return send(reply, req.method, { statusCode: 413, headers: { 'content-type': 'application/json' }, body });
+    }
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    return edgeError(reply, req, status, status === 500 ? 'Internal server error' : 'Bad request', status === 500 ? 'internal_error' : 'bad_request', started);
+  });
+
+  app.route({
+    method: [...CLOUDFRONT_METHODS],
+    url: '/*',
+    handler: async (req, reply) => {
+      const started = (req as FastifyRequest & { started?: number }).started ?? clock();
+      const url = req.raw.url ?? '/';
+      const q = url.indexOf('?');
+      const rawPath = q >= 0 ? url.slice(0, q) : url;
+      const rawQuery = q >= 0 ? url.slice(q + 1) : '';
+      const rawHeaders = pairs(req.raw.rawHeaders);
+      // CloudFront: X-Forwarded-Host from Host (a client value is dropped), X-Forwarded-For appended.
+      const sourceIp = normaliseIp(req.socket.remoteAddress ?? '127.0.0.1');
+      const viewerHost = rawHeaders.find(([n]) => n.toLowerCase() === 'host')?.[1];
+      const forwardedFor = rawHeaders.filter(([n]) => n.toLowerCase() === 'x-forwarded-for').map(([, v]) => v);
+      const headers = rawHeaders.filter(([n]) => !['x-forwarded-host', 'x-forwarded-for'].includes(n.toLowerCase()));
+      for (const [name, value] of Object.entries(forwardedHost(viewerHost))) headers.push([name === 'x-forwarded-host' ? 'X-Forwarded-Host' : name, value]);
+      headers.push(['X-Forwarded-For', [...forwardedFor, sourceIp].join(', ')], ['X-Forwarded-Proto', 'https']);
+      const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      let res: ApiResponse;
+      try {
+        res = await api.handle({ method: req.method, rawPath, rawQuery, rawHeaders: headers, body, sourceIp });
+      } catch {
+        return edgeError(reply, req, 500, 'Internal server error', 'internal_error', started);
+      }
+      log({
+        time: new Date(clock()).toISOString(), method: req.method, path: rawPath, status: res.statusCode, latencyMs: clock() - started,
+        ...res.log, requestId: res.log.requestId ?? '-',
+      });
+      return send(reply, req.method, res);
+    },
+  });
+  return app;
+}
+
+function pairs(raw: string[]): [string, string][] {
+  const out: [string, string][] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) out.push([raw[i], raw[i + 1]]);
+  return out;
+}
+
+function pathOf(url: string | undefined): string {
+  const u = url ?? '/';
+  const q = u.indexOf('?');
+  return (q >= 0 ? u.slice(0, q) : u).slice(0, 256);
+}
+
+function normaliseIp(ip: string): string {
+  return ip.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1');
+}

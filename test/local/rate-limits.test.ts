@@ -1,0 +1,58 @@
+import { apiKey, startTestGateway, type TestGateway } from './support/harness';
+
+const ERROR_MESSAGE = 'Rate limit exceeded. Upgrade at https://api.example.com/plans';
+/** An hour boundary in the near future: minute and hour windows start together. */
+const T0 = Math.ceil(Date.now() / 3_600_000) * 3_600_000 + 3_600_000;
+
+describe('rate limits seen from outside (manual clock)', () => {
+  let gw: TestGateway;
+  let free: string;
+  const get = () => fetch(`${gw.url}/v1/users`, { headers: { 'x-api-key': free } });
+
+  beforeAll(async () => {
+    // cache_ttl 0: the authorizer (and its limiter) runs on every request, as routes with exact limits must.
+    gw = await startTestGateway({ manualClockStart: T0, overrides: { routes: [{ name: 'api-v1-users', auth: { cache_ttl: 0 } }] } });
+    free = apiKey(gw.credentials, 'demo-free');
+  });
+  afterAll(async () => { await gw.close(); });
+
+  it('admits exactly the free tier per-minute limit (60), then refuses with the configured message', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      statuses.push((await get()).status);
+      await gw.advance(995); // the usage plan refills 1 request/s; 60 requests stay inside one minute
+    }
+    expect(statuses).toEqual(Array(60).fill(200));
+    const refused = await get();
+    const body = await refused.json();
+    // lib/gateway/responses.ts: the authorizer's rate-limit Deny is ACCESS_DENIED (403) carrying
+    // rate_limiting.error_message and code rate_limited; API Gateway cannot add Retry-After here.
+    expect({ status: refused.status, body }).toEqual({
+      status: 403, body: { message: ERROR_MESSAGE, code: 'rate_limited', requestId: refused.headers.get('x-amzn-requestid') },
+    });
+    expect(refused.headers.get('cache-control')).toBe('no-store');
+    const [line] = (await gw.logs()).slice(-1);
+    expect(line).toMatchObject({ status: 403, limiter: 'limited', consumer: undefined });
+  });
+
+  it('admits again when the sliding window has room', async () => {
+    await gw.advance(1000); // next minute, but the previous one still weighs 59.3/60 of its 60
+    expect((await get()).status).toBe(403);
+    await gw.advance(30_000); // now it weighs ceil(60 x 30.3/60) = 31
+    expect((await get()).status).toBe(200);
+  });
+
+  it('answers a burst over the usage plan with 429 THROTTLED and the configured message', async () => {
+    await gw.advance(120_000);
+    const statuses: number[] = [];
+    let throttledBody: unknown;
+    for (let i = 0; i < 8; i++) {
+      const res = await get();
+      statuses.push(res.status);
+      if (res.status === 429) throttledBody = await res.json();
+    }
+    // free tier plan: rate 1/s, burst 6 (tierPlanLimits).
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 429, 429]);
+    expect(throttledBody).toMatchObject({ message: ERROR_MESSAGE, code: 'rate_limited' });
+  });
+});

@@ -1,0 +1,143 @@
+import { join } from 'node:path';
+import { request } from 'undici';
+import { apiKey, runInThread, startTestGateway, type TestGateway } from './support/harness';
+import type { FlowTokens } from './support/oidc-flows';
+
+const FLOWS = join(__dirname, 'support/oidc-flows.ts');
+const ERROR_MESSAGE = 'Rate limit exceeded. Upgrade at https://api.example.com/plans';
+
+describe('the local gateway serves every route type of gateway.config.yaml (dev)', () => {
+  let gw: TestGateway;
+  const call = (path: string, init: RequestInit = {}) => fetch(`${gw.url}${path}`, init);
+  const key = (consumer: string) => ({ 'x-api-key': apiKey(gw.credentials, consumer) });
+
+  beforeAll(async () => { gw = await startTestGateway(); });
+  afterAll(async () => { await gw.close(); });
+
+  it('forwards an API-key call to user-service-v1 with the authorizer context and transformations as headers', async () => {
+    const res = await call('/v1/users/42?page=2', { headers: { ...key('demo-free'), 'x-origin-verify': 'spoofed' } });
+    expect(res.status).toBe(200);
+    const echo = await res.json() as { headers: Record<string, string> };
+    expect(echo).toMatchObject({ service: 'user-service-v1', method: 'GET', path: '/v1/users/42', query: { page: '2' } });
+    expect(echo.headers).toMatchObject({
+      'x-gatehouse-route': 'api-v1-users', 'x-gatehouse-consumer': 'demo-free', 'x-gatehouse-tier': 'free',
+      'x-gatehouse-principal': 'demo-free', 'x-gatehouse-canary': 'false', 'x-forwarded-for': '127.0.0.1', 'x-origin-verify': '-',
+    });
+    expect(echo.headers['x-request-id']).toBe(res.headers.get('x-amzn-requestid'));
+    expect(echo.headers['x-forwarded-host']).toBe(new URL(gw.url).host);
+    // CloudFront's response headers policy: X-Powered-By removed, Server replaced, security headers added.
+    expect(res.headers.get('x-powered-by')).toBeNull();
+    expect(res.headers.get('server')).toBe('CloudFront');
+    expect(res.headers.get('strict-transport-security')).toBe('max-age=63072000; includeSubDomains; preload');
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+  });
+
+  it('answers 401 without invoking the authorizer when the identity source is missing', async () => {
+    await gw.logs();
+    const res = await call('/v1/users');
+    expect(res.status).toBe(401);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const body = await res.json();
+    expect(body).toEqual({ message: 'Unauthorized', code: 'unauthorized', requestId: res.headers.get('x-amzn-requestid') });
+    const [line] = await gw.logs();
+    expect(line).toMatchObject({ status: 401, error: 'UNAUTHORIZED' });
+    expect(line.authorizerCacheHit).toBeUndefined();
+  });
+
+  it('answers 401 for an unknown key and 403 for a revoked one', async () => {
+    expect((await call('/v1/users', { headers: { 'x-api-key': 'ghk_not_a_key_at_all_000000' } })).status).toBe(401);
+    const revoked = await call('/v1/users', { headers: key('demo-revoked') });
+    expect(revoked.status).toBe(403);
+    expect(await revoked.json()).toMatchObject({ message: 'this API key is revoked', code: 'revoked' });
+  });
+
+  it('replays a cached authorizer result for the same identity sources until the TTL', async () => {
+    await call('/v1/users', { headers: key('demo-pro') });
+    await gw.logs();
+    await call('/v1/users', { headers: key('demo-pro') });
+    await call('/v1/users/7', { headers: key('demo-pro') }); // another resource: another cache key
+    const lines = await gw.logs();
+    expect(lines.map((l) => l.authorizerCacheHit)).toEqual([true, false]);
+  });
+
+  it('routes by host to the tenant service and denies a key of another tenant', async () => {
+    // fetch() does not let a caller set Host; undici.request does, like curl -H 'Host: ...'.
+    const ok = await request(`${gw.url}/orders/42`, { headers: { host: 'acme.api.example.com', ...key('acme-integration') } });
+    expect(ok.statusCode).toBe(200);
+    expect(await ok.body.json()).toMatchObject({ service: 'tenant-router-service', path: '/orders/42', headers: { 'x-gatehouse-tenant': 'acme', 'x-forwarded-host': 'acme.api.example.com' } });
+    const other = await request(`${gw.url}/orders/42`, { headers: { host: 'globex.api.example.com', ...key('acme-integration') } });
+    expect(other.statusCode).toBe(403);
+    expect(await other.body.json()).toMatchObject({ code: 'tenant_mismatch' });
+  });
+
+  it('answers an unknown path with the not_found gateway response', async () => {
+    // PATCH: no route has it (DELETE /v3/... would reach tenant-api's `/{proxy+}` and its authorizer).
+    const res = await call('/v3/nothing', { method: 'PATCH', headers: key('demo-pro') });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ message: 'Not found', code: 'not_found' });
+  });
+
+  it('accepts client-credentials tokens from the local issuer (openid-client) on /v2/users, canary only for the canary tester', async () => {
+    const issuer = gw.credentials.issuer!.url;
+    const partner = await runInThread<FlowTokens>(FLOWS, 'clientCredentials', { issuer, clientId: 'partner-batch', clientSecret: 'local-partner-batch-secret', scope: 'users/read' });
+    const canary = await runInThread<FlowTokens>(FLOWS, 'clientCredentials', { issuer, clientId: 'canary-tester', clientSecret: 'local-canary-tester-secret', scope: 'users/read' });
+    const v2 = await call('/v2/users', { headers: { authorization: `Bearer ${partner.accessToken}`, 'x-canary': 'true' } });
+    expect(v2.status).toBe(200);
+    expect(await v2.json()).toMatchObject({ service: 'user-service-v2', headers: { 'x-gatehouse-tier': 'pro', 'x-gatehouse-scopes': 'users/read', 'x-gatehouse-canary': 'false' } });
+    const c = await call('/v2/users', { headers: { authorization: `Bearer ${canary.accessToken}`, 'x-canary': 'true' } });
+    expect(await c.json()).toMatchObject({ service: 'user-service-v2-canary', headers: { 'x-gatehouse-route': 'api-users-canary', 'x-gatehouse-canary': 'true' } });
+    expect((await call('/v2/users', { headers: key('demo-pro') })).status).toBe(401); // route accepts jwt only
+  });
+
+  it('runs authorization code + PKCE and refresh (openid-client), and the user token calls /v2/users', async () => {
+    const tokens = await runInThread<FlowTokens>(FLOWS, 'authorizationCodeWithPkce', {
+      issuer: gw.credentials.issuer!.url, clientId: 'web-console', scope: 'openid email offline_access users/read', redirectUri: 'http://localhost:3000/callback',
+    });
+    expect(tokens.idTokenSub).toBe('demo-user');
+    expect(tokens.refreshedAccessToken).toEqual(expect.any(String));
+    for (const token of [tokens.accessToken, tokens.refreshedAccessToken!]) {
+      const res = await call('/v2/users', { headers: { authorization: `Bearer ${token}` } });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ headers: { 'x-gatehouse-principal': 'demo-user', 'x-gatehouse-tier': 'free' } });
+    }
+  });
+
+  it('validates request bodies against the route schema and content types (WAF 415)', async () => {
+    const issuer = gw.credentials.issuer!.url;
+    const { accessToken } = await runInThread<FlowTokens>(FLOWS, 'clientCredentials', { issuer, clientId: 'partner-batch', clientSecret: 'local-partner-batch-secret', scope: 'users/read' });
+    const post = (body: string, type = 'application/json') => call('/v2/users', { method: 'POST', body, headers: { authorization: `Bearer ${accessToken}`, 'content-type': type } });
+    expect((await post('{"email":"a@example.com","name":"A"}')).status).toBe(200);
+    const invalid = await post('{"email":"not-an-email","extra":1}');
+    expect(invalid.status).toBe(400);
+    expect(await invalid.json()).toMatchObject({ code: 'invalid_body', message: expect.stringContaining('must match format') });
+    const malformed = await post('{"email":');
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toMatchObject({ code: 'invalid_body', message: expect.stringContaining('Invalid JSON') });
+    const xml = await post('<user/>', 'application/xml');
+    expect(xml.status).toBe(415);
+    expect(await xml.json()).toEqual({ message: 'Unsupported content type', code: 'unsupported_media_type' });
+  });
+
+  it('serves cacheable routes from the stage cache, keyed by the configured query string; max-age=0 cannot invalidate', async () => {
+    const get = (q: string, headers: Record<string, string> = {}) => call(`/v1/plans${q}`, { headers: { ...key('demo-enterprise'), ...headers } });
+    const first = await get('?currency=EUR&noise=1');
+    await gw.logs();
+    const second = await get('?currency=EUR&noise=2');
+    const usd = await get('?currency=USD');
+    const invalidate = await get('?currency=EUR', { 'cache-control': 'max-age=0' });
+    const lines = await gw.logs();
+    expect(lines.map((l) => l.stageCache)).toEqual(['hit', 'miss', 'hit']);
+    expect(await second.text()).toBe(await first.text());
+    expect(usd.status).toBe(200);
+    expect(invalidate.headers.get('warning')).toContain('Cache-Control ignored');
+  });
+
+  it('throttles a burst with the usage plan (429 THROTTLED, configured message)', async () => {
+    // free tier plan: 1 request/s, burst 6; /v1/users caches the authorizer result, so only the plan counts.
+    const free = [];
+    for (let i = 0; i < 8; i++) free.push(await call('/v1/users/x', { headers: key('demo-free') }));
+    const limited = free.filter((r) => r.status === 429);
+    expect(limited.length).toBeGreaterThan(0);
+    expect(await limited[0].json()).toMatchObject({ message: ERROR_MESSAGE, code: 'rate_limited' });
+  });
+});
