@@ -1,5 +1,5 @@
 import type { GatewayConfig } from '../lib/config/schema';
-import { FORWARDED_HOST_HEADER } from '../lib/gateway/headers';
+import { CLIENT_IP_HEADER, FORWARDED_HOST_HEADER } from '../lib/gateway/headers';
 import { UNREMOVABLE_RESPONSE_HEADERS } from '../lib/stacks/cdn-stack';
 
 /**
@@ -48,7 +48,13 @@ export function applyResponseHeaders(policy: ResponseHeadersPolicy, headers: Rec
 /** Whether the config asks to remove Server (CloudFront then sends `Server: CloudFront`). */
 export const removesServer = (config: GatewayConfig) => config.transformations.response.remove_headers.some((h) => h.toLowerCase() === 'server');
 
-/** The forwarded host the viewer-request function sets, from the Host header. */
-export function forwardedHost(host: string | undefined): Record<string, string> {
-  return host ? { [FORWARDED_HOST_HEADER.toLowerCase()]: host } : {};
+/**
+ * The headers the viewer-request function sets (lib/constructs/cdn-forwarded-host-function.ts):
+ * the forwarded host from Host, and the viewer's IP. Client-sent values of both are dropped.
+ */
+export function viewerRequestHeaders(host: string | undefined, viewerIp: string): Array<[string, string]> {
+  return [...(host ? [[FORWARDED_HOST_HEADER, host] as [string, string]] : []), [CLIENT_IP_HEADER, viewerIp]];
 }
+
+/** Header names the viewer-request function owns (lower case). */
+export const VIEWER_REQUEST_HEADERS = [FORWARDED_HOST_HEADER.toLowerCase(), CLIENT_IP_HEADER.toLowerCase()];

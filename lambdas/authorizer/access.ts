@@ -16,6 +16,8 @@ export interface Identity {
   readonly canaryAllowed: boolean;
   /** Rate-limit bucket of the consumer, before any route group. */
   readonly rateKey: string;
+  /** The consumer's own usage plan key, when its record has one. */
+  readonly usageKey?: string;
 }
 
 export type AccessDecision = { readonly allowed: true } | { readonly allowed: false; readonly reason: string; readonly message: string };

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { compileRouteMatcher, type RouteMatch } from '../../lib/gateway/route-match';
+import { RATE_LIMITED_USAGE_KEY } from '../../lib/gateway/usage-keys';
 import { RateLimiterUnavailableError, tierWindows, type RateLimiter } from '../../lib/rate-limit/rate-limiter';
 import { checkAccess, claimScopes, decideCanary, resolveTier, type Identity } from './access';
 import { ipAllowed, normaliseIp } from './client-ip';
@@ -84,7 +85,13 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorize {
       }
       const figures = limiting.hide_client_headers ? {} : rateLimitContext(decision);
       if (!decision.allowed) {
-        throw new Denied('rate_limited', limiting.error_message, { statusCode: limiting.error_code, retryAfter: decision.retryAfterSeconds, ...figures });
+        // Allowed by policy but with a usage key no plan holds: API Gateway answers with the
+        // INVALID_API_KEY gateway response, rendered as the configured 429 (decision 0007).
+        deps.onOutcome?.({ effect: 'deny', reason: 'rate_limited', route: route.route.name, tier: identity.tier.name, credential: identity.kind });
+        return policy('Allow', identity.principal, facts.apiResourceArn, {
+          reason: 'rate_limited', message: limiting.error_message, statusCode: limiting.error_code,
+          retryAfter: decision.retryAfterSeconds, ...figures,
+        }, RATE_LIMITED_USAGE_KEY);
       }
       deps.onOutcome?.({ effect: 'allow', route: route.route.name, tier: identity.tier.name, credential: identity.kind, limiterDegraded: decision.degraded });
       return policy('Allow', identity.principal, facts.apiResourceArn, {
@@ -96,7 +103,7 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorize {
         canary: String(canary),
         route: route.route.name,
         ...figures,
-      }, config.usageKeys[identity.tier.name]);
+      }, identity.usageKey ?? config.usageKeys[identity.tier.name]);
     } catch (err) {
       if (err instanceof Denied && facts) {
         deps.onOutcome?.({ effect: 'deny', reason: err.reason, route: route?.route.name, tier: identity?.tier.name, credential: identity?.kind });
@@ -149,6 +156,7 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorize {
       groups: Array.isArray(groupsClaim) ? groupsClaim.filter((g): g is string => typeof g === 'string') : [],
       canaryAllowed: record?.canary === true,
       rateKey: `c:${consumer}`,
+      usageKey: record?.usageKey,
     };
   }
 
@@ -178,18 +186,19 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorize {
     return {
       kind, principal: record.consumer, consumer: record.consumer, tenant: record.tenant,
       tier: resolveTier(config.tiers, record.tier), scopes: [], groups: [], canaryAllowed: record.canary, rateKey: `c:${record.consumer}`,
+      usageKey: record.usageKey,
     };
   }
 
   function anonymous(facts: RequestFacts): Identity {
-    const ip = normaliseIp(facts.sourceIp ?? '') ?? 'unknown';
+    const ip = normaliseIp(facts.clientIp ?? '') ?? 'unknown';
     // The client IP is personal data: the bucket key holds a hash of it.
     const ipHash = createHash('sha256').update(ip).digest('hex').slice(0, 24);
     return { kind: 'none', principal: 'anonymous', consumer: 'anonymous', tier: config.tiers[0], scopes: [], groups: [], canaryAllowed: false, rateKey: `ip:${ipHash}` };
   }
 
   function checkIp(record: ConsumerRecord, facts: RequestFacts): void {
-    if (record.allowedCidrs.length > 0 && !ipAllowed(facts.sourceIp ?? '', record.allowedCidrs)) {
+    if (record.allowedCidrs.length > 0 && !ipAllowed(facts.clientIp ?? '', record.allowedCidrs)) {
       throw new Denied('ip_not_allowed', 'calls from this IP address are not allowed for this consumer');
     }
   }

@@ -1,9 +1,9 @@
 import { BlockList, isIP } from 'node:net';
 
 /**
- * IP allowlists (IPv4 and IPv6 CIDRs). Matched against the real client IP: API Gateway's
- * `requestContext.identity.sourceIp` (the TCP peer it saw), never `X-Forwarded-For`, which any
- * client can pre-fill with an address from the allowlist.
+ * IP allowlists (IPv4 and IPv6 CIDRs). Matched against the real client IP (RequestFacts.clientIp:
+ * the header CloudFront sets from the viewer's address, else API Gateway's sourceIp), never
+ * `X-Forwarded-For`, which any client can pre-fill with an address from the allowlist.
  */
 const compiled = new WeakMap<readonly string[], BlockList | null>();
 

@@ -12,6 +12,11 @@ export interface ConsumerRecord {
   readonly allowedCidrs: readonly string[];
   /** May opt into canaries with the canary header regardless of tier. */
   readonly canary: boolean;
+  /**
+   * Value of the consumer's own API Gateway key in its tier's usage plan (decision 0004); the
+   * plan's limits then apply per consumer. Without it the tier's shared key is used.
+   */
+  readonly usageKey?: string;
 }
 
 export interface ConsumerStore {
@@ -58,7 +63,7 @@ export class DynamoConsumerStore implements ConsumerStore {
       ({ Item: item } = await this.client.send(new GetItemCommand({
         TableName: this.tableName,
         Key: { pk: { S: id } },
-        ProjectionExpression: 'consumer, tier, tenant, #s, allowed_cidrs, canary',
+        ProjectionExpression: 'consumer, tier, tenant, #s, allowed_cidrs, canary, usage_key',
         ExpressionAttributeNames: { '#s': 'status' },
       })));
     } catch (cause) {
@@ -80,6 +85,7 @@ export function fromItem(item: Record<string, AttributeValue>): ConsumerRecord |
     status: item.status?.S === 'active' ? 'active' : 'revoked',
     allowedCidrs: cidrs,
     canary: item.canary?.BOOL === true,
+    ...(item.usage_key?.S ? { usageKey: item.usage_key.S } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { CLIENT_IP_HEADER } from '../../lib/gateway/headers';
 import { AuthenticationError } from './errors';
 
 /** What the authorizer reads from an API Gateway REST REQUEST authorizer event, normalised. */
@@ -9,6 +10,11 @@ export interface RequestFacts {
   /** Lower-case header name -> values (multiValueHeaders when present). */
   readonly headers: Readonly<Record<string, readonly string[]>>;
   readonly sourceIp?: string;
+  /**
+   * The caller's IP: CLIENT_IP_HEADER, which CloudFront sets from the viewer's address and the
+   * regional web ACL guarantees (requests that bypass CloudFront are blocked), else sourceIp.
+   */
+  readonly clientIp?: string;
   readonly clientCert?: { readonly subjectDN: string; readonly serialNumber: string; readonly notBefore: string; readonly notAfter: string };
   /** `arn:aws:execute-api:<region>:<account>:<apiId>/<stage>/*\/*`: covers the whole API. */
   readonly apiResourceArn: string;
@@ -45,6 +51,9 @@ export function readRequest(event: APIGatewayRequestAuthorizerEvent): RequestFac
     path: event.path,
     headers,
     sourceIp: typeof identity?.sourceIp === 'string' ? identity.sourceIp : undefined,
+    clientIp: headers[CLIENT_IP_HEADER.toLowerCase()]?.length === 1
+      ? headers[CLIENT_IP_HEADER.toLowerCase()][0]
+      : typeof identity?.sourceIp === 'string' ? identity.sourceIp : undefined,
     clientCert: cert && typeof cert.subjectDN === 'string' && typeof cert.serialNumber === 'string'
       ? { subjectDN: cert.subjectDN, serialNumber: cert.serialNumber, notBefore: String(validity?.notBefore ?? ''), notAfter: String(validity?.notAfter ?? '') }
       : undefined,

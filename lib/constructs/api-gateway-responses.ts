@@ -8,7 +8,7 @@ export interface ApiGatewayResponsesProps {
   readonly config: Pick<GatewayConfig, 'rate_limiting'>;
 }
 
-/** The gateway responses of `lib/gateway/responses.ts` (why ACCESS_DENIED stays 403 is explained there). */
+/** The gateway responses of `lib/gateway/responses.ts` (how rate limits become 429 is explained there). */
 export class ApiGatewayResponses extends Construct {
   constructor(scope: Construct, id: string, props: ApiGatewayResponsesProps) {
     super(scope, id);
@@ -16,7 +16,10 @@ export class ApiGatewayResponses extends Construct {
       props.api.addGatewayResponse(`Response-${def.type}`, {
         type: apigw.ResponseType.of(def.type),
         statusCode: String(def.statusCode),
-        responseHeaders: Object.fromEntries(Object.entries(def.headers).map(([name, value]) => [name, `'${value}'`])),
+        responseHeaders: {
+          ...Object.fromEntries(Object.entries(def.headers).map(([name, value]) => [name, `'${value}'`])),
+          ...Object.fromEntries(Object.entries(def.contextHeaders ?? {}).map(([name, key]) => [name, `context.authorizer.${key}`])),
+        },
         templates: { 'application/json': toResponseTemplate(def) },
       });
     }

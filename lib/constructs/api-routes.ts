@@ -71,12 +71,14 @@ export class ApiRoutes extends Construct {
         ...cache.key_query.map((q) => `method.request.querystring.${q}`),
         ...cache.key_headers.map((h) => `method.request.header.${h}`),
       ] : [];
+      const transformation = compileRequestTransformation(config, route);
+      // Integration mappings may only read method request headers the method declares.
+      const mappedHeaders = Object.values(toIntegrationRequestParameters(transformation)).filter((e) => e.startsWith('method.request.header.'));
       const methodParameters: Record<string, boolean> = Object.fromEntries([
         ...pathParams.map((p) => [`method.request.path.${p}`, true] as const),
-        ...cacheKeys.filter((k) => !k.startsWith('method.request.path.')).map((k) => [k, false] as const),
+        ...[...cacheKeys.filter((k) => !k.startsWith('method.request.path.')), ...mappedHeaders].map((k) => [k, false] as const),
       ]);
 
-      const transformation = compileRequestTransformation(config, route);
       if (transformation.remove.length > 0) {
         Annotations.of(this).addWarning(`route ${route.name}: request-transformer remove.headers (${transformation.remove.join(', ')}) only applies in the local gateway; API Gateway proxy integrations forward client headers`);
       }

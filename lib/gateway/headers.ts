@@ -6,6 +6,11 @@
 export const ROUTE_HEADER = 'X-Gatehouse-Route';
 /** Set by CloudFront (viewer-request function) from the viewer's Host; tenants are matched on it. */
 export const FORWARDED_HOST_HEADER = 'X-Forwarded-Host';
+/**
+ * Set by CloudFront (viewer-request function) from the viewer's IP, overwriting any client value.
+ * Behind CloudFront, API Gateway's `sourceIp` is an edge address; this header is the caller's.
+ */
+export const CLIENT_IP_HEADER = 'X-Gatehouse-Client-IP';
 /** Secret header CloudFront adds to origin requests; the regional web ACL requires it. */
 export const ORIGIN_VERIFY_HEADER = 'X-Origin-Verify';
 

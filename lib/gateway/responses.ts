@@ -1,27 +1,34 @@
 import type { GatewayConfig } from '../config/schema';
+import { RATE_LIMIT_HEADERS } from './headers';
+
+/** Client-facing rate-limit headers (Kong's names) -> authorizer context keys. */
+export const RATE_LIMIT_CONTEXT_HEADERS: Readonly<Record<string, string>> = {
+  [RATE_LIMIT_HEADERS.retryAfter]: 'retryAfter',
+  [RATE_LIMIT_HEADERS.limitMinute]: 'rateLimitLimitMinute',
+  [RATE_LIMIT_HEADERS.remainingMinute]: 'rateLimitRemainingMinute',
+  [RATE_LIMIT_HEADERS.limitHour]: 'rateLimitLimitHour',
+  [RATE_LIMIT_HEADERS.remainingHour]: 'rateLimitRemainingHour',
+  [RATE_LIMIT_HEADERS.limit]: 'rateLimitLimit',
+  [RATE_LIMIT_HEADERS.remaining]: 'rateLimitRemaining',
+  [RATE_LIMIT_HEADERS.reset]: 'rateLimitReset',
+};
 
 /**
  * Errors the gateway itself answers (not the upstream), as data: one truth for the API stack's
  * gateway responses and the local gateway. Every body is JSON
  * `{"message": ..., "code": ..., "requestId": ...}`; no CORS headers, no internal details.
  *
- * Rate limits and status codes (the one decision a newcomer would question):
- * - One API Gateway response type has one status code. The authorizer rejects three ways:
- *   a bad or missing credential (throws `Unauthorized` -> UNAUTHORIZED 401), a credential that
- *   is not allowed (Deny -> ACCESS_DENIED), and a consumer over its minute/hour limit (Deny with
- *   context `reason: "rate_limited"` -> also ACCESS_DENIED).
- * - ACCESS_DENIED therefore keeps 403. Turning it into 429 would answer missing scopes, wrong
- *   groups and foreign tenants with "slow down", and well-behaved clients would retry a
- *   permission error forever. Instead the ACCESS_DENIED body prints the authorizer's
- *   `message` and `reason`: on a rate limit the authorizer sets `message` to
- *   `rate_limiting.error_message` and `reason` to `rate_limited`, so clients read the
- *   configured message and a machine-readable `"code": "rate_limited"`.
- * - `rate_limiting.error_code` (default 429) and `error_message` are the status and message of
- *   API Gateway's own rate limiting, the per-tier usage plans: THROTTLED and QUOTA_EXCEEDED.
- *   Usage plans throttle at the tier's per-second average, so a consumer hammering the API gets
- *   the configured 429 from API Gateway even before (and without) the authorizer.
- * - The local gateway uses these same definitions, status codes included, so a client sees
- *   locally exactly what it will see on AWS.
+ * Rate limits and status codes (the one decision a newcomer would question; decision 0007):
+ * - One API Gateway response type has one status code. The authorizer rejects a bad or missing
+ *   credential by throwing `Unauthorized` (UNAUTHORIZED 401) and a credential that is not
+ *   allowed with a Deny (ACCESS_DENIED 403, printing the authorizer's `message` and `reason`).
+ * - A consumer over its minute/hour limit is not denied: the authorizer allows the request with a
+ *   usage key that no usage plan holds (RATE_LIMITED_USAGE_KEY), so API Gateway answers with its
+ *   INVALID_API_KEY response, which no client can otherwise trigger (keys come only from the
+ *   authorizer). That response carries `rate_limiting.error_code` (429), the configured message
+ *   and, unless `hide_client_headers`, Retry-After and the RateLimit headers from the context.
+ * - THROTTLED and QUOTA_EXCEEDED (the per-tier usage plans) answer with the same status and message.
+ * - The local gateway uses these same definitions, so a client sees locally what it sees on AWS.
  *
  * Authorizer context values reach these templates unescaped: the authorizer must keep
  * `message` and `reason` free of `"` and `\` (they are its own fixed strings).
@@ -29,7 +36,7 @@ import type { GatewayConfig } from '../config/schema';
 
 /** API Gateway response types Gatehouse customizes. */
 export type GatewayResponseType =
-  | 'UNAUTHORIZED' | 'ACCESS_DENIED' | 'THROTTLED' | 'QUOTA_EXCEEDED'
+  | 'UNAUTHORIZED' | 'ACCESS_DENIED' | 'INVALID_API_KEY' | 'THROTTLED' | 'QUOTA_EXCEEDED'
   | 'BAD_REQUEST_BODY' | 'BAD_REQUEST_PARAMETERS' | 'REQUEST_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE'
   | 'MISSING_AUTHENTICATION_TOKEN' | 'RESOURCE_NOT_FOUND' | 'WAF_FILTERED'
   | 'INTEGRATION_TIMEOUT' | 'INTEGRATION_FAILURE' | 'DEFAULT_4XX' | 'DEFAULT_5XX';
@@ -49,6 +56,8 @@ export interface GatewayResponseDefinition {
   readonly code: TextSource;
   /** Response headers (static values). */
   readonly headers: Readonly<Record<string, string>>;
+  /** Response headers taken from the authorizer context (header -> context key); absent values are left out. */
+  readonly contextHeaders?: Readonly<Record<string, string>>;
 }
 
 /** Error responses must never be cached by CloudFront or clients. */
@@ -56,7 +65,7 @@ const HEADERS = { 'Cache-Control': 'no-store' } as const;
 
 /** The gateway responses for a config, in a stable order. */
 export function gatewayResponses(config: Pick<GatewayConfig, 'rate_limiting'>): GatewayResponseDefinition[] {
-  const { error_code, error_message } = config.rate_limiting;
+  const { error_code, error_message, hide_client_headers } = config.rate_limiting;
   const fixed = (type: GatewayResponseType, statusCode: number, message: string, code: string): GatewayResponseDefinition => ({
     type, statusCode, message: { text: message }, code: { text: code }, headers: HEADERS,
   });
@@ -66,6 +75,13 @@ export function gatewayResponses(config: Pick<GatewayConfig, 'rate_limiting'>): 
       type: 'ACCESS_DENIED', statusCode: 403, headers: HEADERS,
       message: { authorizerKey: 'message', fallback: 'Forbidden' },
       code: { authorizerKey: 'reason', fallback: 'forbidden' },
+    },
+    {
+      // The authorizer's rate limit (see above): only the authorizer supplies usage keys.
+      type: 'INVALID_API_KEY', statusCode: error_code, headers: HEADERS,
+      message: { authorizerKey: 'message', fallback: error_message },
+      code: { authorizerKey: 'reason', fallback: 'rate_limited' },
+      contextHeaders: hide_client_headers ? { [RATE_LIMIT_HEADERS.retryAfter]: 'retryAfter' } : RATE_LIMIT_CONTEXT_HEADERS,
     },
     fixed('THROTTLED', error_code, error_message, 'rate_limited'),
     fixed('QUOTA_EXCEEDED', error_code, error_message, 'quota_exceeded'),
@@ -118,3 +134,13 @@ export function renderResponseBody(def: GatewayResponseDefinition, facts: Respon
   return JSON.stringify({ message: text(def.message), code: text(def.code), requestId: facts.requestId });
 }
 
+
+/** Headers of a response for the local gateway: static ones plus context values that are set. */
+export function renderResponseHeaders(def: GatewayResponseDefinition, facts: ResponseFacts): Record<string, string> {
+  const out: Record<string, string> = { ...def.headers };
+  for (const [header, key] of Object.entries(def.contextHeaders ?? {})) {
+    const value = facts.authorizer?.[key];
+    if (value !== undefined && value !== '') out[header] = String(value);
+  }
+  return out;
+}

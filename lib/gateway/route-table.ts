@@ -85,7 +85,9 @@ function specificity(route: RouteConfig): number {
 function authorizerSettings(config: GatewayConfig, primary: RouteConfig, routes: RouteConfig[], usesHosts: boolean): AuthorizerSettings {
   const { strategies, cache_ttl } = primary.auth;
   const anonymous = strategies.includes('none');
-  const apiKeyRequired = !anonymous;
+  // The authorizer returns a usage key for every caller, anonymous ones included (first tier), so
+  // every method is metered by a usage plan and rate-limited callers can be refused (decision 0007).
+  const apiKeyRequired = true;
   let ttl = cache_ttl;
   let ttlReason: string | undefined;
   if (anonymous) {

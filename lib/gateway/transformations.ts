@@ -1,6 +1,6 @@
 import type { GatewayConfig, RouteConfig } from '../config/schema';
 import { HEADER_TEMPLATES } from '../config/schema';
-import { CONTEXT_HEADERS, ORIGIN_VERIFY_HEADER, ROUTE_HEADER, type ContextKey } from './headers';
+import { CLIENT_IP_HEADER, CONTEXT_HEADERS, ORIGIN_VERIFY_HEADER, ROUTE_HEADER, type ContextKey } from './headers';
 
 /**
  * Request headers the gateway sets on every upstream request: the authorizer's decision
@@ -144,7 +144,7 @@ export function toIntegrationRequestParameters(transformation: RequestTransforma
 export function mappingExpression(source: HeaderSource): string {
   switch (source.kind) {
     case 'request-id': return 'context.requestId';
-    case 'client-ip': return 'context.identity.sourceIp';
+    case 'client-ip': return `method.request.header.${CLIENT_IP_HEADER}`;
     case 'request-time': return 'context.requestTimeEpoch';
     case 'authorizer': return `context.authorizer.${source.key}`;
     case 'static': return `'${source.value}'`;

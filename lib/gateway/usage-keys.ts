@@ -16,3 +16,11 @@ export function tierUsageKey(gateway: Pick<GatewayEnvironment, 'name' | 'env' | 
     .slice(0, 24);
   return `gh-${tier}-${digest}`;
 }
+
+/**
+ * The `usageIdentifierKey` the authorizer returns for a consumer over its minute/hour limit. No
+ * usage plan holds this key, so API Gateway refuses the request with its INVALID_API_KEY gateway
+ * response, which Gatehouse renders as `rate_limiting.error_code` (429) with the configured
+ * message and the authorizer's Retry-After and RateLimit figures. See docs/decisions/0007.
+ */
+export const RATE_LIMITED_USAGE_KEY = 'gatehouse-rate-limited-no-plan';

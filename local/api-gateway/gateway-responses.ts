@@ -1,8 +1,8 @@
 import type { GatewayConfig } from '../../lib/config/schema';
-import { gatewayResponses, renderResponseBody, type GatewayResponseDefinition, type GatewayResponseType, type ResponseFacts } from '../../lib/gateway/responses';
+import { gatewayResponses, renderResponseBody, renderResponseHeaders, type GatewayResponseDefinition, type GatewayResponseType, type ResponseFacts } from '../../lib/gateway/responses';
 
 /** Every API Gateway response type the local gateway can produce. */
-export type LocalResponseType = GatewayResponseType | 'INVALID_API_KEY' | 'AUTHORIZER_FAILURE' | 'AUTHORIZER_CONFIGURATION_ERROR' | 'API_CONFIGURATION_ERROR';
+export type LocalResponseType = GatewayResponseType | 'AUTHORIZER_FAILURE' | 'AUTHORIZER_CONFIGURATION_ERROR' | 'API_CONFIGURATION_ERROR';
 
 export interface RenderedResponse {
   readonly statusCode: number;
@@ -26,7 +26,7 @@ export class GatewayResponses {
     const def = this.byType.get(type) ?? this.byType.get(DEFAULT_STATUS[type] >= 500 ? 'DEFAULT_5XX' : 'DEFAULT_4XX')!;
     return {
       statusCode: def.statusCode,
-      headers: { 'content-type': 'application/json', ...lower(def.headers) },
+      headers: { 'content-type': 'application/json', ...lower(renderResponseHeaders(def, facts)) },
       body: renderResponseBody(def, facts),
     };
   }

@@ -156,8 +156,8 @@ export class ApiGateway {
     if (settings.apiKeyRequired) {
       const verdict = this.usagePlans.admit(result.usageIdentifierKey);
       if (!verdict.ok) {
-        log.limiter = `usage-plan:${verdict.type}`;
-        return gatewayResponse(verdict.type);
+        log.limiter = context.reason === 'rate_limited' ? 'limited' : `usage-plan:${verdict.type}`;
+        return gatewayResponse(verdict.type, verdict.type === 'INVALID_API_KEY' ? context : undefined);
       }
     }
 

@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { RATE_LIMITED_USAGE_KEY } from '../../lib/gateway/usage-keys';
 import { InMemoryRateLimiter } from '../../lib/rate-limit/memory-limiter';
 import type { RateLimiter } from '../../lib/rate-limit/rate-limiter';
 import { RateLimiterUnavailableError } from '../../lib/rate-limit/rate-limiter';
@@ -61,6 +62,14 @@ describe('API keys', () => {
     const spoofed = await authorize(requestEvent({ sourceIp: '203.0.113.9', headers: { 'x-api-key': API_KEYS.office, 'X-Forwarded-For': '198.51.100.77' } }));
     expect([ok4, ok6, spoofed].map((r) => r.policyDocument.Statement[0].Effect)).toEqual(['Allow', 'Allow', 'Deny']);
     expect(spoofed.context?.reason).toBe('ip_not_allowed');
+  });
+
+  it('behind CloudFront, matches the viewer IP its function sets, not the edge sourceIp', async () => {
+    const { authorize } = make();
+    const edge = '130.176.0.10'; // a CloudFront edge address as API Gateway sees it
+    const viewer = await authorize(requestEvent({ sourceIp: edge, headers: { 'x-api-key': API_KEYS.office, 'X-Gatehouse-Client-IP': '198.51.100.77' } }));
+    const outsider = await authorize(requestEvent({ sourceIp: edge, headers: { 'x-api-key': API_KEYS.office, 'X-Gatehouse-Client-IP': '203.0.113.9' } }));
+    expect([viewer, outsider].map((r) => r.policyDocument.Statement[0].Effect)).toEqual(['Allow', 'Deny']);
   });
 
   it('checks the tenant of a host-based route against the consumer', async () => {
@@ -173,17 +182,20 @@ describe('mTLS and anonymous routes', () => {
     const { authorize } = make({ tiers: [{ name: 'free', minute: 2, hour: 100, canary: false }] });
     const call = (ip: string) => authorize(requestEvent({ path: '/status', sourceIp: ip }));
     const results = [await call('203.0.113.1'), await call('203.0.113.1'), await call('203.0.113.1'), await call('203.0.113.2')];
-    expect(results.map((r) => r.policyDocument.Statement[0].Effect)).toEqual(['Allow', 'Allow', 'Deny', 'Allow']);
+    expect(results.map((r) => r.context?.reason ?? 'ok')).toEqual(['ok', 'ok', 'rate_limited', 'ok']);
+    expect(results.map((r) => r.usageIdentifierKey === RATE_LIMITED_USAGE_KEY)).toEqual([false, false, true, false]);
   });
 });
 
 describe('rate limiting', () => {
-  it('denies over the limit with the configured message, status code, Retry-After and figures', async () => {
+  it('refuses over the limit through a usage key no plan holds, with the configured message, status code, Retry-After and figures', async () => {
     const { authorize, outcomes } = make({ tiers: [{ name: 'free', minute: 2, hour: 1000, canary: false }] }, new InMemoryRateLimiter({ clock: () => 1_800_000_030_000 }));
     const event = requestEvent({ headers: { 'x-api-key': API_KEYS.free } });
     await authorize(event); await authorize(event);
     const refused = await authorize(event);
-    expect(refused.policyDocument.Statement[0].Effect).toBe('Deny');
+    // Allow + an unknown usage key: API Gateway answers INVALID_API_KEY, rendered as the configured 429.
+    expect(refused.policyDocument.Statement[0]).toMatchObject({ Effect: 'Allow', Resource: API_RESOURCE });
+    expect(refused.usageIdentifierKey).toBe(RATE_LIMITED_USAGE_KEY);
     expect(refused.context).toEqual({
       reason: 'rate_limited', message: 'Rate limit exceeded. Upgrade at https://api.example.com/plans', statusCode: 429, retryAfter: 60,
       rateLimitLimitMinute: 2, rateLimitRemainingMinute: 0, rateLimitLimitHour: 1000, rateLimitRemainingHour: 998,

@@ -15,7 +15,7 @@ describe('compileRequestTransformation', () => {
 
     expect(params).toMatchObject({
       'integration.request.header.X-Request-ID': 'context.requestId',
-      'integration.request.header.X-Forwarded-For': 'context.identity.sourceIp',
+      'integration.request.header.X-Forwarded-For': 'method.request.header.X-Gatehouse-Client-IP',
       'integration.request.header.X-Gatehouse-Route': 'context.authorizer.route',
       'integration.request.header.X-Gatehouse-Consumer': 'context.authorizer.consumer',
       'integration.request.header.X-Gatehouse-Tenant': 'context.authorizer.tenant',

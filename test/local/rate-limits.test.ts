@@ -25,19 +25,28 @@ describe('rate limits seen from outside (manual clock)', () => {
     expect(statuses).toEqual(Array(60).fill(200));
     const refused = await get();
     const body = await refused.json();
-    // lib/gateway/responses.ts: the authorizer's rate-limit Deny is ACCESS_DENIED (403) carrying
-    // rate_limiting.error_message and code rate_limited; API Gateway cannot add Retry-After here.
+    // lib/gateway/responses.ts: over the limit, the authorizer returns a usage key no plan holds and
+    // API Gateway's INVALID_API_KEY response carries the configured 429, message and headers.
     expect({ status: refused.status, body }).toEqual({
-      status: 403, body: { message: ERROR_MESSAGE, code: 'rate_limited', requestId: refused.headers.get('x-amzn-requestid') },
+      status: 429, body: { message: ERROR_MESSAGE, code: 'rate_limited', requestId: refused.headers.get('x-amzn-requestid') },
     });
     expect(refused.headers.get('cache-control')).toBe('no-store');
+    // 60 requests 995 ms apart began at T0; the minute window frees a slot 60 s after T0.
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect({
+      limitMinute: refused.headers.get('x-ratelimit-limit-minute'), remainingMinute: refused.headers.get('x-ratelimit-remaining-minute'),
+      limitHour: refused.headers.get('x-ratelimit-limit-hour'), remainingHour: refused.headers.get('x-ratelimit-remaining-hour'),
+      limit: refused.headers.get('ratelimit-limit'), remaining: refused.headers.get('ratelimit-remaining'), reset: refused.headers.get('ratelimit-reset'),
+    }).toEqual({ limitMinute: '60', remainingMinute: '0', limitHour: '1000', remainingHour: '940', limit: '60', remaining: '0', reset: String(retryAfter) });
     const [line] = (await gw.logs()).slice(-1);
-    expect(line).toMatchObject({ status: 403, limiter: 'limited', consumer: undefined });
+    expect(line).toMatchObject({ status: 429, limiter: 'limited' });
   });
 
   it('admits again when the sliding window has room', async () => {
     await gw.advance(1000); // next minute, but the previous one still weighs 59.3/60 of its 60
-    expect((await get()).status).toBe(403);
+    expect((await get()).status).toBe(429);
     await gw.advance(30_000); // now it weighs ceil(60 x 30.3/60) = 31
     expect((await get()).status).toBe(200);
   });

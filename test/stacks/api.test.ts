@@ -94,6 +94,31 @@ describeWithAuthorizer('ApiStack with gateway.config.yaml (dev: no custom domain
     });
   });
 
+  it('answers the authorizer\'s rate limit (a usage key no plan holds) with the configured 429, message and rate-limit headers', () => {
+    t.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'INVALID_API_KEY',
+      StatusCode: '429',
+      ResponseParameters: {
+        'gatewayresponse.header.Cache-Control': "'no-store'",
+        'gatewayresponse.header.Retry-After': 'context.authorizer.retryAfter',
+        'gatewayresponse.header.X-RateLimit-Limit-Minute': 'context.authorizer.rateLimitLimitMinute',
+        'gatewayresponse.header.X-RateLimit-Remaining-Minute': 'context.authorizer.rateLimitRemainingMinute',
+        'gatewayresponse.header.X-RateLimit-Limit-Hour': 'context.authorizer.rateLimitLimitHour',
+        'gatewayresponse.header.X-RateLimit-Remaining-Hour': 'context.authorizer.rateLimitRemainingHour',
+        'gatewayresponse.header.RateLimit-Limit': 'context.authorizer.rateLimitLimit',
+        'gatewayresponse.header.RateLimit-Remaining': 'context.authorizer.rateLimitRemaining',
+        'gatewayresponse.header.RateLimit-Reset': 'context.authorizer.rateLimitReset',
+      },
+      ResponseTemplates: { 'application/json': Match.stringLikeRegexp('"\\$context.authorizer.message"#else"Rate limit exceeded. Upgrade at https://api.example.com/plans"#end') },
+    });
+  });
+
+  it('requires a usage plan key on every method, anonymous ones included', () => {
+    const methods = Object.values(t.findResources('AWS::ApiGateway::Method')).filter((m) => m.Properties.HttpMethod !== 'OPTIONS');
+    expect(methods.length).toBeGreaterThan(0);
+    expect(methods.every((m) => m.Properties.ApiKeyRequired === true)).toBe(true);
+  });
+
   it.each([
     ['UNAUTHORIZED', '401', '"message":"Unauthorized"'],
     ['ACCESS_DENIED', '403', '"$context.authorizer.message"#else"Forbidden"#end'],
@@ -138,12 +163,13 @@ describeWithAuthorizer('ApiStack with gateway.config.yaml (dev: no custom domain
       RequestParameters: {
         'integration.request.path.proxy': 'method.request.path.proxy',
         'integration.request.header.X-Request-ID': 'context.requestId',
-        'integration.request.header.X-Forwarded-For': 'context.identity.sourceIp',
+        'integration.request.header.X-Forwarded-For': 'method.request.header.X-Gatehouse-Client-IP',
         'integration.request.header.X-Gatehouse-Route': 'context.authorizer.route',
         'integration.request.header.X-Gatehouse-Consumer': 'context.authorizer.consumer',
       },
     });
-    expect(get.RequestParameters).toEqual({ 'method.request.path.proxy': true });
+    // X-Forwarded-For: $(client_ip) reads the header CloudFront's viewer-request function sets.
+    expect(get.RequestParameters).toEqual({ 'method.request.path.proxy': true, 'method.request.header.X-Gatehouse-Client-IP': false });
   });
 
   it('uses the service read timeout for the integration', () => {
@@ -198,7 +224,7 @@ describeWithAuthorizer('ApiStack with gateway.config.yaml (dev: no custom domain
     expect(stage.MethodSettings).toContainEqual({ HttpMethod: 'GET', ResourcePath: '/~1v1~1plans~1{proxy+}', CachingEnabled: true, CacheTtlInSeconds: 300, CacheDataEncrypted: true, DataTraceEnabled: false });
     const proxy = method(t, 'v1plansproxy', 'GET');
     expect(proxy.Integration.CacheKeyParameters).toEqual(['method.request.path.proxy', 'method.request.querystring.currency']);
-    expect(proxy.RequestParameters).toEqual({ 'method.request.path.proxy': true, 'method.request.querystring.currency': false });
+    expect(proxy.RequestParameters).toEqual({ 'method.request.path.proxy': true, 'method.request.querystring.currency': false, 'method.request.header.X-Gatehouse-Client-IP': false });
     expect(method(t, 'v1users', 'GET').Integration.CacheKeyParameters).toBeUndefined();
   });
 

@@ -276,8 +276,8 @@ describe('edge cache plan', () => {
 });
 
 describe('the viewer-request function', () => {
-  const run = (headers: Record<string, { value: string }>) =>
-    runInNewContext(`${forwardedHostFunctionCode()}\nhandler(event)`, { event: { request: { headers } } }).headers;
+  const run = (headers: Record<string, { value: string }>, ip = '198.51.100.7') =>
+    runInNewContext(`${forwardedHostFunctionCode()}\nhandler(event)`, { event: { request: { headers }, viewer: { ip } } }).headers;
 
   it('copies the viewer Host', () => {
     expect(run({ host: { value: 'acme.api.example.com' } })['x-forwarded-host']).toEqual({ value: 'acme.api.example.com' });
@@ -285,6 +285,10 @@ describe('the viewer-request function', () => {
 
   it('overwrites a client-supplied X-Forwarded-Host', () => {
     expect(run({ host: { value: 'acme.api.example.com' }, 'x-forwarded-host': { value: 'evil.example' } })['x-forwarded-host']).toEqual({ value: 'acme.api.example.com' });
+  });
+
+  it('sets the viewer IP, overwriting a client-supplied X-Gatehouse-Client-IP', () => {
+    expect(run({ host: { value: 'api.example.com' }, 'x-gatehouse-client-ip': { value: '10.0.0.1' } }, '2001:db8::7')['x-gatehouse-client-ip']).toEqual({ value: '2001:db8::7' });
   });
 
   it('drops a client-supplied X-Forwarded-Host when there is no Host', () => {
