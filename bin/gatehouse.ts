@@ -6,6 +6,7 @@
  */
 import { App } from 'aws-cdk-lib';
 import { addGatewayStages } from '../lib/app';
+import { formatFindings, readValidationFindings } from '../lib/compliance/report';
 import { ConfigError } from '../lib/config/errors';
 import { loadConfigFile } from '../lib/config/load';
 
@@ -22,4 +23,18 @@ try {
     process.exit(1);
   }
   throw err;
+}
+
+// Synthesize here and read the validation report, so that the compliance gate fails `cdk synth`
+// on every unacknowledged finding, warnings included: the CLI alone only stops on errors.
+try {
+  app.synth();
+} catch (err) {
+  // Outside the CLI, CDK throws on a failed validation; the report is written either way.
+  if (!/ValidationFailed|Validation failed/.test(`${(err as Error).name} ${(err as Error).message}`)) throw err;
+}
+const findings = readValidationFindings(app.outdir);
+if (findings.length > 0) {
+  process.stderr.write(`Compliance gate: ${findings.length} unacknowledged finding(s); fix the resource or acknowledge it with a reason (lib/compliance/nag.ts)\n${formatFindings(findings)}\n`);
+  process.exit(1);
 }

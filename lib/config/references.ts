@@ -154,6 +154,11 @@ function checkEnvironment(config: GatewayConfig, envName: string, env: Environme
   if (config.services.some((s) => s.private) && !env.certificates.alb) {
     add(`${at}.certificates.alb`, 'required when any service is private: the internal ALB listens on HTTPS only');
   }
+  if ('availability_zones' in env.vpc && env.vpc.availability_zones) {
+    env.vpc.availability_zones.forEach((zone, i) => {
+      if (!zone.startsWith(env.region)) add(`${at}.vpc.availability_zones[${i}]`, `${zone} is not in the environment's region ${env.region}`);
+    });
+  }
   if (config.services.some((s) => s.private) && !env.domains.internal) {
     add(`${at}.domains.internal`, 'required when any service is private: the host name on certificates.alb that API Gateway uses to reach the internal ALB over TLS (the ALB\'s own DNS name would not match the certificate)');
   }

@@ -353,7 +353,9 @@ export const Environment = z.strictObject({
     z.strictObject({ id: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, 'a VPC id like vpc-0abc12345678def01').describe('Existing VPC to use.') }),
     z.strictObject({
       cidr: z.string().regex(/^\d+\.\d+\.\d+\.\d+\/(1[6-9]|2[0-4])$/, 'an IPv4 CIDR /16 to /24').default('10.40.0.0/16').describe('CIDR of a new VPC.'),
-      max_azs: z.number().int().min(2).max(6).default(3).describe('Availability zones of a new VPC.'),
+      max_azs: z.number().int().min(2).max(6).default(3).describe('Availability zones of a new VPC: the region\'s first zones (a, b, c, ...) unless availability_zones names them.'),
+      availability_zones: z.array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, 'an availability zone name like eu-west-1a')).min(2).max(6).optional()
+        .describe('Zones of a new VPC, for regions whose zone letters are not a, b, c (e.g. ap-northeast-1: a, c, d). Named explicitly so synth never looks zones up in AWS.'),
       nat_gateways: z.number().int().min(1).max(6).default(1).describe('NAT gateways of a new VPC (one per AZ for zone independence).'),
     }),
   ]).default({ cidr: '10.40.0.0/16', max_azs: 3, nat_gateways: 1 }).describe('Network for the internal ALB and the authorizer: an existing VPC id, or a new VPC.'),

@@ -31,6 +31,23 @@ export interface GatewayVpcProps {
  * Valkey inside the VPC; everything else it calls (JWKS of external issuers, X-Ray) is public and
  * goes through the NAT gateway. Each interface endpoint would cost ~$7/month per AZ for no gain.
  */
+type NewVpcConfig = Exclude<EnvironmentConfig['vpc'], { id: string }>;
+
+/** The zones of a new VPC: as configured, else the region's first `max_azs` zones (a, b, c, ...). */
+export function vpcZones(vpc: NewVpcConfig, region: string): string[] {
+  return vpc.availability_zones ?? 'abcdef'.slice(0, vpc.max_azs).split('').map((letter) => `${region}${letter}`);
+}
+
+/**
+ * Records the zones of a new VPC as the stack's availability-zone lookup result, so synth never
+ * asks AWS (it must run offline): CDK checks explicit zones against the stack's zones, which it
+ * would otherwise look up in the account. Call before the stack has children.
+ */
+export function pinAvailabilityZones(stack: Stack, vpc: EnvironmentConfig['vpc'], account: string, region: string): void {
+  if ('id' in vpc) return;
+  stack.node.setContext(`availability-zones:account=${account}:region=${region}`, vpcZones(vpc, region));
+}
+
 export class GatewayVpc extends Construct {
   public readonly vpc: ec2.IVpc;
   /** Whether this construct created the VPC (false: imported by id). */
@@ -51,7 +68,7 @@ export class GatewayVpc extends Construct {
 
     const vpc = new ec2.Vpc(this, 'Vpc', {
       ipAddresses: ec2.IpAddresses.cidr(props.vpc.cidr),
-      maxAzs: props.vpc.max_azs,
+      availabilityZones: vpcZones(props.vpc, Stack.of(this).region),
       natGateways: props.vpc.nat_gateways,
       subnetConfiguration: [
         // Only NAT gateways live here (they use Elastic IPs), so no public IP on launch.

@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type { Construct } from 'constructs';
 import { InternalAlb } from '../constructs/network-internal-alb';
-import { GatewayVpc } from '../constructs/network-vpc';
+import { GatewayVpc, pinAvailabilityZones } from '../constructs/network-vpc';
 import type { GatewayStackProps } from './gateway-stack-props';
 
 /** VPC, internal ALB with a target group per private service, VPC link v2 for the REST API. */
@@ -27,6 +27,7 @@ export class NetworkStack extends Stack {
   constructor(scope: Construct, id: string, props: GatewayStackProps) {
     super(scope, id, props);
     const { config, env, profile } = props.gateway;
+    pinAvailabilityZones(this, env.vpc, env.account, env.region);
 
     const network = new GatewayVpc(this, 'Network', {
       vpc: env.vpc,

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { addGatewayStages } from '../../lib/app';
+import { readValidationFindings } from '../../lib/compliance/report';
 import { loadConfigFile, parseConfig, type LoadedConfig } from '../../lib/config/load';
 import type { GatewayStage } from '../../lib/stage';
 
@@ -48,7 +49,7 @@ export function synthesize(
       app.synth();
     } catch (err) {
       if (!/Validation ?failed/i.test(`${(err as Error).name} ${(err as Error).message}`)) throw err;
-      findings = readFindings(join(outdir, 'validation-report.json'));
+      findings = readValidationFindings(outdir).map((f) => ({ rule: f.rule, path: f.path, message: f.message }));
     }
     const templates = new Map<string, Template>();
     return {
@@ -70,19 +71,6 @@ export function synthesize(
     // Templates are read lazily above, so keep outdir until the process ends.
     process.once('exit', () => rmSync(outdir, { recursive: true, force: true }));
   }
-}
-
-interface Report {
-  pluginReports: Array<{ violations: Array<{ ruleName: string; description: string; severity?: string; violatingConstructs: Array<{ constructPath: string }> }> }>;
-}
-
-function readFindings(file: string): NagFinding[] {
-  const report = JSON.parse(readFileSync(file, 'utf8')) as Report;
-  return report.pluginReports.flatMap((plugin) =>
-    plugin.violations.flatMap((v) =>
-      v.violatingConstructs.map((c) => ({ rule: v.ruleName, path: c.constructPath, message: v.description.split('\n')[0] })),
-    ),
-  );
 }
 
 /** Human-readable list for assertion messages. */
