@@ -170,6 +170,11 @@ describe('a bad config is rejected with file, line, key path and a fix', () => {
       expect(rejection(text)).toBe(message(`${at(text, '  dev:')} environments.dev.certificates.alb: required when any service is private: the internal ALB listens on HTTPS only`));
     });
 
+    it('rejects an availability zone of another region', () => {
+      const text = edit(['    domains:\n      internal:', '    vpc:\n      availability_zones: [eu-west-1a, eu-central-1b]\n    domains:\n      internal:']);
+      expect(rejection(text)).toBe(message(`${at(text, 'availability_zones')} environments.dev.vpc.availability_zones[1]: eu-central-1b is not in the environment's region eu-west-1`));
+    });
+
     it('requires domains.internal when a service is private', () => {
       const text = edit(['    domains:\n      internal: services.internal.example.com\n', '']);
       expect(rejection(text)).toBe(message(`${at(text, '  dev:')} environments.dev.domains.internal: required when any service is private: the host name on certificates.alb that API Gateway uses to reach the internal ALB over TLS (the ALB's own DNS name would not match the certificate)`));
