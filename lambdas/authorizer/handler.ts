@@ -1,28 +1,43 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import type { Authorize } from './authorizer';
 import { logger, metrics, recordKeyCache, recordOutcome, tracer } from './observability';
-import { authorizerFromEnv } from './runtime';
+import { authorizerFromEnv, bakedConfigJson } from './runtime';
 
-// Built once per execution environment, on the first invocation (JWKS hydrated, Redis connected).
-let ready: Promise<Authorize> | undefined;
-function authorizer(): Promise<Authorize> {
-  ready ??= authorizerFromEnv(process.env, { onOutcome: recordOutcome, onKeyCache: recordKeyCache }).then((r) => r.authorize);
-  ready.catch(() => { ready = undefined; });
-  return ready;
+/**
+ * The middy + Powertools pipeline around the authorizer that `build` creates once per execution
+ * environment. The build starts when the handler is created (module load = Lambda init phase:
+ * config parsed, Redis client loaded and connecting, JWKS fetching) and the first invocation
+ * awaits it; a failed build is retried by the next invocation. Exported for the benchmark,
+ * which hands in an authorizer with in-memory seams.
+ */
+export function createHandler(build: () => Promise<Authorize>) {
+  let ready: Promise<Authorize> | undefined;
+  const authorizer = (): Promise<Authorize> => {
+    if (!ready) {
+      ready = build();
+      ready.catch(() => { ready = undefined; });
+    }
+    return ready;
+  };
+  void authorizer();
+
+  const lambdaHandler = async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
+    // Correlation id = API Gateway request id (set directly: correlationIdPath needs a JMESPath search fn).
+    const requestId = event?.requestContext?.requestId;
+    if (typeof requestId === 'string') logger.setCorrelationId(requestId);
+    return (await authorizer())(event);
+  };
+
+  return middy(lambdaHandler)
+    .use(tracer.middleware())
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics));
 }
 
-const lambdaHandler = async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
-  // Correlation id = API Gateway request id (set directly: correlationIdPath needs a JMESPath search fn).
-  const requestId = event?.requestContext?.requestId;
-  if (typeof requestId === 'string') logger.setCorrelationId(requestId);
-  return (await authorizer())(event);
-};
-
-export const handler = middy(lambdaHandler)
-  .use(captureLambdaHandler(tracer))
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logMetrics(metrics));
+export const handler = createHandler(async () => {
+  const { authorize } = await authorizerFromEnv(process.env, { onOutcome: recordOutcome, onKeyCache: recordKeyCache }, bakedConfigJson());
+  return authorize;
+});

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -7,6 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { AUTHORIZER_BUNDLING, AUTHORIZER_ENTRY, authorizerDefine } from '../../lambdas/authorizer/bundling';
 import { toAuthorizerConfig } from '../../lambdas/authorizer/config';
 import { acknowledge } from '../compliance/nag';
 import type { GatewayEnvironment } from '../config/load';
@@ -17,8 +17,7 @@ import type { IdentityStack } from '../stacks/identity-stack';
 import type { NetworkStack } from '../stacks/network-stack';
 import { inEveryCompliancePack } from './compliance-acks';
 
-/** The authorizer's entry (thin middy handler; decisions live in modules beside it). */
-export const AUTHORIZER_ENTRY = join(__dirname, '../../lambdas/authorizer/handler.ts');
+export { AUTHORIZER_ENTRY };
 /** Memory of the authorizer: CPU scales with memory, and JWT verification is CPU-bound. */
 export const AUTHORIZER_MEMORY_MB = 512;
 
@@ -34,10 +33,10 @@ export interface ApiAuthorizerProps {
  * The REQUEST authorizer Lambda and its API Gateway authorizers: one per distinct
  * (identity sources, TTL) of the route table's methods.
  *
- * Bundling: ESM (`.mjs`) so the handler can await JWKS hydration and the Redis connection at
- * module top level (init phase, not the first request); a `createRequire` banner keeps CommonJS
- * dependencies (ioredis) working inside the ESM bundle. The static `AuthorizerConfig` is baked in
- * with esbuild `define`, so the function never reads the config at run time.
+ * Bundling: the options in lambdas/authorizer/bundling.ts (shared with `npm run bench:authorizer`,
+ * decision 0010): ESM with a `createRequire` banner for CommonJS dependencies (ioredis), minified,
+ * `@aws-sdk/*` from the Lambda runtime. The static `AuthorizerConfig` is baked in with esbuild
+ * `define`, so the function never reads the config from its environment.
  */
 export class ApiAuthorizer extends Construct {
   public readonly function: nodejs.NodejsFunction;
@@ -86,13 +85,14 @@ export class ApiAuthorizer extends Construct {
       loggingFormat: lambda.LoggingFormat.JSON,
       environment,
       bundling: {
-        format: nodejs.OutputFormat.ESM,
-        target: 'node24',
-        minify: true,
-        sourceMap: true,
-        mainFields: ['module', 'main'],
-        banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-        define: { [`process.env.${AUTHORIZER_ENV.config}`]: JSON.stringify(JSON.stringify(toAuthorizerConfig(gateway))) },
+        format: AUTHORIZER_BUNDLING.format === 'esm' ? nodejs.OutputFormat.ESM : nodejs.OutputFormat.CJS,
+        target: AUTHORIZER_BUNDLING.target,
+        minify: AUTHORIZER_BUNDLING.minify,
+        sourceMap: AUTHORIZER_BUNDLING.sourceMap,
+        mainFields: [...AUTHORIZER_BUNDLING.mainFields],
+        banner: AUTHORIZER_BUNDLING.banner,
+        externalModules: [...AUTHORIZER_BUNDLING.externalModules],
+        define: authorizerDefine(toAuthorizerConfig(gateway)),
       },
     });
     data.consumersTable.grantReadData(this.function);

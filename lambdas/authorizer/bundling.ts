@@ -1,0 +1,63 @@
+/**
+ * How the authorizer is bundled: one truth read by the CDK construct (NodejsFunction `bundling`,
+ * lib/constructs/api-authorizer.ts) and by `npm run bench:authorizer`, so the benchmark measures
+ * exactly the file that deploys. Plain data and esbuild types only: this module must not import
+ * aws-cdk-lib (the bench and the tests load it without synthesizing anything).
+ * Why each option: docs/decisions/0010-authorizer-bundle.md.
+ */
+import { join } from 'node:path';
+import type { BuildOptions } from 'esbuild';
+import { AUTHORIZER_ENV } from '../../lib/gateway/authorizer-env';
+import type { AuthorizerConfig } from './config';
+
+/** The authorizer's entry (thin middy handler; decisions live in modules beside it). */
+export const AUTHORIZER_ENTRY = join(__dirname, 'handler.ts');
+
+/** The options NodejsFunction passes to esbuild for the authorizer (besides `--bundle --platform=node`). */
+export const AUTHORIZER_BUNDLING = {
+  /** ESM (`index.mjs`); the banner keeps CommonJS dependencies (ioredis) able to `require`. */
+  format: 'esm',
+  /** Matches the function's runtime (nodejs24.x): no syntax is downlevelled. */
+  target: 'node24',
+  minify: true,
+  /** External `.map` file (not in the bundle's size); NODE_OPTIONS=--enable-source-maps uses it. */
+  sourceMap: true,
+  mainFields: ['module', 'main'],
+  banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+  /**
+   * Not bundled:
+   * - `@aws-sdk/*`: SDK v3 is provided by the Lambda Node.js runtime (the NodejsFunction default,
+   *   written out so the bench uses the same list).
+   * - `supports-color`: an optional dependency of `debug` (via ioredis), required inside a
+   *   try/catch for terminal colours; absent at run time, `debug` falls back to no colours.
+   */
+  externalModules: ['@aws-sdk/*', 'supports-color'],
+} as const;
+
+/** esbuild `define`: the static AuthorizerConfig baked into the bundle (read by `bakedConfigJson`). */
+export function authorizerDefine(config: AuthorizerConfig): Record<string, string> {
+  return { [`process.env.${AUTHORIZER_ENV.config}`]: JSON.stringify(JSON.stringify(config)) };
+}
+
+/**
+ * The same build as NodejsFunction runs, for the esbuild JS API (bench, tests).
+ * @example
+ * await build({ ...authorizerEsbuildOptions(config), outfile: '/tmp/authorizer/index.mjs', metafile: true });
+ */
+export function authorizerEsbuildOptions(config: AuthorizerConfig, entry: string = AUTHORIZER_ENTRY): BuildOptions {
+  const b = AUTHORIZER_BUNDLING;
+  return {
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    format: b.format,
+    target: b.target,
+    minify: b.minify,
+    sourcemap: b.sourceMap,
+    mainFields: [...b.mainFields],
+    banner: { js: b.banner },
+    external: [...b.externalModules],
+    define: authorizerDefine(config),
+    logLevel: 'warning',
+  };
+}
