@@ -8,14 +8,13 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { AUTHORIZER_BUNDLING, AUTHORIZER_ENTRY, authorizerDefine } from '../../lambdas/authorizer/bundling';
 import { toAuthorizerConfig } from '../../lambdas/authorizer/config';
-import { acknowledge } from '../compliance/nag';
+import { acknowledge, inEveryCompliancePack } from '../compliance/nag';
 import type { GatewayEnvironment } from '../config/load';
 import { AUTHORIZER_ENV, METRICS_NAMESPACE, POWERTOOLS_SERVICE } from '../gateway/authorizer-env';
 import type { AuthorizerSettings } from '../gateway/route-table';
 import type { DataStack } from '../stacks/data-stack';
 import type { IdentityStack } from '../stacks/identity-stack';
 import type { NetworkStack } from '../stacks/network-stack';
-import { inEveryCompliancePack } from './compliance-acks';
 
 export { AUTHORIZER_ENTRY };
 /** Memory of the authorizer: CPU scales with memory, and JWT verification is CPU-bound. */

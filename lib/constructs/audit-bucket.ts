@@ -2,8 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { acknowledge } from '../compliance/nag';
-import { inEveryCompliancePack } from './compliance-acks';
+import { acknowledge, inEveryCompliancePack } from '../compliance/nag';
 
 /** Where each kind of object lives in the audit bucket. */
 export const AUDIT_PREFIX = {

@@ -4,10 +4,9 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { acknowledge } from '../compliance/nag';
+import { acknowledge, inEveryCompliancePack } from '../compliance/nag';
 import { AUDIT_PREFIX } from './audit-bucket';
 import { toRetention } from './api-log-groups';
-import { inEveryCompliancePack } from './compliance-acks';
 
 export interface AuditCloudTrailProps {
   readonly trailName: string;

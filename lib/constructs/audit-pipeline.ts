@@ -9,14 +9,13 @@ import * as destinations from 'aws-cdk-lib/aws-logs-destinations';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { AUDIT_TRANSFORMER_ENV } from '../../lambdas/audit-transformer/settings';
-import { acknowledge } from '../compliance/nag';
+import { acknowledge, inEveryCompliancePack } from '../compliance/nag';
 import type { GatewayEnvironment } from '../config/load';
 import { METRICS_NAMESPACE } from '../gateway/authorizer-env';
 import { AUDIT_TRANSFORMER_SERVICE } from '../observability/metric-names';
 import { TRACING } from '../observability/tracing';
 import { AUDIT_PREFIX } from './audit-bucket';
 import { toRetention } from './api-log-groups';
-import { inEveryCompliancePack } from './compliance-acks';
 
 export const AUDIT_TRANSFORMER_ENTRY = join(__dirname, '../../lambdas/audit-transformer/handler.ts');
 /**

@@ -2,8 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { acknowledge } from '../compliance/nag';
-import { inEveryCompliancePack } from './compliance-acks';
+import { acknowledge, inEveryCompliancePack } from '../compliance/nag';
 
 /** Partition key of the consumers table: `key#<sha256>`, `client#<id>`, `cert#<subject or serial>`. */
 export const CONSUMERS_PARTITION_KEY = 'pk';

@@ -1,8 +1,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { acknowledge } from '../compliance/nag';
-import { inEveryCompliancePack } from './compliance-acks';
+import { acknowledge, inEveryCompliancePack } from '../compliance/nag';
 
 export interface AlbAccessLogsProps {
   /** Days the access logs (and the bucket's own server access logs) are kept. */

@@ -1,11 +1,10 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
-import { acknowledge } from '../compliance/nag';
+import { acknowledge, inEveryCompliancePack } from '../compliance/nag';
 import type { RouteConfig, ServiceConfig } from '../config/schema';
 import { ROUTE_HEADER } from '../gateway/headers';
 import { AlbAccessLogs } from './network-alb-access-logs';
-import { inEveryCompliancePack } from './compliance-acks';
 import { ServiceTargetGroup } from './network-service-target-group';
 
 /** Body of the listener's default action: the route header named no route this ALB knows. */

@@ -4,9 +4,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { acknowledge } from '../compliance/nag';
+import { acknowledge, inEveryCompliancePack } from '../compliance/nag';
 import type { EnvironmentConfig } from '../config/schema';
-import { inEveryCompliancePack } from './compliance-acks';
 
 export interface GatewayVpcProps {
   /** `env.vpc`: either `{ id }` (import) or `{ cidr, max_azs, nat_gateways }` (create). */

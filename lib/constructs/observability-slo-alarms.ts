@@ -1,8 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { acknowledge } from '../compliance/nag';
-import { inEveryCompliancePack } from './compliance-acks';
+import { acknowledge, inEveryCompliancePack } from '../compliance/nag';
 import type { Profile } from '../config/profile';
 import { BURN_RATES } from '../config/profile';
 
