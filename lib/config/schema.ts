@@ -16,7 +16,7 @@ export const SecretRef = z
   .union([
     z.strictObject({
       ssm: z.string().regex(/^\/[\w.\-/]+$/, 'an SSM parameter name starts with / (e.g. /gatehouse/pagerduty-url)')
-        .describe('SSM SecureString parameter name.'),
+        .describe('SSM String parameter name (CloudFormation cannot resolve SecureString parameters in SNS subscriptions or Cognito providers: prefer secrets_manager for secrets).'),
     }),
     z.strictObject({
       secrets_manager: z.string().regex(/^[\w/+=.@:-]{1,512}$/, 'a Secrets Manager name or ARN').describe('Secrets Manager secret name or ARN.'),
