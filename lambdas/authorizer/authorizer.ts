@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { compileRouteMatcher, type RouteMatch } from '../../lib/gateway/route-match';
+import { compileRouteCandidates, type RouteMatch } from '../../lib/gateway/route-match';
 import { RATE_LIMITED_USAGE_KEY } from '../../lib/gateway/usage-keys';
-import { RateLimiterUnavailableError, tierWindows, type RateLimiter } from '../../lib/rate-limit/rate-limiter';
+import { RateLimiterUnavailableError, tierWindows, type RateLimiter, type RateWindow } from '../../lib/rate-limit/rate-limiter';
 import { checkAccess, claimScopes, decideCanary, resolveTier, type Identity } from './access';
 import { ipAllowed, normaliseIp } from './client-ip';
 import type { AuthorizerConfig } from './config';
@@ -11,6 +11,7 @@ import { AuthenticationError, AuthorizerError, unauthorized } from './errors';
 import { policy, rateLimitContext, type AuthorizerContext } from './policy';
 import { readRequest, singleHeader, type RequestFacts } from './request';
 import { COGNITO, type TokenVerifier } from './token-verifier';
+import type { IssuerConfig, TierConfig } from '../../lib/config/schema';
 
 /** What happened, for metrics and the one log line per request (no credentials, no PII). */
 export interface Outcome {
@@ -53,8 +54,13 @@ class Denied extends AuthorizerError {
 export function createAuthorizer(deps: AuthorizerDeps): Authorize {
   const { config } = deps;
   const clock = deps.clock ?? (() => Date.now());
-  const match = compileRouteMatcher(config.routes, { canaryHeader: config.canary.header });
+  // Everything that depends on the config alone is computed here, once per execution environment.
+  const routeCandidates = compileRouteCandidates(config.routes, { canaryHeader: config.canary.header });
   const limiting = config.rateLimiting;
+  const apiKeyHeader = config.apiKeys.header.toLowerCase();
+  const canaryHeader = config.canary.header.toLowerCase();
+  const issuersByName = new Map<string, IssuerConfig>(config.issuers.map((i) => [i.name, i]));
+  const windowsByTier = new Map<TierConfig, readonly RateWindow[]>(config.tiers.map((t) => [t, tierWindows(t)]));
 
   return async (event) => {
     let facts: RequestFacts | undefined;
@@ -62,14 +68,14 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorize {
     let route: RouteMatch | undefined;
     try {
       facts = readRequest(event);
-      const request = { method: facts.method, path: facts.path, headers: facts.headers };
-      const stable = match({ ...request, canary: false });
-      const canaryRoute = match({ ...request, canary: true });
+      // One pass over the routes gives the stable and the canary candidate; authentication uses
+      // the stable one (else the canary one), the canary decision then picks between them.
+      const { stable, canary: canaryRoute } = routeCandidates(facts);
       const authRoute = stable ?? canaryRoute;
       if (!authRoute) throw new Denied('no_route', 'no route matches this request');
 
       identity = await authenticate(authRoute, facts);
-      const canary = decideCanary(identity, singleHeader(facts, config.canary.header), config.canary.percentage);
+      const canary = decideCanary(identity, singleHeader(facts, canaryHeader), config.canary.percentage);
       route = canary ? canaryRoute : stable;
       if (!route) throw new Denied('no_route', 'no route matches this request');
       const access = checkAccess(route.route, identity, route.wildcardLabel);
@@ -78,7 +84,7 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorize {
       const group = route.route.rate_limit_group;
       let decision;
       try {
-        decision = await deps.limiter.check({ key: group ? `${identity.rateKey}|g:${group}` : identity.rateKey, windows: tierWindows(identity.tier) });
+        decision = await deps.limiter.check({ key: group ? `${identity.rateKey}|g:${group}` : identity.rateKey, windows: windowsByTier.get(identity.tier) ?? tierWindows(identity.tier) });
       } catch (err) {
         if (err instanceof RateLimiterUnavailableError) throw new Denied('rate_limiter_unavailable', 'Rate limiting is temporarily unavailable', { statusCode: 503, retryAfter: 1 });
         throw err;
@@ -117,16 +123,16 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorize {
     }
   };
 
-  /** Picks the credential the route accepts and the request carries; throws AuthenticationError. */
-  async function authenticate(route: RouteMatch, facts: RequestFacts): Promise<Identity> {
+  /** Picks the credential the route accepts and the request carries; rejects with AuthenticationError. */
+  function authenticate(route: RouteMatch, facts: RequestFacts): Promise<Identity> {
     const { strategies } = route.route.auth;
     const authorization = facts.headers.authorization;
-    const apiKey = facts.headers[config.apiKeys.header.toLowerCase()];
+    const apiKey = facts.headers[apiKeyHeader];
     if (strategies.includes('jwt') && authorization) return authenticateJwt(facts);
     if (strategies.includes('api_key') && apiKey) return authenticateApiKey(facts);
     if (strategies.includes('mtls') && facts.clientCert) return authenticateCert(facts);
-    if (strategies.includes('none') && !authorization && !apiKey) return anonymous(facts);
-    throw new AuthenticationError('credentials_missing', `no credential accepted by route ${route.route.name}`);
+    if (strategies.includes('none') && !authorization && !apiKey) return Promise.resolve(anonymous(facts));
+    return Promise.reject(new AuthenticationError('credentials_missing', `no credential accepted by route ${route.route.name}`));
   }
 
   async function authenticateJwt(facts: RequestFacts): Promise<Identity> {
@@ -134,7 +140,7 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorize {
     const token = header ? BEARER.exec(header)?.[1] : undefined;
     if (!token) throw new AuthenticationError('authorization_malformed', 'expected one Authorization: Bearer <token>');
     const { issuer, payload } = await deps.tokens.verify(token);
-    const issuerConfig = config.issuers.find((i) => i.name === issuer);
+    const issuerConfig = issuersByName.get(issuer);
     const clientId = str(payload.client_id) ?? str(payload.azp);
     const record = clientId ? await deps.consumers.get(`client#${clientId}`) : undefined;
     if (record?.status === 'revoked') throw new Denied('revoked', 'this client is revoked');
@@ -161,7 +167,7 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorize {
   }
 
   async function authenticateApiKey(facts: RequestFacts): Promise<Identity> {
-    const key = singleHeader(facts, config.apiKeys.header);
+    const key = singleHeader(facts, apiKeyHeader);
     if (!key || key.length > MAX_API_KEY_LENGTH || !/^[\x21-\x7e]+$/.test(key)) throw new AuthenticationError('api_key_malformed', 'API key missing, repeated or malformed');
     const record = await deps.consumers.get(apiKeyId(key));
     if (!record) throw new AuthenticationError('api_key_unknown', 'API key not found');

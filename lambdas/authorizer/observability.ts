@@ -5,13 +5,26 @@ import { METRIC, METRIC_DIMENSION } from '../../lib/observability/metric-names';
 import { createTracer } from '../../lib/observability/tracing';
 import type { Outcome } from './authorizer';
 
+/**
+ * Share of invocations that log at DEBUG, i.e. also write the decision line of an allowed request
+ * (Powertools debug sampling, decided per invocation). `POWERTOOLS_LOGGER_SAMPLE_RATE` overrides it.
+ */
+export const ALLOW_LOG_SAMPLE_RATE = 0.01;
+
 /** Created once per execution environment. Never log tokens, keys or client IPs. */
-export const logger = new Logger({ serviceName: POWERTOOLS_SERVICE });
+export const logger = new Logger({
+  serviceName: POWERTOOLS_SERVICE,
+  sampleRateValue: process.env.POWERTOOLS_LOGGER_SAMPLE_RATE === undefined ? ALLOW_LOG_SAMPLE_RATE : undefined,
+});
 export const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: POWERTOOLS_SERVICE });
 /** Through the one tracing seam (backend and its cost: docs/decisions/0010-authorizer-bundle.md). */
 export const tracer = createTracer(POWERTOOLS_SERVICE);
 
-/** One log line and the metrics of a decision. */
+/**
+ * The metrics of a decision and its log line: denials, 401s and degraded admissions at INFO; plain
+ * allows (the hot path, counted by the Allowed metric anyway) at DEBUG, so only the sampled
+ * invocations pay for writing them. Every line carries the correlation id (the request id).
+ */
 export function recordOutcome(outcome: Outcome): void {
   if (outcome.effect === 'allow') {
     metrics.addMetric(METRIC.allowed, MetricUnit.Count, 1);
@@ -26,7 +39,8 @@ export function recordOutcome(outcome: Outcome): void {
     }
   }
   if (outcome.limiterDegraded) metrics.addMetric(METRIC.limiterFallback, MetricUnit.Count, 1);
-  logger.info('authorizer decision', { ...outcome });
+  if (outcome.effect === 'allow' && !outcome.limiterDegraded) logger.debug('authorizer decision', { ...outcome });
+  else logger.info('authorizer decision', { ...outcome });
 }
 
 export function recordKeyCache(hit: boolean): void {

@@ -21,6 +21,7 @@ export interface RequestFacts {
 }
 
 const MAX_HEADER_VALUE = 16 * 1024;
+const CLIENT_IP = CLIENT_IP_HEADER.toLowerCase();
 const METHOD_ARN = /^arn:(aws[\w-]*):execute-api:([a-z0-9-]+):(\d{12}):([a-z0-9]+)\/([\w-]+)\//;
 
 /** Throws {@link AuthenticationError} (`malformed_event`) when the event is not a REQUEST event. */
@@ -30,16 +31,15 @@ export function readRequest(event: APIGatewayRequestAuthorizerEvent): RequestFac
   if (!arn) throw malformed('methodArn');
   if (typeof event.httpMethod !== 'string' || typeof event.path !== 'string') throw malformed('httpMethod/path');
   const headers: Record<string, string[]> = Object.create(null);
-  const add = (name: string, value: unknown) => {
-    if (typeof value !== 'string' || value.length > MAX_HEADER_VALUE) return;
-    const key = name.toLowerCase();
-    (headers[key] ??= []).push(value);
-  };
   const multi = isRecord(event.multiValueHeaders) ? event.multiValueHeaders : undefined;
   if (multi) {
-    for (const [name, values] of Object.entries(multi)) if (Array.isArray(values)) values.forEach((v) => add(name, v));
+    for (const name of Object.keys(multi)) {
+      const values: unknown = multi[name];
+      if (!Array.isArray(values)) continue;
+      for (const value of values) addHeader(headers, name, value);
+    }
   } else if (isRecord(event.headers)) {
-    for (const [name, value] of Object.entries(event.headers)) add(name, value);
+    for (const name of Object.keys(event.headers)) addHeader(headers, name, event.headers[name]);
   }
   const ctx = isRecord(event.requestContext) ? event.requestContext : undefined;
   const identity = ctx && isRecord(ctx.identity) ? ctx.identity : undefined;
@@ -51,8 +51,8 @@ export function readRequest(event: APIGatewayRequestAuthorizerEvent): RequestFac
     path: event.path,
     headers,
     sourceIp: typeof identity?.sourceIp === 'string' ? identity.sourceIp : undefined,
-    clientIp: headers[CLIENT_IP_HEADER.toLowerCase()]?.length === 1
-      ? headers[CLIENT_IP_HEADER.toLowerCase()][0]
+    clientIp: headers[CLIENT_IP]?.length === 1
+      ? headers[CLIENT_IP][0]
       : typeof identity?.sourceIp === 'string' ? identity.sourceIp : undefined,
     clientCert: cert && typeof cert.subjectDN === 'string' && typeof cert.serialNumber === 'string'
       ? { subjectDN: cert.subjectDN, serialNumber: cert.serialNumber, notBefore: String(validity?.notBefore ?? ''), notAfter: String(validity?.notAfter ?? '') }
@@ -65,6 +65,31 @@ export function readRequest(event: APIGatewayRequestAuthorizerEvent): RequestFac
 export function singleHeader(facts: RequestFacts, name: string): string | undefined {
   const values = facts.headers[name.toLowerCase()];
   return values && values.length === 1 ? values[0] : undefined;
+}
+
+/**
+ * Lower-case header names seen before: the same few dozen names arrive on every request. Bounded,
+ * so names invented by clients cannot grow it without limit.
+ */
+const LOWER_CASE_NAMES = new Map<string, string>();
+const MAX_CACHED_NAMES = 512;
+
+function lowerCaseName(name: string): string {
+  let lower = LOWER_CASE_NAMES.get(name);
+  if (lower === undefined) {
+    lower = name.toLowerCase();
+    if (LOWER_CASE_NAMES.size < MAX_CACHED_NAMES && name.length <= 64) LOWER_CASE_NAMES.set(name, lower);
+  }
+  return lower;
+}
+
+/** Adds a string value under the lower-case name; other types and oversized values are dropped. */
+function addHeader(headers: Record<string, string[]>, name: string, value: unknown): void {
+  if (typeof value !== 'string' || value.length > MAX_HEADER_VALUE) return;
+  const key = lowerCaseName(name);
+  const values = headers[key];
+  if (values) values.push(value);
+  else headers[key] = [value];
 }
 
 function isRecord(v: unknown): v is Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -1,7 +1,10 @@
-import { CognitoJwtVerifier, JwtVerifier } from 'aws-jwt-verify';
+import { CognitoJwtVerifier, validateCognitoJwtFields } from 'aws-jwt-verify/cognito-verifier';
+import { JwksNotAvailableInCacheError, KidNotFoundInJwksError } from 'aws-jwt-verify/error';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { SimpleJwksCache, type Jwks, type JwksCache } from 'aws-jwt-verify/jwk';
+import type { DecomposedJwt } from 'aws-jwt-verify/jwt';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
+import { JwtVerifierBase } from 'aws-jwt-verify/jwt-verifier';
 import type { IssuerConfig } from '../../lib/config/schema';
 import { AuthenticationError } from './errors';
 import { inspectJwt, type JwtHygieneOptions } from './jwt-hygiene';
@@ -44,13 +47,56 @@ export interface IssuerVerifierProps {
   readonly hygiene?: JwtHygieneOptions;
 }
 
-interface Entry { readonly name: string; readonly verifier: { verify(jwt: string): Promise<JwtPayload>; hydrate(): Promise<void> } }
+interface Entry { readonly name: string; readonly verifier: DecodedJwtVerifier }
+
+/** The verification properties used here (a subset of aws-jwt-verify's VerifyProperties). */
+type DecodedVerifyProperties = { audience: string | string[] | null; graceSeconds: number };
+type IssuerProperties = { issuer: string; jwksUri: string } & DecodedVerifyProperties;
 
 /**
- * Cognito access tokens (CognitoJwtVerifier: token_use access, client_id among the configured
- * clients) and external OIDC issuers (JwtVerifier with issuer, audiences, JWKS). The issuer is
- * looked up from `iss` after the RFC 8725 checks and before any key fetch, so a token naming an
- * unknown issuer never makes the authorizer fetch anything.
+ * aws-jwt-verify's verifier for one issuer, fed the token jwt-hygiene.ts has already decoded (its
+ * `DecomposedJwt`) through the protected `verifyDecomposedJwt*` methods that JwtVerifierBase offers
+ * subclasses: the library still selects the JWK by kid, checks alg against the JWK, verifies the
+ * signature and validates exp / nbf / iss / aud (and `claimChecks`, e.g. Cognito's token_use and
+ * client_id); it only skips decoding the token a second time.
+ *
+ * Synchronous while the issuer's JWKS holds the token's kid (the warm path: no promise per step);
+ * when it does not, the library's async path fetches the JWKS (penalty box included), exactly as
+ * `verify()` would.
+ */
+class DecodedJwtVerifier extends JwtVerifierBase<DecodedVerifyProperties, IssuerProperties, false> {
+  private readonly properties: IssuerProperties;
+
+  constructor(properties: IssuerProperties, jwksCache: JwksCache, private readonly claimChecks?: (payload: JwtPayload) => void) {
+    super(properties, jwksCache);
+    this.properties = this.getIssuerConfig();
+  }
+
+  verifyDecoded(jwt: DecomposedJwt): JwtPayload | Promise<JwtPayload> {
+    let payload: JwtPayload;
+    try {
+      payload = this.verifyDecomposedJwtSync(jwt, this.properties.jwksUri, this.properties);
+    } catch (err) {
+      if (err instanceof JwksNotAvailableInCacheError || err instanceof KidNotFoundInJwksError) return this.verifyDecodedAsync(jwt);
+      throw err;
+    }
+    this.claimChecks?.(payload);
+    return payload;
+  }
+
+  private async verifyDecodedAsync(jwt: DecomposedJwt): Promise<JwtPayload> {
+    const payload = await this.verifyDecomposedJwt(jwt, this.properties.jwksUri, this.properties);
+    this.claimChecks?.(payload);
+    return payload;
+  }
+}
+
+/**
+ * Cognito access tokens (CognitoJwtVerifier's checks: token_use access, client_id among the
+ * configured clients) and external OIDC issuers (JwtVerifier's: issuer, audiences, JWKS). The
+ * token is decoded once, by the RFC 8725 checks (jwt-hygiene.ts); the issuer is looked up from its
+ * `iss` before any key fetch, so a token naming an unknown issuer never makes the authorizer fetch
+ * anything, and aws-jwt-verify then verifies the already decoded token.
  */
 export class IssuerVerifier implements TokenVerifier {
   private readonly byIss = new Map<string, Entry>();
@@ -62,16 +108,19 @@ export class IssuerVerifier implements TokenVerifier {
     this.clock = props.clock ?? (() => Date.now());
     this.hygiene = props.hygiene;
     if (props.cognito) {
+      // What CognitoJwtVerifier.create({ userPoolId, tokenUse: 'access', clientId }) checks: the
+      // pool's regional issuer and JWKS (its own parseUserPoolId), no aud, then token_use access
+      // and client_id among the app clients (its own validateCognitoJwtFields).
       const { userPoolId, clientIds } = props.cognito;
-      const verifier = CognitoJwtVerifier.create({ userPoolId, tokenUse: 'access', clientId: [...clientIds], graceSeconds: 0 }, { jwksCache });
-      const region = userPoolId.split('_')[0];
-      const iss = `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`;
+      const { issuer, jwksUri } = CognitoJwtVerifier.parseUserPoolId(userPoolId);
+      const cognitoChecks = { tokenUse: 'access' as const, clientId: [...clientIds] };
+      const verifier = new DecodedJwtVerifier({ issuer, jwksUri, audience: null, graceSeconds: 0 }, jwksCache, (payload) => validateCognitoJwtFields(payload, cognitoChecks));
       if (props.jwks?.[COGNITO]) verifier.cacheJwks(props.jwks[COGNITO]);
-      this.byIss.set(iss, { name: COGNITO, verifier });
+      this.byIss.set(issuer, { name: COGNITO, verifier });
     }
     for (const issuer of props.issuers) {
       const jwksUri = issuer.jwks_uri ?? `${issuer.issuer.replace(/\/$/, '')}/.well-known/jwks.json`;
-      const verifier = JwtVerifier.create({ issuer: issuer.issuer, audience: [...issuer.audiences], jwksUri, graceSeconds: 0 }, { jwksCache });
+      const verifier = new DecodedJwtVerifier({ issuer: issuer.issuer, audience: [...issuer.audiences], jwksUri, graceSeconds: 0 }, jwksCache);
       if (props.jwks?.[issuer.name]) verifier.cacheJwks(props.jwks[issuer.name]);
       this.byIss.set(issuer.issuer, { name: issuer.name, verifier });
     }
@@ -87,11 +136,13 @@ export class IssuerVerifier implements TokenVerifier {
   }
 
   async verify(token: string): Promise<VerifiedToken> {
-    const { issuer } = inspectJwt(token, Math.floor(this.clock() / 1000), this.hygiene);
+    const { issuer, decomposed } = inspectJwt(token, Math.floor(this.clock() / 1000), this.hygiene);
     const entry = this.byIss.get(issuer);
     if (!entry) throw new AuthenticationError('jwt_issuer_unknown', 'iss is not a configured issuer');
     try {
-      return { issuer: entry.name, payload: await entry.verifier.verify(token) };
+      const payload = entry.verifier.verifyDecoded(decomposed);
+      // Warm path: the JWKS holds the kid and verification was synchronous (no extra await).
+      return { issuer: entry.name, payload: payload instanceof Promise ? await payload : payload };
     } catch (cause) {
       throw new AuthenticationError('jwt_invalid', `token rejected by ${entry.name} verifier: ${(cause as Error).name}`, { cause });
     }

@@ -35,56 +35,131 @@ export interface RouteMatch {
 
 export type RouteMatcher = (request: RouteRequest) => RouteMatch | undefined;
 
+/** The route a request reaches without the canary and with it, from one pass over the routes. */
+export interface RouteCandidates {
+  /** The match when the authorizer's canary decision is false. */
+  readonly stable?: RouteMatch;
+  /** The match when it is true (the same as `stable` when no route has a canary condition). */
+  readonly canary?: RouteMatch;
+}
+
+export type RouteCandidatesMatcher = (request: Omit<RouteRequest, 'canary'>) => RouteCandidates;
+
+const enum Segment { Literal, Param, Greedy }
+
+interface CompiledPath {
+  readonly raw: string;
+  readonly kinds: readonly Segment[];
+  readonly segments: readonly string[];
+}
+
 interface CompiledRoute {
   readonly route: RouteConfig;
   readonly order: number;
-  readonly paths: readonly { readonly raw: string; readonly segments: readonly string[] }[];
+  /** Longest first: the first path that matches is the one reported. */
+  readonly paths: readonly CompiledPath[];
   readonly methods: ReadonlySet<string>;
   readonly hosts: readonly string[];
   readonly headers: readonly (readonly [string, string])[];
-  readonly canaryCondition?: string;
+  /** Which canary decision the route serves: both (no condition), only one, or none (any other value). */
+  readonly servesStable: boolean;
+  readonly servesCanary: boolean;
+  /** Priority without the path length: header conditions (canary included), then hosts. */
+  readonly headerRank: number;
 }
 
-/** Compiles routes once (at init); the returned function is cheap per request. */
-export function compileRouteMatcher(routes: readonly RouteConfig[], options: { readonly canaryHeader: string }): RouteMatcher {
+/**
+ * Compiles routes once (at init) into a matcher that answers, in ONE pass, both the route the
+ * request reaches with the canary decision false and with it true. Same semantics as
+ * {@link compileRouteMatcher} called twice.
+ */
+export function compileRouteCandidates(routes: readonly RouteConfig[], options: { readonly canaryHeader: string }): RouteCandidatesMatcher {
   const canaryHeader = options.canaryHeader.toLowerCase();
   const compiled: CompiledRoute[] = routes.map((route, order) => {
     const headers = Object.entries(route.headers).map(([k, v]) => [k.toLowerCase(), v.toLowerCase()] as const);
+    const canaryCondition = headers.find(([k]) => k === canaryHeader)?.[1];
+    const conditions = headers.filter(([k]) => k !== canaryHeader);
     return {
       route,
       order,
-      paths: route.paths.map((raw) => ({ raw, segments: splitPath(raw) })),
-      methods: new Set(route.methods),
+      paths: route.paths.map(compilePath).sort((a, b) => b.raw.length - a.raw.length),
+      methods: new Set<string>(route.methods),
       hosts: route.hosts.map((h) => h.toLowerCase()),
-      headers: headers.filter(([k]) => k !== canaryHeader),
-      canaryCondition: headers.find(([k]) => k === canaryHeader)?.[1],
+      headers: conditions,
+      servesStable: canaryCondition === undefined || canaryCondition === 'false',
+      servesCanary: canaryCondition === undefined || canaryCondition === 'true',
+      headerRank: conditions.length + (canaryCondition ? 1 : 0),
     };
   });
+  const anyCanaryCondition = compiled.some((c) => !(c.servesStable && c.servesCanary));
 
   return (request) => {
     const method = request.method.toUpperCase();
     const segments = splitPath(request.path);
-    const host = requestHost(request.headers);
-    let best: { match: RouteMatch; rank: [number, number, number, number] } | undefined;
+    let host: string | undefined | null = null; // null: not read yet (only routes with hosts need it)
+    let stable: Best | undefined;
+    let canary: Best | undefined;
     for (const c of compiled) {
-      if (!c.methods.has(method as never)) continue;
-      if (c.canaryCondition !== undefined && c.canaryCondition !== String(request.canary)) continue;
-      if (!c.headers.every(([name, value]) => (request.headers[name] ?? []).some((v) => v.trim().toLowerCase() === value))) continue;
+      if (!c.methods.has(method)) continue;
+      if (!c.servesStable && !c.servesCanary) continue;
+      if (c.headers.length > 0 && !c.headers.every(([name, value]) => headerHas(request.headers[name], value))) continue;
       let hostMatch: { host: string; label?: string } | undefined;
       if (c.hosts.length > 0) {
+        if (host === null) host = requestHost(request.headers);
         if (host === undefined) continue;
         hostMatch = matchHost(c.hosts, host);
         if (!hostMatch) continue;
       }
-      const path = c.paths.filter((p) => pathMatches(p.segments, segments)).sort((a, b) => b.raw.length - a.raw.length)[0];
+      const path = c.paths.find((p) => pathMatches(p, segments));
       if (!path) continue;
-      const rank: [number, number, number, number] = [c.headers.length + (c.canaryCondition ? 1 : 0), c.hosts.length, path.raw.length, -c.order];
-      if (!best || compareRank(rank, best.rank) > 0) {
-        best = { rank, match: { route: c.route, path: path.raw, host: hostMatch?.host, wildcardLabel: hostMatch?.label } };
-      }
+      const candidate: Best = { c, pathLength: path.raw.length, path: path.raw, hostMatch };
+      if (c.servesStable && outranks(candidate, stable)) stable = candidate;
+      if (c.servesCanary && outranks(candidate, canary)) canary = candidate;
     }
-    return best?.match;
+    const stableMatch = toMatch(stable);
+    return { stable: stableMatch, canary: anyCanaryCondition ? toMatch(canary) : stableMatch };
   };
+}
+
+/** Compiles routes once (at init); the returned function is cheap per request. */
+export function compileRouteMatcher(routes: readonly RouteConfig[], options: { readonly canaryHeader: string }): RouteMatcher {
+  const candidates = compileRouteCandidates(routes, options);
+  return (request) => {
+    const both = candidates(request);
+    return request.canary ? both.canary : both.stable;
+  };
+}
+
+interface Best {
+  readonly c: CompiledRoute;
+  readonly pathLength: number;
+  readonly path: string;
+  readonly hostMatch?: { host: string; label?: string };
+}
+
+/** Priority: more header conditions, then more hosts, then the longer path, then config order. */
+function outranks(a: Best, b: Best | undefined): boolean {
+  if (!b) return true;
+  if (a.c.headerRank !== b.c.headerRank) return a.c.headerRank > b.c.headerRank;
+  if (a.c.hosts.length !== b.c.hosts.length) return a.c.hosts.length > b.c.hosts.length;
+  if (a.pathLength !== b.pathLength) return a.pathLength > b.pathLength;
+  return a.c.order < b.c.order;
+}
+
+function toMatch(best: Best | undefined): RouteMatch | undefined {
+  return best && { route: best.c.route, path: best.path, host: best.hostMatch?.host, wildcardLabel: best.hostMatch?.label };
+}
+
+function headerHas(values: readonly string[] | undefined, expected: string): boolean {
+  if (!values) return false;
+  for (const v of values) if (v.trim().toLowerCase() === expected) return true;
+  return false;
+}
+
+function compilePath(raw: string): CompiledPath {
+  const segments = splitPath(raw);
+  const kinds = segments.map((seg) => (/^\{[^}]+\+\}$/.test(seg) ? Segment.Greedy : seg.startsWith('{') && seg.endsWith('}') ? Segment.Param : Segment.Literal));
+  return { raw, kinds, segments };
 }
 
 /** `X-Forwarded-Host` (CloudFront sets it from the viewer's Host) or `Host`, lower case, without port. */
@@ -110,18 +185,12 @@ function splitPath(path: string): string[] {
   return path.split('?')[0].split('/').filter((s) => s.length > 0);
 }
 
-function pathMatches(route: readonly string[], request: readonly string[]): boolean {
-  for (let i = 0; i < route.length; i++) {
-    const seg = route[i];
-    if (/^\{[^}]+\+\}$/.test(seg)) return request.length > i;
+function pathMatches(route: CompiledPath, request: readonly string[]): boolean {
+  const { kinds, segments } = route;
+  for (let i = 0; i < kinds.length; i++) {
+    if (kinds[i] === Segment.Greedy) return request.length > i;
     if (i >= request.length) return false;
-    if (seg.startsWith('{') && seg.endsWith('}')) continue;
-    if (seg !== request[i]) return false;
+    if (kinds[i] === Segment.Literal && segments[i] !== request[i]) return false;
   }
   return true;
-}
-
-function compareRank(a: readonly number[], b: readonly number[]): number {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
-  return 0;
 }

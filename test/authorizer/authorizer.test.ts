@@ -149,6 +149,27 @@ describe('external issuer (local http JWKS)', () => {
     expect(bucket.windows[0].remaining).toBe(598);
   });
 
+  it('verifies from the cached JWKS without fetching, and fetches again for a kid it does not know (key rotation)', async () => {
+    const jwks = { keys: [partnerKeys.jwk] };
+    const rotating = await jwksServer(jwks);
+    try {
+      const config = testConfig(rotating.url);
+      const { authorize } = harness({ config, cognitoKeys, partnersUrl: rotating.url });
+      const claimsFor = (iss: string) => ({ iss, aud: 'gatehouse-api', sub: 'svc-42', azp: 'partner-app', scp: ['partners:read'], groups: ['partner-readers'], iat: now(), exp: now() + 600 });
+      const call = async (token: string) => (await authorize(requestEvent({ path: '/v1/partners', headers: bearer(token) }))).policyDocument.Statement[0].Effect;
+      expect(await call(await sign(partnerKeys, claimsFor(rotating.url)))).toBe('Allow');
+      expect(rotating.hits()).toBe(1);
+      expect(await call(await sign(partnerKeys, claimsFor(rotating.url)))).toBe('Allow');
+      expect(rotating.hits()).toBe(1); // warm: verified against the cached JWKS
+      const next = await keyPair('ES256', 'partner-2');
+      jwks.keys.push(next.jwk);
+      expect(await call(await sign(next, claimsFor(rotating.url)))).toBe('Allow');
+      expect(rotating.hits()).toBe(2);
+    } finally {
+      rotating.server.close();
+    }
+  });
+
   it('requires one of the route groups', async () => {
     const { authorize } = make();
     const token = await sign(partnerKeys, claims({ groups: ['guests'] }));

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
@@ -41,5 +41,35 @@ describe('handler (middy + Powertools wiring, bundled)', () => {
     expect(log).toContain('"reason":"api_key_unknown"');
     expect(log).not.toContain('gh_live_never_logged');
     expect(log).not.toContain(apiKeyId('gh_live_never_logged').slice(4));
+  });
+
+  /** A fresh copy of the bundle (its own Logger) loaded with `sampleRate`; the log lines of `events`. */
+  const linesWith = async (sampleRate: string, copy: string, events: Parameters<typeof requestEvent>[0][]) => {
+    process.env[AUTHORIZER_ENV.config] = JSON.stringify(testConfig('https://idp.example.com'));
+    process.env.POWERTOOLS_TRACE_ENABLED = 'false';
+    process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+    process.env.POWERTOOLS_LOGGER_SAMPLE_RATE = sampleRate;
+    const file = join(dir, copy);
+    copyFileSync(outfile, file);
+    const lines: string[] = [];
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => { lines.push(String(chunk)); return true; });
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { handler } = require(file) as typeof import('../../lambdas/authorizer/handler');
+      const context = { awsRequestId: 'lambda-req', functionName: 'authorizer', functionVersion: '1', invokedFunctionArn: 'arn:aws:lambda:eu-west-1:111111111111:function:authorizer', memoryLimitInMB: '512', getRemainingTimeInMillis: () => 3000 } as never;
+      for (const e of events) await handler(requestEvent(e), context).catch(() => undefined);
+    } finally {
+      spy.mockRestore();
+      delete process.env.POWERTOOLS_LOGGER_SAMPLE_RATE;
+    }
+    return lines.join('').split('\n').filter((l) => l.includes('authorizer decision')).map((l) => JSON.parse(l) as Record<string, unknown>);
+  };
+
+  it('logs allowed requests at DEBUG only (sampled invocations), refusals at INFO', async () => {
+    const events = [{ path: '/status', requestId: 'allow-1' }, { headers: { 'x-api-key': 'gh_live_unknown' }, requestId: 'deny-1' }];
+    const unsampled = await linesWith('0', 'handler-unsampled.js', events);
+    expect(unsampled.map((l) => [l.level, l.correlation_id, l.effect])).toEqual([['INFO', 'deny-1', 'unauthorized']]);
+    const sampled = await linesWith('1', 'handler-sampled.js', events);
+    expect(sampled.map((l) => [l.level, l.correlation_id, l.effect])).toEqual([['DEBUG', 'allow-1', 'allow'], ['INFO', 'deny-1', 'unauthorized']]);
   });
 });

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { Server } from 'node:http';
-import { inspectJwt, hasDuplicateKeys } from '../../lambdas/authorizer/jwt-hygiene';
+import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
+import { inspectJwt, hasDuplicateKeys, isCanonicalBase64url } from '../../lambdas/authorizer/jwt-hygiene';
 import { requestEvent } from './events';
 import { b64, cognitoClaims, COGNITO_ISS, harness, jwksServer, keyPair, sign, signRaw, testConfig, type Keys } from './fixtures';
 
@@ -68,13 +69,35 @@ const attacks: [string, () => Promise<string> | string, string][] = [
   ['JWE (five parts)', () => 'eyJhbGciOiJSU0EtT0FFUCJ9.a.b.c.d', 'jwt_malformed'],
   ['header is not an object', () => `${b64('"RS256"')}.${b64(cognitoClaims())}.AAAA`, 'jwt_malformed'],
   ['kid path traversal string too long', () => sign(keys, cognitoClaims(), { kid: '../'.repeat(100) }), 'jwt_kid'],
+  ['kid not a string', () => sign(keys, cognitoClaims(), { kid: 1 }), 'jwt_kid'],
+  ['sub not a string', () => sign(keys, cognitoClaims({ sub: 42 })), 'jwt_claim_type'],
+  ['aud not a string or string array', () => sign(keys, cognitoClaims({ aud: [1] })), 'jwt_claim_type'],
+  ['scope not a string', () => sign(keys, cognitoClaims({ scope: ['users/read'] })), 'jwt_claim_type'],
+  ['jti not a string', () => sign(keys, cognitoClaims({ jti: { a: 1 } })), 'jwt_claim_type'],
+  ['non-canonical base64url signature (unused bits set)', () => sign(keys, cognitoClaims()).then((t) => {
+    const last = t[t.length - 1];
+    const flipped = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.indexOf(last) ^ 1];
+    return t.slice(0, -1) + flipped; // same signature bytes for a lenient decoder (RS256: 342 chars, 4 unused bits)
+  }), 'jwt_malformed'],
+  ['__proto__ member (prototype pollution)', () => signRaw(keys, JSON.stringify(hdr()), JSON.stringify(cognitoClaims()).replace('{', '{"__proto__":{"admin":true},')), 'jwt_invalid_or_allowed'],
 ];
 
 describe('JWT attack catalogue', () => {
-  it.each(attacks)('refuses: %s', async (_name, forge, reason) => {
+  it.each(attacks.filter(([, , r]) => r !== 'jwt_invalid_or_allowed'))('refuses: %s', async (_name, forge, reason) => {
     const { result, reason: got } = await call(await forge());
     expect(result).toEqual({ error: 'Unauthorized' });
     expect(got).toBe(reason);
+  });
+
+  it('strips a signed __proto__ member like aws-jwt-verify does: no prototype pollution, claims unchanged', async () => {
+    const token = await attacks.find(([n]) => n.startsWith('__proto__'))![1]();
+    const { result } = await call(token);
+    expect(result).toMatchObject({ effect: 'Allow' });
+    const { payload } = inspectJwt(token, now());
+    expect(Object.getPrototypeOf(payload)).toBe(Object.prototype);
+    expect(Object.keys(payload)).not.toContain('__proto__');
+    expect(({} as Record<string, unknown>).admin).toBeUndefined();
+    expect(payload).toEqual(decomposeUnverifiedJwt(token).payload);
   });
 
   it('never fetched a JWKS for any forged token', () => {
@@ -97,6 +120,46 @@ describe('JWT attack catalogue', () => {
       const config = testConfig(partners.url);
       const h = harness({ config, cognitoKeys: keys, partnersUrl: partners.url });
       await expect(h.authorize(requestEvent({ path: '/v2/users', headers: { Authorization: value } }))).rejects.toThrow('Unauthorized');
+    }
+  });
+});
+
+describe('the single decode shared with aws-jwt-verify', () => {
+  let seed = 99;
+  const rnd = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+  it('decodes exactly what decomposeUnverifiedJwt decodes, and refuses whatever it refuses', async () => {
+    const genuine = await sign(keys, cognitoClaims({ aud: ['a', 'b'], nested: { a: [1, { b: 'c' }] }, 'we\u0069rd': 'x' }), { typ: 'at+jwt' });
+    const variants = [genuine, await sign(keys, cognitoClaims({ constructor: 'x', sub: 7 }))];
+    for (let i = 0; i < 400; i++) { // mutate one character of a part (header, payload or signature)
+      const chars = [...genuine];
+      chars[Math.floor(rnd() * chars.length)] = ALPHABET[Math.floor(rnd() * 64)];
+      variants.push(chars.join(''));
+    }
+    for (const claims of [{ exp: 'x' }, { iss: 1 }, { aud: 5 }, { nbf: null }, { iat: '1' }, { scope: 1 }, { jti: [] }, { sub: {} }]) {
+      variants.push(await sign(keys, cognitoClaims(claims)));
+    }
+    let accepted = 0;
+    for (const token of variants) {
+      let ours: ReturnType<typeof inspectJwt> | undefined;
+      try { ours = inspectJwt(token, now()); } catch { /* refused by the hygiene checks */ }
+      let library: ReturnType<typeof decomposeUnverifiedJwt> | undefined;
+      try { library = decomposeUnverifiedJwt(token); } catch { /* refused by the library's decoder */ }
+      if (!library) expect(ours).toBeUndefined();
+      if (ours) {
+        accepted += 1;
+        expect(ours.decomposed).toEqual(library);
+        expect(ours.decomposed.payload).toBe(ours.payload);
+      }
+    }
+    expect(accepted).toBeGreaterThan(50);
+  });
+
+  it('checks canonical base64url exactly like a decode/encode round trip', () => {
+    for (let i = 0; i < 5000; i++) {
+      const s = Array.from({ length: 1 + Math.floor(rnd() * 12) }, () => ALPHABET[Math.floor(rnd() * 64)]).join('');
+      expect([s, isCanonicalBase64url(s)]).toEqual([s, Buffer.from(s, 'base64url').toString('base64url') === s]);
     }
   });
 });

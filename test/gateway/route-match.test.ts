@@ -1,5 +1,5 @@
 import { Route, type RouteConfig } from '../../lib/config/schema';
-import { compileRouteMatcher, requestHost, type RouteRequest } from '../../lib/gateway/route-match';
+import { compileRouteCandidates, compileRouteMatcher, requestHost, type RouteMatch, type RouteRequest } from '../../lib/gateway/route-match';
 
 const route = (r: Record<string, unknown>): RouteConfig => Route.parse({ service: 'svc', ...r });
 const ROUTES = [
@@ -79,4 +79,67 @@ describe('route matching (Kong semantics)', () => {
     expect(requestHost({ host: ['bad host/..'] })).toBeUndefined();
     expect(requestHost({})).toBeUndefined();
   });
+
+  it('answers the stable and the canary route in one pass, as two separate lookups would', () => {
+    const candidates = compileRouteCandidates(ROUTES, { canaryHeader: 'x-canary' });
+    const paths = ['/v1/users', '/v1/users/7', '/v2/users', '/v2/users/x', '/v1/orders/1/items', '/admin', '/', '/nope', '/v1/plans'];
+    const hostSets: Record<string, string>[] = [{}, { 'X-Forwarded-Host': 'acme.api.example.com' }, { host: 'admin.example.com' }];
+    const extras: Record<string, string>[] = [{}, { 'x-beta': 'yes' }, { 'x-canary': 'true' }];
+    let checked = 0;
+    for (const method of ['GET', 'POST', 'DELETE']) for (const path of paths) for (const hosts of hostSets) for (const extra of extras) {
+      const r = req(method, path, { ...hosts, ...extra });
+      const both = candidates(r);
+      expect([both.stable, both.canary]).toEqual([reference(ROUTES, { ...r, canary: false }), reference(ROUTES, { ...r, canary: true })]);
+      checked += 1;
+    }
+    expect(checked).toBe(243);
+  });
+
+  it('gives the stable route as the canary candidate when no route has a canary condition', () => {
+    const routes = ROUTES.filter((r) => r.name !== 'api-users-canary');
+    const both = compileRouteCandidates(routes, { canaryHeader: 'x-canary' })(req('GET', '/v2/users'));
+    expect(both.canary).toBe(both.stable);
+    expect(both.stable?.route.name).toBe('api-v2-users');
+  });
 });
+
+/** The matching rules written out naively (one lookup per canary decision): the spec the compiled matcher must equal. */
+function reference(routes: readonly RouteConfig[], r: RouteRequest): RouteMatch | undefined {
+  const segments = (p: string) => p.split('?')[0].split('/').filter(Boolean);
+  const pathMatches = (routePath: string, request: string[]) => {
+    const route = segments(routePath);
+    for (let i = 0; i < route.length; i++) {
+      if (/^\{[^}]+\+\}$/.test(route[i])) return request.length > i;
+      if (i >= request.length) return false;
+      if (!route[i].startsWith('{') && route[i] !== request[i]) return false;
+    }
+    return true;
+  };
+  const host = requestHost(r.headers);
+  let best: { match: RouteMatch; rank: number[] } | undefined;
+  routes.forEach((route, order) => {
+    if (!route.methods.includes(r.method as never)) return;
+    const conditions = Object.entries(route.headers).map(([k, v]) => [k.toLowerCase(), v.toLowerCase()]);
+    const canary = conditions.find(([k]) => k === 'x-canary')?.[1];
+    const others = conditions.filter(([k]) => k !== 'x-canary');
+    if (canary !== undefined && canary !== String(r.canary)) return;
+    if (!others.every(([k, v]) => (r.headers[k] ?? []).some((x) => x.trim().toLowerCase() === v))) return;
+    let hostMatch: { host: string; label?: string } | undefined;
+    if (route.hosts.length > 0) {
+      if (!host) return;
+      for (const pattern of route.hosts.map((h) => h.toLowerCase())) {
+        const label = pattern.startsWith('*.') && host.endsWith(pattern.slice(1)) ? host.slice(0, host.length - pattern.length + 1) : undefined;
+        if (pattern === host) hostMatch = { host: pattern };
+        else if (label && /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(label)) hostMatch = { host: pattern, label };
+        if (hostMatch) break;
+      }
+      if (!hostMatch) return;
+    }
+    const path = route.paths.filter((p) => pathMatches(p, segments(r.path))).sort((a, b) => b.length - a.length)[0];
+    if (!path) return;
+    const rank = [others.length + (canary ? 1 : 0), route.hosts.length, path.length, -order];
+    const diff = best ? rank.findIndex((v, i) => v !== best!.rank[i]) : 0;
+    if (!best || (diff >= 0 && rank[diff] > best.rank[diff])) best = { rank, match: { route, path, host: hostMatch?.host, wildcardLabel: hostMatch?.label } };
+  });
+  return best?.match;
+}

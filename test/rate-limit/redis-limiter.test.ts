@@ -2,7 +2,7 @@ import Redis from 'ioredis';
 import { InMemoryRateLimiter } from '../../lib/rate-limit/memory-limiter';
 import { RateLimiterUnavailableError, tierWindows, type RateLimitDecision } from '../../lib/rate-limit/rate-limiter';
 import { RedisRateLimiter } from '../../lib/rate-limit/redis-limiter';
-import { TestRedisServer } from './redis-server';
+import { SlowProxy, TestRedisServer } from './redis-server';
 
 const T0 = 1_800_000_000_000; // minute and hour boundary
 
@@ -11,8 +11,8 @@ describe('RedisRateLimiter against a real redis-server', () => {
   const open: RedisRateLimiter[] = [];
   let now = T0;
   let prefix = 0;
-  const limiter = (props: { faultTolerant?: boolean; timeoutMs?: number; onDegraded?: (e: unknown) => void } = {}) => {
-    const l = RedisRateLimiter.fromUrl(server.url, { timeoutMs: 1000, clock: () => now, keyPrefix: `t${prefix}:`, ...props });
+  const limiter = (props: { faultTolerant?: boolean; timeoutMs?: number; connectTimeoutMs?: number; onDegraded?: (e: unknown) => void; url?: string } = {}) => {
+    const l = RedisRateLimiter.fromUrl(props.url ?? server.url, { timeoutMs: 1000, clock: () => now, keyPrefix: `t${prefix}:`, ...props });
     open.push(l);
     return l;
   };
@@ -116,7 +116,8 @@ describe('RedisRateLimiter against a real redis-server', () => {
     expect(await l.ready()).toBe(true);
     await server.kill();
     await expect(l.check({ key: 'strict', windows })).rejects.toThrow(RateLimiterUnavailableError);
-    await expect(l.check({ key: 'strict', windows })).rejects.toThrow(/^rate limiter unavailable: Redis did not answer within 50 ms/);
+    // The connection is known to be down: the call is not even sent (fails fast, no 50 ms wait).
+    await expect(l.check({ key: 'strict', windows })).rejects.toThrow(/^rate limiter unavailable: Redis connection is (reconnecting|connecting|close)$/);
     await server.restart();
     await waitFor(() => l.redis.status === 'ready');
     expect((await l.check({ key: 'strict', windows })).allowed).toBe(true);
@@ -134,6 +135,57 @@ describe('RedisRateLimiter against a real redis-server', () => {
     expect(d.degraded).toBe(true);
     await sleeping;
     await blocker.quit();
+  });
+
+  it('fault_tolerant false: a slow Redis is refused with the command timeout in the message', async () => {
+    const l = limiter({ timeoutMs: 20, faultTolerant: false });
+    expect(await l.ready()).toBe(true);
+    const blocker = new Redis(server.url);
+    const sleeping = blocker.call('DEBUG', 'SLEEP', '0.2').catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 20));
+    await expect(l.check({ key: 'slow-strict', windows: tierWindows({ minute: 5, hour: 5 }) })).rejects.toThrow('rate limiter unavailable: Redis did not answer within 20 ms');
+    await sleeping;
+    await blocker.quit();
+  });
+
+  describe('cold start: a first connection slower than redis_timeout_ms', () => {
+    let proxy: SlowProxy;
+    beforeAll(async () => { proxy = await SlowProxy.start(server.port, 200); }); // e.g. a TLS handshake of 200 ms
+    afterAll(async () => { await proxy.close(); });
+
+    it('does not degrade the first request: it waits for the connection, then applies the 20 ms command timeout', async () => {
+      const degraded: unknown[] = [];
+      const l = limiter({ url: proxy.url, timeoutMs: 20, onDegraded: (e) => degraded.push(e) });
+      const started = Date.now();
+      const first = await l.check({ key: 'cold', windows: tierWindows({ minute: 5, hour: 5 }) });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(180);
+      expect(first).toMatchObject({ allowed: true, degraded: false });
+      expect(first.windows[0].remaining).toBe(4); // really counted in Redis
+      expect(degraded).toEqual([]);
+    });
+
+    it('ready(1000) waits for the slow connection instead of giving up after the command timeout', async () => {
+      const l = limiter({ url: proxy.url, timeoutMs: 20, faultTolerant: false });
+      const started = Date.now();
+      expect(await l.ready(1000)).toBe(true);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(180);
+      expect((await l.check({ key: 'cold-ready', windows: tierWindows({ minute: 5, hour: 5 }) })).degraded).toBe(false);
+    });
+
+    it('bounds the first-connection wait by connectTimeoutMs, then fails fast until the connection is ready', async () => {
+      const l = limiter({ url: proxy.url, timeoutMs: 20, connectTimeoutMs: 80 });
+      const windows = tierWindows({ minute: 5, hour: 5 });
+      let started = Date.now();
+      expect(await l.ready(50)).toBe(false); // ready() has its own bound too
+      expect(Date.now() - started).toBeLessThan(150);
+      const first = await l.check({ key: 'budget', windows }); // waits out the rest of the 80 ms budget
+      expect(first.degraded).toBe(true);
+      started = Date.now();
+      expect((await l.check({ key: 'budget', windows })).degraded).toBe(true); // budget spent: no waiting
+      expect(Date.now() - started).toBeLessThan(15);
+      await waitFor(() => l.redis.status === 'ready');
+      expect((await l.check({ key: 'budget', windows })).degraded).toBe(false);
+    });
   });
 });
 

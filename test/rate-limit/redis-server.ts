@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, connect } from 'node:net';
+import { createServer, connect, type Server, type Socket } from 'node:net';
 
 /** A throwaway redis-server on a free loopback port (never the shared 6379 one). */
 export class TestRedisServer {
@@ -32,6 +32,42 @@ export class TestRedisServer {
     if (!child || child.exitCode !== null) return;
     await new Promise<void>((resolve) => { child.once('exit', () => resolve()); child.kill('SIGKILL'); });
     this.child = undefined;
+  }
+}
+
+/**
+ * A loopback TCP proxy that accepts at once but holds each connection for `delayMs` before it
+ * connects upstream and pipes: to the client it looks like a slow handshake (TLS to ElastiCache
+ * at cold start). Bytes the client sends meanwhile are buffered, not lost.
+ */
+export class SlowProxy {
+  private constructor(private readonly server: Server, private readonly sockets: Set<Socket>, readonly port: number) {}
+
+  static async start(targetPort: number, delayMs: number): Promise<SlowProxy> {
+    const sockets = new Set<Socket>();
+    const server = createServer((client) => {
+      client.pause();
+      sockets.add(client);
+      client.on('error', () => undefined).on('close', () => sockets.delete(client));
+      setTimeout(() => {
+        if (client.destroyed) return;
+        const upstream = connect(targetPort, '127.0.0.1', () => { client.pipe(upstream); upstream.pipe(client); client.resume(); });
+        sockets.add(upstream);
+        upstream.on('error', () => client.destroy()).on('close', () => { sockets.delete(upstream); client.destroy(); });
+        client.on('close', () => upstream.destroy());
+      }, delayMs);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    return new SlowProxy(server, sockets, (server.address() as { port: number }).port);
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    await new Promise((resolve) => this.server.close(resolve));
   }
 }
 
