@@ -37,12 +37,31 @@ export function responseHeadersPolicy(config: GatewayConfig): ResponseHeadersPol
   return { remove: removable, add: { ...SECURITY_HEADERS, ...custom } };
 }
 
-/** Applies the policy to response headers (lower-case names) in place. */
-export function applyResponseHeaders(policy: ResponseHeadersPolicy, headers: Record<string, string | string[] | undefined>, removeServer: boolean): void {
-  for (const name of policy.remove) delete headers[name];
-  Object.assign(headers, policy.add);
-  headers.server = removeServer ? 'CloudFront' : (headers.server ?? 'CloudFront');
-  headers.via = '1.1 local.cloudfront.net (CloudFront)';
+const VIA = '1.1 local.cloudfront.net (CloudFront)';
+
+/** Receives each response header the viewer gets (lower-case name). */
+export type HeaderSink = (name: string, value: string | string[]) => void;
+
+/**
+ * The response headers policy applied to an origin response (lower-case names): the policy's
+ * removals dropped, its headers set (over the origin's), `Server: CloudFront` when the config
+ * removes Server or the origin sent none, `Via` as CloudFront adds it. One pass per response,
+ * emitted to `sink` without changing (or copying) the origin's header object; `content-length`
+ * is left out (the server computes it).
+ */
+export function compileResponseHeaders(policy: ResponseHeadersPolicy, removeServer: boolean): (headers: Readonly<Record<string, string | string[] | undefined>>, sink: HeaderSink) => void {
+  const skip = new Set([...policy.remove, ...Object.keys(policy.add), 'server', 'via', 'content-length']);
+  const add = Object.entries(policy.add);
+  return (headers, sink) => {
+    for (const name in headers) {
+      const value = headers[name];
+      if (value !== undefined && !skip.has(name)) sink(name, value);
+    }
+    for (let i = 0; i < add.length; i++) sink(add[i][0], add[i][1]);
+    const server = headers.server;
+    sink('server', removeServer || server === undefined ? 'CloudFront' : server);
+    sink('via', VIA);
+  };
 }
 
 /** Whether the config asks to remove Server (CloudFront then sends `Server: CloudFront`). */

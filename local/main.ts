@@ -15,7 +15,8 @@ Runs the gateway of one environment on this machine (http://127.0.0.1:8080).
   --seed FILE           demo consumers (default: local/seed.yaml)
   --print-credentials   start, print the demo credentials as JSON on stdout, and stop
 Environment: PORT (8080), ISSUER_PORT (PORT+1), HOST (127.0.0.1), REDIS_URL (Redis limiter),
-  DYNAMODB_ENDPOINT + CONSUMERS_TABLE_NAME (DynamoDB consumer store), LOG=off (no request log).`;
+  DYNAMODB_ENDPOINT + CONSUMERS_TABLE_NAME (DynamoDB consumer store), LOG=off (no request log),
+  STAGE_THROTTLE=RATE/BURST (stage throttle of an account with a raised quota; default from traffic).`;
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -36,13 +37,15 @@ async function main(): Promise<number> {
   const port = printOnly ? 0 : Number(process.env.PORT ?? 8080);
   const issuerPort = printOnly ? 0 : Number(process.env.ISSUER_PORT ?? (port === 0 ? 0 : port + 1));
   const quiet = printOnly || process.env.LOG === 'off';
+  const log = quiet ? undefined : jsonLineLogger(process.stdout);
 
   const local = await startLocalGateway({
     gateway, seed, port, issuerPort,
     host: process.env.HOST ?? '127.0.0.1',
     redisUrl: process.env.REDIS_URL || undefined,
     dynamodb: process.env.DYNAMODB_ENDPOINT ? { endpoint: process.env.DYNAMODB_ENDPOINT, tableName: process.env.CONSUMERS_TABLE_NAME ?? `${gateway.config.name}-${gateway.name}-consumers` } : undefined,
-    log: quiet ? undefined : jsonLineLogger(process.stdout),
+    log,
+    stageThrottle: stageThrottleFrom(process.env.STAGE_THROTTLE),
   });
   const credentials = demoCredentials(local, seed, gateway);
   if (printOnly) {
@@ -57,11 +60,19 @@ async function main(): Promise<number> {
     if (stopping) return;
     stopping = true;
     process.stderr.write(`\n${signal}: finishing requests in flight, then stopping\n`);
-    local.close().then(() => process.exit(0), () => process.exit(1));
+    local.close().then(() => { log?.flush(); process.exit(0); }, () => { log?.flush(); process.exit(1); });
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
   return -1;
+}
+
+/** `10000/5000` -> { rateLimit: 10000, burstLimit: 5000 }. */
+function stageThrottleFrom(value: string | undefined): { rateLimit: number; burstLimit: number } | undefined {
+  if (!value) return undefined;
+  const match = /^(\d+)\/(\d+)$/.exec(value.trim());
+  if (!match || Number(match[1]) < 1 || Number(match[2]) < 1) throw new Error(`STAGE_THROTTLE: expected RATE/BURST in requests, e.g. 20000/5000; got "${value}"`);
+  return { rateLimit: Number(match[1]), burstLimit: Number(match[2]) };
 }
 
 main().then((code) => { if (code >= 0) process.exit(code); }, (err: unknown) => {

@@ -7,7 +7,7 @@ import type { Clock } from '../lib/rate-limit/rate-limiter';
 import { toAuthorizerConfig, type AuthorizerConfig } from '../lambdas/authorizer/config';
 import { ApiGateway, type ApiResponse } from './api-gateway/pipeline';
 import { createLocalAuthorizer, type LocalAuthorizer } from './authorizer-adapter';
-import { applyResponseHeaders, CLOUDFRONT_METHODS, removesServer, responseHeadersPolicy, VIEWER_REQUEST_HEADERS, viewerRequestHeaders } from './cloudfront';
+import { CLOUDFRONT_METHODS, compileResponseHeaders, removesServer, responseHeadersPolicy, VIEWER_REQUEST_HEADERS, viewerRequestHeaders } from './cloudfront';
 import { startLocalIssuer, LOCAL_AUDIENCE, LOCAL_ISSUER_NAME, type LocalIssuer } from './oidc-issuer';
 import { silentLogger, type RequestLogger } from './request-log';
 import { checkSeedTiers, seedConsumerStore, type Seed } from './seed';
@@ -36,6 +36,13 @@ export interface LocalGatewayOptions {
   readonly log?: RequestLogger;
   /** Seconds a slow client may take to send its request. @default 30 */
   readonly requestTimeoutSeconds?: number;
+  /**
+   * Stage throttle (rate per second, burst). The profile's is derived from `traffic` and capped
+   * by API Gateway's default account throttle (10,000 rps); an account with a raised quota, or a
+   * benchmark, sets its own.
+   * @default profile.stageThrottle
+   */
+  readonly stageThrottle?: { readonly rateLimit: number; readonly burstLimit: number };
 }
 
 export interface LocalGateway {
@@ -90,7 +97,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
 
     const usageKeys: Record<string, string> = Object.fromEntries(Object.entries(authorizerConfig.usageKeys).map(([tier, key]) => [key, tier]));
     for (const k of seed.api_keys) if (k.usage_key) usageKeys[k.usage_key] = k.tier;
-    const api = new ApiGateway({ gateway, authorize: authorizer.authorize, upstreams, usageKeys, clock });
+    const api = new ApiGateway({ gateway, authorize: authorizer.authorize, upstreams, usageKeys, clock, stageThrottle: options.stageThrottle });
     closers.push(() => api.close());
 
     const app = buildServer(config, api, log, clock, options.requestTimeoutSeconds ?? 30);
@@ -143,8 +150,7 @@ export function localAuthorizerConfig(gateway: GatewayEnvironment, issuerUrl?: s
 }
 
 function buildServer(config: GatewayConfig, api: ApiGateway, log: RequestLogger, clock: Clock, requestTimeoutSeconds: number): FastifyInstance {
-  const policy = responseHeadersPolicy(config);
-  const serverRemoved = removesServer(config);
+  const viewerHeaders = compileResponseHeaders(responseHeadersPolicy(config), removesServer(config));
   // A little above the WAF limit so the WAF rule (not the parser) answers with its own body.
   const bodyLimit = config.security.max_body_bytes + 1;
   const app = Fastify<Server>({
@@ -184,38 +190,39 @@ function buildServer(config: GatewayConfig, api: ApiGateway, log: RequestLogger,
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_req, body, done) => done(null, body));
 
   const send = (reply: FastifyReply, method: string, res: { statusCode: number; headers: Record<string, string | string[] | undefined>; body: Buffer | string }) => {
-    const headers: Record<string, string | string[] | undefined> = { ...res.headers };
-    applyResponseHeaders(policy, headers, serverRemoved);
-    delete headers['content-length'];
     reply.code(res.statusCode);
-    for (const [name, value] of Object.entries(headers)) if (value !== undefined) reply.header(name, value);
+    viewerHeaders(res.headers, (name, value) => { reply.header(name, value); });
     return reply.send(method === 'HEAD' ? undefined : typeof res.body === 'string' ? Buffer.from(res.body) : res.body);
   };
   const edgeError = (reply: FastifyReply, req: FastifyRequest, statusCode: number, message: string, code: string, started: number) => {
-    log({ time: new Date(clock()).toISOString(), requestId: '-', method: req.method, path: pathOf(req.raw.url), status: statusCode, latencyMs: clock() - started, error: `edge:${code}` });
+    log({ time: isoTime(clock()), requestId: '-', method: req.method, path: pathOf(req.raw.url), status: statusCode, latencyMs: clock() - started, error: `edge:${code}` });
     return send(reply, req.method, { statusCode, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }, body: JSON.stringify({ message, code }) });
   };
+  const allowedMethods = [...CLOUDFRONT_METHODS].join(', ');
 
-  app.addHook('onRequest', async (req, reply) => {
+  app.addHook('onRequest', (req, reply, done) => {
     const started = clock();
     (req as FastifyRequest & { started?: number }).started = started;
     const url = req.raw.url ?? '/';
-    if (Buffer.byteLength(url) > MAX_URL_BYTES) return edgeError(reply, req, 414, 'URI too long', 'uri_too_long', started);
+    // A UTF-16 unit is at most 3 UTF-8 bytes: short URLs need no byte count.
+    if (url.length * 3 > MAX_URL_BYTES && Buffer.byteLength(url) > MAX_URL_BYTES) { edgeError(reply, req, 414, 'URI too long', 'uri_too_long', started); return; }
+    const raw = req.raw.rawHeaders;
     let headerBytes = 0;
-    for (let i = 0; i < req.raw.rawHeaders.length; i++) headerBytes += req.raw.rawHeaders[i].length + 2;
-    if (headerBytes > MAX_HEADER_BYTES) return edgeError(reply, req, 431, 'Request header fields too large', 'header_too_large', started);
+    for (let i = 0; i < raw.length; i++) headerBytes += raw[i].length + 2;
+    if (headerBytes > MAX_HEADER_BYTES) { edgeError(reply, req, 431, 'Request header fields too large', 'header_too_large', started); return; }
     if (!CLOUDFRONT_METHODS.has(req.method)) {
-      reply.header('allow', [...CLOUDFRONT_METHODS].join(', '));
-      return edgeError(reply, req, 405, 'Method not allowed', 'method_not_allowed', started);
+      reply.header('allow', allowedMethods);
+      edgeError(reply, req, 405, 'Method not allowed', 'method_not_allowed', started);
+      return;
     }
-    return undefined;
+    done();
   });
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
     const started = (req as FastifyRequest & { started?: number }).started ?? clock();
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       const body = JSON.stringify({ message: `Request body too large (limit ${config.security.max_body_bytes} bytes)` });
-      log({ time: new Date(clock()).toISOString(), requestId: '-', method: req.method, path: pathOf(req.raw.url), status: 413, latencyMs: clock() - started, error: 'waf:MaxBodySize' });
+      log({ time: isoTime(clock()), requestId: '-', method: req.method, path: pathOf(req.raw.url), status: 413, latencyMs: clock() - started, error: 'waf:MaxBodySize' });
       return send(reply, req.method, { statusCode: 413, headers: { 'content-type': 'application/json' }, body });
     }
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
@@ -231,14 +238,21 @@ function buildServer(config: GatewayConfig, api: ApiGateway, log: RequestLogger,
       const q = url.indexOf('?');
       const rawPath = q >= 0 ? url.slice(0, q) : url;
       const rawQuery = q >= 0 ? url.slice(q + 1) : '';
-      const rawHeaders = pairs(req.raw.rawHeaders);
       // CloudFront: X-Forwarded-Host from Host (a client value is dropped), X-Forwarded-For appended.
       const sourceIp = normaliseIp(req.socket.remoteAddress ?? '127.0.0.1');
-      const viewerHost = rawHeaders.find(([n]) => n.toLowerCase() === 'host')?.[1];
-      const forwardedFor = rawHeaders.filter(([n]) => n.toLowerCase() === 'x-forwarded-for').map(([, v]) => v);
-      const headers = rawHeaders.filter(([n]) => ![...VIEWER_REQUEST_HEADERS, 'x-forwarded-for'].includes(n.toLowerCase()));
-      headers.push(...viewerRequestHeaders(viewerHost, sourceIp));
-      headers.push(['X-Forwarded-For', [...forwardedFor, sourceIp].join(', ')], ['X-Forwarded-Proto', 'https']);
+      const raw = req.raw.rawHeaders;
+      const headers: [string, string][] = [];
+      let viewerHost: string | undefined;
+      let forwardedFor = '';
+      for (let i = 0; i + 1 < raw.length; i += 2) {
+        const name = raw[i];
+        const lower = name.toLowerCase();
+        if (lower === 'host') viewerHost ??= raw[i + 1];
+        if (lower === 'x-forwarded-for') { forwardedFor += `${raw[i + 1]}, `; continue; }
+        if (!VIEWER_OWNED.has(lower)) headers.push([name, raw[i + 1]]);
+      }
+      for (const pair of viewerRequestHeaders(viewerHost, sourceIp)) headers.push(pair);
+      headers.push(['X-Forwarded-For', `${forwardedFor}${sourceIp}`], ['X-Forwarded-Proto', 'https']);
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       let res: ApiResponse;
       try {
@@ -247,7 +261,7 @@ function buildServer(config: GatewayConfig, api: ApiGateway, log: RequestLogger,
         return edgeError(reply, req, 500, 'Internal server error', 'internal_error', started);
       }
       log({
-        time: new Date(clock()).toISOString(), method: req.method, path: rawPath, status: res.statusCode, latencyMs: clock() - started,
+        time: isoTime(clock()), method: req.method, path: rawPath, status: res.statusCode, latencyMs: clock() - started,
         ...res.log, requestId: res.log.requestId ?? '-',
       });
       return send(reply, req.method, res);
@@ -256,10 +270,15 @@ function buildServer(config: GatewayConfig, api: ApiGateway, log: RequestLogger,
   return app;
 }
 
-function pairs(raw: string[]): [string, string][] {
-  const out: [string, string][] = [];
-  for (let i = 0; i + 1 < raw.length; i += 2) out.push([raw[i], raw[i + 1]]);
-  return out;
+/** Header names the viewer-request function sets, and X-Forwarded-For (appended to), lower case. */
+const VIEWER_OWNED = new Set([...VIEWER_REQUEST_HEADERS, 'x-forwarded-for']);
+
+let lastIsoMs = NaN;
+let lastIso = '';
+/** ISO time of a log line; many lines share a millisecond under load. */
+function isoTime(ms: number): string {
+  if (ms !== lastIsoMs) { lastIsoMs = ms; lastIso = new Date(ms).toISOString(); }
+  return lastIso;
 }
 
 function pathOf(url: string | undefined): string {
@@ -269,5 +288,5 @@ function pathOf(url: string | undefined): string {
 }
 
 function normaliseIp(ip: string): string {
-  return ip.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1');
+  return ip.charCodeAt(0) === 58 /* ':' */ ? ip.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1') : ip;
 }

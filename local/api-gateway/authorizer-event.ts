@@ -26,18 +26,25 @@ export interface AuthorizerRequest {
 export function authorizerEvent(request: AuthorizerRequest): APIGatewayRequestAuthorizerEvent {
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
+  // A repeated header keeps the spelling of its first occurrence.
+  const spelling = new Map<string, string>();
   for (const [name, value] of request.rawHeaders) {
-    const existing = Object.keys(multiValueHeaders).find((k) => k.toLowerCase() === name.toLowerCase()) ?? name;
+    const lower = name.toLowerCase();
+    let existing = spelling.get(lower);
+    if (existing === undefined) { existing = name; spelling.set(lower, name); }
     (multiValueHeaders[existing] ??= []).push(value);
     headers[existing] = value;
   }
   const query: Record<string, string> = {};
   const multiQuery: Record<string, string[]> = {};
-  for (const [name, value] of new URLSearchParams(request.rawQuery)) {
-    (multiQuery[name] ??= []).push(value);
-    query[name] = value;
+  let hasQuery = false;
+  if (request.rawQuery) {
+    for (const [name, value] of new URLSearchParams(request.rawQuery)) {
+      (multiQuery[name] ??= []).push(value);
+      query[name] = value;
+      hasQuery = true;
+    }
   }
-  const hasQuery = Object.keys(query).length > 0;
   const hasPath = Object.keys(request.pathParameters).length > 0;
   const { api } = request;
   return {
@@ -79,8 +86,16 @@ export function authorizerEvent(request: AuthorizerRequest): APIGatewayRequestAu
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-/** `09/Apr/2015:12:34:56 +0000`, API Gateway's requestTime format. */
+let lastSecond = NaN;
+let lastFormatted = '';
+/** `09/Apr/2015:12:34:56 +0000`, API Gateway's requestTime format (one string per second). */
 function formatRequestTime(epoch: number): string {
+  const second = Math.floor(epoch / 1000);
+  if (second !== lastSecond) { lastSecond = second; lastFormatted = formatSecond(epoch); }
+  return lastFormatted;
+}
+
+function formatSecond(epoch: number): string {
   const d = new Date(epoch);
   const p = (n: number) => String(n).padStart(2, '0');
   return `${p(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;

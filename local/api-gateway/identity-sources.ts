@@ -18,25 +18,36 @@ export type IdentityResult =
   | { readonly ok: false; readonly missing: string };
 
 export function resolveIdentitySources(sources: readonly string[], facts: IdentityFacts): IdentityResult {
-  const values: string[] = [];
-  for (const source of sources) {
-    const value = valueOf(source, facts);
-    if (value === undefined || value === '') return { ok: false, missing: source };
-    values.push(value);
-  }
-  return { ok: true, values };
+  return compileIdentitySources(sources)(facts);
 }
 
-function valueOf(source: string, facts: IdentityFacts): string | undefined {
+/** Resolves one method's identity sources; compiled once per method, called per request. */
+export type IdentityResolver = (facts: IdentityFacts) => IdentityResult;
+
+/** Parses the source expressions once (throws on an unsupported one) into a resolver. */
+export function compileIdentitySources(sources: readonly string[]): IdentityResolver {
+  const readers = sources.map((source) => ({ source, read: readerOf(source) }));
+  return (facts) => {
+    const values: string[] = [];
+    for (const { source, read } of readers) {
+      const value = read(facts);
+      if (value === undefined || value === '') return { ok: false, missing: source };
+      values.push(value);
+    }
+    return { ok: true, values };
+  };
+}
+
+function readerOf(source: string): (facts: IdentityFacts) => string | undefined {
   const header = /^method\.request\.header\.(.+)$/.exec(source);
-  if (header) return facts.headers[header[1].toLowerCase()];
+  if (header) { const name = header[1].toLowerCase(); return (f) => f.headers[name]; }
   const query = /^method\.request\.querystring\.(.+)$/.exec(source);
-  if (query) return facts.query[query[1]];
+  if (query) { const name = query[1]; return (f) => f.query[name]; }
   const stage = /^stageVariables\.(.+)$/.exec(source);
-  if (stage) return facts.stageVariables?.[stage[1]];
+  if (stage) { const name = stage[1]; return (f) => f.stageVariables?.[name]; }
   switch (source) {
-    case 'context.httpMethod': return facts.httpMethod;
-    case 'context.resourcePath': return facts.resourcePath;
+    case 'context.httpMethod': return (f) => f.httpMethod;
+    case 'context.resourcePath': return (f) => f.resourcePath;
     default: throw new Error(`unsupported identity source ${source}`);
   }
 }

@@ -1,4 +1,4 @@
-import { Agent, errors, request } from 'undici';
+import { Agent, errors, type Dispatcher } from 'undici';
 
 /**
  * The HTTP_PROXY integration: forwards the request to the upstream chosen by the route and
@@ -8,7 +8,10 @@ import { Agent, errors, request } from 'undici';
  * INTEGRATION_FAILURE (502 here, customized in responses.ts).
  */
 export interface IntegrationRequest {
-  readonly url: string;
+  /** `http://host:port` of the upstream. */
+  readonly origin: string;
+  /** Path and query as sent upstream (see {@link upstreamTarget}). */
+  readonly path: string;
   readonly method: string;
   readonly headers: Record<string, string | string[]>;
   readonly body?: Buffer;
@@ -24,44 +27,123 @@ export const MAX_INTEGRATION_RESPONSE_BYTES = 10 * 1024 * 1024;
 /** Hop-by-hop headers (RFC 9110 7.6.1) never forwarded in either direction. */
 export const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-authorization', 'proxy-authenticate', 'host', 'content-length']);
 
+/** Characters a URL parser leaves alone in a path and query, so no normalisation is needed. */
+const PLAIN_TARGET = /^\/[A-Za-z0-9\-._~!$&()*+,;=:@/%?]*$/;
+const DOT_SEGMENT = /\/\.\.?(?:[/?]|$)/;
+
+/**
+ * The path and query of `base + path + ?query` exactly as a WHATWG URL parser sends it (what
+ * the integration did when it called `request(url)`): plain targets as they are, anything else
+ * (spaces, quotes, non-ASCII, dot segments) through `URL`.
+ */
+export function upstreamTarget(basePath: string, path: string, rawQuery: string): string {
+  const target = rawQuery ? `${basePath}${path}?${rawQuery}` : `${basePath}${path}`;
+  if (PLAIN_TARGET.test(target) && !DOT_SEGMENT.test(target)) return target;
+  const url = new URL(target, 'http://upstream');
+  return `${url.pathname}${url.search}`;
+}
+
+class TimeoutError extends Error {
+  constructor() { super('integration timeout'); this.name = 'TimeoutError'; }
+}
+
+/**
+ * One upstream exchange on undici's dispatch API: the body is collected as it arrives (no
+ * stream, no async iterator), and one plain timer bounds the whole exchange (headers and body)
+ * by the service's `read_timeout_ms`.
+ */
+class BufferingHandler implements Dispatcher.DispatchHandler {
+  private statusCode = 0;
+  private headers: Record<string, string | string[]> = {};
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+  private controller?: Dispatcher.DispatchController;
+  private readonly timer: NodeJS.Timeout;
+  private settled = false;
+
+  constructor(
+    private readonly started: number,
+    private readonly clock: () => number,
+    timeoutMs: number,
+    private readonly done: (result: IntegrationResult) => void,
+  ) {
+    this.timer = setTimeout(() => this.fail(new TimeoutError()), timeoutMs);
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.settled) controller.abort(new TimeoutError());
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[]>): void {
+    if (statusCode < 200) return; // 1xx informational
+    this.statusCode = statusCode;
+    this.headers = headers;
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.size += chunk.length;
+    if (this.size > MAX_INTEGRATION_RESPONSE_BYTES) {
+      this.finish({ ok: false, type: 'INTEGRATION_FAILURE', cause: 'response larger than 10 MB', latencyMs: this.clock() - this.started });
+      controller.abort(new Error('response larger than 10 MB'));
+      return;
+    }
+    this.chunks.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    const headers: Record<string, string | string[]> = {};
+    for (const name in this.headers) {
+      const value = this.headers[name];
+      if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
+    }
+    const body = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.size);
+    this.finish({ ok: true, statusCode: this.statusCode, headers, body, latencyMs: this.clock() - this.started });
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
+    this.fail(err);
+  }
+
+  fail(err: Error): void {
+    if (this.settled) return;
+    const e = err as Error & { code?: string };
+    const timedOut = e instanceof TimeoutError || e instanceof errors.HeadersTimeoutError || e instanceof errors.BodyTimeoutError
+      || e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'UND_ERR_BODY_TIMEOUT';
+    this.finish({ ok: false, type: timedOut ? 'INTEGRATION_TIMEOUT' : 'INTEGRATION_FAILURE', cause: e.code ?? e.name, latencyMs: this.clock() - this.started });
+    if (timedOut) this.controller?.abort(err);
+  }
+
+  private finish(result: IntegrationResult): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.timer);
+    this.done(result);
+  }
+}
+
 export class Integration {
+  /** Keep-alive pool per upstream origin (like the ALB's connections to its targets). */
   private readonly agent = new Agent({ keepAliveTimeout: 30_000, connections: 256, pipelining: 1, connect: { timeout: 2000 } });
 
-  async call(req: IntegrationRequest, clock: () => number = Date.now): Promise<IntegrationResult> {
+  call(req: IntegrationRequest, clock: () => number = Date.now): Promise<IntegrationResult> {
     const started = clock();
-    try {
-      const res = await request(req.url, {
-        method: req.method as 'GET',
-        headers: req.headers,
-        body: req.body && req.body.length > 0 ? req.body : undefined,
-        dispatcher: this.agent,
-        headersTimeout: req.timeoutMs,
-        bodyTimeout: req.timeoutMs,
-        signal: AbortSignal.timeout(req.timeoutMs),
-        maxRedirections: 0,
-      } as Parameters<typeof request>[1]);
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const chunk of res.body) {
-        size += (chunk as Buffer).length;
-        if (size > MAX_INTEGRATION_RESPONSE_BYTES) {
-          res.body.destroy();
-          return { ok: false, type: 'INTEGRATION_FAILURE', cause: 'response larger than 10 MB', latencyMs: clock() - started };
-        }
-        chunks.push(chunk as Buffer);
+    return new Promise((resolve) => {
+      const handler = new BufferingHandler(started, clock, req.timeoutMs, resolve);
+      try {
+        this.agent.dispatch({
+          origin: req.origin,
+          path: req.path,
+          method: req.method as Dispatcher.HttpMethod,
+          headers: req.headers,
+          body: req.body && req.body.length > 0 ? req.body : null,
+          headersTimeout: req.timeoutMs,
+          bodyTimeout: req.timeoutMs,
+        }, handler);
+      } catch (err) {
+        handler.fail(err as Error);
       }
-      const headers: Record<string, string | string[]> = {};
-      for (const [name, value] of Object.entries(res.headers)) {
-        if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
-      }
-      return { ok: true, statusCode: res.statusCode, headers, body: Buffer.concat(chunks), latencyMs: clock() - started };
-    } catch (err) {
-      const latencyMs = clock() - started;
-      const e = err as Error & { code?: string };
-      const timedOut = e instanceof errors.HeadersTimeoutError || e instanceof errors.BodyTimeoutError
-        || e.name === 'TimeoutError' || e.name === 'AbortError' || e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'UND_ERR_BODY_TIMEOUT';
-      return { ok: false, type: timedOut ? 'INTEGRATION_TIMEOUT' : 'INTEGRATION_FAILURE', cause: e.code ?? e.name, latencyMs };
-    }
+    });
   }
 
   close(): Promise<void> {

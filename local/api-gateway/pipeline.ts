@@ -5,14 +5,14 @@ import type { RouteConfig, ServiceConfig } from '../../lib/config/schema';
 import { compileRouteTable, upstreamPath, type ApiMethod } from '../../lib/gateway/route-table';
 import { compileRequestTransformation, resolveUpstreamHeaders, type RequestTransformation } from '../../lib/gateway/transformations';
 import type { Clock } from '../../lib/rate-limit/rate-limiter';
-import { outcomes, type AuthorizerFn, type OutcomeSlot } from '../authorizer-adapter';
+import type { AuthorizerFn } from '../authorizer-adapter';
 import type { RequestLogLine } from '../request-log';
 import { AuthorizerResultCache } from './authorizer-cache';
 import { authorizerEvent } from './authorizer-event';
 import { GatewayResponses, type LocalResponseType } from './gateway-responses';
-import { resolveIdentitySources } from './identity-sources';
-import { HOP_BY_HOP, Integration } from './integration';
-import { evaluatePolicy, methodArn } from './policy';
+import { compileIdentitySources, type IdentityResolver } from './identity-sources';
+import { HOP_BY_HOP, Integration, upstreamTarget } from './integration';
+import { evaluatePolicy, methodArnOf, methodArnPrefix } from './policy';
 import { ResourceTree } from './resources';
 import { CACHE_CONTROL_IGNORED_WARNING, requestsInvalidation, StageCache, stageCacheKey } from './stage-cache';
 import { UsagePlans } from './usage-plans';
@@ -48,11 +48,31 @@ export interface ApiGatewayProps {
   /** Usage identifier key -> tier (tier keys, consumers' own keys). */
   readonly usageKeys: Readonly<Record<string, string>>;
   readonly clock: Clock;
+  /** Stage throttle instead of the profile's (an account whose throttle quota was raised). */
+  readonly stageThrottle?: { readonly rateLimit: number; readonly burstLimit: number };
 }
 
 const API = { id: 'local', stage: 'live', resourceId: 'local0' };
 const NO_ROUTE_MATCHED = JSON.stringify({ message: 'no route matched' });
 const CACHEABLE = new Set(['GET', 'HEAD']);
+const NO_QUERY: Readonly<Record<string, string>> = Object.freeze({});
+
+/** What a method needs per request, worked out once from the route table and the config. */
+interface CompiledMethod {
+  /** Identity sources -> values (cache key) or the missing one; undefined when the TTL is 0. */
+  readonly identity?: IdentityResolver;
+  /** Authorizer id part of the result cache key (TTL and identity sources). */
+  readonly authorizerId: string;
+  readonly primaryService: ServiceConfig;
+  /** Upstream path with the path parameters filled in (strip_path and the service base path applied). */
+  readonly target: (pathParameters: Readonly<Record<string, string>>) => string;
+  readonly transformation: RequestTransformation;
+  /** transformation.remove, lower case. */
+  readonly remove: readonly string[];
+}
+
+/** Where the "ALB" sends a service's requests: the origin and the base path of its URL. */
+interface UpstreamBase { readonly origin: string; readonly basePath: string }
 
 /**
  * The regional side of the deployed path, in API Gateway's order: WAF rules (size, content type),
@@ -71,7 +91,9 @@ export class ApiGateway {
   private readonly integration = new Integration();
   private readonly services: Map<string, ServiceConfig>;
   private readonly routes: Map<string, RouteConfig>;
-  private readonly transformations = new Map<string, RequestTransformation>();
+  private readonly compiled = new Map<ApiMethod, CompiledMethod>();
+  private readonly bases = new Map<string, UpstreamBase>();
+  private readonly arnPrefix: string;
   private readonly props: ApiGatewayProps;
 
   constructor(props: ApiGatewayProps) {
@@ -83,66 +105,78 @@ export class ApiGateway {
     this.validator = new RequestValidator(config);
     this.authorizerCache = new AuthorizerResultCache({ clock: props.clock });
     this.stageCache = new StageCache({ clock: props.clock });
-    this.usagePlans = new UsagePlans({ tiers: config.tiers, keys: props.usageKeys, stageThrottle: profile.stageThrottle, clock: props.clock });
+    this.usagePlans = new UsagePlans({ tiers: config.tiers, keys: props.usageKeys, stageThrottle: props.stageThrottle ?? profile.stageThrottle, clock: props.clock });
     this.services = new Map(config.services.map((s) => [s.name, s]));
     this.routes = new Map(config.routes.map((r) => [r.name, r]));
-    for (const route of config.routes) this.transformations.set(route.name, compileRequestTransformation(config, route));
-    void env;
+    this.arnPrefix = methodArnPrefix({ region: env.region, account: env.account, apiId: API.id, stage: API.stage });
+    const transformations = new Map(config.routes.map((r) => [r.name, compileRequestTransformation(config, r)]));
+    for (const method of this.methods) {
+      const settings = method.authorizer;
+      const primaryService = this.services.get(method.primary.service)!;
+      const transformation = transformations.get(method.primary.name)!;
+      this.compiled.set(method, {
+        identity: settings.ttl > 0 ? compileIdentitySources(settings.identitySources) : undefined,
+        authorizerId: `${settings.ttl}|${settings.identitySources.join(',')}`,
+        primaryService,
+        target: compileTarget(upstreamPath(method.resourcePath, method.primary, primaryService)),
+        transformation: { set: transformation.set.map((h) => ({ ...h, name: h.name.toLowerCase() })), remove: transformation.remove },
+        remove: transformation.remove.map((h) => h.toLowerCase()),
+      });
+    }
+    for (const [name, base] of Object.entries(props.upstreams)) {
+      const url = new URL(base);
+      this.bases.set(name, { origin: url.origin, basePath: url.pathname === '/' && !base.endsWith('/') ? '' : url.pathname });
+    }
   }
 
   async handle(req: ApiRequest): Promise<ApiResponse> {
-    const { config, env } = this.props.gateway;
+    const { config } = this.props.gateway;
     const requestId = randomUUID();
     const now = this.props.clock();
     const headers = lowerHeaders(req.rawHeaders);
     const log: LogFields = { requestId };
-    const gatewayResponse = (type: LocalResponseType, authorizer?: Record<string, string | number | boolean | undefined>, validationErrors?: string): ApiResponse => {
-      const r = this.responses.render(type, { requestId, authorizer, validationErrors });
-      return { statusCode: r.statusCode, headers: { ...r.headers, 'x-amzn-requestid': requestId }, body: r.body, log: { ...log, error: type } };
-    };
-    const waf = (r: { statusCode: number; body: string }, rule: string): ApiResponse =>
-      ({ statusCode: r.statusCode, headers: { 'content-type': 'application/json' }, body: r.body, log: { ...log, error: `waf:${rule}` } });
 
     const tooLarge = checkBodySize(config, req.body.length);
-    if (tooLarge) return waf(tooLarge, 'MaxBodySize');
+    if (tooLarge) return waf(log, tooLarge, 'MaxBodySize');
     const badType = checkContentType(config, req.method, headers['content-type'], req.body.length);
-    if (badType) return waf(badType, 'AllowedContentTypes');
-    if (!this.usagePlans.admitStage()) return gatewayResponse('THROTTLED');
+    if (badType) return waf(log, badType, 'AllowedContentTypes');
+    if (!this.usagePlans.admitStage()) return this.gatewayResponse(log, requestId, 'THROTTLED');
 
     const path = decodePath(req.rawPath);
-    if (path === undefined) return gatewayResponse('DEFAULT_4XX');
+    if (path === undefined) return this.gatewayResponse(log, requestId, 'DEFAULT_4XX');
     const match = this.tree.match(req.method, path);
-    if (!match) return gatewayResponse('MISSING_AUTHENTICATION_TOKEN');
+    if (!match) return this.gatewayResponse(log, requestId, 'MISSING_AUTHENTICATION_TOKEN');
     const { method, resourcePath, pathParameters } = match;
+    const compiled = this.compiled.get(method)!;
     log.route = method.primary.name;
 
     // Authorizer: identity sources, result cache, Lambda, policy.
     const settings = method.authorizer;
-    const query = Object.fromEntries(new URLSearchParams(req.rawQuery));
+    const query = req.rawQuery ? Object.fromEntries(new URLSearchParams(req.rawQuery)) : NO_QUERY;
     let cacheKey: string | undefined;
-    if (settings.ttl > 0) {
-      const identity = resolveIdentitySources(settings.identitySources, { headers, query, httpMethod: req.method, resourcePath });
-      if (!identity.ok) return gatewayResponse('UNAUTHORIZED');
-      cacheKey = AuthorizerResultCache.key(`${settings.ttl}|${settings.identitySources.join(',')}`, identity.values);
+    if (compiled.identity) {
+      const identity = compiled.identity({ headers, query, httpMethod: req.method, resourcePath });
+      if (!identity.ok) return this.gatewayResponse(log, requestId, 'UNAUTHORIZED');
+      cacheKey = AuthorizerResultCache.key(compiled.authorizerId, identity.values);
     }
-    const arn = methodArn({ region: env.region, account: env.account, apiId: API.id, stage: API.stage, httpMethod: req.method, path });
+    const arn = methodArnOf(this.arnPrefix, req.method, path);
     let result: APIGatewayAuthorizerResult | undefined = cacheKey ? this.authorizerCache.get(cacheKey) : undefined;
     log.authorizerCacheHit = result !== undefined;
     if (!result) {
       const event = authorizerEvent({
         requestId, methodArn: arn, resourcePath, path, httpMethod: req.method, rawHeaders: req.rawHeaders, rawQuery: req.rawQuery,
         pathParameters, sourceIp: req.sourceIp, userAgent: headers['user-agent'], requestTimeEpoch: now,
-        api: { id: API.id, stage: API.stage, account: env.account, domainName: headers.host ?? 'localhost', resourceId: API.resourceId },
+        api: { id: API.id, stage: API.stage, account: this.props.gateway.env.account, domainName: headers.host ?? 'localhost', resourceId: API.resourceId },
       });
-      const slot: OutcomeSlot = {};
       try {
-        result = await outcomes.run(slot, () => this.props.authorize(event));
-        if (slot.outcome?.limiterDegraded) log.limiter = 'degraded';
+        const decision = await this.props.authorize(event);
+        result = decision.result;
+        if (decision.limiterDegraded) log.limiter = 'degraded';
       } catch (err) {
-        if ((err as Error)?.message === 'Unauthorized') return gatewayResponse('UNAUTHORIZED');
-        return gatewayResponse('AUTHORIZER_FAILURE');
+        if ((err as Error)?.message === 'Unauthorized') return this.gatewayResponse(log, requestId, 'UNAUTHORIZED');
+        return this.gatewayResponse(log, requestId, 'AUTHORIZER_FAILURE');
       }
-      if (!isAuthorizerResult(result)) return gatewayResponse('AUTHORIZER_CONFIGURATION_ERROR');
+      if (!isAuthorizerResult(result)) return this.gatewayResponse(log, requestId, 'AUTHORIZER_CONFIGURATION_ERROR');
       if (cacheKey) this.authorizerCache.set(cacheKey, result, settings.ttl);
     }
     const context = (result.context ?? {}) as Record<string, string | number | boolean>;
@@ -150,14 +184,14 @@ export class ApiGateway {
     log.tier = str(context.tier);
     if (context.reason === 'rate_limited') log.limiter = 'limited';
     else if (context.reason === 'rate_limiter_unavailable') log.limiter = 'unavailable';
-    if (evaluatePolicy(result.policyDocument, arn) !== 'Allow') return gatewayResponse('ACCESS_DENIED', context);
+    if (evaluatePolicy(result.policyDocument, arn) !== 'Allow') return this.gatewayResponse(log, requestId, 'ACCESS_DENIED', context);
     log.limiter ??= 'allowed';
 
     if (settings.apiKeyRequired) {
       const verdict = this.usagePlans.admit(result.usageIdentifierKey);
       if (!verdict.ok) {
         log.limiter = context.reason === 'rate_limited' ? 'limited' : `usage-plan:${verdict.type}`;
-        return gatewayResponse(verdict.type, verdict.type === 'INVALID_API_KEY' ? context : undefined);
+        return this.gatewayResponse(log, requestId, verdict.type, verdict.type === 'INVALID_API_KEY' ? context : undefined);
       }
     }
 
@@ -165,7 +199,7 @@ export class ApiGateway {
     const route = routeName ? this.routes.get(routeName) : undefined;
     if (route) log.route = route.name;
     const validationErrors = this.validator.validate(method.primary, req.method, headers['content-type'], req.body);
-    if (validationErrors) return gatewayResponse('BAD_REQUEST_BODY', context, validationErrors);
+    if (validationErrors) return this.gatewayResponse(log, requestId, 'BAD_REQUEST_BODY', context, validationErrors);
 
     // Stage cache (GET/HEAD of routes with cache.ttl).
     const cache = CACHEABLE.has(req.method) ? method.primary.cache : undefined;
@@ -184,15 +218,11 @@ export class ApiGateway {
 
     // Integration: the primary route's URI and transformation (as deployed); the "ALB" picks the
     // service from X-Gatehouse-Route, or answers its default 404 when no rule matches.
-    const primaryService = this.services.get(method.primary.service)!;
     const targetService = method.directService ?? (route ? this.services.get(route.service) : undefined);
     if (!targetService) {
       return { statusCode: 404, headers: { 'content-type': 'application/json', 'x-amzn-requestid': requestId }, body: NO_ROUTE_MATCHED, log: { ...log, error: 'alb:no_route' } };
     }
-    const base = this.props.upstreams[targetService.name];
-    const target = upstreamPath(resourcePath, method.primary, primaryService)
-      .replace(/\{([^}]+)\}/g, (_, name: string) => encodePathParameter(pathParameters[name] ?? ''));
-    const transformation = this.transformations.get(method.primary.name)!;
+    const base = this.bases.get(targetService.name)!;
     const upstreamHeaders: Record<string, string | string[]> = {};
     for (const [name, value] of req.rawHeaders) {
       const lower = name.toLowerCase();
@@ -200,23 +230,32 @@ export class ApiGateway {
       const prev = upstreamHeaders[lower];
       upstreamHeaders[lower] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
     }
-    for (const name of transformation.remove) delete upstreamHeaders[name.toLowerCase()];
-    const resolved = resolveUpstreamHeaders(transformation, { requestId, clientIp: req.sourceIp, requestTimeEpoch: now, authorizer: context });
-    for (const [name, value] of Object.entries(resolved)) upstreamHeaders[name.toLowerCase()] = value;
+    for (const name of compiled.remove) delete upstreamHeaders[name];
+    // Names are lower case in the compiled transformation, so the values land over the client's.
+    Object.assign(upstreamHeaders, resolveUpstreamHeaders(compiled.transformation, { requestId, clientIp: req.sourceIp, requestTimeEpoch: now, authorizer: context }));
     const upstream = await this.integration.call({
-      url: `${base}${target}${req.rawQuery ? `?${req.rawQuery}` : ''}`,
+      origin: base.origin,
+      path: upstreamTarget(base.basePath, compiled.target(pathParameters), req.rawQuery),
       method: req.method,
       headers: upstreamHeaders,
       body: req.body,
-      timeoutMs: primaryService.read_timeout_ms,
+      timeoutMs: compiled.primaryService.read_timeout_ms,
     }, this.props.clock);
     log.upstreamLatencyMs = upstream.latencyMs;
-    if (!upstream.ok) return gatewayResponse(upstream.type, context);
-    const responseHeaders = { ...upstream.headers, 'x-amzn-requestid': requestId, ...(warning ? { warning } : {}) };
+    if (!upstream.ok) return this.gatewayResponse(log, requestId, upstream.type, context);
     if (stageKey && cache && upstream.statusCode === 200) {
-      this.stageCache.set(stageKey, { statusCode: upstream.statusCode, headers: upstream.headers, body: upstream.body }, cache.ttl);
+      this.stageCache.set(stageKey, { statusCode: upstream.statusCode, headers: { ...upstream.headers }, body: upstream.body }, cache.ttl);
     }
+    // The integration's header object is this request's own: add to it instead of copying it.
+    const responseHeaders = upstream.headers;
+    responseHeaders['x-amzn-requestid'] = requestId;
+    if (warning) responseHeaders.warning = warning;
     return { statusCode: upstream.statusCode, headers: responseHeaders, body: upstream.body, log };
+  }
+
+  private gatewayResponse(log: LogFields, requestId: string, type: LocalResponseType, authorizer?: Record<string, string | number | boolean | undefined>, validationErrors?: string): ApiResponse {
+    const r = this.responses.render(type, { requestId, authorizer, validationErrors });
+    return { statusCode: r.statusCode, headers: { ...r.headers, 'x-amzn-requestid': requestId }, body: r.body, log: { ...log, error: type } };
   }
 
   /** Drops cached authorizer results (tests). */
@@ -229,6 +268,10 @@ export class ApiGateway {
   }
 }
 
+function waf(log: LogFields, r: { statusCode: number; body: string }, rule: string): ApiResponse {
+  return { statusCode: r.statusCode, headers: { 'content-type': 'application/json' }, body: r.body, log: { ...log, error: `waf:${rule}` } };
+}
+
 function lowerHeaders(raw: readonly (readonly [string, string])[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of raw) {
@@ -238,16 +281,31 @@ function lowerHeaders(raw: readonly (readonly [string, string])[]): Record<strin
   return out;
 }
 
+const NEEDS_DECODING = /[%.\\\u0000]/;
+
 /**
  * The decoded path, or undefined for what no AWS front door passes on: invalid percent-encoding,
  * encoded NUL, dot segments (path traversal) in raw or encoded form.
  */
 export function decodePath(rawPath: string): string | undefined {
+  // Without '%', '.', '\\' or NUL there is nothing to decode and no dot segment.
+  if (!NEEDS_DECODING.test(rawPath)) return rawPath;
   let decoded: string;
   try { decoded = decodeURIComponent(rawPath); } catch { return undefined; }
   if (decoded.includes('\u0000') || decoded.includes('\\')) return undefined;
   if (decoded.split('/').some((s) => s === '.' || s === '..')) return undefined;
   return rawPath;
+}
+
+/** `/users/{id}` -> a function filling in `{id}` (encoded); a path without parameters is a constant. */
+function compileTarget(template: string): (pathParameters: Readonly<Record<string, string>>) => string {
+  const parts = template.split(/\{([^}]+)\}/);
+  if (parts.length === 1) return () => template;
+  return (pathParameters) => {
+    let out = parts[0];
+    for (let i = 1; i < parts.length; i += 2) out += encodePathParameter(pathParameters[parts[i]] ?? '') + parts[i + 1];
+    return out;
+  };
 }
 
 function encodePathParameter(value: string): string {

@@ -19,7 +19,19 @@ export function evaluatePolicy(policy: PolicyDocument | undefined, methodArn: st
 
 /** The method ARN API Gateway puts in a REQUEST authorizer event (the actual request path). */
 export function methodArn(parts: { region: string; account: string; apiId: string; stage: string; httpMethod: string; path: string }): string {
-  return `arn:aws:execute-api:${parts.region}:${parts.account}:${parts.apiId}/${parts.stage}/${parts.httpMethod}/${parts.path.replace(/^\/+/, '')}`;
+  return methodArnOf(methodArnPrefix(parts), parts.httpMethod, parts.path);
+}
+
+/** `arn:aws:execute-api:<region>:<account>:<apiId>/<stage>/`: the constant part, built once per API. */
+export function methodArnPrefix(parts: { region: string; account: string; apiId: string; stage: string }): string {
+  return `arn:aws:execute-api:${parts.region}:${parts.account}:${parts.apiId}/${parts.stage}/`;
+}
+
+/** The method ARN from its prefix: `<prefix><METHOD>/<path without leading slashes>`. */
+export function methodArnOf(prefix: string, httpMethod: string, path: string): string {
+  let start = 0;
+  while (path.charCodeAt(start) === 47) start++; // '/'
+  return `${prefix}${httpMethod}/${start === 0 ? path : path.slice(start)}`;
 }
 
 function actionMatches(statement: Statement): boolean {

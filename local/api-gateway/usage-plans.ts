@@ -85,10 +85,9 @@ function take(bucket: Bucket, rate: number, burst: number, now: number): boolean
 
 /** Quota periods start at 00:00 UTC (days), Monday (weeks), the 1st (months). */
 function periodIndex(now: number, period: 'DAY' | 'WEEK' | 'MONTH'): number {
-  const d = new Date(now);
   switch (period) {
     case 'DAY': return Math.floor(now / 86_400_000);
     case 'WEEK': return Math.floor((Math.floor(now / 86_400_000) + 3) / 7); // epoch day 0 was a Thursday
-    case 'MONTH': return d.getUTCFullYear() * 12 + d.getUTCMonth();
+    case 'MONTH': { const d = new Date(now); return d.getUTCFullYear() * 12 + d.getUTCMonth(); }
   }
 }

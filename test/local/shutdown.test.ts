@@ -8,7 +8,8 @@ describe.each(['SIGINT', 'SIGTERM'] as const)('npm start stops gracefully on %s'
   it('prints the curl commands, serves, then exits 0 after the signal', async () => {
     const port = await freePort();
     const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
-      cwd: ROOT, env: { ...process.env, PORT: String(port), ISSUER_PORT: '0', LOG: 'off' }, stdio: ['ignore', 'pipe', 'pipe'],
+      // stdout unused (LOG=off): an unread pipe would stay open after the child exits.
+      cwd: ROOT, env: { ...process.env, PORT: String(port), ISSUER_PORT: '0', LOG: 'off' }, stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
     child.stderr.on('data', (d) => { stderr += String(d); });
@@ -22,7 +23,9 @@ describe.each(['SIGINT', 'SIGTERM'] as const)('npm start stops gracefully on %s'
       const res = await inFlight;
       expect(res.status).toBe(200);
       child.kill(signal);
-      const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('hung'), 10_000))]);
+      let hung: NodeJS.Timeout | undefined;
+      const code = await Promise.race([exited, new Promise((r) => { hung = setTimeout(() => r('hung'), 10_000); })]);
+      clearTimeout(hung); // a pending 10 s timer kept Jest from exiting after the run
       expect(code).toBe(0);
       await expect(fetch(`http://127.0.0.1:${port}/v1/users`)).rejects.toThrow();
     } finally {

@@ -17,6 +17,8 @@ export interface GatewayThreadArgs {
   /** Start the clock here and only move it with `advance` messages. */
   readonly manualClockStart?: number;
   readonly requestTimeoutSeconds?: number;
+  /** Consumer store in DynamoDB (dynalite) instead of the in-memory seed. */
+  readonly dynamodb?: { readonly endpoint: string; readonly tableName: string };
 }
 
 const ROOT = join(__dirname, '../../..');
@@ -30,7 +32,7 @@ export async function serve(args: GatewayThreadArgs, port: MessagePort): Promise
   const clock = args.manualClockStart === undefined ? Date.now : () => now;
   const logs: RequestLogLine[] = [];
   const local = await startLocalGateway({
-    gateway, seed, clock, redisUrl: args.redisUrl, requestTimeoutSeconds: args.requestTimeoutSeconds, log: (line) => { logs.push(line); if (logs.length > 500) logs.shift(); },
+    gateway, seed, clock, redisUrl: args.redisUrl, dynamodb: args.dynamodb, requestTimeoutSeconds: args.requestTimeoutSeconds, log: (line) => { logs.push(line); if (logs.length > 500) logs.shift(); },
   });
   port.on('message', (msg: { id: number; type: string; ms?: number }) => {
     const answer = (result?: unknown) => port.postMessage({ type: 'answer', id: msg.id, result });
