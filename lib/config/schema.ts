@@ -339,7 +339,7 @@ export const Environment = z.strictObject({
     mtls: z.string().regex(hostName, 'a host name like internal.api.example.com').optional()
       .describe('mTLS custom domain for internal consumers (needs identity.mtls and certificates.regional).'),
     internal: z.string().regex(hostName, 'a host name like internal.example.com').optional()
-      .describe('Host name on certificates.alb: API Gateway calls the internal ALB with it (TLS SNI, certificate check, Host). Default: the ALB DNS name.'),
+      .describe('Host name on certificates.alb: API Gateway calls the internal ALB with it (TLS SNI, certificate check, Host). Required when any service is private.'),
   }).default({}).describe('Custom domain names of this environment.'),
   certificates: z.strictObject({
     cloudfront: z.string().regex(/^arn:aws:acm:us-east-1:\d{12}:certificate\/[\w-]+$/, 'an ACM certificate ARN in us-east-1 (CloudFront only uses certificates from us-east-1)').optional()

@@ -116,10 +116,11 @@ export class ApiStack extends Stack {
       api: this.restApi,
       methods,
       authorizer,
-      privateTarget: network.vpcLink && network.loadBalancer ? {
+      // domains.internal is required with private services (lib/config/references.ts).
+      privateTarget: network.vpcLink && network.loadBalancer && env.domains.internal ? {
         vpcLinkId: network.vpcLink.vpcLinkId,
         loadBalancerArn: network.loadBalancer.loadBalancerArn,
-        host: env.domains.internal ?? network.loadBalancer.loadBalancerDnsName,
+        host: env.domains.internal,
       } : undefined,
     });
     new ApiUsagePlans(this, 'UsagePlans', { gateway, api: this.restApi, stage: this.stage });
