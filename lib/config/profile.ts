@@ -17,6 +17,11 @@ export interface Profile {
   /** Viewer TLS: TLS 1.3 only where a custom certificate exists and PCI-DSS or HIPAA applies. */
   readonly tls13Only: boolean;
   readonly nagPacks: readonly NagPack[];
+  /**
+   * pci-dss, hipaa and soc2 demand strong authentication: optional MFA or disabled Cognito threat
+   * protection are then not acknowledged, so the compliance gate stops synth.
+   */
+  readonly strongAuthentication: boolean;
   /** GDPR: the last octet (IPv4) or last 80 bits (IPv6) of client IPs are dropped in audit records. */
   readonly truncateClientIp: boolean;
   /** Stage-wide API Gateway throttle (requests/s and burst). */
@@ -75,6 +80,7 @@ export function deriveProfile(config: GatewayConfig): Profile {
       ...(config.compliance.includes('hipaa') ? (['HIPAA-Security'] as const) : []),
       ...(config.compliance.includes('soc2') ? (['NIST-800-53-R5'] as const) : []),
     ],
+    strongAuthentication: config.compliance.some((c) => c === 'pci-dss' || c === 'hipaa' || c === 'soc2'),
     truncateClientIp: config.audit.truncate_client_ip ?? config.compliance.includes('gdpr'),
     stageThrottle: { rateLimit, burstLimit },
     authorizerConcurrency: Math.max(5, Math.ceil(config.traffic.peak_rps * AUTHORIZER_DURATION_SECONDS * headroom)),

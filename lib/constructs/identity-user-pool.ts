@@ -24,12 +24,11 @@ export interface GatewayUserPoolProps {
   /** Cognito domain prefix (unique per region across all AWS accounts); none without it. */
   readonly domainPrefix?: string;
   /**
-   * Compliance regimes of the gateway. Under pci-dss, hipaa or soc2 (which all demand strong
-   * authentication), optional MFA and disabled threat protection are NOT acknowledged, so the
-   * compliance gate fails synth until the config fixes it.
-   * @default []
+   * `profile.strongAuthentication`: optional MFA and disabled threat protection are then NOT
+   * acknowledged, so the compliance gate fails synth until the config fixes it.
+   * @default false
    */
-  readonly compliance?: readonly string[];
+  readonly strongAuthentication?: boolean;
 }
 
 /**
@@ -86,7 +85,7 @@ export class GatewayUserPool extends Construct {
       this.domain = this.userPool.addDomain('Domain', { cognitoDomain: { domainPrefix: props.domainPrefix } });
     }
 
-    const regulated = (props.compliance ?? []).some((c) => c === 'pci-dss' || c === 'hipaa' || c === 'soc2');
+    const regulated = props.strongAuthentication ?? false;
     if (config.mfa !== 'required' && !regulated) {
       acknowledge(this.userPool, { id: 'AwsSolutions-COG2', reason: `identity.cognito.mfa is "${config.mfa}" in the gateway config: the gateway owner decided it for this user population${config.mfa === 'optional' ? ' (TOTP stays available to every user)' : ''}; API consumers authenticate with client credentials or API keys, not user passwords.` });
     }

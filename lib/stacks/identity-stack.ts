@@ -37,7 +37,7 @@ export class IdentityStack extends Stack {
       userPoolName: `${config.name}-${name}`,
       // Unique per region across all accounts: environments sharing a region override it.
       domainPrefix: settings.domain_prefix,
-      compliance: config.compliance,
+      strongAuthentication: props.gateway.profile.strongAuthentication,
     });
     this.userPool = pool.userPool;
     this.userPoolDomain = pool.domain;

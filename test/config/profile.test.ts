@@ -48,6 +48,12 @@ describe('deriveProfile: compliance', () => {
     expect(withCompliance('pci-dss', 'hipaa', 'soc2', 'gdpr').nagPacks).toEqual(['AwsSolutions', 'PCI-DSS-3.2.1', 'HIPAA-Security', 'NIST-800-53-R5']);
   });
 
+  it('demands strong authentication (MFA, threat protection) under pci-dss, hipaa and soc2, not gdpr', () => {
+    expect(['pci-dss', 'hipaa', 'soc2'].map((c) => withCompliance(c as 'soc2').strongAuthentication)).toEqual([true, true, true]);
+    expect(withCompliance('gdpr').strongAuthentication).toBe(false);
+    expect(withCompliance().strongAuthentication).toBe(false);
+  });
+
   it('truncates client IPs under GDPR unless audit.truncate_client_ip says otherwise', () => {
     expect(withCompliance('gdpr').truncateClientIp).toBe(true);
     expect(withCompliance('soc2').truncateClientIp).toBe(false);
