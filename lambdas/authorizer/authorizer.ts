@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { compileRouteCandidates, type RouteMatch } from '../../lib/gateway/route-match';
+import { RATE_LIMIT_CONTEXT, REASON } from '../../lib/gateway/authorizer-context';
 import { RATE_LIMITED_USAGE_KEY } from '../../lib/gateway/usage-keys';
 import { RateLimiterUnavailableError, tierWindows, type RateLimiter, type RateWindow } from '../../lib/rate-limit/rate-limiter';
 import { checkAccess, claimScopes, decideCanary, resolveTier, type Identity } from './access';
@@ -86,17 +87,17 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorize {
       try {
         decision = await deps.limiter.check({ key: group ? `${identity.rateKey}|g:${group}` : identity.rateKey, windows: windowsByTier.get(identity.tier) ?? tierWindows(identity.tier) });
       } catch (err) {
-        if (err instanceof RateLimiterUnavailableError) throw new Denied('rate_limiter_unavailable', 'Rate limiting is temporarily unavailable', { statusCode: 503, retryAfter: 1 });
+        if (err instanceof RateLimiterUnavailableError) throw new Denied(REASON.limiterUnavailable, 'Rate limiting is temporarily unavailable', { statusCode: 503, [RATE_LIMIT_CONTEXT.retryAfter]: 1 });
         throw err;
       }
       const figures = limiting.hide_client_headers ? {} : rateLimitContext(decision);
       if (!decision.allowed) {
         // Allowed by policy but with a usage key no plan holds: API Gateway answers with the
         // INVALID_API_KEY gateway response, rendered as the configured 429 (decision 0007).
-        deps.onOutcome?.({ effect: 'deny', reason: 'rate_limited', route: route.route.name, tier: identity.tier.name, credential: identity.kind });
+        deps.onOutcome?.({ effect: 'deny', reason: REASON.rateLimited, route: route.route.name, tier: identity.tier.name, credential: identity.kind });
         return policy('Allow', identity.principal, facts.apiResourceArn, {
-          reason: 'rate_limited', message: limiting.error_message, statusCode: limiting.error_code,
-          retryAfter: decision.retryAfterSeconds, ...figures,
+          reason: REASON.rateLimited, message: limiting.error_message, statusCode: limiting.error_code,
+          [RATE_LIMIT_CONTEXT.retryAfter]: decision.retryAfterSeconds, ...figures,
         }, RATE_LIMITED_USAGE_KEY);
       }
       deps.onOutcome?.({ effect: 'allow', route: route.route.name, tier: identity.tier.name, credential: identity.kind, limiterDegraded: decision.degraded });

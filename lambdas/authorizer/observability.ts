@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { REASON } from '../../lib/gateway/authorizer-context';
 import { METRICS_NAMESPACE, POWERTOOLS_SERVICE } from '../../lib/gateway/authorizer-env';
 import { METRIC, METRIC_DIMENSION } from '../../lib/observability/metric-names';
 import { createTracer } from '../../lib/observability/tracing';
@@ -32,7 +33,7 @@ export function recordOutcome(outcome: Outcome): void {
     const single = metrics.singleMetric();
     single.addDimension(METRIC_DIMENSION.reason, outcome.reason ?? 'unknown');
     single.addMetric(outcome.effect === 'deny' ? METRIC.denied : METRIC.unauthorized, MetricUnit.Count, 1);
-    if (outcome.reason === 'rate_limited' && outcome.tier) {
+    if (outcome.reason === REASON.rateLimited && outcome.tier) {
       const limited = metrics.singleMetric();
       limited.addDimension(METRIC_DIMENSION.tier, outcome.tier);
       limited.addMetric(METRIC.rateLimited, MetricUnit.Count, 1);

@@ -1,4 +1,5 @@
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
+import { RATE_LIMIT_CONTEXT as KEY } from '../../lib/gateway/authorizer-context';
 import type { RateLimitDecision } from '../../lib/rate-limit/rate-limiter';
 
 /** Flat authorizer context (API Gateway accepts string, number and boolean values only). */
@@ -23,12 +24,12 @@ export function rateLimitContext(decision: RateLimitDecision): AuthorizerContext
   const hour = decision.windows.find((w) => w.name === 'hour');
   const tightest = [...decision.windows].sort((a, b) => a.remaining / a.limit - b.remaining / b.limit)[0];
   const ctx: AuthorizerContext = {};
-  if (minute) { ctx.rateLimitLimitMinute = minute.limit; ctx.rateLimitRemainingMinute = minute.remaining; }
-  if (hour) { ctx.rateLimitLimitHour = hour.limit; ctx.rateLimitRemainingHour = hour.remaining; }
+  if (minute) { ctx[KEY.limitMinute] = minute.limit; ctx[KEY.remainingMinute] = minute.remaining; }
+  if (hour) { ctx[KEY.limitHour] = hour.limit; ctx[KEY.remainingHour] = hour.remaining; }
   if (tightest) {
-    ctx.rateLimitLimit = tightest.limit;
-    ctx.rateLimitRemaining = tightest.remaining;
-    ctx.rateLimitReset = decision.allowed ? tightest.resetSeconds : decision.retryAfterSeconds;
+    ctx[KEY.limit] = tightest.limit;
+    ctx[KEY.remaining] = tightest.remaining;
+    ctx[KEY.reset] = decision.allowed ? tightest.resetSeconds : decision.retryAfterSeconds;
   }
   return ctx;
 }

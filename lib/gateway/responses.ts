@@ -1,17 +1,11 @@
 import type { GatewayConfig } from '../config/schema';
+import { RATE_LIMIT_CONTEXT, REASON } from './authorizer-context';
 import { RATE_LIMIT_HEADERS } from './headers';
 
 /** Client-facing rate-limit headers (Kong's names) -> authorizer context keys. */
-export const RATE_LIMIT_CONTEXT_HEADERS: Readonly<Record<string, string>> = {
-  [RATE_LIMIT_HEADERS.retryAfter]: 'retryAfter',
-  [RATE_LIMIT_HEADERS.limitMinute]: 'rateLimitLimitMinute',
-  [RATE_LIMIT_HEADERS.remainingMinute]: 'rateLimitRemainingMinute',
-  [RATE_LIMIT_HEADERS.limitHour]: 'rateLimitLimitHour',
-  [RATE_LIMIT_HEADERS.remainingHour]: 'rateLimitRemainingHour',
-  [RATE_LIMIT_HEADERS.limit]: 'rateLimitLimit',
-  [RATE_LIMIT_HEADERS.remaining]: 'rateLimitRemaining',
-  [RATE_LIMIT_HEADERS.reset]: 'rateLimitReset',
-};
+export const RATE_LIMIT_CONTEXT_HEADERS: Readonly<Record<string, string>> = Object.fromEntries(
+  (Object.keys(RATE_LIMIT_CONTEXT) as Array<keyof typeof RATE_LIMIT_CONTEXT>).map((k) => [RATE_LIMIT_HEADERS[k], RATE_LIMIT_CONTEXT[k]]),
+);
 
 /**
  * Errors the gateway itself answers (not the upstream), as data: one truth for the API stack's
@@ -80,10 +74,10 @@ export function gatewayResponses(config: Pick<GatewayConfig, 'rate_limiting'>): 
       // The authorizer's rate limit (see above): only the authorizer supplies usage keys.
       type: 'INVALID_API_KEY', statusCode: error_code, headers: HEADERS,
       message: { authorizerKey: 'message', fallback: error_message },
-      code: { authorizerKey: 'reason', fallback: 'rate_limited' },
-      contextHeaders: hide_client_headers ? { [RATE_LIMIT_HEADERS.retryAfter]: 'retryAfter' } : RATE_LIMIT_CONTEXT_HEADERS,
+      code: { authorizerKey: 'reason', fallback: REASON.rateLimited },
+      contextHeaders: hide_client_headers ? { [RATE_LIMIT_HEADERS.retryAfter]: RATE_LIMIT_CONTEXT.retryAfter } : RATE_LIMIT_CONTEXT_HEADERS,
     },
-    fixed('THROTTLED', error_code, error_message, 'rate_limited'),
+    fixed('THROTTLED', error_code, error_message, REASON.rateLimited),
     fixed('QUOTA_EXCEEDED', error_code, error_message, 'quota_exceeded'),
     {
       type: 'BAD_REQUEST_BODY', statusCode: 400, headers: HEADERS,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import type { GatewayEnvironment } from '../../lib/config/load';
 import type { RouteConfig, ServiceConfig } from '../../lib/config/schema';
+import { REASON } from '../../lib/gateway/authorizer-context';
 import { compileRouteTable, upstreamPath, type ApiMethod } from '../../lib/gateway/route-table';
 import { compileRequestTransformation, resolveUpstreamHeaders, type RequestTransformation } from '../../lib/gateway/transformations';
 import type { Clock } from '../../lib/rate-limit/rate-limiter';
@@ -182,15 +183,15 @@ export class ApiGateway {
     const context = (result.context ?? {}) as Record<string, string | number | boolean>;
     log.consumer = str(context.consumer);
     log.tier = str(context.tier);
-    if (context.reason === 'rate_limited') log.limiter = 'limited';
-    else if (context.reason === 'rate_limiter_unavailable') log.limiter = 'unavailable';
+    if (context.reason === REASON.rateLimited) log.limiter = 'limited';
+    else if (context.reason === REASON.limiterUnavailable) log.limiter = 'unavailable';
     if (evaluatePolicy(result.policyDocument, arn) !== 'Allow') return this.gatewayResponse(log, requestId, 'ACCESS_DENIED', context);
     log.limiter ??= 'allowed';
 
     if (settings.apiKeyRequired) {
       const verdict = this.usagePlans.admit(result.usageIdentifierKey);
       if (!verdict.ok) {
-        log.limiter = context.reason === 'rate_limited' ? 'limited' : `usage-plan:${verdict.type}`;
+        log.limiter = context.reason === REASON.rateLimited ? 'limited' : `usage-plan:${verdict.type}`;
         return this.gatewayResponse(log, requestId, verdict.type, verdict.type === 'INVALID_API_KEY' ? context : undefined);
       }
     }
