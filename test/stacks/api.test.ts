@@ -4,7 +4,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { AUTHORIZER_ENTRY } from '../../lib/constructs/api-authorizer';
 import { tierPlanLimits } from '../../lib/constructs/api-usage-plans';
 import { tierUsageKey } from '../../lib/gateway/usage-keys';
-import { formatFindings, ROOT, synthesize, type Synthesized } from '../support/synth';
+import { findingsIn, formatFindings, ROOT, synthesize, type Synthesized } from '../support/synth';
 
 /**
  * The API stack needs the authorizer's entry file (NodejsFunction checks it even when bundling is
@@ -34,7 +34,7 @@ ${DEV_CERTIFICATES}      regional: arn:aws:acm:eu-west-1:111111111111:certificat
     truststore_version: v3
 `);
 
-const apiFindings = (s: Synthesized) => formatFindings(s.findings.filter((f) => f.path.startsWith('dev/Api')));
+const apiFindings = (s: Synthesized) => formatFindings(findingsIn(s.findings, 'Api'));
 const methodsOf = (t: Template) => Object.values(t.findResources('AWS::ApiGateway::Method')) as Array<{ Properties: Record<string, any> }>;
 /** The CloudFormation Method whose resource path part and verb match, e.g. ('plans', 'GET'). */
 function method(t: Template, logicalIdPart: string, verb: string) {

@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { auditTransitions } from '../../lib/constructs/audit-bucket';
 import { MANAGED_IDENTIFIERS } from '../../lib/constructs/audit-data-protection';
-import { EXAMPLES, formatFindings, ROOT, synthesize, type Synthesized } from '../support/synth';
+import { EXAMPLES, findingsIn, formatFindings, ROOT, synthesize, type Synthesized } from '../support/synth';
 
 const ROOT_YAML = readFileSync(join(ROOT, 'gateway.config.yaml'), 'utf8');
 const withCompliance = (list: string, extra = '') => ROOT_YAML.replace('compliance: [soc2]', `compliance: ${list}`) + extra;
-const mine = (s: Synthesized) => formatFindings(s.findings.filter((f) => /^[^/]+\/(Audit|Observability|EdgeObservability)(\/|$)/.test(f.path)));
+const mine = (s: Synthesized) => formatFindings(findingsIn(s.findings, 'Audit', 'Observability', 'EdgeObservability'));
 const only = (t: Template, type: string) => {
   const found = Object.values(t.findResources(type));
   expect(found).toHaveLength(1);

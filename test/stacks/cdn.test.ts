@@ -4,7 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { GatewayConfigSchema } from '../../lib/config/schema';
 import { planEdgeBehaviors } from '../../lib/constructs/cdn-cache-plan';
 import { forwardedHostFunctionCode } from '../../lib/constructs/cdn-forwarded-host-function';
-import { formatFindings, synthesize, type Synthesized } from '../support/synth';
+import { findingsIn, formatFindings, synthesize, type Synthesized } from '../support/synth';
 
 /** Managed policy ids (CloudFront documentation). */
 const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
@@ -72,7 +72,7 @@ security:
 
 const distribution = (t: Template) => Object.values(t.findResources('AWS::CloudFront::Distribution'))[0].Properties.DistributionConfig;
 const behaviors = (t: Template): Array<Record<string, any>> => distribution(t).CacheBehaviors ?? [];
-const cdnFindings = (s: Synthesized) => s.findings.filter((f) => /^[^/]+\/Cdn(\/|$)/.test(f.path));
+const cdnFindings = (s: Synthesized) => findingsIn(s.findings, 'Cdn');
 const cachePolicyOf = (t: Template, behavior: Record<string, any>) => t.toJSON().Resources[behavior.CachePolicyId.Ref].Properties.CachePolicyConfig;
 
 describe('CDN stack with the default gateway.config.yaml', () => {

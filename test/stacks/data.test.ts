@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
+import { findingsIn, type NagFinding } from '../support/synth';
 import { cachedVpcLookup, formatFindings, synthesizeFoundation } from './foundation-synth';
 
 const ROOT_YAML = readFileSync(join(__dirname, '../../gateway.config.yaml'), 'utf8');
 const withCompliance = (list: string) => ROOT_YAML.replace('compliance: [soc2]', `compliance: ${list}`);
-const dataFindings = (findings: { path: string; rule: string; message: string }[]) => formatFindings(findings.filter((f) => f.path.startsWith('dev/Data')));
+const dataFindings = (findings: NagFinding[]) => formatFindings(findingsIn(findings, 'Data'));
 
 describe('data stack of the root gateway.config.yaml (soc2, redis rate limiting)', () => {
   const synth = synthesizeFoundation({ file: 'gateway.config.yaml' }, { environment: 'dev' });

@@ -1,7 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { parseConfig } from '../../lib/config/load';
 import { bodySizeStatement, integerGreaterThanRegex, planEdgeRules, WCU_LIMIT } from '../../lib/constructs/edge-waf-rules';
-import { formatFindings, synthesize, type Synthesized } from '../support/synth';
+import { findingsIn, formatFindings, synthesize, type Synthesized } from '../support/synth';
 
 /** A second gateway: every WAF option away from its default, one environment. */
 function variant(compliance: string, security: string, region = 'eu-central-1'): string {
@@ -38,7 +38,7 @@ const STRICT = `
 const rules = (t: Template): Array<Record<string, any>> => Object.values(t.findResources('AWS::WAFv2::WebACL'))[0].Properties.Rules;
 const rule = (t: Template, name: string) => rules(t).find((r) => r.Name === name);
 const managedGroups = (t: Template) => rules(t).flatMap((r) => r.Statement.ManagedRuleGroupStatement?.Name ?? []);
-const edgeFindings = (s: Synthesized) => s.findings.filter((f) => /^[^/]+\/Edge(\/|$)/.test(f.path));
+const edgeFindings = (s: Synthesized) => findingsIn(s.findings, 'Edge');
 
 describe('Edge stack with the default gateway.config.yaml', () => {
   const synth = synthesize({ file: 'gateway.config.yaml' });

@@ -1,8 +1,9 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { ConfigError } from '../../lib/config/errors';
+import { findingsIn, type NagFinding } from '../support/synth';
 import { formatFindings, synthesizeFoundation } from './foundation-synth';
 
-const identityFindings = (findings: { path: string; rule: string; message: string }[]) => formatFindings(findings.filter((f) => f.path.startsWith('dev/Identity')));
+const identityFindings = (findings: NagFinding[]) => formatFindings(findingsIn(findings, 'Identity'));
 
 /** A gateway with public services only and a federated Cognito setup; placeholders filled per test. */
 const federatedYaml = (opts: { compliance?: string; threat?: string; mfa?: string; oidcSecret?: string } = {}) => `
@@ -194,7 +195,7 @@ describe('identity stack options', () => {
 
   it.each(['[pci-dss]', '[hipaa]', '[soc2]'])('fails the compliance gate on optional MFA and no threat protection under %s', (compliance) => {
     const synth = synthesizeFoundation({ yaml: federatedYaml({ compliance, mfa: 'optional', threat: 'off' }) });
-    expect(synth.findings.filter((f) => f.path.startsWith('dev/Identity')).map((f) => f.rule).sort()).toEqual(['AwsSolutions-COG2', 'AwsSolutions-COG8']);
+    expect(findingsIn(synth.findings, 'Identity').map((f) => f.rule).sort()).toEqual(['AwsSolutions-COG2', 'AwsSolutions-COG8']);
   });
 
   it('rejects an OIDC client secret in SSM, which CloudFormation cannot resolve for Cognito', () => {

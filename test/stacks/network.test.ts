@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { ROUTE_HEADER } from '../../lib/gateway/headers';
 import type { NetworkStack } from '../../lib/stacks/network-stack';
+import { findingsIn } from '../support/synth';
 import { cachedVpcLookup, formatFindings, synthesizeFoundation } from './foundation-synth';
 
 const ROOT_YAML = readFileSync(join(__dirname, '../../gateway.config.yaml'), 'utf8');
@@ -164,14 +165,14 @@ describe('network stack of the root gateway.config.yaml (soc2, four private serv
   });
 
   it('has no unacknowledged compliance finding', () => {
-    expect(formatFindings(synth.findings.filter((f) => f.path.startsWith('dev/Network')))).toBe('');
+    expect(formatFindings(findingsIn(synth.findings, 'Network'))).toBe('');
   });
 });
 
 describe('network stack compliance across profiles', () => {
   it.each(['[pci-dss]', '[hipaa]', '[gdpr]', '[]'])('has no unacknowledged finding with compliance %s', (list) => {
     const synth = synthesizeFoundation({ yaml: withCompliance(list) }, { environment: 'dev' });
-    expect(formatFindings(synth.findings.filter((f) => f.path.startsWith('dev/Network')))).toBe('');
+    expect(formatFindings(findingsIn(synth.findings, 'Network'))).toBe('');
     if (list === '[]') {
       // No compliance regime: AWS managed encryption and the shortest retention.
       synth.template('Network').hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30, KmsKeyId: Match.absent() });
@@ -202,7 +203,7 @@ describe('network stack with an imported VPC', () => {
   });
 
   it('has no unacknowledged compliance finding', () => {
-    expect(formatFindings(synth.findings.filter((f) => f.path.startsWith('dev/Network')))).toBe('');
+    expect(formatFindings(findingsIn(synth.findings, 'Network'))).toBe('');
   });
 });
 
@@ -241,6 +242,6 @@ tiers:
   });
 
   it('has no unacknowledged compliance finding', () => {
-    expect(formatFindings(synth.findings.filter((f) => f.path.startsWith('dev/Network')))).toBe('');
+    expect(formatFindings(findingsIn(synth.findings, 'Network'))).toBe('');
   });
 });

@@ -73,6 +73,12 @@ export function synthesize(
   }
 }
 
+/** The findings under the named stacks of any environment (e.g. `findingsIn(f, 'Edge')`). */
+export function findingsIn(findings: readonly NagFinding[], ...stacks: string[]): NagFinding[] {
+  const pattern = new RegExp(`^[^/]+/(${stacks.join('|')})(/|$)`);
+  return findings.filter((f) => pattern.test(f.path));
+}
+
 /** Human-readable list for assertion messages. */
 export function formatFindings(findings: NagFinding[]): string {
   return findings.map((f) => `${f.rule} at ${f.path}: ${f.message}`).join('\n');
