@@ -1,6 +1,5 @@
 import type { GatewayConfig } from '../lib/config/schema';
-import { CLIENT_IP_HEADER, FORWARDED_HOST_HEADER } from '../lib/gateway/headers';
-import { UNREMOVABLE_RESPONSE_HEADERS } from '../lib/stacks/cdn-stack';
+import { CLIENT_IP_HEADER, FORWARDED_HOST_HEADER, UNREMOVABLE_RESPONSE_HEADERS } from '../lib/gateway/headers';
 
 /**
  * What CloudFront does to requests and responses in front of the API (lib/stacks/cdn-stack.ts):

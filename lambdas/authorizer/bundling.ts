@@ -10,6 +10,9 @@ import type { BuildOptions } from 'esbuild';
 import { AUTHORIZER_ENV } from '../../lib/gateway/authorizer-env';
 import type { AuthorizerConfig } from './config';
 
+/** Memory of the authorizer: CPU scales with memory, and JWT verification is CPU-bound. */
+export const AUTHORIZER_MEMORY_MB = 512;
+
 /** The authorizer's entry (thin middy handler; decisions live in modules beside it). */
 export const AUTHORIZER_ENTRY = join(__dirname, 'handler.ts');
 

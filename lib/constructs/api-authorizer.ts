@@ -6,7 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { AUTHORIZER_BUNDLING, AUTHORIZER_ENTRY, authorizerDefine } from '../../lambdas/authorizer/bundling';
+import { AUTHORIZER_BUNDLING, AUTHORIZER_ENTRY, AUTHORIZER_MEMORY_MB, authorizerDefine } from '../../lambdas/authorizer/bundling';
 import { toAuthorizerConfig } from '../../lambdas/authorizer/config';
 import { acknowledge, inEveryCompliancePack } from '../compliance/nag';
 import type { GatewayEnvironment } from '../config/load';
@@ -17,8 +17,6 @@ import type { IdentityStack } from '../stacks/identity-stack';
 import type { NetworkStack } from '../stacks/network-stack';
 
 export { AUTHORIZER_ENTRY };
-/** Memory of the authorizer: CPU scales with memory, and JWT verification is CPU-bound. */
-export const AUTHORIZER_MEMORY_MB = 512;
 
 export interface ApiAuthorizerProps {
   readonly gateway: GatewayEnvironment;

@@ -36,3 +36,9 @@ export const RATE_LIMIT_HEADERS = {
   reset: 'RateLimit-Reset',
   retryAfter: 'Retry-After',
 } as const;
+
+/**
+ * Response headers CloudFront cannot remove. Removing `Server` only makes CloudFront send
+ * `Server: CloudFront`; the others are read-only for response headers policies.
+ */
+export const UNREMOVABLE_RESPONSE_HEADERS = ['server', 'content-encoding', 'content-length', 'transfer-encoding', 'warning', 'via'];

@@ -1,7 +1,7 @@
 import type { EnvironmentConfig, GatewayConfig } from '../config/schema';
 import type { Profile } from '../config/profile';
 import { ACCESS_LOG_FORMAT } from '../constructs/api-access-log';
-import { AUTHORIZER_MEMORY_MB } from '../constructs/api-authorizer';
+import { AUTHORIZER_MEMORY_MB } from '../../lambdas/authorizer/bundling';
 import { planEdgeRules } from '../constructs/edge-waf-rules';
 import { secondsPerMonth, type PlanAssumptions } from './assumptions';
 import { note, warning, type Finding } from './finding';

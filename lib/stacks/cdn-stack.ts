@@ -5,7 +5,7 @@ import type { GatewayConfig } from '../config/schema';
 import { planEdgeBehaviors, type EdgeCacheKey } from '../constructs/cdn-cache-plan';
 import { ForwardedHostFunction } from '../constructs/cdn-forwarded-host-function';
 import { CdnLogBucket } from '../constructs/cdn-log-bucket';
-import { ORIGIN_VERIFY_HEADER } from '../gateway/headers';
+import { ORIGIN_VERIFY_HEADER, UNREMOVABLE_RESPONSE_HEADERS } from '../gateway/headers';
 import type { GatewayStackProps } from './gateway-stack-props';
 
 export interface CdnStackProps extends GatewayStackProps {
@@ -14,11 +14,6 @@ export interface CdnStackProps extends GatewayStackProps {
   readonly originVerifySecretName: string;
 }
 
-/**
- * Response headers CloudFront cannot remove. Removing `Server` only makes CloudFront send
- * `Server: CloudFront`; the others are read-only for response headers policies.
- */
-export const UNREMOVABLE_RESPONSE_HEADERS = ['server', 'content-encoding', 'content-length', 'transfer-encoding', 'warning', 'via'];
 /** Set by the security headers behaviour; a custom header of the same name would be rejected. */
 const SECURITY_HEADERS = ['strict-transport-security', 'x-content-type-options', 'x-frame-options', 'referrer-policy'];
 /** API Gateway's integration timeout caps at 29 s: a 30 s read timeout lets the API answer its own 504 first. */

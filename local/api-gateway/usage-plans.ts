@@ -1,5 +1,5 @@
 import type { TierConfig } from '../../lib/config/schema';
-import { tierPlanLimits, type TierPlanLimits } from '../../lib/constructs/api-usage-plans';
+import { tierPlanLimits, type TierPlanLimits } from '../../lib/gateway/usage-plans';
 import type { Clock } from '../../lib/rate-limit/rate-limiter';
 
 /**

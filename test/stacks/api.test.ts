@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { AUTHORIZER_ENTRY } from '../../lib/constructs/api-authorizer';
-import { tierPlanLimits } from '../../lib/constructs/api-usage-plans';
+import { tierPlanLimits } from '../../lib/gateway/usage-plans';
 import { tierUsageKey } from '../../lib/gateway/usage-keys';
 import { findingsIn, formatFindings, ROOT, synthesize, type Synthesized } from '../support/synth';
 
