@@ -2,7 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { METRICS_NAMESPACE } from '../../lib/gateway/authorizer-env';
 import { AUDIT_TRANSFORMER_SERVICE } from '../../lib/observability/metric-names';
-import { createTracer } from '../../lib/observability/tracing';
+import { createTracer } from '../../lib/observability/powertools-tracer';
 
 /** Created once per execution environment and shared by the handler's middlewares. */
 export const logger = new Logger({ serviceName: AUDIT_TRANSFORMER_SERVICE });

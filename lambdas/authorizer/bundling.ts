@@ -13,6 +13,13 @@ import type { AuthorizerConfig } from './config';
 /** Memory of the authorizer: CPU scales with memory, and JWT verification is CPU-bound. */
 export const AUTHORIZER_MEMORY_MB = 512;
 
+/**
+ * Size budget of the minified deploy bundle (bytes), checked by test/authorizer/bundling.test.ts
+ * and printed by the bench. Issue 3 asked for <= 250 KB; ioredis 6 with its command table alone is
+ * ~194 KB, so the libraries the issue names already take ~248 KB (docs/decisions/0012).
+ */
+export const AUTHORIZER_BUNDLE_BUDGET_BYTES = 290_000;
+
 /** The authorizer's entry (thin middy handler; decisions live in modules beside it). */
 export const AUTHORIZER_ENTRY = join(__dirname, 'handler.ts');
 

@@ -3,7 +3,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import type { Authorize } from './authorizer';
-import { logger, metrics, recordKeyCache, recordOutcome, tracer } from './observability';
+import { logger, metrics, recordKeyCache, recordOutcome } from './observability';
 import { authorizerFromEnv, bakedConfigJson } from './runtime';
 
 /**
@@ -32,7 +32,6 @@ export function createHandler(build: () => Promise<Authorize>) {
   };
 
   return middy(lambdaHandler)
-    .use(tracer.middleware())
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics));
 }

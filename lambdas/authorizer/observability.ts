@@ -3,7 +3,6 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { REASON } from '../../lib/gateway/authorizer-context';
 import { METRICS_NAMESPACE, POWERTOOLS_SERVICE } from '../../lib/gateway/authorizer-env';
 import { METRIC, METRIC_DIMENSION } from '../../lib/observability/metric-names';
-import { createTracer } from '../../lib/observability/tracing';
 import type { Outcome } from './authorizer';
 
 /**
@@ -18,8 +17,8 @@ export const logger = new Logger({
   sampleRateValue: process.env.POWERTOOLS_LOGGER_SAMPLE_RATE === undefined ? ALLOW_LOG_SAMPLE_RATE : undefined,
 });
 export const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: POWERTOOLS_SERVICE });
-/** Through the one tracing seam (backend and its cost: docs/decisions/0010-authorizer-bundle.md). */
-export const tracer = createTracer(POWERTOOLS_SERVICE);
+// No in-process tracer: X-Ray data comes from Lambda active tracing (lib/observability/tracing.ts,
+// docs/decisions/0012-authorizer-tracing.md); Logger adds xray_trace_id to every line.
 
 /**
  * The metrics of a decision and its log line: denials, 401s and degraded admissions at INFO; plain

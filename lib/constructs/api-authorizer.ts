@@ -12,6 +12,7 @@ import { acknowledge, inEveryCompliancePack } from '../compliance/nag';
 import type { GatewayEnvironment } from '../config/load';
 import { AUTHORIZER_ENV, METRICS_NAMESPACE, POWERTOOLS_SERVICE } from '../gateway/authorizer-env';
 import type { AuthorizerSettings } from '../gateway/route-table';
+import { TRACING } from '../observability/tracing';
 import type { DataStack } from '../stacks/data-stack';
 import type { IdentityStack } from '../stacks/identity-stack';
 import type { NetworkStack } from '../stacks/network-stack';
@@ -74,7 +75,8 @@ export class ApiAuthorizer extends Construct {
       // API Gateway waits at most 30 s for a whole request; an authorizer must answer in milliseconds.
       timeout: Duration.seconds(5),
       reservedConcurrentExecutions: gateway.profile.authorizerConcurrency,
-      tracing: lambda.Tracing.ACTIVE,
+      // Active tracing only: no X-Ray SDK in this function (lib/observability/tracing.ts, decision 0012).
+      tracing: TRACING.lambdaMode === 'Active' ? lambda.Tracing.ACTIVE : lambda.Tracing.PASS_THROUGH,
       vpc: network.vpc,
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       securityGroups: [network.lambdaSecurityGroup],

@@ -1,13 +1,14 @@
 import { buildSync } from 'esbuild';
-import { authorizerEsbuildOptions, AUTHORIZER_BUNDLING } from '../../lambdas/authorizer/bundling';
+import { AUTHORIZER_BUNDLE_BUDGET_BYTES, authorizerEsbuildOptions, AUTHORIZER_BUNDLING } from '../../lambdas/authorizer/bundling';
 import { toAuthorizerConfig } from '../../lambdas/authorizer/config';
 import { loadConfigFile } from '../../lib/config/load';
 
 /** The deploy build (the options NodejsFunction uses), inspected as text: jest cannot load ESM. */
 describe('authorizer deploy bundle', () => {
   const config = toAuthorizerConfig(loadConfigFile(`${__dirname}/../../gateway.config.yaml`).environments.prod);
-  const { outputFiles } = buildSync({ ...authorizerEsbuildOptions(config), sourcemap: false, write: false, outfile: 'index.mjs' });
+  const { outputFiles, metafile } = buildSync({ ...authorizerEsbuildOptions(config), sourcemap: false, write: false, outfile: 'index.mjs', metafile: true });
   const code = outputFiles[0].text;
+  const inputs = Object.keys(metafile.inputs);
 
   it('bakes the config in, so the function never needs GATEHOUSE_AUTHORIZER_CONFIG at run time', () => {
     for (const usageKey of Object.values(config.usageKeys)) expect(code).toContain(usageKey);
@@ -19,5 +20,13 @@ describe('authorizer deploy bundle', () => {
     expect(AUTHORIZER_BUNDLING.externalModules).toContain('@aws-sdk/*');
     expect(code).toMatch(/from\s*"@aws-sdk\/client-dynamodb"/);
     expect(code).toContain('createRequire(import.meta.url)');
+  });
+
+  it('loads no tracing SDK: X-Ray data comes from Lambda active tracing (decision 0012)', () => {
+    expect(inputs.filter((f) => /aws-xray-sdk|cls-hooked|@aws-lambda-powertools\/tracer|opentelemetry/.test(f))).toEqual([]);
+  });
+
+  it('stays within its size budget (minified, source map external)', () => {
+    expect(outputFiles[0].contents.byteLength).toBeLessThanOrEqual(AUTHORIZER_BUNDLE_BUDGET_BYTES);
   });
 });
