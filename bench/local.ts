@@ -11,6 +11,7 @@
  *
  * Env: BENCH_SECONDS (10), BENCH_CONNECTIONS (50), BENCH_ONLY (e.g. `c` or `a,c`: only those rows),
  * BENCH_CPU_PROF (a directory: the Gatehouse processes run with `node --cpu-prof` and write there).
+ * BENCH_KEEP=1 keeps the temporary directory (nginx.conf and error.log, Gatehouse configs and request logs).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -144,6 +145,9 @@ http {
   client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy;
   fastcgi_temp_path ${dir}/fastcgi; uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
   upstream sample { server ${new URL(upstream).host}; keepalive 64; }
+  # nginx closes a client connection after 1,000 requests by default, and autocannon counts the
+  # requests caught by that close as errors; Node (Gatehouse, the upstream) sets no such limit.
+  keepalive_requests 1000000;
   server {
     listen 127.0.0.1:${port};
     location / { proxy_pass http://sample; proxy_http_version 1.1; proxy_set_header Connection ""; }
@@ -243,7 +247,7 @@ async function main(): Promise<void> {
     }
   } finally {
     for (const stop of stops.reverse()) await stop();
-    rmSync(dir, { recursive: true, force: true });
+    if (!process.env.BENCH_KEEP) rmSync(dir, { recursive: true, force: true });
   }
   const nginxRps = rows.find((r) => r.id === 'b')?.rps ?? NaN;
   const pad = (s: string, n: number) => s.padEnd(n);
