@@ -25,7 +25,7 @@ interface OutcomeSlot { outcome?: Outcome }
 
 export interface LocalAuthorizerProps {
   readonly config: AuthorizerConfig;
-  /** In-memory consumer records by table id (`key#<sha256>`, `client#<id>`), from the seed. */
+  /** In-memory consumer records by table id (`key#<sha256>`, `client#local#<client id>`), from the seed. */
   readonly consumers: InMemoryConsumerStore;
   /** DynamoDB endpoint (dynalite or real) and table; otherwise the in-memory store. */
   readonly dynamodb?: { readonly endpoint: string; readonly tableName: string };

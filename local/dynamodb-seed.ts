@@ -10,7 +10,7 @@ import { loadSeed, seedRecords, type Seed } from './seed';
 /**
  * The demo consumers in a DynamoDB consumers table (dynalite or real), shaped as the table of
  * lib/constructs/data-consumers-table.ts holds them and `DynamoConsumerStore` reads them:
- * partition key `pk` (`key#<sha256>`, `client#<id>`), `status`, `allowed_cidrs` as a list.
+ * partition key `pk` (`key#<sha256>`, `client#<issuer name>#<client id>`), `status`, `allowed_cidrs` as a list.
  *
  * CLI: `DYNAMODB_ENDPOINT=http://127.0.0.1:4567 CONSUMERS_TABLE_NAME=gatehouse-dev-consumers npx tsx local/dynamodb-seed.ts [--seed FILE]`
  * creates the table when it is missing and writes the seed, then `npm start` with the same

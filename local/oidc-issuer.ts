@@ -5,8 +5,11 @@ import Provider from 'oidc-provider';
 import type { Seed } from './seed';
 import { closeServer } from './upstreams';
 
-/** Issuer name the local gateway adds to the authorizer config (routes accepting `cognito` accept it too). */
-export const LOCAL_ISSUER_NAME = 'local';
+/**
+ * Issuer name the local gateway adds to the authorizer config (routes accepting `cognito` accept
+ * it too); the seed's OAuth client records are bound to it (local/seed.ts).
+ */
+export { LOCAL_ISSUER_NAME } from './seed';
 /** `aud` of the local issuer's access tokens (its one resource server). */
 export const LOCAL_AUDIENCE = 'https://gatehouse.local/api';
 /** Scopes of the resource server, as the config's Cognito resource servers define them. */

@@ -61,10 +61,18 @@ export function stickyBucket(consumer: string): number {
   return createHash('sha256').update(consumer).digest().readUInt32BE(0) % 10_000;
 }
 
-/** Scopes from a claim: a space-delimited string (RFC 8693) or an array of single scopes. */
+/** A scope token (RFC 6749 section 3.3): printable ASCII but space, `"` and `\`. */
+const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+
+/**
+ * Scopes from a claim: a space-delimited string (RFC 8693) or an array of single scopes. Anything
+ * that is not a scope token (control characters, CR/LF, non-ASCII, an array member holding
+ * several scopes) grants nothing and is left out, so it never reaches the `scopes` context value
+ * or the upstream X-Gatehouse-Scopes header; leaving a scope out can only narrow access.
+ */
 export function claimScopes(value: unknown): string[] {
-  if (typeof value === 'string') return value.split(' ').filter((s) => s.length > 0);
-  if (Array.isArray(value)) return value.filter((s): s is string => typeof s === 'string' && s.length > 0 && !/\s/.test(s));
+  if (typeof value === 'string') return value.split(' ').filter((s) => SCOPE_TOKEN.test(s));
+  if (Array.isArray(value)) return value.filter((s): s is string => typeof s === 'string' && SCOPE_TOKEN.test(s));
   return [];
 }
 

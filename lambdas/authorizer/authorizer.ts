@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { compileRouteCandidates, type RouteMatch } from '../../lib/gateway/route-match';
+import { compileRouteCandidates, type RouteCandidatesMatcher, type RouteMatch } from '../../lib/gateway/route-match';
+import { methodKey, routesByMethod } from '../../lib/gateway/route-table';
 import { RATE_LIMIT_CONTEXT, REASON } from '../../lib/gateway/authorizer-context';
 import { RATE_LIMITED_USAGE_KEY } from '../../lib/gateway/usage-keys';
 import { RateLimiterUnavailableError, tierWindows, type RateLimiter, type RateWindow } from '../../lib/rate-limit/rate-limiter';
 import { checkAccess, claimScopes, decideCanary, resolveTier, type Identity } from './access';
 import { ipAllowed, normaliseIp } from './client-ip';
 import type { AuthorizerConfig } from './config';
-import { apiKeyId, type ConsumerRecord, type ConsumerStore } from './consumer-store';
+import { apiKeyId, certRecordId, clientRecordId, type ConsumerRecord, type ConsumerStore } from './consumer-store';
+import { checkRecord, claimTenant, claimText } from './context-values';
 import { AuthenticationError, AuthorizerError, unauthorized } from './errors';
 import { policy, rateLimitContext, type AuthorizerContext } from './policy';
 import { readRequest, singleHeader, type RequestFacts } from './request';
@@ -56,7 +58,13 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorize {
   const { config } = deps;
   const clock = deps.clock ?? (() => Date.now());
   // Everything that depends on the config alone is computed here, once per execution environment.
-  const routeCandidates = compileRouteCandidates(config.routes, { canaryHeader: config.canary.header });
+  // One matcher per API Gateway method, over the routes that own it: a request can only reach a
+  // route whose method API Gateway chose (by path alone), never a host or header route that owns
+  // other resources (docs/decisions/0014-routes-bound-to-methods.md).
+  const routeCandidates = new Map<string, RouteCandidatesMatcher>();
+  for (const [key, { routes }] of routesByMethod(config.routes)) {
+    routeCandidates.set(key, compileRouteCandidates(routes, { canaryHeader: config.canary.header }));
+  }
   const limiting = config.rateLimiting;
   const apiKeyHeader = config.apiKeys.header.toLowerCase();
   const canaryHeader = config.canary.header.toLowerCase();
@@ -71,7 +79,9 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorize {
       facts = readRequest(event);
       // One pass over the routes gives the stable and the canary candidate; authentication uses
       // the stable one (else the canary one), the canary decision then picks between them.
-      const { stable, canary: canaryRoute } = routeCandidates(facts);
+      const candidates = routeCandidates.get(methodKey(event.httpMethod, event.resource));
+      if (!candidates) throw new Denied('no_route', 'no route owns this API method');
+      const { stable, canary: canaryRoute } = candidates(facts);
       const authRoute = stable ?? canaryRoute;
       if (!authRoute) throw new Denied('no_route', 'no route matches this request');
 
@@ -142,22 +152,24 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorize {
     if (!token) throw new AuthenticationError('authorization_malformed', 'expected one Authorization: Bearer <token>');
     const { issuer, payload } = await deps.tokens.verify(token);
     const issuerConfig = issuersByName.get(issuer);
-    const clientId = str(payload.client_id) ?? str(payload.azp);
-    const record = clientId ? await deps.consumers.get(`client#${clientId}`) : undefined;
+    const clientId = claimText(payload, 'client_id') ?? claimText(payload, 'azp');
+    // Client ids are unique per issuer only: the record is the one of the issuer that verified the token.
+    const record = clientId ? checkRecord(await deps.consumers.get(clientRecordId(issuer, clientId))) : undefined;
     if (record?.status === 'revoked') throw new Denied('revoked', 'this client is revoked');
     if (record) checkIp(record, facts);
     const claimedTier = issuer === COGNITO
       ? config.cognitoClientTiers[deps.cognitoClientNames?.[clientId ?? ''] ?? '']
-      : issuerConfig?.tier_claim ? str(payload[issuerConfig.tier_claim]) : undefined;
+      : issuerConfig?.tier_claim ? claimText(payload, issuerConfig.tier_claim) : undefined;
     const tier = resolveTier(config.tiers, record?.tier ?? claimedTier);
-    const consumer = record?.consumer ?? `${issuer}/${clientId ?? str(payload.sub) ?? 'unknown'}`;
+    const sub = claimText(payload, 'sub');
+    const consumer = record?.consumer ?? `${issuer}/${clientId ?? sub ?? 'unknown'}`;
     const groupsClaim = payload['cognito:groups'] ?? payload.groups;
     return {
       kind: 'jwt',
       issuer,
-      principal: str(payload.sub) ?? clientId ?? consumer,
+      principal: sub ?? clientId ?? consumer,
       consumer,
-      tenant: record?.tenant ?? (issuerConfig?.tenant_claim ? str(payload[issuerConfig.tenant_claim]) : undefined),
+      tenant: record?.tenant ?? (issuerConfig?.tenant_claim ? claimTenant(payload, issuerConfig.tenant_claim) : undefined),
       tier,
       scopes: claimScopes(payload[issuer === COGNITO ? 'scope' : issuerConfig?.scope_claim ?? 'scope']),
       groups: Array.isArray(groupsClaim) ? groupsClaim.filter((g): g is string => typeof g === 'string') : [],
@@ -181,13 +193,17 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorize {
     const notBefore = Date.parse(cert.notBefore);
     const notAfter = Date.parse(cert.notAfter);
     if (!(notBefore <= now && now <= notAfter)) throw new AuthenticationError('cert_not_valid_now', 'client certificate outside its validity');
+    // Serial numbers are unique per CA only and any CA in the truststore can sign any subject:
+    // the record is the one of the CA that issued the certificate.
+    if (!cert.issuerDN) throw new AuthenticationError('cert_issuer_missing', 'client certificate without an issuer DN');
     const value = config.mtls?.identity_from === 'serial' ? cert.serialNumber : cert.subjectDN;
-    const record = value ? await deps.consumers.get(`cert#${value}`) : undefined;
+    const record = value ? await deps.consumers.get(certRecordId(cert.issuerDN, value)) : undefined;
     if (!record) throw new AuthenticationError('cert_unknown', 'no consumer for this client certificate');
     return fromRecord('mtls', record, facts, 'this certificate is revoked');
   }
 
   function fromRecord(kind: 'api_key' | 'mtls', record: ConsumerRecord, facts: RequestFacts, revoked: string): Identity {
+    checkRecord(record);
     if (record.status !== 'active') throw new Denied('revoked', revoked);
     checkIp(record, facts);
     return {
@@ -209,8 +225,4 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorize {
       throw new Denied('ip_not_allowed', 'calls from this IP address are not allowed for this consumer');
     }
   }
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' && v.length > 0 && v.length <= 512 ? v : undefined;
 }

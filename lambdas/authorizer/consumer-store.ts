@@ -2,7 +2,11 @@ import { createHash } from 'node:crypto';
 import { DynamoDBClient, GetItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { ConsumerStoreError } from './errors';
 
-/** A consumer as stored in the consumers table (pk `key#<sha256>`, `cert#<dn|serial>`, `client#<id>`). */
+/**
+ * A consumer as stored in the consumers table, pk `key#<sha256>` ({@link apiKeyId}),
+ * `client#<issuer name>#<client id>` ({@link clientRecordId}) or
+ * `cert#<issuer DN>#<subject DN or serial>` ({@link certRecordId}).
+ */
 export interface ConsumerRecord {
   readonly consumer: string;
   readonly tier?: string;
@@ -27,6 +31,34 @@ export interface ConsumerStore {
 /** pk of an API key: only the SHA-256 of the key is ever stored or looked up. */
 export function apiKeyId(rawKey: string): string {
   return `key#${createHash('sha256').update(rawKey, 'utf8').digest('hex')}`;
+}
+
+/**
+ * pk of an OAuth client: bound to the issuer that verified the token (its config name, `cognito`
+ * for the user pool), because client ids are only unique per issuer and are not secret: a token
+ * from another issuer carrying the same `client_id` / `azp` must not find this record
+ * (docs/decisions/0013-consumer-records-bound-to-issuer.md).
+ */
+export function clientRecordId(issuer: string, clientId: string): string {
+  return `client#${idPart(issuer)}#${idPart(clientId)}`;
+}
+
+/**
+ * pk of a client certificate: bound to the CA that issued it (its issuer DN, as API Gateway
+ * reports it), because serial numbers are only unique per CA and any CA in the truststore can
+ * sign any subject. `value` is the subject DN or the serial number (`identity.mtls.identity_from`).
+ */
+export function certRecordId(issuerDN: string, value: string): string {
+  return `cert#${idPart(issuerDN)}#${idPart(value)}`;
+}
+
+/**
+ * One part of a pk, with `%` and `#` percent-encoded so the parts cannot run into each other
+ * (a DN or a client id may contain `#`): two different (issuer, value) pairs never share an id.
+ * Values without `%` or `#`, the usual case, are stored as they are.
+ */
+function idPart(value: string): string {
+  return value.replace(/[%#]/g, (c) => (c === '%' ? '%25' : '%23'));
 }
 
 export class InMemoryConsumerStore implements ConsumerStore {

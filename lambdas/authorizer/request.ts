@@ -15,7 +15,14 @@ export interface RequestFacts {
    * regional web ACL guarantees (requests that bypass CloudFront are blocked), else sourceIp.
    */
   readonly clientIp?: string;
-  readonly clientCert?: { readonly subjectDN: string; readonly serialNumber: string; readonly notBefore: string; readonly notAfter: string };
+  /**
+   * The mTLS client certificate. `issuerDN` is the issuing CA, part of the certificate's identity
+   * (several CAs may share the truststore); it is undefined when the event lacks it, and such a
+   * certificate is refused.
+   */
+  readonly clientCert?: {
+    readonly subjectDN: string; readonly issuerDN?: string; readonly serialNumber: string; readonly notBefore: string; readonly notAfter: string;
+  };
   /** `arn:aws:execute-api:<region>:<account>:<apiId>/<stage>/*\/*`: covers the whole API. */
   readonly apiResourceArn: string;
 }
@@ -55,7 +62,10 @@ export function readRequest(event: APIGatewayRequestAuthorizerEvent): RequestFac
       ? headers[CLIENT_IP][0]
       : typeof identity?.sourceIp === 'string' ? identity.sourceIp : undefined,
     clientCert: cert && typeof cert.subjectDN === 'string' && typeof cert.serialNumber === 'string'
-      ? { subjectDN: cert.subjectDN, serialNumber: cert.serialNumber, notBefore: String(validity?.notBefore ?? ''), notAfter: String(validity?.notAfter ?? '') }
+      ? {
+        subjectDN: cert.subjectDN, issuerDN: typeof cert.issuerDN === 'string' && cert.issuerDN.length > 0 ? cert.issuerDN : undefined,
+        serialNumber: cert.serialNumber, notBefore: String(validity?.notBefore ?? ''), notAfter: String(validity?.notAfter ?? ''),
+      }
       : undefined,
     apiResourceArn: `arn:${arn[1]}:execute-api:${arn[2]}:${arn[3]}:${arn[4]}/${arn[5]}/*/*`,
   };

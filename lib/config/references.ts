@@ -1,6 +1,6 @@
 import { checkDeployRules, checkEnvironmentDeployRules } from './deploy-rules';
 import type { ConfigProblem } from './errors';
-import { compileRouteTable, upstreamPath } from '../gateway/route-table';
+import { CACHEABLE_METHODS, compileRouteTable, upstreamPath } from '../gateway/route-table';
 import type { EnvironmentConfig, GatewayConfig, RouteConfig } from './schema';
 
 const COGNITO = 'cognito';
@@ -50,7 +50,7 @@ export function checkReferences(config: GatewayConfig, envName?: string, env?: E
     }
   });
   conflictingRoutes(config.routes, add);
-  if (problems.length === 0) sharedIntegrationPaths(config, add);
+  if (problems.length === 0) sharedMethods(config, add);
 
   const cognito = config.identity.cognito;
   if (cognito) {
@@ -115,10 +115,20 @@ function checkRouteAuth(
   if (strategies.includes('none') && (scopes.length > 0 || route.auth.groups.length > 0)) add(`${at}.auth`, 'scopes and groups need an authenticating strategy');
 }
 
-/** Routes that share an API Gateway method share its one integration, so their upstream paths must agree. */
-function sharedIntegrationPaths(config: GatewayConfig, add: (path: string, message: string) => void): void {
+/**
+ * Routes that share an API Gateway method share its one integration, so their upstream paths must
+ * agree; and its one stage cache, which would serve one route's responses for another, so no
+ * route on a shared GET/HEAD method may set `cache`.
+ */
+function sharedMethods(config: GatewayConfig, add: (path: string, message: string) => void): void {
   const services = new Map(config.services.map((s) => [s.name, s]));
+  const reported = new Set<RouteConfig>();
   for (const method of compileRouteTable(config)) {
+    const cached = method.routes.find((r) => r.cache && r.cache.ttl > 0);
+    if (cached && method.routes.length > 1 && CACHEABLE_METHODS.has(method.httpMethod) && !reported.has(cached)) {
+      reported.add(cached);
+      add(`routes[${config.routes.indexOf(cached)}].cache`, `shares ${method.httpMethod} ${method.resourcePath} with ${method.routes.filter((r) => r !== cached).map((r) => r.name).join(', ')}; the method's one stage cache would serve one route's responses for the other's: give the cached route a path of its own or remove cache.ttl`);
+    }
     const paths = new Set(method.routes.map((r) => upstreamPath(method.resourcePath, r, services.get(r.service) ?? { path: '/' })));
     if (paths.size > 1) {
       const index = config.routes.indexOf(method.routes[1]);

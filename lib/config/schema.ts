@@ -109,7 +109,7 @@ export const RouteAuth = z.strictObject({
 });
 
 export const RouteCache = z.strictObject({
-  ttl: z.number().int().min(0).max(3600).describe('Stage (gateway) cache TTL in seconds.'),
+  ttl: z.number().int().min(0).max(3600).describe('Stage (gateway) cache TTL in seconds. The entry is shared by every caller the route admits (add the credential header to key_headers when responses differ per consumer); a route with hosts is keyed per host; not allowed on a path and method another route shares.'),
   cdn_ttl: z.number().int().min(0).max(31536000).default(0).describe('CloudFront TTL in seconds; 0 = not cached at the edge.'),
   key_headers: z.array(headerName).max(10).default([]).describe('Request headers that are part of the cache key (CloudFront allows 10).'),
   key_query: z.array(z.string().min(1)).max(10).default([]).describe('Query string parameters that are part of the cache key (CloudFront allows 10).'),
@@ -153,10 +153,10 @@ const KongPlugin = z.discriminatedUnion('name', [
 export const Route = z.strictObject({
   name: name('a route name').describe('Unique route name; the authorizer returns it and the internal ALB routes on it.'),
   paths: z.array(z.string().regex(/^\/[A-Za-z0-9._~\-/{}+]*$/, 'a path starts with / and uses URL-safe characters ({param} allowed)')).min(1)
-    .describe('Path prefixes (Kong semantics: /v1/users also serves /v1/users/42); {param} parts allowed.'),
+    .describe('Path prefixes (Kong semantics: /v1/users also serves /v1/users/42); {param} parts allowed. The most specific path of all routes picks the API method; hosts and headers then choose among the routes that have that path.'),
   methods: z.array(z.enum(HTTP_METHODS)).min(1).default(['GET']).describe('HTTP methods the route answers.'),
   hosts: z.array(z.string().regex(/^(\*\.)?([a-z0-9-]+\.)+[a-z]{2,}$/, 'a host name, optionally starting with *.')).default([])
-    .describe('Host conditions (e.g. "*.api.example.com" for tenants); needs a private service.'),
+    .describe('Host conditions (e.g. "*.api.example.com" for tenants), among the routes of the same path; needs a private service. A path another route declares more specifically is served by that route on every host.'),
   headers: z.record(headerName, headerValue).default({}).describe('Header conditions (e.g. x-canary: "true").'),
   strip_path: z.boolean().default(false).describe('Remove the matched path prefix before forwarding upstream.'),
   service: z.string().describe('Name of the services entry that answers this route.'),

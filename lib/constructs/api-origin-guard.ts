@@ -4,6 +4,7 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { ORIGIN_VERIFY_HEADER } from '../gateway/headers';
 import type { ApiLogGroups } from './api-log-groups';
+import { allowedContentTypePattern } from '../gateway/content-types';
 
 /** Methods whose body must have an allowed content type. */
 const BODY_METHODS = ['POST', 'PUT', 'PATCH'] as const;
@@ -74,12 +75,12 @@ export class ApiOriginGuard extends Construct {
             } }))),
             // A body-less POST (Content-Length 0) needs no content type.
             { sizeConstraintStatement: { fieldToMatch: { body: { oversizeHandling: 'MATCH' } }, comparisonOperator: 'GT', size: 0, textTransformations: [{ priority: 0, type: 'NONE' }] } },
-            { notStatement: { statement: oneOf(props.allowedContentTypes.map((type) => ({ byteMatchStatement: {
+            // The media type exactly (parameters allowed), never a prefix: lib/gateway/content-types.ts.
+            { notStatement: { statement: { regexMatchStatement: {
               fieldToMatch: { singleHeader: { Name: 'content-type' } },
-              positionalConstraint: 'STARTS_WITH',
-              searchString: type.toLowerCase(),
+              regexString: allowedContentTypePattern(props.allowedContentTypes),
               textTransformations: [{ priority: 0, type: 'LOWERCASE' }],
-            } }))) } },
+            } } } },
           ] } },
         },
       ],

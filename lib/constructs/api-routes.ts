@@ -8,8 +8,6 @@ import type { ApiAuthorizer } from './api-authorizer';
 
 /** Methods that carry a body and get the route's request model. */
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
-/** Methods whose responses the stage cache may store. */
-const CACHEABLE_METHODS = new Set(['GET', 'HEAD']);
 
 /** The private side of the integrations: the VPC link v2 to the internal ALB. */
 export interface PrivateTarget {
@@ -65,11 +63,11 @@ export class ApiRoutes extends Construct {
 
       const resource = api.root.resourceForPath(method.resourcePath);
       const pathParams = pathParameters(method.resourcePath);
-      const cache = CACHEABLE_METHODS.has(method.httpMethod) ? route.cache : undefined;
+      const cache = method.cache;
       const cacheKeys = cache ? [
         ...pathParams.map((p) => `method.request.path.${p}`),
-        ...cache.key_query.map((q) => `method.request.querystring.${q}`),
-        ...cache.key_headers.map((h) => `method.request.header.${h}`),
+        ...cache.keyQuery.map((q) => `method.request.querystring.${q}`),
+        ...cache.keyHeaders.map((h) => `method.request.header.${h}`),
       ] : [];
       const transformation = compileRequestTransformation(config, route);
       // Integration mappings may only read method request headers the method declares.
@@ -139,8 +137,8 @@ export class ApiRoutes extends Construct {
 /** Methods with a stage cache: GET/HEAD of routes with `cache` (the stage's method settings). */
 export function cachedMethods(methods: readonly ApiMethod[]): CachedMethod[] {
   return methods
-    .filter((m) => CACHEABLE_METHODS.has(m.httpMethod) && m.primary.cache)
-    .map((m) => ({ resourcePath: m.resourcePath, httpMethod: m.httpMethod, ttlSeconds: m.primary.cache!.ttl }));
+    .filter((m) => m.cache)
+    .map((m) => ({ resourcePath: m.resourcePath, httpMethod: m.httpMethod, ttlSeconds: m.cache!.ttl }));
 }
 
 /** Path parameter names of a resource path: `/v1/{id}/{proxy+}` -> [`id`, `proxy`]. */

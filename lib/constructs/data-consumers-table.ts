@@ -4,7 +4,10 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { acknowledge, inEveryCompliancePack } from '../compliance/nag';
 
-/** Partition key of the consumers table: `key#<sha256>`, `client#<id>`, `cert#<subject or serial>`. */
+/**
+ * Partition key of the consumers table: `key#<sha256>`, `client#<issuer name>#<client id>`,
+ * `cert#<issuer DN>#<subject DN or serial>` (docs/decisions/0013-consumer-records-bound-to-issuer.md).
+ */
 export const CONSUMERS_PARTITION_KEY = 'pk';
 /** Epoch-seconds attribute after which DynamoDB deletes a record (revoked or expiring keys). */
 export const CONSUMERS_TTL_ATTRIBUTE = 'expires_at';

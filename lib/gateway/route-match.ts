@@ -2,7 +2,11 @@ import type { RouteConfig } from '../config/schema';
 import { FORWARDED_HOST_HEADER } from './headers';
 
 /**
- * Request-time route matching, shared by the authorizer and the local gateway (Kong semantics):
+ * Request-time route matching, shared by the authorizer and the local gateway (Kong semantics),
+ * always over the routes of ONE API Gateway method (`routesByMethod` in ./route-table.ts): API
+ * Gateway picks the method by path alone, and a request may only reach a route that owns it, so
+ * the method's cache, authorizer TTL, schema and integration are that route's
+ * (docs/decisions/0014-routes-bound-to-methods.md). Within a method:
  * - paths are prefixes on segment boundaries (`/v1/users` serves `/v1/users/42`, not `/v1/usersx`);
  *   `{param}` matches one segment, `{param+}` the rest;
  * - methods must include the request method;

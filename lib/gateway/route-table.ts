@@ -1,5 +1,5 @@
 import type { GatewayConfig, HttpMethod, RouteConfig, ServiceConfig } from '../config/schema';
-import { FORWARDED_HOST_HEADER } from './headers';
+import { CLIENT_IP_HEADER, FORWARDED_HOST_HEADER } from './headers';
 
 /**
  * The static shape of the API derived from `routes`: which API Gateway resources and methods
@@ -21,7 +21,20 @@ export interface ApiMethod {
   readonly authorizer: AuthorizerSettings;
   /** Single public-URL route: API Gateway integrates with the URL directly, no ALB. */
   readonly directService?: ServiceConfig;
+  /** The stage cache of a GET/HEAD method answered by one route with `cache` (see {@link methodCache}). */
+  readonly cache?: MethodCache;
 }
+
+/** A method's stage cache: TTL and the request values of its key besides method and path parameters. */
+export interface MethodCache {
+  readonly ttl: number;
+  readonly keyQuery: readonly string[];
+  /** The route's key_headers, plus X-Forwarded-Host when the route has hosts (one entry per tenant). */
+  readonly keyHeaders: readonly string[];
+}
+
+/** Methods whose responses the stage cache may store. */
+export const CACHEABLE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD']);
 
 export interface AuthorizerSettings {
   /** Result cache TTL in seconds (0 = authorizer on every request). */
@@ -41,25 +54,39 @@ export const IDENTITY_SOURCE = {
   resourcePath: 'context.resourcePath',
 } as const;
 
-export function compileRouteTable(config: GatewayConfig): ApiMethod[] {
-  const services = new Map(config.services.map((s) => [s.name, s]));
-  const byKey = new Map<string, { resourcePath: string; httpMethod: HttpMethod; routes: RouteConfig[] }>();
-  const usesHosts = config.routes.some((r) => r.hosts.length > 0);
+/** `GET /v1/users/{proxy+}`: an API Gateway method (HTTP method + resource path). */
+export function methodKey(httpMethod: string, resourcePath: string): string {
+  return `${httpMethod} ${resourcePath}`;
+}
 
-  for (const route of config.routes) {
+/**
+ * The routes that own each API Gateway method, in config order. API Gateway picks the method by
+ * path alone (the most specific resource), so these are the only routes a request on it may
+ * reach: the authorizer chooses among them (hosts, headers, canary) and nothing else, and the
+ * method's cache, authorizer TTL, schema and integration are theirs (docs/decisions/0014).
+ */
+export function routesByMethod<R extends Pick<RouteConfig, 'paths' | 'methods'>>(routes: readonly R[]): Map<string, { resourcePath: string; httpMethod: HttpMethod; routes: R[] }> {
+  const byKey = new Map<string, { resourcePath: string; httpMethod: HttpMethod; routes: R[] }>();
+  for (const route of routes) {
     for (const path of route.paths) {
       for (const resourcePath of resourcePathsFor(path)) {
         for (const httpMethod of route.methods) {
-          const key = `${httpMethod} ${resourcePath}`;
+          const key = methodKey(httpMethod, resourcePath);
           const entry = byKey.get(key) ?? { resourcePath, httpMethod, routes: [] };
-          entry.routes.push(route);
+          if (!entry.routes.includes(route)) entry.routes.push(route);
           byKey.set(key, entry);
         }
       }
     }
   }
+  return byKey;
+}
 
-  return [...byKey.values()].map(({ resourcePath, httpMethod, routes }) => {
+export function compileRouteTable(config: GatewayConfig): ApiMethod[] {
+  const services = new Map(config.services.map((s) => [s.name, s]));
+  const usesHosts = config.routes.some((r) => r.hosts.length > 0);
+
+  return [...routesByMethod(config.routes).values()].map(({ resourcePath, httpMethod, routes }) => {
     const ordered = [...routes].sort((a, b) => specificity(b) - specificity(a));
     const primary = ordered.find((r) => r.hosts.length === 0 && Object.keys(r.headers).length === 0) ?? ordered[0];
     const service = services.get(primary.service);
@@ -67,8 +94,24 @@ export function compileRouteTable(config: GatewayConfig): ApiMethod[] {
     return {
       resourcePath, httpMethod, routes: ordered, primary, directService,
       authorizer: authorizerSettings(config, primary, ordered, usesHosts),
+      cache: methodCache(httpMethod, ordered),
     };
   }).sort((a, b) => a.resourcePath.localeCompare(b.resourcePath) || a.httpMethod.localeCompare(b.httpMethod));
+}
+
+/**
+ * The stage cache runs after the authorizer and is shared by every caller the method admits, so
+ * a method caches only when ONE route answers it (otherwise a canary's or another host's response
+ * would be served for the stable route: config validation refuses `cache` on shared methods), and
+ * a route with hosts gets X-Forwarded-Host in its key, so one tenant's response never reaches
+ * another tenant. Responses that differ per consumer need the credential header in `key_headers`.
+ */
+function methodCache(httpMethod: HttpMethod, routes: readonly RouteConfig[]): MethodCache | undefined {
+  const cache = routes[0].cache;
+  if (!CACHEABLE_METHODS.has(httpMethod) || routes.length !== 1 || !cache || cache.ttl <= 0) return undefined;
+  const keyHeaders = [...cache.key_headers];
+  if (routes[0].hosts.length > 0 && !keyHeaders.some((h) => h.toLowerCase() === FORWARDED_HOST_HEADER.toLowerCase())) keyHeaders.push(FORWARDED_HOST_HEADER);
+  return { ttl: cache.ttl, keyQuery: [...cache.key_query], keyHeaders };
 }
 
 /** `/v1/users` -> [`/v1/users`, `/v1/users/{proxy+}`]; `/` -> [`/`, `/{proxy+}`]. */
@@ -105,9 +148,14 @@ function authorizerSettings(config: GatewayConfig, primary: RouteConfig, routes:
   }
   if (ttl === 0) return { ttl, identitySources: [], ttlReason, apiKeyRequired };
   const credential = strategies.includes('jwt') ? IDENTITY_SOURCE.authorization : IDENTITY_SOURCE.header(config.identity.api_keys.header);
+  // Everything the decision reads is in the key: the credential, the host (tenant routes), the
+  // method and resource (route, scopes), and the viewer IP, because a consumer's IP allowlist is
+  // checked against it: without it a cached Allow would admit a leaked key from any address, and
+  // a cached Deny from a foreign address would lock the owner out (CloudFront always sets it).
   const identitySources = [
     credential,
     ...(usesHosts ? [IDENTITY_SOURCE.header(FORWARDED_HOST_HEADER)] : []),
+    IDENTITY_SOURCE.header(CLIENT_IP_HEADER),
     IDENTITY_SOURCE.httpMethod,
     IDENTITY_SOURCE.resourcePath,
   ];

@@ -17,7 +17,10 @@ const CACHE_NAME_MAX = 40;
 
 /** Consumers table (API key metadata by key hash) and ElastiCache Serverless for rate-limit counters. */
 export class DataStack extends Stack {
-  /** Partition key `pk` (string): `key#<sha256 of the API key>`, `client#<oauth client id>`, `cert#<subject or serial>`. */
+  /**
+   * Partition key `pk` (string): `key#<sha256 of the API key>`, `client#<issuer name>#<oauth client id>`,
+   * `cert#<issuer DN>#<subject DN or serial>` (docs/decisions/0013-consumer-records-bound-to-issuer.md).
+   */
   public readonly consumersTable: dynamodb.ITableV2;
   /** ElastiCache Serverless (Valkey) endpoint for rate-limit counters (TLS); undefined with rate_limiting.strategy local. */
   public readonly rateLimitCache?: { readonly endpointAddress: string; readonly port: string; readonly securityGroup: ec2.ISecurityGroup; readonly arn: string };

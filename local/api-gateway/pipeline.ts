@@ -55,7 +55,6 @@ export interface ApiGatewayProps {
 
 const API = { id: 'local', stage: 'live', resourceId: 'local0' };
 const NO_ROUTE_MATCHED = JSON.stringify({ message: 'no route matched' });
-const CACHEABLE = new Set(['GET', 'HEAD']);
 const NO_QUERY: Readonly<Record<string, string>> = Object.freeze({});
 
 /** What a method needs per request, worked out once from the route table and the config. */
@@ -202,13 +201,13 @@ export class ApiGateway {
     const validationErrors = this.validator.validate(method.primary, req.method, headers['content-type'], req.body);
     if (validationErrors) return this.gatewayResponse(log, requestId, 'BAD_REQUEST_BODY', context, validationErrors);
 
-    // Stage cache (GET/HEAD of routes with cache.ttl).
-    const cache = CACHEABLE.has(req.method) ? method.primary.cache : undefined;
+    // Stage cache (the method's, from the route table: GET/HEAD answered by one route with cache.ttl).
+    const cache = method.cache;
     let stageKey: string | undefined;
     let warning: string | undefined;
-    if (cache && cache.ttl > 0) {
+    if (cache) {
       const conditional = headers['if-none-match'] !== undefined || headers['if-modified-since'] !== undefined;
-      stageKey = conditional ? undefined : stageCacheKey({ keyQuery: cache.key_query, keyHeaders: cache.key_headers }, { httpMethod: req.method, resourcePath, pathParameters, query, headers });
+      stageKey = conditional ? undefined : stageCacheKey(cache, { httpMethod: req.method, resourcePath, pathParameters, query, headers });
       const hit = stageKey ? this.stageCache.get(stageKey) : undefined;
       if (requestsInvalidation(headers['cache-control'])) warning = CACHE_CONTROL_IGNORED_WARNING;
       if (hit) {

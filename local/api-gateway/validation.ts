@@ -1,12 +1,14 @@
 import Ajv04 from 'ajv-draft-04';
 import type { ValidateFunction } from 'ajv';
 import type { GatewayConfig, RouteConfig } from '../../lib/config/schema';
+import { allowedContentTypePattern } from '../../lib/gateway/content-types';
 
 /**
  * Request checks in the order the deployed path applies them:
  * - edge web ACL `MaxBodySize`: a body over `security.max_body_bytes` -> 413 with the WAF body;
  * - regional web ACL `AllowedContentTypes`: POST/PUT/PATCH with a non-empty body whose
- *   Content-Type does not start with an allowed type -> 415 with the WAF body;
+ *   Content-Type is not an allowed media type (parameters allowed; a repeated header, joined
+ *   with commas, never is) -> 415 with the WAF body;
  * - API Gateway request validator (after the authorizer): the route's `request_schema` (JSON
  *   Schema draft 4, a model keyed by `application/json`) -> BAD_REQUEST_BODY with the
  *   validation error text. Requests whose content type has no model are not validated.
@@ -24,10 +26,13 @@ export function checkBodySize(config: GatewayConfig, bytes: number): WafRejectio
   return { statusCode: 413, body: JSON.stringify({ message: `Request body too large (limit ${limit} bytes)` }) };
 }
 
+const allowedPatterns = new WeakMap<GatewayConfig, RegExp>();
+
 export function checkContentType(config: GatewayConfig, httpMethod: string, contentType: string | undefined, bytes: number): WafRejection | undefined {
   if (!BODY_METHODS.has(httpMethod) || bytes === 0) return undefined;
-  const value = (contentType ?? '').toLowerCase();
-  if (config.security.allowed_content_types.some((t) => value.startsWith(t.toLowerCase()))) return undefined;
+  let allowed = allowedPatterns.get(config);
+  if (!allowed) allowedPatterns.set(config, allowed = new RegExp(allowedContentTypePattern(config.security.allowed_content_types)));
+  if (allowed.test((contentType ?? '').toLowerCase())) return undefined;
   return { statusCode: 415, body: JSON.stringify({ message: 'Unsupported content type', code: 'unsupported_media_type' }) };
 }
 

@@ -74,16 +74,33 @@ describe('API keys', () => {
 
   it('checks the tenant of a host-based route against the consumer', async () => {
     const { authorize } = make();
-    const own = await authorize(requestEvent({ path: '/orders', headers: { 'x-api-key': API_KEYS.tenant, 'X-Forwarded-Host': 'acme.api.example.com' } }));
-    const other = await authorize(requestEvent({ path: '/orders', headers: { 'x-api-key': API_KEYS.tenant, 'X-Forwarded-Host': 'globex.api.example.com' } }));
+    const own = await authorize(requestEvent({ path: '/orders', resource: '/{proxy+}', headers: { 'x-api-key': API_KEYS.tenant, 'X-Forwarded-Host': 'acme.api.example.com' } }));
+    const other = await authorize(requestEvent({ path: '/orders', resource: '/{proxy+}', headers: { 'x-api-key': API_KEYS.tenant, 'X-Forwarded-Host': 'globex.api.example.com' } }));
     expect(own.context).toMatchObject({ route: 'tenant-api', tenant: 'acme' });
     expect(other.context).toEqual({ reason: 'tenant_mismatch', message: 'the credential does not belong to this tenant' });
   });
 
-  it('denies a request no route matches', async () => {
+  it('denies a request no route of its API method matches', async () => {
     const { authorize } = make();
-    const result = await authorize(requestEvent({ path: '/nowhere', headers: { 'x-api-key': API_KEYS.free } }));
+    // API Gateway sends /nowhere to tenant-api's greedy root resource; tenant-api wants a tenant host.
+    const result = await authorize(requestEvent({ path: '/nowhere', resource: '/{proxy+}', headers: { 'x-api-key': API_KEYS.free } }));
     expect(result.context).toEqual({ reason: 'no_route', message: 'no route matches this request' });
+    const unknown = await authorize(requestEvent({ path: '/nowhere', resource: '/nowhere', headers: { 'x-api-key': API_KEYS.free } }));
+    expect(unknown.context).toEqual({ reason: 'no_route', message: 'no route owns this API method' });
+  });
+
+  // Security review finding 1: a host route (tenant-api: `/` on *.api.example.com) used to win
+  // the match on every path of a tenant host, so it was served with the cache, TTL and
+  // integration of another route's method (e.g. the stage cache of GET /v1/plans).
+  it('chooses only among the routes that own the API method, whatever the host', async () => {
+    const { authorize } = make();
+    const tenantHost = { 'x-api-key': API_KEYS.tenant, 'X-Forwarded-Host': 'acme.api.example.com' };
+    const plans = await authorize(requestEvent({ path: '/v1/plans', resource: '/v1/plans', headers: tenantHost }));
+    expect(plans.context).toMatchObject({ route: 'plans' });
+    const users = await authorize(requestEvent({ path: '/v1/users/42', resource: '/v1/users/{proxy+}', headers: tenantHost }));
+    expect(users.context).toMatchObject({ route: 'api-v1-users' });
+    const orders = await authorize(requestEvent({ path: '/orders/7', resource: '/{proxy+}', headers: tenantHost }));
+    expect(orders.context).toMatchObject({ route: 'tenant-api', tenant: 'acme' });
   });
 });
 

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { apiKeyId, CachingConsumerStore, DynamoConsumerStore, InMemoryConsumerStore } from '../../lambdas/authorizer/consumer-store';
+import { apiKeyId, CachingConsumerStore, certRecordId, clientRecordId, DynamoConsumerStore, InMemoryConsumerStore } from '../../lambdas/authorizer/consumer-store';
 import { ConsumerStoreError } from '../../lambdas/authorizer/errors';
 import { ipAllowed } from '../../lambdas/authorizer/client-ip';
 
@@ -37,6 +37,25 @@ describe('DynamoConsumerStore against dynalite', () => {
   it('raises ConsumerStoreError when the table cannot be read', async () => {
     const store = new DynamoConsumerStore({ tableName: 'missing', client });
     await expect(store.get('key#1')).rejects.toThrow(ConsumerStoreError);
+  });
+});
+
+describe('record ids', () => {
+  it('bind OAuth clients to the issuer name and certificates to the issuer DN, readably', () => {
+    expect(clientRecordId('cognito', '4lq0c2rj3hks0rsa3pp0u1h9nb')).toBe('client#cognito#4lq0c2rj3hks0rsa3pp0u1h9nb');
+    expect(clientRecordId('partners', 'partner-app')).toBe('client#partners#partner-app');
+    expect(certRecordId('CN=Gatehouse Internal CA,O=Example Corp', 'CN=billing-service,O=Example Corp'))
+      .toBe('cert#CN=Gatehouse Internal CA,O=Example Corp#CN=billing-service,O=Example Corp');
+    expect(certRecordId('CN=Gatehouse Internal CA,O=Example Corp', '0a1b2c')).toBe('cert#CN=Gatehouse Internal CA,O=Example Corp#0a1b2c');
+  });
+
+  it('never give two different (issuer, value) pairs the same id, whatever `#` and `%` they hold', () => {
+    const parts = ['a', 'a#b', 'b', 'b#c', 'a#', '#b', '%23', '#', '%', 'a%23b'];
+    const pairs = parts.flatMap((i) => parts.map((v) => [i, v] as const));
+    for (const id of [certRecordId, clientRecordId]) {
+      expect(new Set(pairs.map(([i, v]) => id(i, v))).size).toBe(pairs.length);
+    }
+    expect(certRecordId('CN=CA,O=X#CN=svc', '1')).not.toBe(certRecordId('CN=CA,O=X', 'CN=svc#1'));
   });
 });
 

@@ -8,7 +8,8 @@ export interface EventOptions {
   headers?: Record<string, string | string[]>;
   query?: Record<string, string | string[]>;
   sourceIp?: string;
-  clientCert?: { subjectDN: string; serialNumber: string; notBefore?: string; notAfter?: string } | null;
+  /** `issuerDN` defaults to the internal CA (fixtures.ts INTERNAL_CA); `null` leaves it out. */
+  clientCert?: { subjectDN: string; serialNumber: string; issuerDN?: string | null; notBefore?: string; notAfter?: string } | null;
   requestId?: string;
 }
 
@@ -54,7 +55,7 @@ export function requestEvent(o: EventOptions = {}): APIGatewayRequestAuthorizerE
     ? {
       clientCertPem: '-----BEGIN CERTIFICATE-----\nMIIB...\n-----END CERTIFICATE-----',
       subjectDN: o.clientCert.subjectDN,
-      issuerDN: 'CN=Gatehouse Internal CA,O=Example Corp',
+      ...(o.clientCert.issuerDN === null ? {} : { issuerDN: o.clientCert.issuerDN ?? 'CN=Gatehouse Internal CA,O=Example Corp' }),
       serialNumber: o.clientCert.serialNumber,
       validity: { notBefore: o.clientCert.notBefore ?? 'Jan  1 00:00:00 2026 GMT', notAfter: o.clientCert.notAfter ?? 'Jan  1 00:00:00 2036 GMT' },
     }

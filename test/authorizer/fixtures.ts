@@ -7,12 +7,14 @@ import { Issuer, Route } from '../../lib/config/schema';
 import { InMemoryRateLimiter } from '../../lib/rate-limit/memory-limiter';
 import { createAuthorizer, type AuthorizerDeps, type Outcome } from '../../lambdas/authorizer/authorizer';
 import { toAuthorizerConfig, type AuthorizerConfig } from '../../lambdas/authorizer/config';
-import { apiKeyId, InMemoryConsumerStore, type ConsumerRecord } from '../../lambdas/authorizer/consumer-store';
-import { FetchJwksFetcher, IssuerVerifier } from '../../lambdas/authorizer/token-verifier';
+import { apiKeyId, certRecordId, clientRecordId, InMemoryConsumerStore, type ConsumerRecord } from '../../lambdas/authorizer/consumer-store';
+import { COGNITO, FetchJwksFetcher, IssuerVerifier } from '../../lambdas/authorizer/token-verifier';
 
 export const POOL = 'eu-west-1_TestPool1';
 export const COGNITO_ISS = `https://cognito-idp.eu-west-1.amazonaws.com/${POOL}`;
 export const CLIENTS = { 'web-console': 'webclient0000000000000001', 'partner-batch': 'partnerclient00000000001' } as const;
+/** The CA that issues the internal client certificates (the issuerDN of requestEvent's clientCert). */
+export const INTERNAL_CA = 'CN=Gatehouse Internal CA,O=Example Corp';
 
 type JWK = JsonWebKey & { kid?: string; alg?: string; use?: string };
 export interface Keys { privateKey: KeyObject; publicKey: KeyObject; jwk: JWK; kid: string; alg: 'RS256' | 'ES256' }
@@ -72,9 +74,9 @@ export function consumers(): InMemoryConsumerStore {
     [apiKeyId(API_KEYS.revoked)]: record({ consumer: 'gone', tier: 'pro', status: 'revoked' }),
     [apiKeyId(API_KEYS.office)]: record({ consumer: 'office', tier: 'pro', allowedCidrs: ['198.51.100.0/24', '2001:db8:abcd::/48'] }),
     [apiKeyId(API_KEYS.tenant)]: record({ consumer: 'acme', tier: 'pro', tenant: 'acme' }),
-    'cert#CN=billing-service,OU=internal,O=Example Corp': record({ consumer: 'billing-service', tier: 'enterprise' }),
-    'cert#CN=retired-service,O=Example Corp': record({ consumer: 'retired', status: 'revoked' }),
-    [`client#${CLIENTS['partner-batch']}`]: record({ consumer: 'partner-co', tier: 'enterprise', canary: true }),
+    [certRecordId(INTERNAL_CA, 'CN=billing-service,OU=internal,O=Example Corp')]: record({ consumer: 'billing-service', tier: 'enterprise' }),
+    [certRecordId(INTERNAL_CA, 'CN=retired-service,O=Example Corp')]: record({ consumer: 'retired', status: 'revoked' }),
+    [clientRecordId(COGNITO, CLIENTS['partner-batch'])]: record({ consumer: 'partner-co', tier: 'enterprise', canary: true }),
   });
 }
 

@@ -66,7 +66,11 @@ describe('fuzzing the authorizer', () => {
         expect(statement.Action).toBe('execute-api:Invoke');
         expect(statement.Resource).toMatch(/^arn:aws:execute-api:[a-z0-9-]+:\d{12}:[a-z0-9]+\/[\w-]+\/\*\/\*$/);
         expect(typeof result.principalId).toBe('string');
-        for (const v of Object.values(result.context ?? {})) expect(['string', 'number', 'boolean']).toContain(typeof v);
+        for (const v of Object.values(result.context ?? {})) {
+          expect(['string', 'number', 'boolean']).toContain(typeof v);
+          // Context values become upstream headers: printable ASCII only.
+          if (typeof v === 'string') expect(v).toMatch(/^[\x20-\x7e]*$/);
+        }
         counts[statement.Effect === 'Allow' ? 'allow' : 'deny'] += 1;
       } catch (err) {
         expect(err).toEqual(new Error('Unauthorized'));

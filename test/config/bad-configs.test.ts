@@ -143,6 +143,13 @@ describe('a bad config is rejected with file, line, key path and a fix', () => {
       ));
     });
 
+    it('refuses a stage cache on a method another route shares', () => {
+      const text = edit(['  - name: catalog\n    paths: [/v1/catalog]\n', '  - name: users-canary\n    paths: [/v1/users]\n    methods: [GET]\n    headers:\n      x-canary: "true"\n    service: users\n    auth:\n      strategies: [jwt]\n      issuers: [cognito]\n      scopes: [users/read]\n    cache:\n      ttl: 30\n  - name: catalog\n    paths: [/v1/catalog]\n']);
+      expect(rejection(text)).toBe(message(
+        `${FILE}:${lineNo(text, '    cache:\n      ttl: 30', 1)} routes[1].cache: shares GET /v1/users with users; the method's one stage cache would serve one route's responses for the other's: give the cached route a path of its own or remove cache.ttl`,
+      ));
+    });
+
     it('rejects two routes matching the same method, path, hosts and headers', () => {
       const text = edit(['paths: [/v1/catalog]', 'paths: [/v1/users]']);
       expect(rejection(text)).toBe(message(`${FILE}:${lineNo(text, '    paths: [/v1/users]\n    service: catalog', 1)} routes[1].paths: GET /v1/users is already matched by routes[0] (users) with the same hosts and headers`));

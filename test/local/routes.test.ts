@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { apiKey, runInThread, startTestGateway, type TestGateway } from './support/harness';
@@ -70,6 +71,41 @@ describe('the local gateway serves every route type of gateway.config.yaml (dev)
     expect(await other.body.json()).toMatchObject({ code: 'tenant_mismatch' });
   });
 
+  // Security review finding 1: tenant-api (`/` on *.api.example.com) used to be chosen on every
+  // path of a tenant host, and was then served with GET /v1/plans' stage cache: one tenant's
+  // answer went to every caller of the catalogue.
+  it('serves a path another route owns with that route on a tenant host too, so its cache holds only its own answers', async () => {
+    const tenant = await request(`${gw.url}/v1/plans?currency=CHF`, { headers: { host: 'acme.api.example.com', ...key('acme-integration') } });
+    expect(tenant.statusCode).toBe(200);
+    expect(await tenant.body.json()).toMatchObject({ service: 'user-service-v1', headers: { 'x-gatehouse-route': 'plans' } });
+    const other = await request(`${gw.url}/v1/plans?currency=CHF`, { headers: key('demo-free') });
+    expect(await other.body.json()).toMatchObject({ service: 'user-service-v1', headers: { 'x-gatehouse-route': 'plans' } });
+  });
+
+  // Security review finding 2: the viewer IP is an identity source, so a cached decision is
+  // never replayed for another address (the IP allowlist is checked against it).
+  it('keys the authorizer cache on the viewer IP: an allowlisted key is refused from elsewhere even while its owner is cached', async () => {
+    const headers = key('demo-allowlisted');
+    expect((await getFrom('127.0.0.1', '/v1/users', headers)).status).toBe(200);
+    expect((await getFrom('127.0.0.1', '/v1/users', headers)).status).toBe(200); // now cached for 127.0.0.1
+    const stranger = await getFrom('127.0.0.2', '/v1/users', headers);
+    expect(stranger).toMatchObject({ status: 403, body: { code: 'ip_not_allowed' } });
+    // ... and the stranger's (cached) Deny does not lock the owner out.
+    expect((await getFrom('127.0.0.1', '/v1/users', headers)).status).toBe(200);
+  });
+
+  /** GET from a chosen loopback source address (node:http: undici's connect.localAddress is not applied). */
+  function getFrom(localAddress: string, path: string, headers: Record<string, string>): Promise<{ status: number; body: unknown }> {
+    const { hostname, port } = new URL(gw.url);
+    return new Promise((resolve, reject) => {
+      httpRequest({ host: hostname, port, path, headers, localAddress }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString()) as unknown }));
+      }).on('error', reject).end();
+    });
+  }
+
   it('answers an unknown path with the not_found gateway response', async () => {
     // PATCH: no route has it (DELETE /v3/... would reach tenant-api's `/{proxy+}` and its authorizer).
     const res = await call('/v3/nothing', { method: 'PATCH', headers: key('demo-pro') });
@@ -116,6 +152,16 @@ describe('the local gateway serves every route type of gateway.config.yaml (dev)
     const xml = await post('<user/>', 'application/xml');
     expect(xml.status).toBe(415);
     expect(await xml.json()).toEqual({ message: 'Unsupported content type', code: 'unsupported_media_type' });
+    expect((await post('{"email":"a@example.com"}', 'application/json; charset=utf-8')).status).toBe(200);
+    // Security review finding 6: a type the model does not cover used to pass the WAF's prefix
+    // match unvalidated (application/jsonx), and so did a repeated Content-Type.
+    expect((await post('{"admin":true}', 'application/jsonx')).status).toBe(415);
+    const repeated = await request(`${gw.url}/v2/users`, {
+      method: 'POST', body: '{"admin":true}',
+      headers: ['authorization', `Bearer ${accessToken}`, 'content-type', 'application/json', 'content-type', 'application/json'],
+    });
+    expect(repeated.statusCode).toBe(415);
+    await repeated.body.dump();
   });
 
   it('serves cacheable routes from the stage cache, keyed by the configured query string; max-age=0 cannot invalidate', async () => {

@@ -182,7 +182,7 @@ describeWithAuthorizer('ApiStack with gateway.config.yaml (dev: no custom domain
     expect(Object.keys(authorizers)).toHaveLength(2);
     expect(byId(method(t, 'v1users', 'GET'))).toMatchObject({
       Type: 'REQUEST', AuthorizerResultTtlInSeconds: 300,
-      IdentitySource: 'method.request.header.x-api-key,method.request.header.X-Forwarded-Host,context.httpMethod,context.resourcePath',
+      IdentitySource: 'method.request.header.x-api-key,method.request.header.X-Forwarded-Host,method.request.header.X-Gatehouse-Client-IP,context.httpMethod,context.resourcePath',
     });
     for (const canary of [method(t, 'v2users', 'GET'), method(t, 'v2usersproxy', 'POST')]) {
       expect(byId(canary).AuthorizerResultTtlInSeconds).toBe(0);
@@ -260,6 +260,18 @@ describeWithAuthorizer('ApiStack with gateway.config.yaml (dev: no custom domain
           PositionalConstraint: 'EXACTLY',
           SearchString: '{{resolve:secretsmanager:gatehouse/dev/origin-verify:SecretString:::}}',
         }) } } },
+      })]),
+    });
+    // The allowed media types exactly (parameters allowed), not a prefix: application/jsonx and a
+    // repeated header are refused before they reach an upstream unvalidated.
+    t.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Rules: Match.arrayWith([Match.objectLike({
+        Name: 'AllowedContentTypes',
+        Statement: { AndStatement: { Statements: Match.arrayWith([{ NotStatement: { Statement: { RegexMatchStatement: {
+          FieldToMatch: { SingleHeader: { Name: 'content-type' } },
+          RegexString: '^(?:application/json)[ \\t]*(?:;|$)',
+          TextTransformations: [{ Priority: 0, Type: 'LOWERCASE' }],
+        } } } }]) } },
       })]),
     });
     const stages = t.findResources('AWS::ApiGateway::Stage');
