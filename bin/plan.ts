@@ -12,7 +12,7 @@ import { writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../lib/config/errors';
-import { loadConfigFile, selectEnvironments } from '../lib/config/load';
+import { loadConfigFile, selectEnvironments, type SelectedWith } from '../lib/config/load';
 import { planConfig } from '../lib/plan/plan';
 import { renderCapacityReport } from '../lib/plan/render-markdown';
 import { renderTerminal } from '../lib/plan/render-terminal';
@@ -20,6 +20,7 @@ import { shippedConfigs } from '../lib/plan/shipped-configs';
 
 const USAGE = 'usage: npm run plan -- [--config FILE]... [--env NAME]... [--all] [--json] [--markdown FILE]';
 const ROOT = resolve(__dirname, '..');
+const SELECTED_WITH: SelectedWith = { config: '--config FILE', env: '--env NAME' };
 
 function main(argv: string[]): number {
   let args;
@@ -51,19 +52,37 @@ function main(argv: string[]): number {
   }
   const files = args.all
     ? shippedConfigs(ROOT).map((f) => resolve(ROOT, f))
-    : args.config ?? [process.env.GATEHOUSE_CONFIG || 'gateway.config.yaml'];
-  const only = (args.env ?? []).flatMap((e) => e.split(',')).map((e) => e.trim()).filter(Boolean);
+    : args.config ?? [process.env.GATEHOUSE_CONFIG ?? 'gateway.config.yaml'];
+  const synthSyntax = [...(args.config ?? []), ...(args.env ?? [])].find((v) => /^(config|env)=/.test(v));
+  if (synthSyntax) {
+    process.stderr.write(`plan: "${synthSyntax}" is cdk synth's syntax; plan takes --config FILE and --env NAME\n${USAGE}\n`);
+    return 2;
+  }
+  // An empty --env (an unset variable) is refused by selectEnvironments, never read as "all".
+  const only = args.env?.flatMap((e) => e.split(',')).map((e) => e.trim());
+  if (args.markdown !== undefined && args.markdown.trim() === '') {
+    process.stderr.write(`plan: --markdown needs a file name\n${USAGE}\n`);
+    return 2;
+  }
 
   try {
     const configs = files.map((file) => {
-      const loaded = loadConfigFile(file);
+      const loaded = loadConfigFile(file, SELECTED_WITH);
       const shown = args.all ? relative(ROOT, file) : file;
-      const plans = planConfig(loaded, selectEnvironments(loaded, only)).map((p) => ({ ...p, file: shown }));
+      const plans = planConfig(loaded, selectEnvironments(loaded, only, SELECTED_WITH)).map((p) => ({ ...p, file: shown }));
       return { file: shown, loaded, plans };
     });
     const plans = configs.flatMap((c) => c.plans);
+    const report = args.markdown ? renderCapacityReport(configs) : undefined;
     process.stdout.write(args.json ? `${JSON.stringify(plans, null, 2)}\n` : plans.map(renderTerminal).join('\n'));
-    if (args.markdown) writeFileSync(args.markdown, renderCapacityReport(configs));
+    if (args.markdown && report !== undefined) {
+      try {
+        writeFileSync(args.markdown, report);
+      } catch (err) {
+        process.stderr.write(`plan: cannot write the markdown report to ${args.markdown}: ${writeFailure(err)}\n`);
+        return 1;
+      }
+    }
     return 0;
   } catch (err) {
     if (err instanceof ConfigError) {
@@ -71,6 +90,17 @@ function main(argv: string[]): number {
       return 1;
     }
     throw err;
+  }
+}
+
+/** Why a file could not be written, in words (the errno code without the stack). */
+function writeFailure(err: unknown): string {
+  switch ((err as NodeJS.ErrnoException).code) {
+    case 'ENOENT': return 'its directory does not exist';
+    case 'EISDIR': return 'it is a directory; name a file inside it';
+    case 'EACCES': case 'EPERM': return 'permission denied';
+    case 'EROFS': return 'the file system is read-only';
+    default: return (err as Error).message;
   }
 }
 

@@ -8,6 +8,10 @@ import { ROOT } from './support/synth';
 const ROOT_YAML = readFileSync(join(ROOT, 'gateway.config.yaml'), 'utf8');
 const env = { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' };
 
+function cdkJsonContext(): Record<string, unknown> {
+  return (JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> }).context ?? {};
+}
+
 function writeConfig(text: string): string {
   const file = join(mkdtempSync(join(tmpdir(), 'gatehouse-cli-')), 'gateway.config.yaml');
   writeFileSync(file, text);
@@ -32,6 +36,21 @@ describe('cdk synth from the command line', () => {
       `  ${file}:70 routes[0].service: unknown service "user-svc"; known services: user-service-v1, user-service-v2, user-service-v2-canary, tenant-router-service`,
       '',
     ].join('\n'));
+  });
+
+  it('refuses an empty -c env= instead of synthesizing every environment', () => {
+    const context = { ...cdkJsonContext(), config: 'gateway.config.yaml', env: '', 'aws:cdk:bundling-stacks': [] };
+    const run = spawnSync('npx', ['tsx', 'bin/gatehouse.ts'], { cwd: ROOT, env: { ...env, CDK_CONTEXT_JSON: JSON.stringify(context), CDK_OUTDIR: mkdtempSync(join(tmpdir(), 'gatehouse-out-')) }, encoding: 'utf8' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe('Invalid gateway config\n  gateway.config.yaml environments: -c env=NAME is empty (an unset variable?); name one or more of: dev, prod\n');
+  });
+
+  it('stops a config that AWS would refuse (health check timeout >= interval) before synth, without a stack trace', () => {
+    const file = writeConfig(ROOT_YAML.replace('health_check: { path: /health }', 'health_check: { path: /health, interval_seconds: 5, timeout_seconds: 120 }'));
+    const run = spawnSync('npx', ['tsx', 'bin/gatehouse.ts'], { cwd: ROOT, env: { ...env, GATEHOUSE_CONFIG: file, CDK_OUTDIR: mkdtempSync(join(tmpdir(), 'gatehouse-out-')) }, encoding: 'utf8' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/^Invalid gateway config\n {2}\S+:\d+ services\[0\]\.private\.health_check\.timeout_seconds: 120 s must be less than interval_seconds \(5 s\)/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('fails synth through the compliance gate when the config creates a non-compliant resource', () => {

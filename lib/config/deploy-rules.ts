@@ -1,5 +1,5 @@
 import Ajv from 'ajv-draft-04';
-import { resourcePathsFor } from '../gateway/route-table';
+import { compileRouteTable, resourcePathsFor } from '../gateway/route-table';
 import { compileRequestTransformation, TransformationError } from '../gateway/transformations';
 import { HEADER_TEMPLATES, type EnvironmentConfig, type GatewayConfig, type RouteConfig } from './schema';
 
@@ -12,6 +12,20 @@ type Add = (path: string, message: string) => void;
 
 /** API Gateway usage plans per account and region (not raisable beyond 300 without a quota increase). */
 export const MAX_USAGE_PLANS = 300;
+/** API Gateway resources (paths) per REST API, default quota. */
+export const MAX_API_RESOURCES = 300;
+/** CloudFormation resources per stack. */
+export const MAX_STACK_RESOURCES = 500;
+/**
+ * CloudFormation resources the API stack creates whatever the routes (rest API, stage, deployment,
+ * account, log groups, roles, authorizer function, validator, 16 gateway responses, origin-guard
+ * web ACL); measured with `cdk synth`, a lower bound (a custom key and domains add more).
+ */
+const API_STACK_FIXED_RESOURCES = 31;
+/** Per tier: usage plan, API key, usage plan key. */
+const RESOURCES_PER_TIER = 3;
+/** Per distinct authorizer cache setting: the authorizer and its Lambda permission. */
+const RESOURCES_PER_AUTHORIZER = 2;
 const BODY_METHODS = ['POST', 'PUT', 'PATCH'];
 const TEMPLATE = /\$\(([^)]*)\)/g;
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
@@ -26,6 +40,46 @@ export function checkDeployRules(config: GatewayConfig, add: Add): void {
   });
   checkVariableSiblings(config.routes, add);
   checkUsagePlanCount(config, add);
+  checkApiSize(config, add);
+}
+
+/** What the route table costs in API Gateway resources and in CloudFormation resources of the API stack. */
+export interface ApiSize {
+  /** API Gateway resources (paths, `{proxy+}` children and intermediate paths), the root included. */
+  readonly apiResources: number;
+  readonly methods: number;
+  /** CloudFormation resources of the API stack (a lower bound). */
+  readonly stackResources: number;
+}
+
+export function apiSize(config: GatewayConfig): ApiSize {
+  const methods = compileRouteTable(config);
+  const paths = new Set<string>(['/']);
+  for (const method of methods) {
+    const segments = method.resourcePath.split('/').slice(1);
+    for (let d = 1; d <= segments.length; d++) paths.add(`/${segments.slice(0, d).join('/')}`);
+  }
+  const models = new Set(methods.filter((m) => BODY_METHODS.includes(m.httpMethod) && m.primary.request_schema).map((m) => m.primary.name)).size;
+  const authorizers = new Set(methods.map((m) => `${m.authorizer.ttl}|${m.authorizer.identitySources.join(',')}`)).size;
+  const stackResources = API_STACK_FIXED_RESOURCES + (paths.size - 1) + methods.length + models
+    + config.tiers.length * RESOURCES_PER_TIER + authorizers * RESOURCES_PER_AUTHORIZER;
+  return { apiResources: paths.size, methods: methods.length, stackResources };
+}
+
+/**
+ * Every route path becomes two API Gateway resources and a method per HTTP method on each, all
+ * in one CloudFormation stack: too many routes fail `cdk synth` (500 resources per stack) or the
+ * deployment (300 resources per REST API).
+ */
+function checkApiSize(config: GatewayConfig, add: Add): void {
+  const size = apiSize(config);
+  const limits = [
+    ...(size.apiResources > MAX_API_RESOURCES ? [`${size.apiResources} API Gateway resources (route paths, their {proxy+} children and parent paths), above the ${MAX_API_RESOURCES} a REST API allows by default`] : []),
+    ...(size.stackResources > MAX_STACK_RESOURCES ? [`at least ${size.stackResources} CloudFormation resources in the API stack (${size.methods} methods, ${size.apiResources - 1} resources, usage plans, authorizers ...), above the ${MAX_STACK_RESOURCES} a stack allows`] : []),
+  ];
+  if (limits.length > 0) {
+    add('routes', `${config.routes.length} routes need ${limits.join(', and ')}: serve sub-paths with one route (a route path already serves everything below it), share paths between methods, or split the API into several gateway configs`);
+  }
 }
 
 export function checkEnvironmentDeployRules(envName: string, env: EnvironmentConfig, add: Add): void {
@@ -118,8 +172,11 @@ function checkCache(route: RouteConfig, at: string, add: Add): void {
 function checkPathSyntax(path: string, at: string, add: Add): void {
   const segments = path.split('/').slice(1);
   const names = new Set<string>();
-  segments.forEach((segment, k) => {
-    if (segment === '' && k < segments.length - 1) return add(at, `${path} has an empty segment (//)`);
+  if (path.length > 1 && path.endsWith('/')) {
+    return add(at, `${path} ends with /; write ${path.replace(/\/+$/, '') || '/'} (a route path already serves everything below it, and API Gateway treats both as the same resource)`);
+  }
+  segments.forEach((segment) => {
+    if (segment === '' && path !== '/') return add(at, `${path} has an empty segment (//)`);
     if (!segment.includes('{') && !segment.includes('}')) return;
     const param = PARAM.exec(segment);
     if (!param) return add(at, `${path}: "${segment}" must be a whole path part like {id} (letters, digits, _)`);

@@ -4,13 +4,19 @@ import type { z } from 'zod';
  * Turns a zod issue into a message a config author can act on: what was expected, what the
  * file says, and for unknown keys the closest known key.
  */
-export function describeIssue(issue: z.core.$ZodIssue): string {
+export function describeIssue(issue: z.core.$ZodIssue, written?: string): string {
   const input = (issue as { input?: unknown }).input;
   switch (issue.code) {
     case 'invalid_type':
       if (input === undefined) return `missing required key (expected ${article(issue.expected)})`;
       if (issue.expected === 'string' && (typeof input === 'number' || typeof input === 'boolean')) {
-        return `expected a string, got the ${typeof input} ${String(input)}; quote it: "${String(input)}"`;
+        // Quote the text as written: YAML reads 012345678901 as the number 12345678901.
+        const text = written !== undefined && !/^["']/.test(written) ? written : String(input);
+        return `expected a string, got the ${typeof input} ${String(input)}${text !== String(input) ? ` (written ${text})` : ''}; quote it as written: "${text}"`;
+      }
+      if (typeof input === 'number' && Number.isNaN(input)) return `expected ${article(issue.expected)}, got .nan (not a number)`;
+      if (typeof input === 'number' && !Number.isFinite(input)) {
+        return `expected a finite number, got ${written ?? String(input)}${written && /^[-+]?\.inf$/i.test(written) ? '' : ', which is too large for a number (it reads as infinity)'}`;
       }
       if (issue.expected === 'int') return `expected an integer, got ${show(input)}`;
       return `expected ${article(issue.expected)}, got ${kindOf(input)}${isScalar(input) ? ` ${show(input)}` : ''}`;
@@ -23,6 +29,12 @@ export function describeIssue(issue: z.core.$ZodIssue): string {
       if (issue.origin === 'array') return `must have ${op} ${String(bound)} item${Number(bound) === 1 ? '' : 's'} (has ${(input as unknown[]).length})`;
       if (issue.origin === 'string') return `must have ${op} ${String(bound)} characters (has ${String(input).length})`;
       return `must be ${op} ${String(bound)} (got ${show(input)})`;
+    }
+    case 'invalid_key': {
+      // A record key (environment name, header name) that fails its own schema: say why.
+      const inner = issue.issues[0];
+      const key = typeof input === 'string' ? JSON.stringify(input) : 'the key';
+      return inner ? `${key} is not a valid name: ${inner.message}` : `${key} is not a valid name`;
     }
     default:
       return issue.message.replace(/^Invalid input: /, '');

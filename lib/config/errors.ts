@@ -26,6 +26,7 @@ export class ConfigError extends Error {
 function formatProblems(file: string, problems: readonly ConfigProblem[]): string {
   const lines = problems.map((p) => {
     const where = p.line ? `${file}:${p.line}` : file;
+    if (!where) return p.path ? `${p.path}: ${p.message}` : p.message;
     return p.path ? `${where} ${p.path}: ${p.message}` : `${where}: ${p.message}`;
   });
   const head = problems.length === 1 ? 'Invalid gateway config' : `Invalid gateway config (${problems.length} problems)`;

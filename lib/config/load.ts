@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import { closestKey, describeIssue, knownKeysAt } from './describe-issue';
 import { ConfigError, formatPath, type ConfigProblem } from './errors';
-import { locateOverride, mergeOverrides } from './merge';
+import { locateOverride, mergeOverrides, unknownOverrideNames } from './merge';
 import { withOrganizationPreset } from './organization-presets';
 import { deriveProfile, type Profile } from './profile';
 import { checkReferences } from './references';
@@ -28,19 +28,42 @@ export interface LoadedConfig {
 
 /** Where a problem is reported: its key path as printed, and its line. */
 type Place = (path: readonly PropertyKey[]) => { path: string; line?: number };
+/** The text of the scalar at a key path as written in the file, if it is one. */
+type Source = (path: readonly PropertyKey[]) => string | undefined;
+
+/**
+ * Alias expansions allowed while reading the file (the yaml library counts nested expansions
+ * multiplied). High enough for a config that reuses an anchor on every route; a file beyond it
+ * is a "billion laughs" document whose expansion would exhaust memory.
+ */
+export const MAX_ALIAS_EXPANSIONS = 10_000;
+
+/** How the user named the config file and the environments, for hints in messages. */
+export interface SelectedWith {
+  /** e.g. `-c config=FILE` (synth) or `--config FILE` (plan). */
+  readonly config: string;
+  /** e.g. `-c env=NAME` (synth) or `--env NAME` (plan). */
+  readonly env: string;
+}
 
 /** Keys an environment override may not change (they select or name the environments). */
 const NOT_OVERRIDABLE = ['environments', 'name', '$schema'];
 
 /** Reads, parses and validates a config file; throws {@link ConfigError} with every problem. */
-export function loadConfigFile(file: string): LoadedConfig {
+export function loadConfigFile(file: string, selectedWith?: SelectedWith): LoadedConfig {
+  const how = selectedWith ? `${selectedWith.config} or GATEHOUSE_CONFIG=FILE` : 'GATEHOUSE_CONFIG=FILE';
+  if (file.trim() === '') {
+    throw new ConfigError('', [{ path: '', message: `the config file name is empty (an unset variable?); name the file with ${how}` }]);
+  }
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT'
-      ? 'file not found; pass the config file with -c config=FILE or GATEHOUSE_CONFIG=FILE'
-      : `cannot read file (${(err as Error).message})`;
+    const code = (err as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT'
+      ? `file not found; check the path, or pass the config file with ${how}`
+      : code === 'EISDIR' ? 'is a directory, not a config file'
+        : `cannot read file (${(err as Error).message})`;
     throw new ConfigError(file, [{ path: '', message: reason }], { cause: err });
   }
   return parseConfig(text, file);
@@ -57,7 +80,7 @@ export function parseConfig(text: string, file: string): LoadedConfig {
       line: e.linePos?.[0]?.line,
     })));
   }
-  const raw: unknown = doc.toJS({ maxAliasCount: 100 });
+  const raw = toPlainData(doc, lineCounter, file);
   if (raw === null || raw === undefined) {
     throw new ConfigError(file, [{ path: '', message: 'the file is empty; it must hold the gateway config as a YAML mapping (name:, organization:, traffic:, ...)' }]);
   }
@@ -68,8 +91,12 @@ export function parseConfig(text: string, file: string): LoadedConfig {
   }
   const locate = (path: readonly PropertyKey[]) => lineOf(doc, lineCounter, path);
   const asWritten: Place = (path) => ({ path: formatPath(path), line: locate(path) });
+  const sourceAt: Source = (path) => {
+    const node = doc.getIn(path as unknown[], true);
+    return isScalar(node) && node.range ? text.slice(node.range[0], node.range[1]) : undefined;
+  };
 
-  const base = validate(GatewayConfigSchema, withOrganizationPreset(raw as Record<string, unknown>), asWritten, file);
+  const base = validate(GatewayConfigSchema, withOrganizationPreset(raw as Record<string, unknown>), asWritten, file, sourceAt);
   fail(file, checkReferences(base).map((p) => ({ ...p, ...asWritten(splitPath(p.path)) })));
 
   const environments: Record<string, GatewayEnvironment> = {};
@@ -84,14 +111,31 @@ export function parseConfig(text: string, file: string): LoadedConfig {
       const fromOverride = locateOverride(rawRecord, rawOverrides, path);
       return fromOverride ? asWritten([...overridesAt, ...fromOverride]) : { path: `${formatPath(path)} (in environment ${name})`, line: locate(path) };
     };
+    const sourceInEnvironment: Source = (path) => {
+      const fromOverride = path[0] === 'environments' ? undefined : locateOverride(rawRecord, rawOverrides, path);
+      return sourceAt(fromOverride ? [...overridesAt, ...fromOverride] : path);
+    };
     const blocked = NOT_OVERRIDABLE.filter((key) => key in env.overrides);
     if (blocked.length > 0) {
       problems.push(...blocked.map((key) => ({ ...asWritten([...overridesAt, key]), message: 'cannot be overridden per environment; set it at the top level' })));
       continue;
     }
+    const strays = unknownOverrideNames(rawRecord, env.overrides);
+    if (strays.length > 0) {
+      problems.push(...strays.map(({ path, name: stray, known }) => {
+        const list = formatPath(path.slice(0, -2));
+        const suggestion = closestKey(stray, known);
+        return {
+          ...asWritten([...overridesAt, ...path]),
+          message: `no entry named "${stray}" in ${list} to override${suggestion ? `; did you mean "${suggestion}"?` : `; names in ${list}: ${known.join(', ')}`} (an override changes existing entries; add new ones to ${list} itself)`,
+        };
+      }));
+      continue;
+    }
+    problems.push(...vpcContradictions(rawEnvironments[name], ['environments', name], asWritten));
     let config: GatewayConfig;
     try {
-      config = validate(GatewayConfigSchema, withOrganizationPreset(mergeOverrides({ ...rawRecord }, env.overrides) as Record<string, unknown>), inEnvironment, file);
+      config = validate(GatewayConfigSchema, withOrganizationPreset(mergeOverrides({ ...rawRecord }, env.overrides) as Record<string, unknown>), inEnvironment, file, sourceInEnvironment);
     } catch (err) {
       if (err instanceof ConfigError) { problems.push(...err.problems); continue; }
       throw err;
@@ -104,27 +148,80 @@ export function parseConfig(text: string, file: string): LoadedConfig {
 }
 
 /**
- * The environments to deploy, in the order asked for (all of them when `names` is empty).
- * Throws {@link ConfigError} naming the defined environments when one does not exist.
+ * The environments to deploy, in the order asked for (all of them when `names` is undefined).
+ * Throws {@link ConfigError} naming the defined environments when one does not exist, or when
+ * the selection is empty or has an empty name (an unset variable must not select everything,
+ * production included).
  */
-export function selectEnvironments(config: LoadedConfig, names?: readonly string[]): GatewayEnvironment[] {
+export function selectEnvironments(config: LoadedConfig, names?: readonly string[], selectedWith?: SelectedWith): GatewayEnvironment[] {
   const defined = Object.keys(config.environments);
-  const wanted = names?.length ? names : defined;
-  const unknown = wanted.filter((n) => !config.environments[n]);
+  const flag = selectedWith ? ` (selected with ${selectedWith.env})` : '';
+  if (names && (names.length === 0 || names.some((n) => n.trim() === ''))) {
+    const what = selectedWith?.env ?? 'the environment selection';
+    const written = names.join(',');
+    throw new ConfigError(config.file, [{
+      path: 'environments',
+      message: `${what} ${written.trim() === '' ? 'is empty' : `has an empty name ("${written}")`} (an unset variable?); name one or more of: ${defined.join(', ')}`,
+    }]);
+  }
+  const wanted = names ?? defined;
+  const unknown = wanted.filter((n) => !Object.hasOwn(config.environments, n));
   if (unknown.length > 0) {
     throw new ConfigError(config.file, unknown.map((n) => ({
       path: 'environments',
-      message: `no environment "${n}" (selected with -c env=...); defined environments: ${defined.join(', ')}`,
+      message: `no environment "${n}"${flag}; defined environments: ${defined.join(', ')}`,
     })));
   }
   return wanted.map((n) => config.environments[n]);
 }
 
-function validate<S extends z.ZodType>(schema: S, input: unknown, place: Place, file: string): z.infer<S> {
+/** max_azs and availability_zones both written, with a different number of zones. */
+function vpcContradictions(rawEnv: unknown, at: PropertyKey[], place: Place): ConfigProblem[] {
+  const vpc = (rawEnv as { vpc?: { max_azs?: unknown; availability_zones?: unknown } } | undefined)?.vpc;
+  if (!vpc || typeof vpc.max_azs !== 'number' || !Array.isArray(vpc.availability_zones)) return [];
+  if (vpc.max_azs === vpc.availability_zones.length) return [];
+  return [{
+    ...place([...at, 'vpc', 'max_azs']),
+    message: `${vpc.max_azs} contradicts availability_zones, which names ${vpc.availability_zones.length} zones; the VPC uses the listed zones: remove max_azs or make it ${vpc.availability_zones.length}`,
+  }];
+}
+
+/**
+ * The document as plain data. Aliases are resolved here, so an alias without an anchor is
+ * reported at its line and an expansion bomb as a problem of the file, not as a ReferenceError.
+ */
+function toPlainData(doc: Document, lineCounter: LineCounter, file: string): unknown {
+  const unresolved: ConfigProblem[] = [];
+  visit(doc, {
+    Alias(_key, node) {
+      if (node.resolve(doc) !== undefined) return;
+      unresolved.push({
+        path: '',
+        message: `YAML alias *${node.source} has no anchor &${node.source} before it; define the anchor first (e.g. key: &${node.source} value) or write the value out`,
+        line: node.range ? lineCounter.linePos(node.range[0]).line : undefined,
+      });
+    },
+  });
+  fail(file, unresolved);
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSIONS });
+  } catch (err) {
+    if (!(err instanceof ReferenceError)) throw err;
+    const aliases: number[] = [];
+    visit(doc, { Alias(_key, node) { if (node.range) aliases.push(lineCounter.linePos(node.range[0]).line); } });
+    throw new ConfigError(file, [{
+      path: '',
+      message: `YAML aliases expand to more than ${MAX_ALIAS_EXPANSIONS.toLocaleString('en-US')} copies (aliases of anchors that themselves contain aliases multiply); write the repeated values out or nest fewer aliases`,
+      line: aliases[0],
+    }], { cause: err });
+  }
+}
+
+function validate<S extends z.ZodType>(schema: S, input: unknown, place: Place, file: string, source: Source): z.infer<S> {
   const result = schema.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
   const problems = result.error.issues.flatMap((issue): ConfigProblem[] => {
-    if (issue.code !== 'unrecognized_keys') return [{ ...place(issue.path), message: describeIssue(issue) }];
+    if (issue.code !== 'unrecognized_keys') return [{ ...place(issue.path), message: describeIssue(issue, source(issue.path)) }];
     const known = knownKeysAt(schema, issue.path);
     return issue.keys.map((key) => {
       const suggestion = closestKey(key, known);

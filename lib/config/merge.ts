@@ -1,6 +1,7 @@
 /**
  * Deep merge used for environment overrides. Objects merge key by key; arrays of items that
- * all have a `name` merge item by item on that name (new names are appended); any other
+ * all have a `name` merge item by item on that name (new names are appended, but config
+ * validation refuses them: see {@link unknownOverrideNames}); any other
  * value, arrays included, replaces the base value.
  */
 export function mergeOverrides(base: unknown, override: unknown): unknown {
@@ -54,6 +55,34 @@ export function locateOverride(base: unknown, override: unknown, path: readonly 
     b = b[String(key)];
   }
   return out;
+}
+
+/** An entry of a named-list override whose name the base list does not have. */
+export interface UnknownOverrideName {
+  /** Key path of the entry's `name` inside the override. */
+  readonly path: PropertyKey[];
+  readonly name: string;
+  /** Names the base list has. */
+  readonly known: string[];
+}
+
+/**
+ * Entries of named-list overrides that match no entry of the base list. mergeOverrides would
+ * append them, so a misspelt name (`serach` for `search`) would add an unused entry and leave
+ * the one meant with its base values: config validation refuses them.
+ */
+export function unknownOverrideNames(base: unknown, override: unknown, at: PropertyKey[] = []): UnknownOverrideName[] {
+  if (isNamedList(base) && isNamedList(override)) {
+    return override.flatMap((item, i) => {
+      const match = base.find((b) => b.name === item.name);
+      if (!match) return [{ path: [...at, i, 'name'], name: String(item.name), known: base.map((b) => String(b.name)) }];
+      return unknownOverrideNames(match, item, [...at, i]);
+    });
+  }
+  if (isPlainObject(base) && isPlainObject(override)) {
+    return Object.entries(override).flatMap(([key, value]) => (Object.hasOwn(base, key) ? unknownOverrideNames(base[key], value, [...at, key]) : []));
+  }
+  return [];
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -1,4 +1,4 @@
-import type { Compliance, GatewayConfig } from './schema';
+import type { Compliance, EnvironmentConfig, GatewayConfig } from './schema';
 
 /** cdk-nag packs, by the names `lib/compliance/nag.ts` registers. */
 export type NagPack = 'AwsSolutions' | 'PCI-DSS-3.2.1' | 'HIPAA-Security' | 'NIST-800-53-R5';
@@ -94,3 +94,11 @@ export function deriveProfile(config: GatewayConfig): Profile {
 }
 
 const round = (n: number, digits: number) => Number(n.toFixed(digits));
+
+/**
+ * How many availability zones a new VPC spans: the zones listed in availability_zones, else
+ * max_azs (as lib/constructs/network-vpc.ts places them).
+ */
+export function vpcZoneCount(vpc: Exclude<EnvironmentConfig['vpc'], { id: string }>): number {
+  return vpc.availability_zones?.length ?? vpc.max_azs;
+}

@@ -1,9 +1,20 @@
 import { checkDeployRules, checkEnvironmentDeployRules } from './deploy-rules';
 import type { ConfigProblem } from './errors';
+import { UNREMOVABLE_RESPONSE_HEADERS } from '../gateway/headers';
 import { CACHEABLE_METHODS, compileRouteTable, upstreamPath } from '../gateway/route-table';
+import { vpcZoneCount } from './profile';
 import type { EnvironmentConfig, GatewayConfig, RouteConfig } from './schema';
 
 const COGNITO = 'cognito';
+/** Cognito refuses hosted-domain prefixes that contain these words. */
+const RESERVED_DOMAIN_WORDS = ['aws', 'amazon', 'cognito'];
+/** Longest name suffix added to `<name>-<environment>`: the audit transformer's Lambda function name. */
+export const LONGEST_NAME_SUFFIX = '-audit-transformer';
+/** Lambda function names (and Firehose stream names) allow 64 characters. */
+const MAX_FUNCTION_NAME = 64;
+/** Schemes that are never an app's redirect target (script, data, files, other protocols). */
+const NOT_REDIRECT_SCHEMES = new Set(['javascript', 'data', 'vbscript', 'file', 'ftp', 'mailto', 'blob', 'about', 'ws', 'wss']);
+const LOOPBACK_URL = /^http:\/\/(localhost|127\.0\.0\.1)([:/]|$)/;
 const STANDARD_OIDC_SCOPES = new Set(['openid', 'email', 'profile', 'phone', 'aws.cognito.signin.user.admin']);
 
 /**
@@ -49,6 +60,7 @@ export function checkReferences(config: GatewayConfig, envName?: string, env?: E
       add(`${at}.strip_path`, 'strip_path cannot be combined with path parameters');
     }
   });
+  config.services.forEach((service, i) => checkHealthCheck(service, `services[${i}]`, add));
   conflictingRoutes(config.routes, add);
   if (problems.length === 0) sharedMethods(config, add);
 
@@ -69,18 +81,32 @@ export function checkReferences(config: GatewayConfig, envName?: string, env?: E
         if (!idps.has(p)) add(`identity.cognito.public_clients[${i}].identity_providers[${j}]`, `unknown identity provider "${p}"; known: ${list([...idps])}`);
       });
       if (c.tier && !tierNames.includes(c.tier)) add(`identity.cognito.public_clients[${i}].tier`, `unknown tier "${c.tier}"; known tiers: ${list(tierNames)}`);
-      if (c.callback_urls.some((u) => u.startsWith('http://') && !/^http:\/\/(localhost|127\.0\.0\.1)[:/]/.test(u))) {
-        add(`identity.cognito.public_clients[${i}].callback_urls`, 'callback URLs must use https (http only for localhost)');
+      for (const kind of ['callback_urls', 'logout_urls'] as const) {
+        c[kind].forEach((url, j) => {
+          const problem = redirectUrlProblem(url);
+          if (problem) add(`identity.cognito.public_clients[${i}].${kind}[${j}]`, problem);
+        });
       }
     });
     const needsDomain = [
       ...(cognito.public_clients.length > 0 ? ['public_clients (authorization code flow)'] : []),
       ...(cognito.machine_clients.length > 0 ? ['machine_clients (client credentials token endpoint)'] : []),
     ];
+    const reserved = RESERVED_DOMAIN_WORDS.find((w) => cognito.domain_prefix?.includes(w));
+    if (reserved) add('identity.cognito.domain_prefix', `"${cognito.domain_prefix}" contains "${reserved}"; Cognito refuses domain prefixes that contain ${RESERVED_DOMAIN_WORDS.join(', ')}: choose another prefix, e.g. your company and environment`);
     if (needsDomain.length > 0 && !cognito.domain_prefix) {
       add('identity.cognito.domain_prefix', `required: ${needsDomain.join(' and ')} use the Cognito domain <domain_prefix>.auth.<region>.amazoncognito.com`);
     }
   }
+  config.identity.issuers.forEach((issuer, i) => {
+    const jwks = issuer.jwks_uri ?? `${issuer.issuer.replace(/\/$/, '')}/.well-known/jwks.json`;
+    if (jwks.startsWith('https://') || LOOPBACK_URL.test(jwks)) return;
+    const at = issuer.jwks_uri ? `identity.issuers[${i}].jwks_uri` : `identity.issuers[${i}].issuer`;
+    add(at, issuer.jwks_uri
+      ? `"${jwks}" is not an https:// URL; the authorizer fetches signing keys over https only (http only for localhost in local development)`
+      : `"${issuer.issuer}" is http, so its keys would be fetched from ${jwks}; the authorizer fetches signing keys over https only: use the https issuer URL, or set jwks_uri to an https:// URL (http only for localhost in local development)`);
+  });
+  checkRemovedResponseHeaders(config, add);
   checkDeployRules(config, add);
 
   if (env) {
@@ -88,6 +114,48 @@ export function checkReferences(config: GatewayConfig, envName?: string, env?: E
     checkEnvironmentDeployRules(envName ?? '?', env, add);
   }
   return dedupe(problems);
+}
+
+/** ALB target group health checks: AWS refuses a timeout that is not below the interval, and codes outside 200-499. */
+function checkHealthCheck(service: GatewayConfig['services'][number], at: string, add: (path: string, message: string) => void): void {
+  const check = service.private?.health_check;
+  if (!check) return;
+  if (check.timeout_seconds >= check.interval_seconds) {
+    add(`${at}.private.health_check.timeout_seconds`, `${check.timeout_seconds} s must be less than interval_seconds (${check.interval_seconds} s): the load balancer refuses a probe timeout that is not shorter than the time between probes`);
+  }
+  for (const part of check.matcher.split(',')) {
+    const [low, high = low] = part.split('-').map(Number);
+    if (low < 200 || high > 499) add(`${at}.private.health_check.matcher`, `"${part}" is outside 200-499, the HTTP codes an Application Load Balancer accepts as a health check matcher`);
+    else if (low > high) add(`${at}.private.health_check.matcher`, `"${part}" is an empty range; write the lower code first, e.g. 200-299`);
+  }
+}
+
+/** What is wrong with a Cognito redirect (callback or sign-out) URL, if anything. */
+function redirectUrlProblem(url: string): string | undefined {
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1].toLowerCase();
+  if (scheme === 'https') return undefined;
+  if (scheme === 'http') return LOOPBACK_URL.test(url) ? undefined : `"${url}": redirect URLs must use https (http only for localhost)`;
+  if (scheme && !NOT_REDIRECT_SCHEMES.has(scheme) && url.startsWith(`${scheme}://`)) return undefined;
+  return `"${url}" cannot be a redirect target: use an https:// URL (http:// only for localhost) or a mobile app's own scheme like com.example.app://callback`;
+}
+
+/**
+ * CloudFront's response headers policy: refuse the headers it cannot remove instead of dropping
+ * them. Server is accepted: CloudFront then answers `Server: CloudFront`, so the upstream's value
+ * is still hidden (docs AWS-NOTES).
+ */
+function checkRemovedResponseHeaders(config: GatewayConfig, add: (path: string, message: string) => void): void {
+  const { remove_headers: remove, add_headers: added } = config.transformations.response;
+  const unremovable = UNREMOVABLE_RESPONSE_HEADERS.filter((h) => h !== 'server');
+  const addedNames = new Set(Object.keys(added).map((h) => h.toLowerCase()));
+  remove.forEach((header, i) => {
+    const at = `transformations.response.remove_headers[${i}]`;
+    if (unremovable.includes(header.toLowerCase())) {
+      add(at, `CloudFront cannot remove ${header} (it cannot remove ${unremovable.join(', ')}); drop the entry, or stop the upstream from sending it`);
+    } else if (addedNames.has(header.toLowerCase())) {
+      add(at, `${header} is also in transformations.response.add_headers; a header is either removed or added, not both`);
+    }
+  });
 }
 
 function checkRouteAuth(
@@ -165,9 +233,19 @@ function checkEnvironment(config: GatewayConfig, envName: string, env: Environme
     add(`${at}.certificates.alb`, 'required when any service is private: the internal ALB listens on HTTPS only');
   }
   if ('availability_zones' in env.vpc && env.vpc.availability_zones) {
-    env.vpc.availability_zones.forEach((zone, i) => {
+    const zones = env.vpc.availability_zones;
+    zones.forEach((zone, i) => {
       if (!zone.startsWith(env.region)) add(`${at}.vpc.availability_zones[${i}]`, `${zone} is not in the environment's region ${env.region}`);
+      const first = zones.indexOf(zone);
+      if (first !== i) add(`${at}.vpc.availability_zones[${i}]`, `${zone} is listed twice (first at availability_zones[${first}]); the internal ALB needs subnets in at least two different zones`);
     });
+  }
+  if ('cidr' in env.vpc && env.vpc.nat_gateways > vpcZoneCount(env.vpc)) {
+    add(`${at}.vpc.nat_gateways`, `${env.vpc.nat_gateways} NAT gateways, but the VPC has ${vpcZoneCount(env.vpc)} availability zones and gets at most one NAT gateway per zone: set nat_gateways to ${vpcZoneCount(env.vpc)} or less`);
+  }
+  const longest = `${config.name}-${envName}${LONGEST_NAME_SUFFIX}`;
+  if (longest.length > MAX_FUNCTION_NAME) {
+    add(at, `the gateway name "${config.name}" and the environment name "${envName}" make resource names too long: the Lambda function ${longest} has ${longest.length} characters, AWS allows ${MAX_FUNCTION_NAME}; name and environment together may have at most ${MAX_FUNCTION_NAME - LONGEST_NAME_SUFFIX.length - 1} characters (now ${config.name.length + envName.length}): shorten one of them`);
   }
   if (config.services.some((s) => s.private) && !env.domains.internal) {
     add(`${at}.domains.internal`, 'required when any service is private: the host name on certificates.alb that API Gateway uses to reach the internal ALB over TLS (the ALB\'s own DNS name would not match the certificate)');

@@ -6,6 +6,7 @@
  * Cross-references (route -> service, tier and issuer names) are checked in `references.ts`.
  */
 import { z } from 'zod';
+import { ipv4CidrProblem } from './ipv4-cidr';
 
 const NAME = /^[a-z][a-z0-9-]{0,39}$/;
 const name = (what: string) =>
@@ -39,8 +40,16 @@ export const HEADER_TEMPLATES = [
   'uuid', 'client_ip', 'request_time', 'principal', 'consumer', 'tenant', 'tier', 'scopes', 'canary',
 ] as const;
 
-const headerName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'not a valid HTTP header name');
+const headerName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'not a valid HTTP header name (letters, digits and !#$%&\'*+.^_`|~- only; no spaces)');
 const headerValue = z.string().max(1024).regex(/^[^\r\n]*$/, 'a header value cannot contain line breaks');
+
+/**
+ * Upper bound of the traffic figures: 100x API Gateway's default account throttle, far beyond
+ * what one regional API serves, and small enough that monthly figures stay exact numbers.
+ */
+export const MAX_RPS = 1_000_000;
+/** AWS WAF rate-based rules: limit 10 to 2,000,000,000 requests per evaluation window. */
+export const MAX_WAF_RATE_LIMIT = 2_000_000_000;
 
 export const Organization = z.strictObject({
   name: z.string().min(1).max(100).describe('Display name used in tags and dashboards.'),
@@ -48,8 +57,8 @@ export const Organization = z.strictObject({
 }).describe('Who runs the gateway (ORGANIZATION_TYPE of the design).');
 
 export const Traffic = z.strictObject({
-  steady_rps: z.number().positive().describe('Typical requests per second.'),
-  peak_rps: z.number().positive().describe('Peak requests per second the gateway must absorb.'),
+  steady_rps: z.number().positive().max(MAX_RPS).describe('Typical requests per second (at most 1,000,000).'),
+  peak_rps: z.number().positive().max(MAX_RPS).describe('Peak requests per second the gateway must absorb (at most 1,000,000).'),
   burstiness: z.enum(['steady', 'moderate', 'bursty']).default('moderate')
     .describe('How spiky traffic is; bursty raises burst limits and authorizer concurrency headroom.'),
   distinct_consumers: z.number().int().positive().default(1000)
@@ -64,11 +73,11 @@ export const Targets = z.strictObject({
 const HealthCheck = z.strictObject({
   path: z.string().startsWith('/').default('/health').describe('Path the ALB probes on each target.'),
   interval_seconds: z.number().int().min(5).max(300).default(15).describe('Seconds between probes.'),
-  timeout_seconds: z.number().int().min(2).max(120).default(5).describe('Seconds before a probe counts as failed.'),
+  timeout_seconds: z.number().int().min(2).max(120).default(5).describe('Seconds before a probe counts as failed; less than interval_seconds.'),
   healthy_threshold: z.number().int().min(2).max(10).default(3).describe('Consecutive successes before a target receives traffic.'),
   unhealthy_threshold: z.number().int().min(2).max(10).default(2).describe('Consecutive failures before a target is taken out (active health check).'),
   matcher: z.string().regex(/^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/, 'HTTP codes like 200 or 200-299').default('200-299')
-    .describe('HTTP codes that count as healthy, e.g. 200 or 200-299.'),
+    .describe('HTTP codes that count as healthy, e.g. 200 or 200-299 (200-499).'),
 }).describe('Active health check of the target group.');
 
 export const Service = z
@@ -92,7 +101,8 @@ export const Service = z
     read_timeout_ms: z.number().int().min(50).max(29000).default(10000)
       .describe('Integration timeout (API Gateway allows 50-29000 ms).'),
     retries: z.number().int().min(0).max(5).default(0).describe('Retries of idempotent requests by the local gateway.'),
-    local_url: z.url().optional().describe('Upstream used by the local gateway (npm start); defaults to a built-in echo service.'),
+    local_url: z.url({ protocol: /^https?$/, error: 'the local gateway forwards to an http:// or https:// URL, e.g. http://localhost:3000' }).optional()
+      .describe('Upstream used by the local gateway (npm start), an http:// or https:// URL; defaults to a built-in echo service.'),
   })
   .refine((s) => (s.url === undefined) !== (s.private === undefined), {
     message: 'set exactly one of url (public HTTPS upstream) and private (internal ALB target group)',
@@ -204,7 +214,7 @@ const CognitoScope = z.strictObject({
 });
 export const Cognito = z.strictObject({
   domain_prefix: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'lowercase letters, digits and dashes').optional()
-    .describe('Hosted domain <prefix>.auth.<region>.amazoncognito.com; required by public_clients and machine_clients.'),
+    .describe('Hosted domain <prefix>.auth.<region>.amazoncognito.com; required by public_clients and machine_clients. Cannot contain aws, amazon or cognito.'),
   resource_servers: z.array(z.strictObject({
     identifier: z.string().min(1).describe('Resource server identifier; the prefix of its scopes (<identifier>/<scope>).'),
     name: z.string().min(1).describe('Display name.'),
@@ -218,7 +228,7 @@ export const Cognito = z.strictObject({
   })).default([]).describe('Server-to-server app clients (OAuth 2.0 client credentials), e.g. for partners.'),
   public_clients: z.array(z.strictObject({
     name: name('a client name').describe('Unique app client name.'),
-    callback_urls: z.array(z.url()).min(1).describe('Redirect URLs after sign-in (https; http only for localhost).'),
+    callback_urls: z.array(z.url()).min(1).describe('Redirect URLs after sign-in (https; http only for localhost; or a mobile app scheme like com.example.app://callback).'),
     logout_urls: z.array(z.url()).default([]).describe('Redirect URLs after sign-out.'),
     scopes: z.array(z.string()).default(['openid']).describe('OIDC scopes (openid, email, profile, phone) and custom scopes.'),
     identity_providers: z.array(z.string()).default(['cognito']).describe('"cognito" (the user pool) and federation provider names.'),
@@ -246,9 +256,10 @@ export const Cognito = z.strictObject({
 
 export const Issuer = z.strictObject({
   name: name('an issuer name').describe('Unique issuer name; routes list it in auth.issuers.'),
-  issuer: z.url({ protocol: /^https?$/ }).describe('Expected iss claim (http only for local development).'),
+  issuer: z.url({ protocol: /^https?$/, error: 'an https:// issuer URL (the iss claim)' }).describe('Expected iss claim; https (http only for localhost in local development, unless jwks_uri is https).'),
   audiences: z.array(z.string().min(1)).min(1).describe('Accepted aud (or client_id) values.'),
-  jwks_uri: z.url().optional().describe('Default: <issuer>/.well-known/jwks.json'),
+  jwks_uri: z.url({ protocol: /^https?$/, error: 'an https:// URL of the issuer\'s JSON Web Key Set' }).optional()
+    .describe('Default: <issuer>/.well-known/jwks.json. Must be https (http only for localhost in local development): the authorizer fetches keys over https only.'),
   scope_claim: z.string().default('scope').describe('Claim holding the granted scopes (space-separated string or list).'),
   tier_claim: z.string().optional().describe('Claim that carries the tier; otherwise the consumer record decides.'),
   tenant_claim: z.string().optional().describe('Claim that carries the tenant id (multi-tenant APIs).'),
@@ -275,7 +286,7 @@ export const Transformations = z.strictObject({
       .describe('Headers added to every upstream request; values may use $(uuid), $(client_ip), ... (HEADER_TEMPLATES).'),
   }).default({ add_headers: {} }).describe('Upstream request changes.'),
   response: z.strictObject({
-    remove_headers: z.array(headerName).default([]).describe('Headers removed from every response (e.g. X-Powered-By, Server).'),
+    remove_headers: z.array(headerName).default([]).describe('Headers removed from every response (e.g. X-Powered-By; Server makes CloudFront answer "Server: CloudFront"). CloudFront cannot remove Content-Encoding, Content-Length, Transfer-Encoding, Warning or Via.'),
     add_headers: z.record(headerName, headerValue).default({}).describe('Headers added to every response.'),
   }).default({ remove_headers: [], add_headers: {} }).describe('Response changes.'),
 }).describe('Gateway-wide request and response header transformations.');
@@ -298,8 +309,8 @@ export const Security = z.strictObject({
       .describe('These countries are blocked (ISO 3166 alpha-2); excludes allow.'),
   }).default({ allow: [], deny: [] }).describe('Geographic restriction at CloudFront/WAF: set allow or deny, not both.'),
   waf: z.strictObject({
-    ip_rate_limit: z.number().int().min(10).default(2000).describe('Requests per IP per 5 minutes.'),
-    api_key_rate_limit: z.number().int().min(10).default(20000).describe('Requests per API key header value per 5 minutes.'),
+    ip_rate_limit: z.number().int().min(10).max(MAX_WAF_RATE_LIMIT).default(2000).describe('Requests per IP per 5 minutes (AWS WAF allows 10 to 2,000,000,000).'),
+    api_key_rate_limit: z.number().int().min(10).max(MAX_WAF_RATE_LIMIT).default(20000).describe('Requests per API key header value per 5 minutes (AWS WAF allows 10 to 2,000,000,000).'),
     bot_control: z.enum(['common', 'targeted', 'off']).default('common').describe('AWS WAF Bot Control inspection level.'),
     anonymous_ip: z.enum(['block', 'count']).default('block').describe('Anonymous IP list (VPNs, Tor, hosting providers): block or only count.'),
   }).default({ ip_rate_limit: 2000, api_key_rate_limit: 20000, bot_control: 'common', anonymous_ip: 'block' })
@@ -352,14 +363,20 @@ export const Environment = z.strictObject({
   vpc: z.union([
     z.strictObject({ id: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, 'a VPC id like vpc-0abc12345678def01').describe('Existing VPC to use.') }),
     z.strictObject({
-      cidr: z.string().regex(/^\d+\.\d+\.\d+\.\d+\/(1[6-9]|2[0-4])$/, 'an IPv4 CIDR /16 to /24').default('10.40.0.0/16').describe('CIDR of a new VPC.'),
-      max_azs: z.number().int().min(2).max(6).default(3).describe('Availability zones of a new VPC: the region\'s first zones (a, b, c, ...) unless availability_zones names them.'),
+      cidr: z.string()
+        .superRefine((cidr, ctx) => {
+          const problem = ipv4CidrProblem(cidr);
+          if (problem) ctx.addIssue({ code: 'custom', message: problem });
+          else if (!/\/(1[6-9]|2[0-4])$/.test(cidr)) ctx.addIssue({ code: 'custom', message: `"${cidr}": a VPC CIDR block is /16 to /24` });
+        })
+        .default('10.40.0.0/16').describe('CIDR of a new VPC: a network address (host bits zero), /16 to /24.'),
+      max_azs: z.number().int().min(2).max(6).default(3).describe('Availability zones of a new VPC: the region\'s first zones (a, b, c, ...) unless availability_zones names them (then leave it out, or give their number).'),
       availability_zones: z.array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, 'an availability zone name like eu-west-1a')).min(2).max(6).optional()
         .describe('Zones of a new VPC, for regions whose zone letters are not a, b, c (e.g. ap-northeast-1: a, c, d). Named explicitly so synth never looks zones up in AWS.'),
-      nat_gateways: z.number().int().min(1).max(6).default(1).describe('NAT gateways of a new VPC (one per AZ for zone independence).'),
+      nat_gateways: z.number().int().min(1).max(6).default(1).describe('NAT gateways of a new VPC (one per AZ for zone independence; at most one per AZ).'),
     }),
   ]).default({ cidr: '10.40.0.0/16', max_azs: 3, nat_gateways: 1 }).describe('Network for the internal ALB and the authorizer: an existing VPC id, or a new VPC.'),
-  overrides: z.record(z.string(), z.unknown()).default({}).describe('Any other top-level key, deep-merged for this environment (named lists merge by name).'),
+  overrides: z.record(z.string(), z.unknown()).default({}).describe('Any other top-level key, deep-merged for this environment (named lists merge by name; each name must exist in the top-level list).'),
 }).describe('One deployable environment (account + region).');
 
 /** The whole file, before environment overrides are applied. */

@@ -1,4 +1,5 @@
 import type { EnvironmentConfig, GatewayConfig } from '../config/schema';
+import { vpcZoneCount } from '../config/profile';
 import { note, warning, type Finding } from './finding';
 
 /** Monthly uptime commitments of the AWS service level agreements (percent). */
@@ -52,9 +53,10 @@ export function availabilityPlan(config: GatewayConfig, env: EnvironmentConfig):
   const mitigations: string[] = [];
   if (config.rate_limiting.strategy === 'redis' && config.rate_limiting.fault_tolerant) mitigations.push('rate limiting fails open (fault_tolerant), so Redis is off the critical path');
   if ('cidr' in env.vpc) {
-    mitigations.push(env.vpc.nat_gateways >= env.vpc.max_azs
-      ? `one NAT gateway per AZ (${env.vpc.nat_gateways}/${env.vpc.max_azs}): an AZ outage does not cut the authorizer's egress (JWKS refresh)`
-      : `${env.vpc.nat_gateways} NAT gateway(s) for ${env.vpc.max_azs} AZs: losing that AZ cuts the authorizer's egress (JWKS refresh) in the others`);
+    const zones = vpcZoneCount(env.vpc);
+    mitigations.push(env.vpc.nat_gateways >= zones
+      ? `one NAT gateway per AZ (${env.vpc.nat_gateways}/${zones}): an AZ outage does not cut the authorizer's egress (JWKS refresh)`
+      : `${env.vpc.nat_gateways} NAT gateway(s) for ${zones} AZs: losing that AZ cuts the authorizer's egress (JWKS refresh) in the others`);
   }
   if (env.shield_advanced) mitigations.push('Shield Advanced: DDoS response team and L7 mitigation on CloudFront');
   mitigations.push('CloudFront, the ALB, the serverless cache and the Lambda authorizer span several AZs');

@@ -6,8 +6,14 @@ import { textTable } from '../../lib/plan/text-table';
 
 const ROOT = resolve(__dirname, '../..');
 const plan = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'bin/plan.ts'), ...args], {
-  cwd: ROOT, encoding: 'utf8', env: { ...process.env, GATEHOUSE_CONFIG: '' },
+  cwd: ROOT, encoding: 'utf8', env: withoutConfigVariable(),
 });
+
+function withoutConfigVariable(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.GATEHOUSE_CONFIG;
+  return env;
+}
 
 describe('bin/plan.ts', () => {
   it('prints one JSON plan per selected environment with --json', () => {
@@ -45,7 +51,26 @@ describe('bin/plan.ts', () => {
   it('names an unknown environment', () => {
     const run = plan('--config', 'gateway.config.yaml', '--env', 'qa');
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain('no environment "qa" (selected with -c env=...); defined environments: dev, prod');
+    expect(run.stderr).toContain('no environment "qa" (selected with --env NAME); defined environments: dev, prod');
+  });
+
+  it('reports a markdown path it cannot write without a stack trace', () => {
+    const run = plan('--config', 'gateway.config.yaml', '--env', 'dev', '--markdown', '/nonexistent/dir/report.md');
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe('plan: cannot write the markdown report to /nonexistent/dir/report.md: its directory does not exist\n');
+  });
+
+  it('refuses an empty --env instead of planning every environment', () => {
+    const run = plan('--config', 'gateway.config.yaml', '--env', '');
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('environments: --env NAME is empty (an unset variable?); name one or more of: dev, prod');
+    expect(run.stdout).toBe('');
+  });
+
+  it("points out cdk synth's -c config=FILE syntax", () => {
+    const run = plan('-c', 'config=gateway.config.yaml');
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('plan: "config=gateway.config.yaml" is cdk synth\'s syntax; plan takes --config FILE and --env NAME');
   });
 
   it('rejects an unknown flag with the usage line', () => {
