@@ -63,6 +63,7 @@ export class GatewayStage extends Stage {
       crossRegionReferences: region !== EDGE_REGION,
       webAclArn: this.edge.webAclArn,
       originDomainName: this.api.originDomainName,
+      originPath: this.api.originPath,
       originVerifySecretName: this.edge.originVerifySecretName,
     });
     this.audit = new AuditStack(this, 'Audit', { ...regional, stackName: `${prefix}-audit`, api: this.api });

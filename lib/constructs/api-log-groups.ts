@@ -45,10 +45,18 @@ export class ApiLogGroups extends Construct {
       logGroupName,
       retention: this.retention,
       encryptionKey: this.key,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: LOG_GROUP_REMOVAL,
     });
   }
 }
+
+/**
+ * Removal policy of every log group Gatehouse names (`/aws/lambda/<fn>`, `aws-waf-logs-*`, ...):
+ * kept on stack update and delete (audit evidence), but deleted when the stack's own creation
+ * rolls back. With RETAIN a failed first deploy left the named groups behind and every retry
+ * failed with "already exists" until someone deleted them by hand.
+ */
+export const LOG_GROUP_REMOVAL = RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
 
 /** The CloudWatch Logs retention that keeps logs at least `days` days. */
 export function toRetention(days: number): logs.RetentionDays {

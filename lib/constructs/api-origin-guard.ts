@@ -2,9 +2,12 @@ import { ArnFormat, SecretValue, Stack } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { ORIGIN_VERIFY_HEADER } from '../gateway/headers';
+import { CLIENT_IP_HEADER, FORWARDED_HOST_HEADER, ORIGIN_VERIFY_HEADER } from '../gateway/headers';
 import type { ApiLogGroups } from './api-log-groups';
 import { allowedContentTypePattern } from '../gateway/content-types';
+
+/** Headers the CloudFront viewer-request function sets (overwriting any client value). */
+const EDGE_ONLY_HEADERS = [CLIENT_IP_HEADER, FORWARDED_HOST_HEADER];
 
 /** Methods whose body must have an allowed content type. */
 const BODY_METHODS = ['POST', 'PUT', 'PATCH'] as const;
@@ -17,12 +20,19 @@ export interface ApiOriginGuardProps {
   /** `security.allowed_content_types`. */
   readonly allowedContentTypes: readonly string[];
   readonly logGroups: ApiLogGroups;
+  /**
+   * `domains.mtls`: the regional custom domain mTLS clients call directly (CloudFront cannot pass
+   * a client certificate through). Its requests need no origin-verify header, the TLS handshake
+   * authenticates them, but may not carry the headers only CloudFront sets.
+   */
+  readonly mtlsDomain?: string;
 }
 
 /**
  * The REGIONAL web ACL on the stage. It blocks every request without CloudFront's origin-verify
  * header value (read from Secrets Manager by a CloudFormation dynamic reference, never written
- * into the template), so the API cannot be called around CloudFront and its edge web ACL. It
+ * into the template), so the API cannot be called around CloudFront and its edge web ACL, except
+ * on the mTLS domain, whose clients must call it directly and may not send CloudFront's headers. It
  * also answers 415 to a request with a body whose Content-Type is not allowed: API Gateway's
  * proxy integrations pass any content type through, and request models only validate the types
  * they are keyed by. Everything else is allowed here (the edge web ACL does the filtering).
@@ -34,6 +44,14 @@ export class ApiOriginGuard extends Construct {
     super(scope, id);
     const visibility = (metric: string) => ({ cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: `${props.prefix}-${metric}` });
     const originVerifyValue = SecretValue.secretsManager(props.originVerifySecretName).unsafeUnwrap();
+    const mtlsHost: wafv2.CfnWebACL.StatementProperty | undefined = props.mtlsDomain ? { byteMatchStatement: {
+      fieldToMatch: { singleHeader: { Name: 'host' } }, positionalConstraint: 'EXACTLY', searchString: props.mtlsDomain.toLowerCase(),
+      textTransformations: [{ priority: 0, type: 'LOWERCASE' }],
+    } } : undefined;
+    /** `statement`, except for requests to the mTLS domain. */
+    const withoutMtlsDomain = (statement: wafv2.CfnWebACL.StatementProperty): wafv2.CfnWebACL.StatementProperty => (mtlsHost
+      ? { andStatement: { statements: [statement, { notStatement: { statement: mtlsHost } }] } }
+      : statement);
 
     this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
       name: `${props.prefix}-api-origin-guard`,
@@ -51,7 +69,7 @@ export class ApiOriginGuard extends Construct {
           priority: 0,
           action: { block: { customResponse: { responseCode: 403, customResponseBodyKey: 'Forbidden' } } },
           visibilityConfig: visibility('origin-verify-missing'),
-          statement: {
+          statement: withoutMtlsDomain({
             notStatement: {
               statement: {
                 byteMatchStatement: {
@@ -62,8 +80,22 @@ export class ApiOriginGuard extends Construct {
                 },
               },
             },
-          },
+          }),
         },
+        ...(mtlsHost ? [{
+          // On the mTLS domain a client could otherwise choose the client IP the authorizer checks
+          // allowlists against and the host it matches tenants with (CloudFront overwrites both).
+          name: 'MtlsDomainNoEdgeHeaders',
+          priority: 2,
+          action: { block: { customResponse: { responseCode: 403, customResponseBodyKey: 'Forbidden' } } },
+          visibilityConfig: visibility('mtls-edge-headers'),
+          statement: { andStatement: { statements: [
+            mtlsHost,
+            { orStatement: { statements: EDGE_ONLY_HEADERS.map((name) => ({ sizeConstraintStatement: {
+              fieldToMatch: { singleHeader: { Name: name.toLowerCase() } }, comparisonOperator: 'GT', size: 0, textTransformations: [{ priority: 0, type: 'NONE' }],
+            } })) } },
+          ] } },
+        }] : []),
         {
           name: 'AllowedContentTypes',
           priority: 1,

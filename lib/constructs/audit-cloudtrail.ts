@@ -1,4 +1,3 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -6,7 +5,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledge, inEveryCompliancePack } from '../compliance/nag';
 import { AUDIT_PREFIX } from './audit-bucket';
-import { toRetention } from './api-log-groups';
+import { LOG_GROUP_REMOVAL, toRetention } from './api-log-groups';
 
 export interface AuditCloudTrailProps {
   readonly trailName: string;
@@ -32,7 +31,7 @@ export class AuditCloudTrail extends Construct {
       logGroupName: `/gatehouse/cloudtrail/${props.trailName}`,
       retention: toRetention(props.logRetentionDays),
       encryptionKey: props.key,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: LOG_GROUP_REMOVAL,
     });
     this.trail = new cloudtrail.Trail(this, 'Trail', {
       trailName: props.trailName,

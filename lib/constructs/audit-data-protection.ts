@@ -15,20 +15,33 @@ export const MANAGED_IDENTIFIERS = [
 const CREDENTIAL_IDENTIFIERS = new Set(['AwsSecretKey', 'OpenSshPrivateKey', 'PgpPrivateKey', 'PkcsPrivateKey', 'PuttyPrivateKey']);
 
 /**
- * Custom identifiers (CloudWatch Logs allows 10, each regex at most 200 characters).
- * They match credential values, never the header names, so the line stays readable.
+ * Custom identifiers (CloudWatch Logs allows 10 per policy). They match credential values, never
+ * the header names alone, so the line stays readable. CloudWatch Logs accepts a regex of at most
+ * 200 characters made only of letters, digits, `_ # = @ / ; , -`, space and `^ $ ? [ ] { } | \ * + .`
+ * ({@link CUSTOM_REGEX_ALLOWED}): no groups, no `(?i)`, no `:` or quotes. So case-insensitivity is
+ * spelled as character classes, `:` and quotes as `\x3a`, `\x22`, `\x27`, and alternatives that
+ * would need a group are separate identifiers.
  */
 export function customIdentifiers(apiKeyHeader: string): Array<{ Name: string; Regex: string }> {
-  const header = apiKeyHeader.toLowerCase().replace(/[^a-z0-9-]/g, '');
-  return [
+  const anyCase = (word: string) => [...word].map((c) => (/[a-z]/i.test(c) ? `[${c.toLowerCase()}${c.toUpperCase()}]` : c)).join('');
+  const value = '[A-Za-z0-9._+/=-]{8,}';
+  const assignment = `[\\x22\\x27]?\\s*[\\x3a=]\\s*[\\x22\\x27]?${value}`;
+  const identifiers = [
     // "Bearer <token>" / "Basic <credentials>" anywhere (Authorization values, messages).
-    { Name: 'BearerToken', Regex: '(?i)(bearer|basic)\\s+[a-z0-9._~+/=-]{8,}' },
+    { Name: 'BearerToken', Regex: `${anyCase('bearer')}\\s+${value}|${anyCase('basic')}\\s+[A-Za-z0-9+/=]{8,}` },
     // Compact JWS: header.payload.signature, header starting with {" (eyJ).
     { Name: 'JsonWebToken', Regex: 'eyJ[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]*' },
-    // The gateway's API key header and api_key-style fields or query parameters with their value.
-    { Name: 'ApiKey', Regex: `(?i)(${header}|x-api-key|api[_-]?key)["']?\\s*[:=]\\s*["']?[a-z0-9._~+/=-]{8,}` },
+    // api_key / api-key / apikey fields, query parameters and headers (x-api-key) with their value.
+    { Name: 'ApiKey', Regex: `${anyCase('api')}[_-]?${anyCase('key')}${assignment}` },
   ];
+  // A configured API key header the pattern above does not cover (e.g. X-Gateway-Token).
+  const header = apiKeyHeader.toLowerCase().replace(/[^a-z0-9-]/g, '');
+  if (!/api[_-]?key/.test(header)) identifiers.push({ Name: 'ApiKeyHeader', Regex: `${anyCase(header)}${assignment}` });
+  return identifiers;
 }
+
+/** Characters CloudWatch Logs accepts in a custom data identifier regex (and its maximum length). */
+export const CUSTOM_REGEX_ALLOWED = /^[A-Za-z0-9_#=@/;, \-^$?[\]{}|\\*+.]{1,200}$/;
 
 export interface DataProtectionOptions {
   /** Mask personal data (audit.pii_masking); credentials are masked regardless. */

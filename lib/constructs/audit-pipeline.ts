@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type CfnElement, Duration, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
+import { type CfnElement, Duration, Size, Stack } from 'aws-cdk-lib';
 import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -15,7 +15,7 @@ import { METRICS_NAMESPACE } from '../gateway/authorizer-env';
 import { AUDIT_TRANSFORMER_SERVICE } from '../observability/metric-names';
 import { TRACING } from '../observability/tracing';
 import { AUDIT_PREFIX } from './audit-bucket';
-import { toRetention } from './api-log-groups';
+import { LOG_GROUP_REMOVAL, toRetention } from './api-log-groups';
 
 export const AUDIT_TRANSFORMER_ENTRY = join(__dirname, '../../lambdas/audit-transformer/handler.ts');
 /**
@@ -56,7 +56,7 @@ export class AuditPipeline extends Construct {
 
     const transformerLogs = new logs.LogGroup(this, 'TransformerLogs', {
       logGroupName: `/aws/lambda/${this.transformerFunctionName}`,
-      retention, encryptionKey: key, removalPolicy: RemovalPolicy.RETAIN,
+      retention, encryptionKey: key, removalPolicy: LOG_GROUP_REMOVAL,
     });
     this.transformer = new nodejs.NodejsFunction(this, 'Transformer', {
       functionName: this.transformerFunctionName,
@@ -91,7 +91,7 @@ export class AuditPipeline extends Construct {
 
     const deliveryLogs = new logs.LogGroup(this, 'DeliveryLogs', {
       logGroupName: `/aws/kinesisfirehose/${this.deliveryStreamName}`,
-      retention, encryptionKey: key, removalPolicy: RemovalPolicy.RETAIN,
+      retention, encryptionKey: key, removalPolicy: LOG_GROUP_REMOVAL,
     });
     this.deliveryStream = new firehose.DeliveryStream(this, 'Stream', {
       deliveryStreamName: this.deliveryStreamName,

@@ -1,4 +1,4 @@
-import { aws_cloudfront as cloudfront } from 'aws-cdk-lib';
+import { Stack, aws_cloudfront as cloudfront } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { CLIENT_IP_HEADER, FORWARDED_HOST_HEADER } from '../gateway/headers';
 
@@ -27,9 +27,13 @@ export function forwardedHostFunctionCode(header = FORWARDED_HOST_HEADER, client
 
 /** The viewer-request CloudFront Function that sets FORWARDED_HOST_HEADER from Host. */
 export class ForwardedHostFunction extends cloudfront.Function {
-  /** The function name is generated from the construct path: names are global per account. */
+  /**
+   * Function names are unique per account; the construct path (environment/Cdn/...) is the same
+   * for every gateway, so the name starts with the stack name (`<name>-<env>-cdn`).
+   */
   constructor(scope: Construct, id: string) {
     super(scope, id, {
+      functionName: `${Stack.of(scope).stackName}-fwd-host`,
       comment: `Sets ${FORWARDED_HOST_HEADER} and ${CLIENT_IP_HEADER} from the viewer`,
       runtime: cloudfront.FunctionRuntime.JS_2_0,
       code: cloudfront.FunctionCode.fromInline(forwardedHostFunctionCode()),

@@ -127,7 +127,8 @@ export function bodySizeStatement(maxBodyBytes: number): { statement: Statement;
 /**
  * An anchored regex matching decimal integers (leading zeros allowed) strictly greater than `n`:
  * any number with more digits, or the same number of digits and a larger digit at the first
- * position where it differs. WAF regexes have no numeric comparison, hence this construction.
+ * position where it differs. WAF regexes have no numeric comparison, hence this construction;
+ * the group does not capture, because AWS WAF refuses capturing subexpressions.
  */
 export function integerGreaterThanRegex(n: number): string {
   if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`expected a non-negative integer, got ${n}`);
@@ -139,7 +140,7 @@ export function integerGreaterThanRegex(n: number): string {
     const rest = digits.length - i - 1;
     alternatives.push(`${digits.slice(0, i)}[${d + 1}-9]${rest > 0 ? `[0-9]{${rest}}` : ''}`);
   }
-  return `^0*(${alternatives.join('|')})$`;
+  return `^0*(?:${alternatives.join('|')})$`;
 }
 
 function block(name: string, statement: Statement, responseCode: number, customResponseBodyKey: string): Omit<Rule, 'priority'> {

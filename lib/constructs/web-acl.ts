@@ -1,7 +1,8 @@
-import { ArnFormat, Stack, aws_kms as kms, aws_logs as logs, aws_wafv2 as wafv2, type RemovalPolicy } from 'aws-cdk-lib';
+import { ArnFormat, Stack, aws_kms as kms, aws_logs as logs, aws_wafv2 as wafv2 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { GatewayConfig } from '../config/schema';
 import { planEdgeRules, RESPONSE_BODY, WCU_LIMIT } from './edge-waf-rules';
+import { LOG_GROUP_REMOVAL } from './api-log-groups';
 
 export interface EdgeWebAclProps {
   /** Web ACL name; also the suffix of the log group name `aws-waf-logs-<name>`. */
@@ -14,8 +15,6 @@ export interface EdgeWebAclProps {
    * @default - CloudWatch Logs' service-owned encryption
    */
   readonly logEncryptionKey?: kms.IKey;
-  /** @default - the log group's default (retain) */
-  readonly logRemovalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -64,7 +63,7 @@ export class EdgeWebAcl extends Construct {
       logGroupName,
       retention: props.logRetentionDays as logs.RetentionDays,
       encryptionKey: props.logEncryptionKey,
-      removalPolicy: props.logRemovalPolicy,
+      removalPolicy: LOG_GROUP_REMOVAL,
     });
     const logging = new wafv2.CfnLoggingConfiguration(this, 'Logging', {
       resourceArn: this.webAcl.attrArn,

@@ -132,6 +132,7 @@ export class ApiStack extends Stack {
       originVerifySecretName: props.originVerifySecretName,
       allowedContentTypes: config.security.allowed_content_types,
       logGroups,
+      mtlsDomain: env.domains.mtls,
     });
 
     this.originDomainName = env.domains.api ?? `${this.restApi.restApiId}.execute-api.${this.region}.${this.urlSuffix}`;

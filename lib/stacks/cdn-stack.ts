@@ -11,6 +11,8 @@ import type { GatewayStackProps } from './gateway-stack-props';
 export interface CdnStackProps extends GatewayStackProps {
   readonly webAclArn: string;
   readonly originDomainName: string;
+  /** `/live` on the default execute-api host (the stage is the first path segment); '' behind a custom domain. */
+  readonly originPath: string;
   readonly originVerifySecretName: string;
 }
 
@@ -33,6 +35,7 @@ export class CdnStack extends Stack {
     const prefix = `${config.name}-${gateway.name}`;
 
     const origin = new origins.HttpOrigin(props.originDomainName, {
+      originPath: props.originPath || undefined,
       protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
       originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
       readTimeout: ORIGIN_READ_TIMEOUT,
@@ -125,6 +128,8 @@ export class CdnStack extends Stack {
   private cachePolicy(key: EdgeCacheKey, index: number): cloudfront.CachePolicy {
     const ttl = Duration.seconds(key.ttl);
     return new cloudfront.CachePolicy(this, `CachePolicy${index}`, {
+      // Unique per account: the stack name holds the gateway and environment names.
+      cachePolicyName: `${this.stackName}-cache-${index}`,
       comment: `Edge cache of ${key.routes.join(', ')}`,
       defaultTtl: ttl,
       maxTtl: ttl,

@@ -321,6 +321,27 @@ describeWithAuthorizer('ApiStack with custom domains and mTLS', () => {
     t.resourceCountIs('AWS::ApiGateway::BasePathMapping', 3);
   });
 
+  // mTLS clients call the mTLS domain directly (CloudFront cannot pass a client certificate):
+  // the origin guard must not demand CloudFront's secret there, and must refuse CloudFront-only
+  // headers there, which would let the client pick the IP and host the authorizer checks.
+  it('lets the mTLS domain through the origin guard without the CloudFront secret, but not with edge headers', () => {
+    const acl = Object.values(t.findResources('AWS::WAFv2::WebACL')).find((r) => r.Properties.Scope === 'REGIONAL')!.Properties;
+    const rule = (name: string) => acl.Rules.find((r: { Name: string }) => r.Name === name);
+    const mtlsHost = { ByteMatchStatement: {
+      FieldToMatch: { SingleHeader: { Name: 'host' } }, PositionalConstraint: 'EXACTLY', SearchString: 'mtls.dev.example.com',
+      TextTransformations: [{ Priority: 0, Type: 'LOWERCASE' }],
+    } };
+    expect(rule('RequireOriginVerify').Statement.AndStatement.Statements).toEqual([
+      { NotStatement: { Statement: { ByteMatchStatement: expect.objectContaining({ FieldToMatch: { SingleHeader: { Name: 'x-origin-verify' } } }) } } },
+      { NotStatement: { Statement: mtlsHost } },
+    ]);
+    const edgeHeaders = rule('MtlsDomainNoEdgeHeaders');
+    expect(edgeHeaders.Action).toEqual({ Block: { CustomResponse: { ResponseCode: 403, CustomResponseBodyKey: 'Forbidden' } } });
+    expect(edgeHeaders.Statement.AndStatement.Statements[0]).toEqual(mtlsHost);
+    expect(edgeHeaders.Statement.AndStatement.Statements[1].OrStatement.Statements.map((s: any) => s.SizeConstraintStatement.FieldToMatch.SingleHeader.Name))
+      .toEqual(['x-gatehouse-client-ip', 'x-forwarded-host']);
+  });
+
   it('calls the internal ALB by the host name on its certificate', () => {
     expect(method(t, 'v1users', 'GET').Integration.Uri).toBe('https://internal.dev.example.com/v1/users');
   });

@@ -107,6 +107,11 @@ describe('CDN stack with the default gateway.config.yaml', () => {
 
   it('reaches the API over HTTPS/TLS 1.2 only with the origin-verify secret as a dynamic reference', () => {
     const [origin] = distribution(dev).Origins;
+    // Without domains.api the origin is the default execute-api host, whose first path segment is
+    // the stage: without OriginPath every request would name a stage "v1" and get a 403.
+    expect(origin.OriginPath).toBe('/live');
+    // Behind domains.api the base path mapping selects the stage.
+    expect(distribution(prod).Origins[0].OriginPath).toBeUndefined();
     expect(origin.CustomOriginConfig).toEqual({ OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'], OriginReadTimeout: 30 });
     expect(origin.OriginCustomHeaders).toEqual([{
       HeaderName: 'X-Origin-Verify',
@@ -134,6 +139,8 @@ describe('CDN stack with the default gateway.config.yaml', () => {
   it('copies Host into X-Forwarded-Host on viewer request', () => {
     const fn = Object.values(dev.findResources('AWS::CloudFront::Function'))[0].Properties;
     expect(fn.FunctionConfig.Runtime).toBe('cloudfront-js-2.0');
+    // Function names are unique per account: two gateways' dev environments must not collide.
+    expect(fn.Name).toBe('gatehouse-dev-cdn-fwd-host');
     expect(fn.FunctionCode).toBe(forwardedHostFunctionCode());
     expect(fn.FunctionCode).toContain('"x-forwarded-host"');
     expect(distribution(dev).DefaultCacheBehavior.FunctionAssociations).toEqual([
@@ -206,6 +213,7 @@ describe('CDN cache behaviors (custom domain variant)', () => {
       const behavior = byPattern()[pattern];
       expect(behavior).toMatchObject({ OriginRequestPolicyId: ALL_VIEWER_EXCEPT_HOST_HEADER, ViewerProtocolPolicy: 'redirect-to-https', CachedMethods: ['GET', 'HEAD'] });
       expect(cachePolicyOf(live, behavior)).toMatchObject({
+        Name: expect.stringMatching(/^[a-z0-9-]+-live-cdn-cache-\d+$/),
         DefaultTTL: 120, MaxTTL: 120, MinTTL: 0,
         ParametersInCacheKeyAndForwardedToOrigin: {
           HeadersConfig: { HeaderBehavior: 'whitelist', Headers: ['Accept-Language'] },
