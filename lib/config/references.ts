@@ -6,6 +6,12 @@ import { vpcZoneCount } from './profile';
 import type { EnvironmentConfig, GatewayConfig, RouteConfig } from './schema';
 
 const COGNITO = 'cognito';
+/**
+ * Issuer names Gatehouse uses itself: the Cognito user pool, and the local gateway's OIDC issuer
+ * (LOCAL_ISSUER_NAME in local/seed.ts). An external issuer with one of them would share its
+ * consumer records (`client#<issuer>#<id>`, decision 0013) and its routes.
+ */
+export const RESERVED_ISSUER_NAMES: readonly string[] = [COGNITO, 'local'];
 /** Cognito refuses hosted-domain prefixes that contain these words. */
 const RESERVED_DOMAIN_WORDS = ['aws', 'amazon', 'cognito'];
 /** Longest name suffix added to `<name>-<environment>`: the audit transformer's Lambda function name. */
@@ -29,6 +35,11 @@ export function checkReferences(config: GatewayConfig, envName?: string, env?: E
   duplicates(config.routes.map((r) => r.name), 'routes', 'route', add);
   duplicates(config.tiers.map((t) => t.name), 'tiers', 'tier', add);
   duplicates(config.identity.issuers.map((i) => i.name), 'identity.issuers', 'issuer', add);
+  config.identity.issuers.forEach((issuer, i) => {
+    if (RESERVED_ISSUER_NAMES.includes(issuer.name)) {
+      add(`identity.issuers[${i}].name`, `"${issuer.name}" is reserved (${RESERVED_ISSUER_NAMES.map((n) => `"${n}"`).join(' and ')} name Gatehouse's own issuers, and consumer records are keyed by issuer name); choose another name`);
+    }
+  });
 
   if (config.traffic.peak_rps < config.traffic.steady_rps) {
     add('traffic.peak_rps', `must be at least steady_rps (${config.traffic.steady_rps})`);

@@ -158,3 +158,20 @@ describe('messages', () => {
     expect(rejection(text)).toBe(message(`${at(text, 'peak_rps')} traffic.peak_rps: expected a finite number, got 1e309, which is too large for a number (it reads as infinity)`));
   });
 });
+
+describe('issuer names', () => {
+  // Security review: consumer records are keyed by issuer name (decision 0013); an external issuer
+  // called "cognito" (or "local", the local gateway's issuer) would read the user pool's records.
+  it.each(['cognito', 'local'])('refuses an external issuer named %s', (name) => {
+    const text = edit(['identity:\n', `identity:\n  issuers:\n    - name: ${name}\n      issuer: https://idp.example.com\n      audiences: [api]\n`]);
+    expect(rejection(text)).toBe(message(
+      `${at(text, `name: ${name}`)} identity.issuers[0].name: "${name}" is reserved ("cognito" and "local" name Gatehouse's own issuers, and consumer records are keyed by issuer name); choose another name`,
+    ));
+  });
+
+  it('reserves the name the local gateway gives its own issuer', async () => {
+    const { LOCAL_ISSUER_NAME } = await import('../../local/seed');
+    const { RESERVED_ISSUER_NAMES } = await import('../../lib/config/references');
+    expect(RESERVED_ISSUER_NAMES).toContain(LOCAL_ISSUER_NAME);
+  });
+});
