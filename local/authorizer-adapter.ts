@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import Redis from 'ioredis';
@@ -7,7 +8,8 @@ import type { AuthorizerConfig } from '../lambdas/authorizer/config';
 import { CachingConsumerStore, DynamoConsumerStore, InMemoryConsumerStore, type ConsumerStore } from '../lambdas/authorizer/consumer-store';
 import { FetchJwksFetcher, IssuerVerifier } from '../lambdas/authorizer/token-verifier';
 import { InMemoryRateLimiter, RedisRateLimiter, redisClientOptions, type Clock, type RateLimiter } from '../lib/rate-limit';
-import { localDynamoClient } from './dynamodb-seed';
+import { consumersTableProblem, localDynamoClient } from './dynamodb-seed';
+import { redactUrl } from './env';
 
 /** What the gateway gets back from one authorizer invocation. */
 export interface AuthorizerDecision {
@@ -33,11 +35,15 @@ export interface LocalAuthorizerProps {
   readonly redisUrl?: string;
   readonly clock: Clock;
   readonly onOutcome?: (outcome: Outcome) => void;
+  /** Told once when a Redis that did not answer at startup answers (after a startup warning). */
+  readonly notice?: (line: string) => void;
 }
 
 export interface LocalAuthorizer {
   readonly authorize: AuthorizerFn;
   readonly limiter: RateLimiter;
+  /** What a developer must know at startup, one line each (Redis not answering). */
+  readonly warnings: readonly string[];
   close(): Promise<void>;
 }
 
@@ -49,16 +55,34 @@ export interface LocalAuthorizer {
  */
 export async function createLocalAuthorizer(props: LocalAuthorizerProps): Promise<LocalAuthorizer> {
   const { config } = props;
-  const limiter: RateLimiter = props.redisUrl
-    ? localRedisLimiter(props.redisUrl, config, props.clock)
-    : new InMemoryRateLimiter({ clock: props.clock });
-  if (limiter instanceof RedisRateLimiter) await limiter.ready(1000);
+  // The table is checked first: a missing table stops the start, a Redis that is down does not.
+  let dynamo: DynamoDBClient | undefined;
+  if (props.dynamodb) {
+    dynamo = localDynamoClient(props.dynamodb.endpoint);
+    const problem = await consumersTableProblem(dynamo, props.dynamodb.endpoint, props.dynamodb.tableName);
+    if (problem) {
+      dynamo.destroy();
+      throw new Error(problem);
+    }
+  }
+  const warnings: string[] = [];
+  let limiter: RateLimiter;
+  if (props.redisUrl) {
+    const redis = localRedisLimiter(props.redisUrl, config, props.clock);
+    limiter = redis.limiter;
+    if (!(await redis.limiter.ready(1000))) {
+      warnings.push(redisDownWarning(props.redisUrl, redis.lastError(), config.rateLimiting.fault_tolerant));
+      redis.limiter.redis.once('ready', () => props.notice?.(`REDIS_URL=${redactUrl(props.redisUrl!)}: Redis answers now; rate limits are counted again`));
+    } else if (redis.lastError()) {
+      // ioredis carries on after some refusals, e.g. SELECT of a database the server does not have (it stays on 0).
+      warnings.push(`WARNING REDIS_URL=${redactUrl(props.redisUrl)}: Redis answered the connection with an error (${redis.lastError()!.message}); the limiter runs, but not as the URL says (a database number the server does not have stays on database 0). Fix REDIS_URL.`);
+    }
+  } else {
+    limiter = new InMemoryRateLimiter({ clock: props.clock });
+  }
 
-  const inner: ConsumerStore = props.dynamodb
-    ? new DynamoConsumerStore({
-      tableName: props.dynamodb.tableName,
-      client: localDynamoClient(props.dynamodb.endpoint),
-    })
+  const inner: ConsumerStore = dynamo
+    ? new DynamoConsumerStore({ tableName: props.dynamodb!.tableName, client: dynamo })
     : props.consumers;
   const consumers = new CachingConsumerStore(inner, { ttlSeconds: config.apiKeys.cache_seconds, clock: props.clock });
 
@@ -84,17 +108,33 @@ export async function createLocalAuthorizer(props: LocalAuthorizerProps): Promis
       return { result, limiterDegraded: slot.outcome?.limiterDegraded === true };
     }
     : async (event) => ({ result: await decide(event), limiterDegraded: false });
-  return { authorize, limiter, close: () => limiter.close() };
+  return { authorize, limiter, warnings, close: () => { dynamo?.destroy(); return limiter.close(); } };
+}
+
+/**
+ * The startup line for a well-formed REDIS_URL that does not answer within 1 s. The gateway still
+ * starts (Redis may come up after it, and the limiter reconnects by itself, as a deployed
+ * authorizer does), but never silently: it says what `rate_limiting.fault_tolerant` does meanwhile.
+ */
+export function redisDownWarning(url: string, cause: Error | undefined, faultTolerant: boolean): string {
+  const why = cause?.message ? ` (${cause.message})` : '';
+  const meanwhile = faultTolerant
+    ? 'rate limiting runs degraded: rate_limiting.fault_tolerant is true, so requests are admitted without being counted (request log: "limiter":"degraded")'
+    : 'rate_limiting.fault_tolerant is false, so every request that reaches the authorizer is refused with 403 rate_limiter_unavailable (request log: "limiter":"unavailable")';
+  return `WARNING REDIS_URL=${redactUrl(url)}: Redis does not answer${why}; ${meanwhile} until it does. Start Redis there, fix REDIS_URL, or unset it for the in-memory limiter.`;
 }
 
 /**
  * The Lambda's Redis limiter with one local difference in transport only: ioredis auto-pipelining,
  * so the checks of many requests in flight (many Lambda instances, deployed) share one write.
- * Each check is still its own atomic script call.
+ * Each check is still its own atomic script call. `lastError` is the connection's latest error,
+ * for the startup warning.
  */
-function localRedisLimiter(url: string, config: AuthorizerConfig, clock: Clock): RedisRateLimiter {
+function localRedisLimiter(url: string, config: AuthorizerConfig, clock: Clock): { limiter: RedisRateLimiter; lastError: () => Error | undefined } {
   const timeoutMs = config.rateLimiting.redis_timeout_ms;
   const redis = new Redis(url, { ...redisClientOptions(timeoutMs), enableAutoPipelining: true });
-  redis.on('error', () => { /* reconnects by itself; failures surface as degraded decisions */ });
-  return new RedisRateLimiter({ redis, timeoutMs, faultTolerant: config.rateLimiting.fault_tolerant, clock });
+  let last: Error | undefined;
+  // Reconnects by itself; failures surface as degraded decisions (and in the startup warning).
+  redis.on('error', (err: Error) => { last = err; });
+  return { limiter: new RedisRateLimiter({ redis, timeoutMs, faultTolerant: config.rateLimiting.fault_tolerant, clock }), lastError: () => last };
 }

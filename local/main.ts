@@ -3,9 +3,11 @@ import { parseArgs } from 'node:util';
 import { loadConfigFile, selectEnvironments } from '../lib/config/load';
 import { ConfigError } from '../lib/config/errors';
 import { demoCredentials, curlExamples } from './demo';
+import { describeListenError, formatEnvProblems, readLocalEnv } from './env';
+import { ListenError } from './listen';
 import { jsonLineLogger } from './request-log';
 import { loadSeed } from './seed';
-import { startLocalGateway } from './server';
+import { startLocalGateway, type LocalGateway } from './server';
 
 const USAGE = `Usage: npm start -- [--config FILE] [--env NAME] [--seed FILE] [--print-credentials]
 
@@ -14,8 +16,10 @@ Runs the gateway of one environment on this machine (http://127.0.0.1:8080).
   --env NAME            environment to serve (default: dev)
   --seed FILE           demo consumers (default: local/seed.yaml)
   --print-credentials   start, print the demo credentials as JSON on stdout, and stop
-Environment: PORT (8080), ISSUER_PORT (PORT+1), HOST (127.0.0.1), REDIS_URL (Redis limiter),
-  DYNAMODB_ENDPOINT + CONSUMERS_TABLE_NAME (DynamoDB consumer store), LOG=off (no request log),
+Environment: PORT (8080; 0-65535, 0 = any free port), ISSUER_PORT (PORT+1), HOST (127.0.0.1),
+  REDIS_URL (redis://HOST[:PORT][/DB]: Redis limiter; a warning at startup when it does not answer),
+  DYNAMODB_ENDPOINT + CONSUMERS_TABLE_NAME (DynamoDB consumer store; the table is checked at startup),
+  LOG=off (no request log),
   STAGE_THROTTLE=RATE/BURST (stage throttle of an account with a raised quota; default from traffic).`;
 
 async function main(): Promise<number> {
@@ -30,30 +34,40 @@ async function main(): Promise<number> {
     allowPositionals: false,
   });
   if (values.help) { process.stdout.write(`${USAGE}\n`); return 0; }
+  const printOnly = values['print-credentials'];
+  // The variables first: a typo there is reported before the config and seed are read.
+  const env = readLocalEnv(process.env, printOnly);
+  if (Array.isArray(env)) throw new Error(formatEnvProblems(env));
+  const stageThrottle = stageThrottleFrom(process.env.STAGE_THROTTLE);
   const file = values.config ?? process.env.GATEHOUSE_CONFIG ?? 'gateway.config.yaml';
   const [gateway] = selectEnvironments(loadConfigFile(file), [values.env!]);
-  const seed = loadSeed(values.seed ?? resolve(__dirname, 'seed.yaml'));
-  const printOnly = values['print-credentials'];
-  const port = printOnly ? 0 : Number(process.env.PORT ?? 8080);
-  const issuerPort = printOnly ? 0 : Number(process.env.ISSUER_PORT ?? (port === 0 ? 0 : port + 1));
+  const seed = loadSeed(values.seed ?? resolve(__dirname, 'seed.yaml'), { tiers: gateway.config.tiers.map((t) => t.name) });
   const quiet = printOnly || process.env.LOG === 'off';
   const log = quiet ? undefined : jsonLineLogger(process.stdout);
 
-  const local = await startLocalGateway({
-    gateway, seed, port, issuerPort,
-    host: process.env.HOST ?? '127.0.0.1',
-    redisUrl: process.env.REDIS_URL || undefined,
-    dynamodb: process.env.DYNAMODB_ENDPOINT ? { endpoint: process.env.DYNAMODB_ENDPOINT, tableName: process.env.CONSUMERS_TABLE_NAME ?? `${gateway.config.name}-${gateway.name}-consumers` } : undefined,
-    log,
-    stageThrottle: stageThrottleFrom(process.env.STAGE_THROTTLE),
-  });
+  let local: LocalGateway;
+  try {
+    local = await startLocalGateway({
+      gateway, seed, port: env.port, issuerPort: env.issuerPort, host: env.host,
+      redisUrl: env.redisUrl,
+      dynamodb: env.dynamodbEndpoint ? { endpoint: env.dynamodbEndpoint, tableName: env.consumersTableName ?? `${gateway.config.name}-${gateway.name}-consumers` } : undefined,
+      log,
+      stageThrottle,
+      notice: (line) => process.stderr.write(`${line}\n`),
+    });
+  } catch (err) {
+    throw err instanceof ListenError ? new Error(describeListenError(err, env)) : err;
+  }
   const credentials = demoCredentials(local, seed, gateway);
   if (printOnly) {
     process.stdout.write(`${JSON.stringify(credentials, null, 2)}\n`);
+    for (const warning of local.warnings) process.stderr.write(`${warning}\n`);
     await local.close();
     return 0;
   }
   process.stderr.write(`${curlExamples(credentials)}\n`);
+  // Last, so they are not scrolled away by the examples.
+  for (const warning of local.warnings) process.stderr.write(`\n${warning}\n`);
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -2,6 +2,7 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
+import { hostPort, listen } from './listen';
 import type { Seed } from './seed';
 import { closeServer } from './upstreams';
 
@@ -32,9 +33,9 @@ export interface LocalIssuer {
 export async function startLocalIssuer(props: { seed: Seed; host: string; port: number }): Promise<LocalIssuer> {
   const { seed } = props;
   const server: Server = createServer();
-  await new Promise<void>((resolve) => server.listen(props.port, props.host, resolve));
+  await listen(server, 'issuer', props.port, props.host);
   const { port } = server.address() as AddressInfo;
-  const url = `http://${props.host}:${port}`;
+  const url = `http://${hostPort(props.host, port)}`;
 
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const jwk = { ...privateKey.export({ format: 'jwk' }), kid: `local-${randomUUID().slice(0, 8)}`, alg: 'RS256', use: 'sig' };

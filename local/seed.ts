@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
+import { isIP } from 'node:net';
 import { z } from 'zod';
+import { closestKey, describeIssue, knownKeysAt } from '../lib/config/describe-issue';
+import { formatPath } from '../lib/config/errors';
+import { readYaml } from '../lib/config/yaml-source';
 import { isHeaderSafe, isTenant } from '../lambdas/authorizer/context-values';
 import { apiKeyId, clientRecordId, InMemoryConsumerStore, type ConsumerRecord } from '../lambdas/authorizer/consumer-store';
 
@@ -21,7 +24,7 @@ const tenant = z.string().refine(isTenant, 'must be a lower-case DNS label (lett
 
 const SeedSchema = z.strictObject({
   api_keys: z.array(z.strictObject({
-    key: z.string().min(16).regex(/^[\x21-\x7e]+$/),
+    key: z.string().min(16).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
     consumer: headerValue,
     tier: z.string().min(1),
     tenant: tenant.optional(),
@@ -46,14 +49,134 @@ const SeedSchema = z.strictObject({
 export type Seed = z.infer<typeof SeedSchema>;
 export type SeedClient = Seed['oauth_clients'][number];
 
-/** Reads and validates the seed file (demo consumers); throws with the key path on a mistake. */
-export function loadSeed(file: string): Seed {
-  const result = SeedSchema.safeParse(parse(readFileSync(file, 'utf8')));
-  if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${file} ${i.path.join('.')}: ${i.message}`);
-    throw new Error(`Invalid seed file\n${lines.join('\n')}`);
+/** One problem in a seed file: where it is and what is wrong (as the config loader reports them). */
+export interface SeedProblem {
+  /** Key path, e.g. `api_keys[3].allowed_cidrs[0]`; empty for the whole file. */
+  readonly path: string;
+  readonly message: string;
+  /** 1-based line in the file, when known. */
+  readonly line?: number;
+}
+
+/** A seed file that cannot be used; its message lists every problem as `file:line path: what is wrong`. */
+export class SeedError extends Error {
+  constructor(readonly file: string, readonly problems: readonly SeedProblem[], options?: { cause?: unknown }) {
+    super(formatSeedProblems(file, problems), options);
+    this.name = 'SeedError';
   }
+}
+
+/** `Invalid seed file` then one `  file:line path: message` line per problem. */
+export function formatSeedProblems(file: string, problems: readonly SeedProblem[]): string {
+  const lines = problems.map((p) => {
+    const where = p.line ? `${file}:${p.line}` : file;
+    return p.path ? `${where} ${p.path}: ${p.message}` : `${where}: ${p.message}`;
+  });
+  const head = problems.length === 1 ? 'Invalid seed file' : `Invalid seed file (${problems.length} problems)`;
+  return `${head}\n  ${lines.join('\n  ')}`;
+}
+
+export interface LoadSeedOptions {
+  /** The config's tier names: a seed record with another tier is refused at its line. */
+  readonly tiers?: readonly string[];
+}
+
+/**
+ * Reads and validates the seed file (demo consumers); throws {@link SeedError} naming the file,
+ * line and key path of every mistake: YAML syntax, schema, unknown tiers, allowed_cidrs the
+ * authorizer cannot match, and two records with the same key, client id or user id (one would
+ * silently replace the other in the consumer store).
+ */
+export function loadSeed(file: string, options: LoadSeedOptions = {}): Seed {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'file not found; pass the seed file with --seed FILE'
+      : code === 'EISDIR' ? 'is a directory, not a seed file; pass the seed file with --seed FILE'
+        : `cannot read file (${(err as Error).message})`;
+    throw new SeedError(file, [{ path: '', message: reason }], { cause: err });
+  }
+  return parseSeed(text, file, options);
+}
+
+/** Parses and validates seed text; `file` is only used in messages. */
+export function parseSeed(text: string, file: string, options: LoadSeedOptions = {}): Seed {
+  const read = readYaml(text);
+  if ('problems' in read) throw new SeedError(file, read.problems, { cause: read.cause });
+  const { data: raw, locate } = read.yaml;
+  if (raw === null || raw === undefined) {
+    throw new SeedError(file, [{ path: '', message: 'the file is empty; a seed file is a YAML mapping with api_keys:, oauth_clients: and users: (write {} for no demo consumers)' }]);
+  }
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    const found = Array.isArray(raw) ? 'a list' : `a single ${typeof raw} value`;
+    throw new SeedError(file, [{ path: '', message: `the document is ${found}; a seed file is a YAML mapping with api_keys:, oauth_clients: and users:`, line: read.yaml.firstLine }]);
+  }
+  const at = (path: readonly PropertyKey[]) => ({ path: formatPath(path), line: locate(path) });
+  const result = SeedSchema.safeParse(raw, { reportInput: true });
+  if (!result.success) {
+    throw new SeedError(file, result.error.issues.flatMap((issue): SeedProblem[] => {
+      if (issue.code !== 'unrecognized_keys') return [{ ...at(issue.path), message: describeIssue(issue) }];
+      const known = knownKeysAt(SeedSchema, issue.path);
+      return issue.keys.map((key) => {
+        const suggestion = closestKey(key, known);
+        return { ...at([...issue.path, key]), message: `unknown key; ${suggestion ? `did you mean "${suggestion}"?` : `allowed keys: ${known.join(', ')}`}` };
+      });
+    }));
+  }
+  const problems = checkSeed(result.data, options.tiers).map((p) => ({ ...at(p.path), message: p.message }));
+  if (problems.length > 0) throw new SeedError(file, problems);
   return result.data;
+}
+
+/**
+ * What the schema cannot see: the same API key, client id or user id twice (the second record
+ * would replace the first: one consumer served as another), allowed_cidrs entries the authorizer
+ * cannot match (it would refuse every call, ip_not_allowed), and tiers the config does not define.
+ */
+export function checkSeed(seed: Seed, tiers?: readonly string[]): { path: PropertyKey[]; message: string }[] {
+  const problems: { path: PropertyKey[]; message: string }[] = [];
+  const duplicates = <T>(list: readonly T[], section: string, field: string, value: (item: T) => string, name: (item: T) => string) => {
+    const first = new Map<string, number>();
+    list.forEach((item, i) => {
+      const seen = first.get(value(item));
+      if (seen === undefined) { first.set(value(item), i); return; }
+      problems.push({
+        path: [section, i, field],
+        message: `the same ${field} as ${section}[${seen}] (${name(list[seen])}); each ${field} must be unique, or one record would silently replace the other`,
+      });
+    });
+  };
+  duplicates(seed.api_keys, 'api_keys', 'key', (k) => k.key, (k) => `consumer ${k.consumer}`);
+  duplicates(seed.oauth_clients, 'oauth_clients', 'client_id', (c) => c.client_id, (c) => `tier ${c.tier}`);
+  duplicates(seed.users, 'users', 'id', (u) => u.id, (u) => u.email);
+  seed.api_keys.forEach((k, i) => k.allowed_cidrs.forEach((cidr, j) => {
+    const problem = cidrProblem(cidr);
+    if (problem) problems.push({ path: ['api_keys', i, 'allowed_cidrs', j], message: problem });
+  }));
+  if (tiers) {
+    const known = `known tiers: ${tiers.join(', ')}`;
+    seed.api_keys.forEach((k, i) => { if (!tiers.includes(k.tier)) problems.push({ path: ['api_keys', i, 'tier'], message: `unknown tier "${k.tier}"; ${known}` }); });
+    seed.oauth_clients.forEach((c, i) => { if (!tiers.includes(c.tier)) problems.push({ path: ['oauth_clients', i, 'tier'], message: `unknown tier "${c.tier}"; ${known}` }); });
+  }
+  return problems;
+}
+
+/**
+ * Why the authorizer (lambdas/authorizer/client-ip.ts) would match nothing with `cidr`, or
+ * undefined: an IPv4 or IPv6 address with an optional prefix length up to 32 or 128.
+ */
+export function cidrProblem(cidr: string): string | undefined {
+  const [addr, bits, extra] = cidr.trim().split('/');
+  const family = isIP(addr);
+  const example = 'e.g. 203.0.113.0/24, 127.0.0.1/32 or ::1/128';
+  if (!family || extra !== undefined) return `"${cidr}" is not an IPv4 or IPv6 CIDR (${example}); the authorizer would refuse every call of this key (ip_not_allowed)`;
+  const max = family === 4 ? 32 : 128;
+  if (bits !== undefined && (!/^\d{1,3}$/.test(bits) || Number(bits) > max)) {
+    return `"${cidr}": the prefix length must be 0-${max} for an IPv${family} address (${example})`;
+  }
+  return undefined;
 }
 
 /**

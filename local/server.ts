@@ -9,6 +9,7 @@ import { ApiGateway, type ApiResponse } from './api-gateway/pipeline';
 import { createLocalAuthorizer, type LocalAuthorizer } from './authorizer-adapter';
 import { CLOUDFRONT_METHODS, compileResponseHeaders, removesServer, responseHeadersPolicy, VIEWER_REQUEST_HEADERS, viewerRequestHeaders } from './cloudfront';
 import { startLocalIssuer, LOCAL_AUDIENCE, LOCAL_ISSUER_NAME, type LocalIssuer } from './oidc-issuer';
+import { hostPort, ListenError } from './listen';
 import { silentLogger, type RequestLogger } from './request-log';
 import { checkSeedTiers, seedConsumerStore, type Seed } from './seed';
 import { startSampleUpstream, type SampleUpstream } from './upstreams';
@@ -43,6 +44,8 @@ export interface LocalGatewayOptions {
    * @default profile.stageThrottle
    */
   readonly stageThrottle?: { readonly rateLimit: number; readonly burstLimit: number };
+  /** Told what happens later that a developer must know (a Redis that was down answers). */
+  readonly notice?: (line: string) => void;
 }
 
 export interface LocalGateway {
@@ -53,6 +56,8 @@ export interface LocalGateway {
   readonly authorizerConfig: AuthorizerConfig;
   readonly api: ApiGateway;
   readonly app: FastifyInstance;
+  /** Startup warnings to show the developer, one line each (e.g. REDIS_URL not answering). */
+  readonly warnings: readonly string[];
   /** Stops accepting, lets requests in flight finish (bounded), closes everything. */
   close(): Promise<void>;
 }
@@ -92,6 +97,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       dynamodb: options.dynamodb,
       redisUrl: options.redisUrl,
       clock,
+      notice: options.notice,
     });
     closers.push(() => authorizer.close());
 
@@ -101,16 +107,20 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     closers.push(() => api.close());
 
     const app = buildServer(config, api, log, clock, options.requestTimeoutSeconds ?? 30);
-    await app.listen({ host, port: options.port ?? 0 });
+    // fastify rejects with the 'error' of the server; a ListenError says which listener and address.
+    await app.listen({ host, port: options.port ?? 0 }).catch((err: NodeJS.ErrnoException) => {
+      throw new ListenError('gateway', host, options.port ?? 0, err.code, err);
+    });
     const { port } = app.server.address() as AddressInfo;
     let closed: Promise<void> | undefined;
     return {
-      url: `http://${host}:${port}`,
+      url: `http://${hostPort(host, port)}`,
       issuer,
       upstreams,
       authorizerConfig,
       api,
       app,
+      warnings: authorizer.warnings,
       close: () => {
         closed ??= (async () => {
           const forced = setTimeout(() => app.server.closeAllConnections(), 5000);

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostPort, listen } from './listen';
 
 /**
  * Built-in sample upstreams for services without `local_url`: each answers every request with a
@@ -34,9 +35,9 @@ export async function startSampleUpstream(service: string, port = 0, host = '127
     }, () => { res.writeHead(413).end(); });
   });
   server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  await listen(server, 'upstream', port, host);
   const { port: bound } = server.address() as AddressInfo;
-  return { service, url: `http://${host}:${bound}`, close: () => closeServer(server) };
+  return { service, url: `http://${hostPort(host, bound)}`, close: () => closeServer(server) };
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {

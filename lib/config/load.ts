@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import { closestKey, describeIssue, knownKeysAt } from './describe-issue';
 import { ConfigError, formatPath, type ConfigProblem } from './errors';
@@ -8,6 +7,7 @@ import { withOrganizationPreset } from './organization-presets';
 import { deriveProfile, type Profile } from './profile';
 import { checkReferences } from './references';
 import { GatewayConfigSchema, type EnvironmentConfig, type GatewayConfig } from './schema';
+import { readYaml } from './yaml-source';
 
 /** One deployable environment: the config with its overrides applied, and what it implies. */
 export interface GatewayEnvironment {
@@ -31,12 +31,6 @@ type Place = (path: readonly PropertyKey[]) => { path: string; line?: number };
 /** The text of the scalar at a key path as written in the file, if it is one. */
 type Source = (path: readonly PropertyKey[]) => string | undefined;
 
-/**
- * Alias expansions allowed while reading the file (the yaml library counts nested expansions
- * multiplied). High enough for a config that reuses an anchor on every route; a file beyond it
- * is a "billion laughs" document whose expansion would exhaust memory.
- */
-export const MAX_ALIAS_EXPANSIONS = 10_000;
 
 /** How the user named the config file and the environments, for hints in messages. */
 export interface SelectedWith {
@@ -71,30 +65,17 @@ export function loadConfigFile(file: string, selectedWith?: SelectedWith): Loade
 
 /** Parses and validates config text; `file` is only used in messages. */
 export function parseConfig(text: string, file: string): LoadedConfig {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new ConfigError(file, doc.errors.map((e) => ({
-      path: '',
-      message: `YAML syntax: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`,
-      line: e.linePos?.[0]?.line,
-    })));
-  }
-  const raw = toPlainData(doc, lineCounter, file);
+  const read = readYaml(text);
+  if ('problems' in read) throw new ConfigError(file, read.problems, { cause: read.cause });
+  const { data: raw, locate, source: sourceAt } = read.yaml;
   if (raw === null || raw === undefined) {
     throw new ConfigError(file, [{ path: '', message: 'the file is empty; it must hold the gateway config as a YAML mapping (name:, organization:, traffic:, ...)' }]);
   }
   if (typeof raw !== 'object' || Array.isArray(raw)) {
     const found = Array.isArray(raw) ? 'a list' : `a single ${typeof raw} value`;
-    const line = doc.contents?.range ? lineCounter.linePos(doc.contents.range[0]).line : undefined;
-    throw new ConfigError(file, [{ path: '', message: `the document is ${found}; the gateway config must be a YAML mapping (key: value pairs)`, line }]);
+    throw new ConfigError(file, [{ path: '', message: `the document is ${found}; the gateway config must be a YAML mapping (key: value pairs)`, line: read.yaml.firstLine }]);
   }
-  const locate = (path: readonly PropertyKey[]) => lineOf(doc, lineCounter, path);
   const asWritten: Place = (path) => ({ path: formatPath(path), line: locate(path) });
-  const sourceAt: Source = (path) => {
-    const node = doc.getIn(path as unknown[], true);
-    return isScalar(node) && node.range ? text.slice(node.range[0], node.range[1]) : undefined;
-  };
 
   const base = validate(GatewayConfigSchema, withOrganizationPreset(raw as Record<string, unknown>), asWritten, file, sourceAt);
   fail(file, checkReferences(base).map((p) => ({ ...p, ...asWritten(splitPath(p.path)) })));
@@ -186,37 +167,6 @@ function vpcContradictions(rawEnv: unknown, at: PropertyKey[], place: Place): Co
   }];
 }
 
-/**
- * The document as plain data. Aliases are resolved here, so an alias without an anchor is
- * reported at its line and an expansion bomb as a problem of the file, not as a ReferenceError.
- */
-function toPlainData(doc: Document, lineCounter: LineCounter, file: string): unknown {
-  const unresolved: ConfigProblem[] = [];
-  visit(doc, {
-    Alias(_key, node) {
-      if (node.resolve(doc) !== undefined) return;
-      unresolved.push({
-        path: '',
-        message: `YAML alias *${node.source} has no anchor &${node.source} before it; define the anchor first (e.g. key: &${node.source} value) or write the value out`,
-        line: node.range ? lineCounter.linePos(node.range[0]).line : undefined,
-      });
-    },
-  });
-  fail(file, unresolved);
-  try {
-    return doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSIONS });
-  } catch (err) {
-    if (!(err instanceof ReferenceError)) throw err;
-    const aliases: number[] = [];
-    visit(doc, { Alias(_key, node) { if (node.range) aliases.push(lineCounter.linePos(node.range[0]).line); } });
-    throw new ConfigError(file, [{
-      path: '',
-      message: `YAML aliases expand to more than ${MAX_ALIAS_EXPANSIONS.toLocaleString('en-US')} copies (aliases of anchors that themselves contain aliases multiply); write the repeated values out or nest fewer aliases`,
-      line: aliases[0],
-    }], { cause: err });
-  }
-}
-
 function validate<S extends z.ZodType>(schema: S, input: unknown, place: Place, file: string, source: Source): z.infer<S> {
   const result = schema.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
@@ -234,23 +184,6 @@ function validate<S extends z.ZodType>(schema: S, input: unknown, place: Place, 
 
 function fail(file: string, problems: ConfigProblem[]): void {
   if (problems.length > 0) throw new ConfigError(file, problems);
-}
-
-/** 1-based line of the key (or list item) at `path`, or of its nearest existing ancestor. */
-function lineOf(doc: Document, counter: LineCounter, path: readonly PropertyKey[]): number | undefined {
-  for (let n = path.length; n > 0; n--) {
-    const parent = doc.getIn(path.slice(0, n - 1) as unknown[], true);
-    const key = path[n - 1];
-    if (isMap(parent)) {
-      const pair = parent.items.find((p) => String(isScalar(p.key) ? p.key.value : p.key) === String(key));
-      const range = (pair?.key as { range?: [number, number, number] } | undefined)?.range;
-      if (range) return counter.linePos(range[0]).line;
-    } else if (isSeq(parent) && typeof key === 'number') {
-      const range = (parent.items[key] as { range?: [number, number, number] } | undefined)?.range;
-      if (range) return counter.linePos(range[0]).line;
-    }
-  }
-  return doc.contents?.range ? counter.linePos(doc.contents.range[0]).line : undefined;
 }
 
 /** Inverse of formatPath for the simple paths references.ts produces. */

@@ -1,5 +1,7 @@
 import { ConfigError } from '../../lib/config/errors';
 import { loadConfigFile, parseConfig, selectEnvironments } from '../../lib/config/load';
+import { RESERVED_ISSUER_NAMES } from '../../lib/config/references';
+import { LOCAL_ISSUER_NAME } from '../../local/seed';
 import { at, BASE, edit, FILE, message, rejection } from './fixtures';
 
 /**
@@ -169,9 +171,7 @@ describe('issuer names', () => {
     ));
   });
 
-  it('reserves the name the local gateway gives its own issuer', async () => {
-    const { LOCAL_ISSUER_NAME } = await import('../../local/seed');
-    const { RESERVED_ISSUER_NAMES } = await import('../../lib/config/references');
+  it('reserves the name the local gateway gives its own issuer', () => {
     expect(RESERVED_ISSUER_NAMES).toContain(LOCAL_ISSUER_NAME);
   });
 });
