@@ -42,6 +42,22 @@ export const HEADER_TEMPLATES = [
 
 const headerName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'not a valid HTTP header name (letters, digits and !#$%&\'*+.^_`|~- only; no spaces)');
 const headerValue = z.string().max(1024).regex(/^[^\r\n]*$/, 'a header value cannot contain line breaks');
+/** A DNS name: labels of 1-63 letters, digits and inner hyphens, at most 253 characters. */
+const hostName = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+/** A host name, optionally with one leading `*.` label (tenant wildcards). */
+const hostPattern = /^(?=.{1,253}$)(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+/** A browser origin (scheme, host, optional port; no path) or `*`. */
+const corsOrigin = /^(\*|https?:\/\/(?=[^/:]{1,253}(:\d{1,5})?$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(:\d{1,5})?)$/;
+
+/** Header names must be unique without regard to case (HTTP header names are case-insensitive). */
+const uniqueHeaderNames = (headers: Record<string, unknown>, ctx: z.core.$RefinementCtx) => {
+  const seen = new Map<string, string>();
+  for (const name of Object.keys(headers)) {
+    const first = seen.get(name.toLowerCase());
+    if (first !== undefined) ctx.addIssue({ code: 'custom', path: [name], message: `the same header as "${first}" (header names are case-insensitive); keep one condition`, input: name });
+    else seen.set(name.toLowerCase(), name);
+  }
+};
 
 /**
  * Upper bound of the traffic figures: 100x API Gateway's default account throttle, far beyond
@@ -152,7 +168,8 @@ const KongPlugin = z.discriminatedUnion('name', [
   z.strictObject({
     name: z.literal('cors').describe('CORS preflight and response headers for browser clients.'),
     config: z.strictObject({
-      origins: z.array(z.string()).min(1).describe('Allowed origins, e.g. https://app.example.com.'),
+      origins: z.array(z.string().regex(corsOrigin, 'an origin like https://app.example.com (scheme, host and optional port, no path) or *')).min(1)
+        .describe('Allowed origins, e.g. https://app.example.com.'),
       methods: z.array(z.enum(HTTP_METHODS)).default(['GET', 'POST']).describe('Allowed methods.'),
       headers: z.array(headerName).default(['Authorization', 'Content-Type', 'X-Api-Key']).describe('Allowed request headers.'),
       max_age: z.number().int().min(0).max(86400).default(600).describe('Seconds browsers may cache the preflight answer.'),
@@ -165,9 +182,9 @@ export const Route = z.strictObject({
   paths: z.array(z.string().regex(/^\/[A-Za-z0-9._~\-/{}+]*$/, 'a path starts with / and uses URL-safe characters ({param} allowed)')).min(1)
     .describe('Path prefixes (Kong semantics: /v1/users also serves /v1/users/42); {param} parts allowed. The most specific path of all routes picks the API method; hosts and headers then choose among the routes that have that path.'),
   methods: z.array(z.enum(HTTP_METHODS)).min(1).default(['GET']).describe('HTTP methods the route answers.'),
-  hosts: z.array(z.string().regex(/^(\*\.)?([a-z0-9-]+\.)+[a-z]{2,}$/, 'a host name, optionally starting with *.')).default([])
+  hosts: z.array(z.string().regex(hostPattern, 'a host name (labels of at most 63 characters), optionally starting with *.')).default([])
     .describe('Host conditions (e.g. "*.api.example.com" for tenants), among the routes of the same path; needs a private service. A path another route declares more specifically is served by that route on every host.'),
-  headers: z.record(headerName, headerValue).default({}).describe('Header conditions (e.g. x-canary: "true").'),
+  headers: z.record(headerName, headerValue).superRefine(uniqueHeaderNames).default({}).describe('Header conditions (e.g. x-canary: "true").'),
   strip_path: z.boolean().default(false).describe('Remove the matched path prefix before forwarding upstream.'),
   service: z.string().describe('Name of the services entry that answers this route.'),
   auth: RouteAuth.default(RouteAuth.parse({})).describe('Who may call the route.'),
@@ -333,7 +350,6 @@ export const Alerting = z.strictObject({
   emails: z.array(z.email()).default([]).describe('Email addresses subscribed to alarms.'),
 }).describe('Where alarms go.');
 
-const hostName = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/;
 const certificateArn = (where: string) => z.string().regex(/^arn:aws:acm:[\w-]+:\d{12}:certificate\/[\w-]+$/, `an ACM certificate ARN ${where}`);
 
 export const Environment = z.strictObject({
