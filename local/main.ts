@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfigFile, selectEnvironments } from '../lib/config/load';
+import { loadConfigFile, selectEnvironments, type SelectedWith } from '../lib/config/load';
 import { ConfigError } from '../lib/config/errors';
 import { demoCredentials, curlExamples } from './demo';
 import { describeListenError, formatEnvProblems, readLocalEnv } from './env';
@@ -40,7 +40,8 @@ async function main(): Promise<number> {
   if (Array.isArray(env)) throw new Error(formatEnvProblems(env));
   const stageThrottle = stageThrottleFrom(process.env.STAGE_THROTTLE);
   const file = values.config ?? process.env.GATEHOUSE_CONFIG ?? 'gateway.config.yaml';
-  const [gateway] = selectEnvironments(loadConfigFile(file), [values.env!]);
+  const selectedWith: SelectedWith = { config: '--config FILE', env: '--env NAME' };
+  const [gateway] = selectEnvironments(loadConfigFile(file, selectedWith), [values.env!], selectedWith);
   const seed = loadSeed(values.seed ?? resolve(__dirname, 'seed.yaml'), { tiers: gateway.config.tiers.map((t) => t.name) });
   const quiet = printOnly || process.env.LOG === 'off';
   const log = quiet ? undefined : jsonLineLogger(process.stdout);

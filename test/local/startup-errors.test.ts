@@ -159,3 +159,9 @@ describe('seed files (C4)', () => {
     }
   }, 40_000);
 });
+
+describe('npm start: config mistakes name its own flags', () => {
+  it('an unknown --env is reported with --env NAME, not the synth flag', async () => {
+    await refuses({ PORT: '0' }, 'Invalid gateway config\n  gateway.config.yaml environments: no environment "qa" (selected with --env NAME); defined environments: dev, prod', ['--env', 'qa']);
+  }, 40_000);
+});
