@@ -1,7 +1,7 @@
 import { mergeOverrides } from './merge';
 import type { GatewayConfigInput } from './schema';
 
-type Preset = Partial<Pick<GatewayConfigInput, 'security' | 'caching' | 'audit'>>;
+type Preset = Partial<Pick<GatewayConfigInput, 'security'>>;
 
 /**
  * Defaults that follow from the kind of organization, layered UNDER the file: anything the
@@ -14,11 +14,11 @@ export const ORGANIZATION_PRESETS: Readonly<Record<string, Preset>> = {
   ecommerce: { security: { waf: { ip_rate_limit: 5000, bot_control: 'targeted' } } },
   // Many users of one customer sit behind one corporate egress IP.
   'enterprise-saas': { security: { waf: { ip_rate_limit: 5000 } } },
-  // PHI: mask personal data in audit records, whatever else is set.
-  healthcare: { audit: { pii_masking: true } },
+  // PHI behind the API: no calls from anonymising proxies (audit PII masking is on by default).
+  healthcare: { security: { waf: { anonymous_ip: 'block' } } },
   'public-sector': { security: { waf: { anonymous_ip: 'block' } } },
-  // Mostly public, cacheable reads.
-  media: { caching: { default_ttl: 600 } },
+  // Mostly public reads from shared networks (carriers, campuses, households behind one address).
+  media: { security: { waf: { ip_rate_limit: 5000 } } },
 };
 
 /** The raw config with its organization preset underneath (unknown types get none). */

@@ -46,8 +46,6 @@ const headerValue = z.string().max(1024).regex(/^[^\r\n]*$/, 'a header value can
 const hostName = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 /** A host name, optionally with one leading `*.` label (tenant wildcards). */
 const hostPattern = /^(?=.{1,253}$)(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-/** A browser origin (scheme, host, optional port; no path) or `*`. */
-const corsOrigin = /^(\*|https?:\/\/(?=[^/:]{1,253}(:\d{1,5})?$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(:\d{1,5})?)$/;
 
 /** Header names must be unique without regard to case (HTTP header names are case-insensitive). */
 const uniqueHeaderNames = (headers: Record<string, unknown>, ctx: z.core.$RefinementCtx) => {
@@ -116,7 +114,6 @@ export const Service = z
     path: z.string().startsWith('/').default('/').describe('Base path prepended to upstream requests.'),
     read_timeout_ms: z.number().int().min(50).max(29000).default(10000)
       .describe('Integration timeout (API Gateway allows 50-29000 ms).'),
-    retries: z.number().int().min(0).max(5).default(0).describe('Retries of idempotent requests by the local gateway.'),
     local_url: z.url({ protocol: /^https?$/, error: 'the local gateway forwards to an http:// or https:// URL, e.g. http://localhost:3000' }).optional()
       .describe('Upstream used by the local gateway (npm start), an http:// or https:// URL; defaults to a built-in echo service.'),
   })
@@ -156,26 +153,7 @@ const KongPlugin = z.discriminatedUnion('name', [
     name: z.enum(['request-transformer', 'request-transformer-advanced']).describe('Adds or removes request headers for this route.'),
     config: transformerConfig('Request'),
   }),
-  z.strictObject({
-    name: z.literal('response-transformer').describe('Adds or removes response headers for this route.'),
-    config: transformerConfig('Response'),
-  }),
-  z.strictObject({
-    name: z.literal('request-size-limiting').describe('Rejects larger request bodies with 413.'),
-    config: z.strictObject({ allowed_payload_size: z.number().int().positive().describe('Largest accepted body in kilobytes.') })
-      .describe('Body size limit.'),
-  }),
-  z.strictObject({
-    name: z.literal('cors').describe('CORS preflight and response headers for browser clients.'),
-    config: z.strictObject({
-      origins: z.array(z.string().regex(corsOrigin, 'an origin like https://app.example.com (scheme, host and optional port, no path) or *')).min(1)
-        .describe('Allowed origins, e.g. https://app.example.com.'),
-      methods: z.array(z.enum(HTTP_METHODS)).default(['GET', 'POST']).describe('Allowed methods.'),
-      headers: z.array(headerName).default(['Authorization', 'Content-Type', 'X-Api-Key']).describe('Allowed request headers.'),
-      max_age: z.number().int().min(0).max(86400).default(600).describe('Seconds browsers may cache the preflight answer.'),
-    }).describe('CORS settings.'),
-  }),
-]).describe('A Kong-style plugin (selected by name).');
+]).describe('A Kong-style plugin (selected by name). Only request-transformer is implemented: the response-transformer, request-size-limiting and cors plugins are refused rather than silently ignored (use transformations.response and security.max_body_bytes).');
 
 export const Route = z.strictObject({
   name: name('a route name').describe('Unique route name; the authorizer returns it and the internal ALB routes on it.'),
@@ -311,7 +289,6 @@ export const Transformations = z.strictObject({
 export const Caching = z.strictObject({
   stage_cache_gb: z.enum(['0.5', '1.6', '6.1', '13.5', '28.4', '58.2', '118', '237']).optional()
     .describe('API Gateway cache cluster size; default none, or 0.5 when any route sets cache.'),
-  default_ttl: z.number().int().min(0).max(3600).default(300).describe('Stage cache TTL in seconds for cached routes without their own.'),
 }).describe('Gateway (stage) cache settings.');
 
 export const Security = z.strictObject({

@@ -176,7 +176,7 @@ describe('issuer names', () => {
   });
 });
 
-describe('names and origins AWS or browsers would not accept', () => {
+describe('names AWS or HTTP would not accept', () => {
   it('refuses two conditions on the same header spelled in two cases', () => {
     const text = edit(['  - name: catalog\n    paths: [/v1/catalog]\n', '  - name: catalog\n    paths: [/v1/catalog]\n    headers:\n      x-canary: "true"\n      X-Canary: "false"\n']);
     expect(rejection(text)).toBe(message(`${at(text, 'X-Canary: "false"')} routes[1].headers.X-Canary: the same header as "x-canary" (header names are case-insensitive); keep one condition`));
@@ -188,8 +188,4 @@ describe('names and origins AWS or browsers would not accept', () => {
     expect(rejection(text)).toBe(message(`${at(text, 'hosts:')} routes[1].hosts[0]: a host name (labels of at most 63 characters), optionally starting with *.`));
   });
 
-  it('refuses a CORS origin that is not an origin', () => {
-    const text = edit(['  - name: catalog\n    paths: [/v1/catalog]\n', '  - name: catalog\n    paths: [/v1/catalog]\n    plugins:\n      - name: cors\n        config:\n          origins: [https://app.example.com, http://localhost:3000, "https://app.example.com/path"]\n']);
-    expect(rejection(text)).toBe(message(`${at(text, 'origins:')} routes[1].plugins[0].config.origins[2]: an origin like https://app.example.com (scheme, host and optional port, no path) or *`));
-  });
 });
