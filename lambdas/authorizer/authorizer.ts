@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { compileRouteCandidates, type RouteCandidatesMatcher, type RouteMatch } from '../../lib/gateway/route-match';
+import { compileHostClaim, compileRouteCandidates, type RouteCandidatesMatcher, type RouteMatch } from '../../lib/gateway/route-match';
 import { methodKey, routesByMethod } from '../../lib/gateway/route-table';
 import { RATE_LIMIT_CONTEXT, REASON } from '../../lib/gateway/authorizer-context';
 import { RATE_LIMITED_USAGE_KEY } from '../../lib/gateway/usage-keys';
@@ -65,6 +65,7 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorize {
   for (const [key, { routes }] of routesByMethod(config.routes)) {
     routeCandidates.set(key, compileRouteCandidates(routes, { canaryHeader: config.canary.header }));
   }
+  const hostClaimed = compileHostClaim(config.routes);
   const limiting = config.rateLimiting;
   const apiKeyHeader = config.apiKeys.header.toLowerCase();
   const canaryHeader = config.canary.header.toLowerCase();
@@ -77,6 +78,10 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorize {
     let route: RouteMatch | undefined;
     try {
       facts = readRequest(event);
+      // The mTLS domain is exempt from the origin guard (its clients cannot come through
+      // CloudFront), so it must prove itself here: a verified client certificate, mtls routes only.
+      const onMtlsDomain = config.mtlsDomain !== undefined && String(event.requestContext?.domainName ?? '').toLowerCase() === config.mtlsDomain;
+      if (onMtlsDomain && !facts.clientCert) throw new AuthenticationError('cert_missing', 'the mTLS domain needs a client certificate');
       // One pass over the routes gives the stable and the canary candidate; authentication uses
       // the stable one (else the canary one), the canary decision then picks between them.
       const candidates = routeCandidates.get(methodKey(event.httpMethod, event.resource));
@@ -89,6 +94,8 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorize {
       const canary = decideCanary(identity, singleHeader(facts, canaryHeader), config.canary.percentage);
       route = canary ? canaryRoute : stable;
       if (!route) throw new Denied('no_route', 'no route matches this request');
+      if (route.route.hosts.length === 0 && hostClaimed(facts.headers)) throw new Denied('no_route', 'this path is not served on this host');
+      if (onMtlsDomain && !route.route.auth.strategies.includes('mtls')) throw new Denied('no_route', 'only mtls routes are served on the mTLS domain');
       const access = checkAccess(route.route, identity, route.wildcardLabel);
       if (!access.allowed) throw new Denied(access.reason, access.message);
 
@@ -162,7 +169,10 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorize {
       : issuerConfig?.tier_claim ? claimText(payload, issuerConfig.tier_claim) : undefined;
     const tier = resolveTier(config.tiers, record?.tier ?? claimedTier);
     const sub = claimText(payload, 'sub');
-    const consumer = record?.consumer ?? `${issuer}/${clientId ?? sub ?? 'unknown'}`;
+    if (!record && clientId === undefined && sub === undefined) throw new AuthenticationError('claim_missing', 'the token names neither a client (client_id, azp) nor a subject (sub)');
+    // Without a record the consumer (and rate bucket) is the client, else the subject, each in its
+    // own namespace: a user whose sub equals some client id never shares that client's bucket.
+    const consumer = record?.consumer ?? (clientId !== undefined ? `${issuer}/client:${clientId}` : `${issuer}/sub:${sub}`);
     const groupsClaim = payload['cognito:groups'] ?? payload.groups;
     return {
       kind: 'jwt',

@@ -22,6 +22,11 @@ export interface AuthorizerConfig {
   /** Tier name -> usage plan API key value (returned as usageIdentifierKey). */
   readonly usageKeys: Readonly<Record<string, string>>;
   readonly truncateClientIp: boolean;
+  /**
+   * `domains.mtls` of the environment, lower case: requests API Gateway received on it must carry
+   * a verified client certificate and may only reach mtls routes.
+   */
+  readonly mtlsDomain?: string;
 }
 
 export function toAuthorizerConfig(gateway: GatewayEnvironment): AuthorizerConfig {
@@ -43,5 +48,6 @@ export function toAuthorizerConfig(gateway: GatewayEnvironment): AuthorizerConfi
     cognitoClientTiers: clientTiers,
     usageKeys: Object.fromEntries(config.tiers.map((t) => [t.name, tierUsageKey(gateway, t.name)])),
     truncateClientIp: gateway.profile.truncateClientIp,
+    mtlsDomain: gateway.env.domains.mtls?.toLowerCase(),
   };
 }

@@ -166,6 +166,20 @@ function compilePath(raw: string): CompiledPath {
   return { raw, kinds, segments };
 }
 
+/**
+ * Whether any route names the request's host (exactly or by wildcard). Such a host belongs to its
+ * host routes: a route without hosts does not serve it, so a tenant host never reaches a route
+ * that has no tenant check, and a cached host-less route never computes a tenant's answer.
+ */
+export function compileHostClaim(routes: readonly Pick<RouteConfig, 'hosts'>[]): (headers: RouteRequest['headers']) => boolean {
+  const patterns = [...new Set(routes.flatMap((r) => r.hosts.map((h) => h.toLowerCase())))];
+  if (patterns.length === 0) return () => false;
+  return (headers) => {
+    const host = requestHost(headers);
+    return host !== undefined && matchHost(patterns, host) !== undefined;
+  };
+}
+
 /** `X-Forwarded-Host` (CloudFront sets it from the viewer's Host) or `Host`, lower case, without port. */
 export function requestHost(headers: RouteRequest['headers']): string | undefined {
   const raw = headers[FORWARDED_HOST_HEADER.toLowerCase()]?.[0] ?? headers.host?.[0];

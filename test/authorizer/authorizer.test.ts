@@ -92,15 +92,36 @@ describe('API keys', () => {
   // Security review finding 1: a host route (tenant-api: `/` on *.api.example.com) used to win
   // the match on every path of a tenant host, so it was served with the cache, TTL and
   // integration of another route's method (e.g. the stage cache of GET /v1/plans).
-  it('chooses only among the routes that own the API method, whatever the host', async () => {
+  it('chooses only among the routes that own the API method, and serves a tenant host only with host routes', async () => {
     const { authorize } = make();
     const tenantHost = { 'x-api-key': API_KEYS.tenant, 'X-Forwarded-Host': 'acme.api.example.com' };
-    const plans = await authorize(requestEvent({ path: '/v1/plans', resource: '/v1/plans', headers: tenantHost }));
-    expect(plans.context).toMatchObject({ route: 'plans' });
-    const users = await authorize(requestEvent({ path: '/v1/users/42', resource: '/v1/users/{proxy+}', headers: tenantHost }));
-    expect(users.context).toMatchObject({ route: 'api-v1-users' });
     const orders = await authorize(requestEvent({ path: '/orders/7', resource: '/{proxy+}', headers: tenantHost }));
     expect(orders.context).toMatchObject({ route: 'tenant-api', tenant: 'acme' });
+    // GET /v1/plans and /v1/users belong to host-less routes: not served on a host tenant-api claims
+    // (no tenant check there, and plans' stage cache has no host in its key).
+    const notServed = { reason: 'no_route', message: 'this path is not served on this host' };
+    const plans = await authorize(requestEvent({ path: '/v1/plans', resource: '/v1/plans', headers: tenantHost }));
+    expect(plans.context).toEqual(notServed);
+    const users = await authorize(requestEvent({ path: '/v1/users/42', resource: '/v1/users/{proxy+}', headers: tenantHost }));
+    expect(users.context).toEqual(notServed);
+    const mainHost = await authorize(requestEvent({ path: '/v1/plans', resource: '/v1/plans', headers: { 'x-api-key': API_KEYS.tenant } }));
+    expect(mainHost.context).toMatchObject({ route: 'plans' });
+  });
+
+  // The mTLS domain is exempt from the origin guard: a request API Gateway received on it must
+  // carry the verified client certificate, and reach mtls routes only.
+  it('on the mTLS domain: 401 without a client certificate, no_route for routes that are not mtls', async () => {
+    const { authorize } = make({ mtlsDomain: 'mtls.example.com' });
+    const onMtls = (o: Parameters<typeof requestEvent>[0]) => {
+      const event = requestEvent(o);
+      return { ...event, requestContext: { ...event.requestContext, domainName: 'MTLS.example.com' } };
+    };
+    await expect(authorize(onMtls({ path: '/v1/users', headers: { 'x-api-key': API_KEYS.free } }))).rejects.toThrow('Unauthorized');
+    const cert = { subjectDN: 'CN=billing-service,OU=internal,O=Example Corp', serialNumber: '0a1b2c' };
+    const apiKeyRoute = await authorize(onMtls({ path: '/v1/users', headers: { 'x-api-key': API_KEYS.free }, clientCert: cert }));
+    expect(apiKeyRoute.context).toEqual({ reason: 'no_route', message: 'only mtls routes are served on the mTLS domain' });
+    const mtlsRoute = await authorize(onMtls({ method: 'POST', path: '/internal/billing', clientCert: cert }));
+    expect(mtlsRoute.context).toMatchObject({ route: 'internal-billing' });
   });
 });
 
@@ -109,7 +130,7 @@ describe('Cognito access tokens', () => {
     const { authorize, config } = make();
     const token = await sign(cognitoKeys, cognitoClaims());
     const result = await authorize(requestEvent({ path: '/v2/users', headers: bearer(token) }));
-    expect(result.context).toMatchObject({ principal: 'user-7f3a', consumer: `cognito/${CLIENTS['web-console']}`, tier: 'free', scopes: 'openid users/read', route: 'api-v2-users', canary: 'false' });
+    expect(result.context).toMatchObject({ principal: 'user-7f3a', consumer: `cognito/client:${CLIENTS['web-console']}`, tier: 'free', scopes: 'openid users/read', route: 'api-v2-users', canary: 'false' });
     expect(result.usageIdentifierKey).toBe(config.usageKeys.free);
   });
 
@@ -161,9 +182,18 @@ describe('external issuer (local http JWKS)', () => {
     const { authorize, limiter } = make();
     const token = await sign(partnerKeys, claims(), { typ: 'at+jwt' });
     const result = await authorize(requestEvent({ path: '/v1/partners', headers: bearer(token) }));
-    expect(result.context).toMatchObject({ principal: 'svc-42', consumer: 'partners/partner-app', tier: 'pro', tenant: 'initech', scopes: 'partners:read', route: 'partners', rateLimitRemainingMinute: 599 });
-    const bucket = await limiter.check({ key: 'c:partners/partner-app|g:partners', windows: [{ name: 'minute', sizeMs: 60_000, limit: 600 }] });
+    expect(result.context).toMatchObject({ principal: 'svc-42', consumer: 'partners/client:partner-app', tier: 'pro', tenant: 'initech', scopes: 'partners:read', route: 'partners', rateLimitRemainingMinute: 599 });
+    const bucket = await limiter.check({ key: 'c:partners/client:partner-app|g:partners', windows: [{ name: 'minute', sizeMs: 60_000, limit: 600 }] });
     expect(bucket.windows[0].remaining).toBe(598);
+  });
+
+  // A user whose sub equals some client id must not share that client's consumer and rate bucket.
+  it('names record-less consumers client:<id> or sub:<sub>, and refuses a token with neither', async () => {
+    const { authorize } = make();
+    const call = async (over: Record<string, unknown>) => authorize(requestEvent({ path: '/v1/partners', headers: bearer(await sign(partnerKeys, claims(over), { typ: 'at+jwt' })) }));
+    expect((await call({ sub: 'partner-app', azp: undefined })).context).toMatchObject({ consumer: 'partners/sub:partner-app', principal: 'partner-app' });
+    expect((await call({ sub: 'svc-1', azp: 'partner-app' })).context).toMatchObject({ consumer: 'partners/client:partner-app' });
+    await expect(call({ sub: undefined, azp: undefined })).rejects.toThrow('Unauthorized');
   });
 
   it('verifies from the cached JWKS without fetching, and fetches again for a kid it does not know (key rotation)', async () => {

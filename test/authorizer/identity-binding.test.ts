@@ -41,7 +41,7 @@ describe('OAuth client records are bound to the issuer that verified the token',
     const { authorize, config, outcomes } = make();
     // Client ids are not secret: partner-batch's Cognito id is in every token of that client.
     const forged = await authorize(requestEvent({ path: '/v1/partners', headers: bearer(await partnerToken({ azp: undefined, client_id: CLIENTS['partner-batch'] })) }));
-    expect(forged.context).toMatchObject({ consumer: `partners/${CLIENTS['partner-batch']}`, tier: 'free', tenant: 'evilcorp' });
+    expect(forged.context).toMatchObject({ consumer: `partners/client:${CLIENTS['partner-batch']}`, tier: 'free', tenant: 'evilcorp' });
     expect(forged.usageIdentifierKey).toBe(config.usageKeys.free);
     expect(outcomes.at(-1)).toMatchObject({ effect: 'allow', tier: 'free' });
 
@@ -57,8 +57,8 @@ describe('OAuth client records are bound to the issuer that verified the token',
     store.put('client#unbound-app', record({ consumer: 'legacy', tier: 'enterprise' })); // the format before decision 0013
     const call = async (azp: string) => (await authorize(requestEvent({ path: '/v1/partners', headers: bearer(await partnerToken({ azp })) }))).context;
     expect(await call('evil-app')).toMatchObject({ consumer: 'evil-co', tier: 'pro' });
-    expect(await call('other-app')).toMatchObject({ consumer: 'partners/other-app', tier: 'free' });
-    expect(await call('unbound-app')).toMatchObject({ consumer: 'partners/unbound-app', tier: 'free' });
+    expect(await call('other-app')).toMatchObject({ consumer: 'partners/client:other-app', tier: 'free' });
+    expect(await call('unbound-app')).toMatchObject({ consumer: 'partners/client:unbound-app', tier: 'free' });
   });
 
   it('neither triggers nor dodges a revocation across issuers', async () => {
@@ -133,7 +133,7 @@ describe('claim and record values passed on to upstream headers', () => {
   it('keeps ignoring claims that are absent, empty or not strings, and allows printable ones', async () => {
     const { authorize } = make();
     const ok = await authorize(requestEvent({ path: '/v1/partners', headers: bearer(await partnerToken({ sub: 'svc 1/x@example.com', org: 'initech-2', plan: 42 })) }));
-    expect(ok.context).toMatchObject({ principal: 'svc 1/x@example.com', consumer: 'partners/evil-app', tenant: 'initech-2', tier: 'free' });
+    expect(ok.context).toMatchObject({ principal: 'svc 1/x@example.com', consumer: 'partners/client:evil-app', tenant: 'initech-2', tier: 'free' });
     const noSub = await authorize(requestEvent({ path: '/v1/partners', headers: bearer(await partnerToken({ sub: '', org: 7 })) }));
     expect(noSub.context).toMatchObject({ principal: 'evil-app', tenant: '' });
   });

@@ -74,12 +74,12 @@ describe('the local gateway serves every route type of gateway.config.yaml (dev)
   // Security review finding 1: tenant-api (`/` on *.api.example.com) used to be chosen on every
   // path of a tenant host, and was then served with GET /v1/plans' stage cache: one tenant's
   // answer went to every caller of the catalogue.
-  it('serves a path another route owns with that route on a tenant host too, so its cache holds only its own answers', async () => {
+  it('does not serve a host-less route on a tenant host, so its cache never holds a tenant answer', async () => {
     const tenant = await request(`${gw.url}/v1/plans?currency=CHF`, { headers: { host: 'acme.api.example.com', ...key('acme-integration') } });
-    expect(tenant.statusCode).toBe(200);
-    expect(await tenant.body.json()).toMatchObject({ service: 'user-service-v1', headers: { 'x-gatehouse-route': 'plans' } });
+    expect(tenant.statusCode).toBe(403);
+    expect(await tenant.body.json()).toMatchObject({ code: 'no_route', message: 'this path is not served on this host' });
     const other = await request(`${gw.url}/v1/plans?currency=CHF`, { headers: key('demo-free') });
-    expect(await other.body.json()).toMatchObject({ service: 'user-service-v1', headers: { 'x-gatehouse-route': 'plans' } });
+    expect(await other.body.json()).toMatchObject({ service: 'user-service-v1', headers: { 'x-gatehouse-route': 'plans', 'x-gatehouse-consumer': 'demo-free' } });
   });
 
   // Security review finding 2: the viewer IP is an identity source, so a cached decision is
