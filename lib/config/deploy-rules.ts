@@ -1,5 +1,5 @@
 import Ajv from 'ajv-draft-04';
-import { compileRouteTable, resourcePathsFor } from '../gateway/route-table';
+import { BODY_METHODS, compileRouteTable, resourcePathsFor } from '../gateway/route-table';
 import { compileRequestTransformation, TransformationError } from '../gateway/transformations';
 import { HEADER_TEMPLATES, type EnvironmentConfig, type GatewayConfig, type RouteConfig } from './schema';
 
@@ -26,7 +26,6 @@ const API_STACK_FIXED_RESOURCES = 31;
 const RESOURCES_PER_TIER = 3;
 /** Per distinct authorizer cache setting: the authorizer and its Lambda permission. */
 const RESOURCES_PER_AUTHORIZER = 2;
-const BODY_METHODS = ['POST', 'PUT', 'PATCH'];
 const TEMPLATE = /\$\(([^)]*)\)/g;
 const PARAM = /^\{([A-Za-z0-9_]+)(\+?)\}$/;
 

@@ -8,15 +8,15 @@ type Preset = Partial<Pick<GatewayConfigInput, 'security'>>;
  * file (or an environment override) sets wins. Kept small and explained in docs/profiles.md.
  */
 export const ORGANIZATION_PRESETS: Readonly<Record<string, Preset>> = {
-  // Card data and credential stuffing are the threats: a tighter per-IP rate, no anonymous proxies.
-  'fintech-startup': { security: { waf: { ip_rate_limit: 1000, anonymous_ip: 'block' } } },
+  // Card data and credential stuffing are the threats: a tighter per-IP rate.
+  'fintech-startup': { security: { waf: { ip_rate_limit: 1000 } } },
   // Scalpers and scrapers hit catalogues and checkout; shoppers share carrier NAT addresses.
   ecommerce: { security: { waf: { ip_rate_limit: 5000, bot_control: 'targeted' } } },
   // Many users of one customer sit behind one corporate egress IP.
   'enterprise-saas': { security: { waf: { ip_rate_limit: 5000 } } },
-  // PHI behind the API: no calls from anonymising proxies (audit PII masking is on by default).
-  healthcare: { security: { waf: { anonymous_ip: 'block' } } },
-  'public-sector': { security: { waf: { anonymous_ip: 'block' } } },
+  // Patient portals draw credential stuffing: Bot Control's targeted (coordinated bot) inspection.
+  healthcare: { security: { waf: { bot_control: 'targeted' } } },
+  // public-sector: none; the defaults (anonymous IPs blocked, common Bot Control) fit.
   // Mostly public reads from shared networks (carriers, campuses, households behind one address).
   media: { security: { waf: { ip_rate_limit: 5000 } } },
 };

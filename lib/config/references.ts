@@ -1,7 +1,7 @@
 import { checkDeployRules, checkEnvironmentDeployRules } from './deploy-rules';
 import type { ConfigProblem } from './errors';
 import { UNREMOVABLE_RESPONSE_HEADERS } from '../gateway/headers';
-import { CACHEABLE_METHODS, compileRouteTable, upstreamPath } from '../gateway/route-table';
+import { BODY_METHODS, CACHEABLE_METHODS, compileRouteTable, upstreamPath } from '../gateway/route-table';
 import { vpcZoneCount } from './profile';
 import type { EnvironmentConfig, GatewayConfig, RouteConfig } from './schema';
 
@@ -207,6 +207,14 @@ function sharedMethods(config: GatewayConfig, add: (path: string, message: strin
     if (cached && method.routes.length > 1 && CACHEABLE_METHODS.has(method.httpMethod) && !reported.has(cached)) {
       reported.add(cached);
       add(`routes[${config.routes.indexOf(cached)}].cache`, `shares ${method.httpMethod} ${method.resourcePath} with ${method.routes.filter((r) => r !== cached).map((r) => r.name).join(', ')}; the method's one stage cache would serve one route's responses for the other's: give the cached route a path of its own or remove cache.ttl`);
+    }
+    // One request model per method: a route whose schema differs from the primary's (including
+    // none vs one) would be validated with the other route's schema, or not at all.
+    const schema = (r: RouteConfig) => JSON.stringify(r.request_schema ?? null);
+    const differing = BODY_METHODS.includes(method.httpMethod) ? method.routes.find((r) => schema(r) !== schema(method.primary)) : undefined;
+    if (differing && !reported.has(differing)) {
+      reported.add(differing);
+      add(`routes[${config.routes.indexOf(differing)}].request_schema`, `shares ${method.httpMethod} ${method.resourcePath} with ${method.primary.name}, whose request_schema differs; API Gateway validates a method with one model: give both routes the same request_schema (a YAML anchor, &schema / *schema, keeps them in step)`);
     }
     const paths = new Set(method.routes.map((r) => upstreamPath(method.resourcePath, r, services.get(r.service) ?? { path: '/' })));
     if (paths.size > 1) {

@@ -67,7 +67,7 @@ export const MAX_WAF_RATE_LIMIT = 2_000_000_000;
 
 export const Organization = z.strictObject({
   name: z.string().min(1).max(100).describe('Display name used in tags and dashboards.'),
-  type: z.enum(ORGANIZATION_TYPES).describe('Company profile: tags and dashboards, plus a small preset of WAF, cache and audit defaults layered under the file (docs/profiles.md).'),
+  type: z.enum(ORGANIZATION_TYPES).describe('Company profile: tags and dashboards, plus a small preset of WAF defaults layered under the file (docs/profiles.md).'),
 }).describe('Who runs the gateway (ORGANIZATION_TYPE of the design).');
 
 export const Traffic = z.strictObject({

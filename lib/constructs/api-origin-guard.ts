@@ -4,13 +4,12 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { CLIENT_IP_HEADER, FORWARDED_HOST_HEADER, ORIGIN_VERIFY_HEADER } from '../gateway/headers';
 import type { ApiLogGroups } from './api-log-groups';
-import { allowedContentTypePattern } from '../gateway/content-types';
+import { allowedContentTypePattern, REPEATED_PARAMETER_BODY, repeatedQueryParameterPattern } from '../gateway/request-checks';
+import { BODY_METHODS } from '../gateway/route-table';
 
 /** Headers the CloudFront viewer-request function sets (overwriting any client value). */
 const EDGE_ONLY_HEADERS = [CLIENT_IP_HEADER, FORWARDED_HOST_HEADER];
 
-/** Methods whose body must have an allowed content type. */
-const BODY_METHODS = ['POST', 'PUT', 'PATCH'] as const;
 
 export interface ApiOriginGuardProps {
   readonly prefix: string;
@@ -19,6 +18,8 @@ export interface ApiOriginGuardProps {
   readonly originVerifySecretName: string;
   /** `security.allowed_content_types`. */
   readonly allowedContentTypes: readonly string[];
+  /** Query parameters some method's stage cache is keyed on: each may appear once per request. */
+  readonly cacheKeyQueries?: readonly string[];
   readonly logGroups: ApiLogGroups;
   /**
    * `domains.mtls`: the regional custom domain mTLS clients call directly (CloudFront cannot pass
@@ -62,6 +63,7 @@ export class ApiOriginGuard extends Construct {
       customResponseBodies: {
         Forbidden: { contentType: 'APPLICATION_JSON', content: JSON.stringify({ message: 'Forbidden', code: 'forbidden' }) },
         UnsupportedMediaType: { contentType: 'APPLICATION_JSON', content: JSON.stringify({ message: 'Unsupported content type', code: 'unsupported_media_type' }) },
+        RepeatedParameter: { contentType: 'APPLICATION_JSON', content: JSON.stringify(REPEATED_PARAMETER_BODY) },
       },
       rules: [
         {
@@ -96,6 +98,19 @@ export class ApiOriginGuard extends Construct {
             } })) } },
           ] } },
         }] : []),
+        ...(props.cacheKeyQueries?.length ? [{
+          // lib/gateway/request-checks.ts repeatedQueryParameterPattern: no stage-cache poisoning by
+          // a parameter whose first value the upstream reads and whose last value keys the cache.
+          name: 'RepeatedCacheKeyParameter',
+          priority: 3,
+          action: { block: { customResponse: { responseCode: 400, customResponseBodyKey: 'RepeatedParameter' } } },
+          visibilityConfig: visibility('repeated-cache-key'),
+          statement: oneOf(props.cacheKeyQueries.map((param) => ({ regexMatchStatement: {
+            fieldToMatch: { queryString: {} },
+            regexString: repeatedQueryParameterPattern(param),
+            textTransformations: [{ priority: 0, type: 'URL_DECODE' }],
+          } }))),
+        }] : []),
         {
           name: 'AllowedContentTypes',
           priority: 1,
@@ -107,7 +122,7 @@ export class ApiOriginGuard extends Construct {
             } }))),
             // A body-less POST (Content-Length 0) needs no content type.
             { sizeConstraintStatement: { fieldToMatch: { body: { oversizeHandling: 'MATCH' } }, comparisonOperator: 'GT', size: 0, textTransformations: [{ priority: 0, type: 'NONE' }] } },
-            // The media type exactly (parameters allowed), never a prefix: lib/gateway/content-types.ts.
+            // The media type exactly (parameters allowed), never a prefix: lib/gateway/request-checks.ts.
             { notStatement: { statement: { regexMatchStatement: {
               fieldToMatch: { singleHeader: { Name: 'content-type' } },
               regexString: allowedContentTypePattern(props.allowedContentTypes),

@@ -2,12 +2,10 @@ import { Annotations, Duration } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { Construct } from 'constructs';
 import type { GatewayConfig } from '../config/schema';
-import { upstreamPath, type ApiMethod } from '../gateway/route-table';
+import { BODY_METHODS, upstreamPath, type ApiMethod } from '../gateway/route-table';
 import { compileRequestTransformation, toIntegrationRequestParameters } from '../gateway/transformations';
 import type { ApiAuthorizer } from './api-authorizer';
 
-/** Methods that carry a body and get the route's request model. */
-const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
 /** The private side of the integrations: the VPC link v2 to the internal ALB. */
 export interface PrivateTarget {
@@ -103,9 +101,9 @@ export class ApiRoutes extends Construct {
       });
 
       const jsonTypes = config.security.allowed_content_types.filter(isJson);
-      const schema = BODY_METHODS.has(method.httpMethod) ? route.request_schema : undefined;
+      const schema = BODY_METHODS.includes(method.httpMethod) ? route.request_schema : undefined;
       let model: apigw.Model | undefined;
-      if (schema && jsonTypes.length > 0) {
+      if (schema) {
         model = models.get(route.name) ?? new apigw.Model(this, `Model-${route.name}`, {
           restApi: api,
           contentType: 'application/json',
@@ -121,7 +119,10 @@ export class ApiRoutes extends Construct {
         apiKeyRequired: method.authorizer.apiKeyRequired,
         requestParameters: methodParameters,
         requestValidator: this.validator,
-        requestModels: model ? Object.fromEntries(jsonTypes.map((t) => [t, model])) : undefined,
+        // API Gateway skips validation when no model matches the Content-Type: `$default` makes
+        // every allowed type (text/plain too) go through the schema, so no body reaches the
+        // upstream unvalidated (a non-JSON body fails it).
+        requestModels: model ? Object.fromEntries([...jsonTypes, '$default'].map((t) => [t, model])) : undefined,
       });
 
       if (target) {

@@ -36,6 +36,9 @@ export interface MethodCache {
 /** Methods whose responses the stage cache may store. */
 export const CACHEABLE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD']);
 
+/** Methods whose body is checked: the content-type rule, the request model, the body size. */
+export const BODY_METHODS: readonly string[] = ['POST', 'PUT', 'PATCH'];
+
 export interface AuthorizerSettings {
   /** Result cache TTL in seconds (0 = authorizer on every request). */
   readonly ttl: number;

@@ -133,6 +133,7 @@ export class ApiStack extends Stack {
       allowedContentTypes: config.security.allowed_content_types,
       logGroups,
       mtlsDomain: env.domains.mtls,
+      cacheKeyQueries: [...new Set(methods.flatMap((m) => m.cache?.keyQuery ?? []))],
     });
 
     this.originDomainName = env.domains.api ?? `${this.restApi.restApiId}.execute-api.${this.region}.${this.urlSuffix}`;

@@ -17,7 +17,7 @@ import { evaluatePolicy, methodArnOf, methodArnPrefix } from './policy';
 import { ResourceTree } from './resources';
 import { CACHE_CONTROL_IGNORED_WARNING, requestsInvalidation, StageCache, stageCacheKey } from './stage-cache';
 import { UsagePlans } from './usage-plans';
-import { checkBodySize, checkContentType, RequestValidator } from './validation';
+import { checkBodySize, checkContentType, checkRepeatedCacheKeys, RequestValidator } from './validation';
 
 /** A request as it reaches API Gateway (after CloudFront). */
 export interface ApiRequest {
@@ -140,6 +140,8 @@ export class ApiGateway {
     if (tooLarge) return waf(log, tooLarge, 'MaxBodySize');
     const badType = checkContentType(config, req.method, headers['content-type'], req.body.length);
     if (badType) return waf(log, badType, 'AllowedContentTypes');
+    const repeated = checkRepeatedCacheKeys(config, this.methods, req.rawQuery);
+    if (repeated) return waf(log, repeated, 'RepeatedCacheKeyParameter');
     if (!this.usagePlans.admitStage()) return this.gatewayResponse(log, requestId, 'THROTTLED');
 
     const path = decodePath(req.rawPath);
@@ -198,7 +200,7 @@ export class ApiGateway {
     const routeName = str(context.route);
     const route = routeName ? this.routes.get(routeName) : undefined;
     if (route) log.route = route.name;
-    const validationErrors = this.validator.validate(method.primary, req.method, headers['content-type'], req.body);
+    const validationErrors = this.validator.validate(method.primary, req.method, req.body);
     if (validationErrors) return this.gatewayResponse(log, requestId, 'BAD_REQUEST_BODY', context, validationErrors);
 
     // Stage cache (the method's, from the route table: GET/HEAD answered by one route with cache.ttl).

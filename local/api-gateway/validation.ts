@@ -1,7 +1,8 @@
 import Ajv04 from 'ajv-draft-04';
 import type { ValidateFunction } from 'ajv';
 import type { GatewayConfig, RouteConfig } from '../../lib/config/schema';
-import { allowedContentTypePattern } from '../../lib/gateway/content-types';
+import { allowedContentTypePattern, REPEATED_PARAMETER_BODY, repeatedQueryParameterPattern } from '../../lib/gateway/request-checks';
+import { BODY_METHODS, type ApiMethod } from '../../lib/gateway/route-table';
 
 /**
  * Request checks in the order the deployed path applies them:
@@ -10,10 +11,9 @@ import { allowedContentTypePattern } from '../../lib/gateway/content-types';
  *   Content-Type is not an allowed media type (parameters allowed; a repeated header, joined
  *   with commas, never is) -> 415 with the WAF body;
  * - API Gateway request validator (after the authorizer): the route's `request_schema` (JSON
- *   Schema draft 4, a model keyed by `application/json`) -> BAD_REQUEST_BODY with the
- *   validation error text. Requests whose content type has no model are not validated.
+ *   Schema draft 4, a model keyed by the JSON types and `$default`, so every content type is
+ *   validated) -> BAD_REQUEST_BODY with the validation error text.
  */
-const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
 export interface WafRejection {
   readonly statusCode: number;
@@ -27,21 +27,33 @@ export function checkBodySize(config: GatewayConfig, bytes: number): WafRejectio
 }
 
 const allowedPatterns = new WeakMap<GatewayConfig, RegExp>();
+const repeatedPatterns = new WeakMap<GatewayConfig, RegExp[]>();
+
+/**
+ * Regional web ACL `RepeatedCacheKeyParameter`: a query parameter some stage cache is keyed on,
+ * given twice -> 400 with the WAF body (lib/gateway/request-checks.ts explains the poisoning).
+ */
+export function checkRepeatedCacheKeys(config: GatewayConfig, methods: readonly ApiMethod[], rawQuery: string): WafRejection | undefined {
+  if (!rawQuery) return undefined;
+  let patterns = repeatedPatterns.get(config);
+  if (!patterns) repeatedPatterns.set(config, patterns = [...new Set(methods.flatMap((m) => m.cache?.keyQuery ?? []))].map((q) => new RegExp(repeatedQueryParameterPattern(q))));
+  if (patterns.length === 0) return undefined;
+  let decoded: string;
+  try { decoded = decodeURIComponent(rawQuery.replace(/\+/g, ' ')); } catch { decoded = rawQuery; }
+  return patterns.some((p) => p.test(decoded)) ? { statusCode: 400, body: JSON.stringify(REPEATED_PARAMETER_BODY) } : undefined;
+}
 
 export function checkContentType(config: GatewayConfig, httpMethod: string, contentType: string | undefined, bytes: number): WafRejection | undefined {
-  if (!BODY_METHODS.has(httpMethod) || bytes === 0) return undefined;
+  if (!BODY_METHODS.includes(httpMethod) || bytes === 0) return undefined;
   let allowed = allowedPatterns.get(config);
   if (!allowed) allowedPatterns.set(config, allowed = new RegExp(allowedContentTypePattern(config.security.allowed_content_types)));
   if (allowed.test((contentType ?? '').toLowerCase())) return undefined;
   return { statusCode: 415, body: JSON.stringify({ message: 'Unsupported content type', code: 'unsupported_media_type' }) };
 }
 
-const isJsonType = (type: string) => type === 'application/json' || type.endsWith('+json');
-
 /** Compiled request models, one per route with a `request_schema`. */
 export class RequestValidator {
   private readonly validators = new Map<string, ValidateFunction>();
-  private readonly jsonTypes: string[];
 
   constructor(config: GatewayConfig) {
     const ajv = new Ajv04({ allErrors: true, strict: false });
@@ -52,18 +64,15 @@ export class RequestValidator {
     for (const route of config.routes) {
       if (route.request_schema) this.validators.set(route.name, ajv.compile(route.request_schema));
     }
-    this.jsonTypes = config.security.allowed_content_types.filter(isJsonType);
   }
 
   /**
    * The validation error string (`[...]` like API Gateway's `$context.error.validationErrorString`),
    * or undefined when the body is valid or not validated.
    */
-  validate(route: RouteConfig, httpMethod: string, contentType: string | undefined, body: Buffer): string | undefined {
+  validate(route: RouteConfig, httpMethod: string, body: Buffer): string | undefined {
     const validator = this.validators.get(route.name);
-    if (!validator || !BODY_METHODS.has(httpMethod)) return undefined;
-    const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
-    if (!this.jsonTypes.includes(type)) return undefined;
+    if (!validator || !BODY_METHODS.includes(httpMethod)) return undefined;
     let value: unknown;
     try {
       value = JSON.parse(body.length === 0 ? '{}' : body.toString('utf8'));

@@ -176,6 +176,14 @@ describe('the local gateway serves every route type of gateway.config.yaml (dev)
     expect(await second.text()).toBe(await first.text());
     expect(usd.status).toBe(200);
     expect(invalidate.headers.get('warning')).toContain('Cache-Control ignored');
+    // A repeated cache-key parameter could store the answer for its first value (which many
+    // upstreams read) under the key of its last: refused like the regional web ACL does.
+    for (const q of ['?currency=GBP&currency=EUR', '?currency=GBP&noise=1&currency=EUR', '?currency=GBP&%63urrency=EUR']) {
+      const cloaked = await get(q);
+      expect({ q, status: cloaked.status }).toEqual({ q, status: 400 });
+      expect(await cloaked.json()).toEqual({ message: 'A query parameter that keys the response cache may appear only once', code: 'repeated_parameter' });
+    }
+    expect((await get('?currency=EUR&xcurrency=1')).status).toBe(200);
   });
 
   it('throttles a burst with the usage plan (429 THROTTLED, configured message)', async () => {

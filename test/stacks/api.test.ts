@@ -197,7 +197,8 @@ describeWithAuthorizer('ApiStack with gateway.config.yaml (dev: no custom domain
       ContentType: 'application/json',
       Schema: { $schema: 'http://json-schema.org/draft-04/schema#', type: 'object', required: ['email'], additionalProperties: false },
     });
-    expect(Object.keys(method(t, 'v2users', 'POST').RequestModels)).toEqual(['application/json']);
+    // $default: every content type is validated (API Gateway skips types without a model).
+    expect(Object.keys(method(t, 'v2users', 'POST').RequestModels)).toEqual(['application/json', '$default']);
     expect(method(t, 'v2users', 'GET').RequestModels).toBeUndefined();
     expect(method(t, 'v1users', 'POST').RequestModels).toBeUndefined();
   });
@@ -272,6 +273,14 @@ describeWithAuthorizer('ApiStack with gateway.config.yaml (dev: no custom domain
           RegexString: '^(?:application/json)[ \\t]*(?:;|$)',
           TextTransformations: [{ Priority: 0, Type: 'LOWERCASE' }],
         } } } }]) } },
+      })]),
+    });
+    // The plans route's stage cache is keyed on currency: that parameter may appear once.
+    t.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Rules: Match.arrayWith([Match.objectLike({
+        Name: 'RepeatedCacheKeyParameter',
+        Action: { Block: { CustomResponse: { ResponseCode: 400, CustomResponseBodyKey: 'RepeatedParameter' } } },
+        Statement: { RegexMatchStatement: { FieldToMatch: { QueryString: {} }, RegexString: '(?:^|&)currency=.*&currency=', TextTransformations: [{ Priority: 0, Type: 'URL_DECODE' }] } },
       })]),
     });
     const stages = t.findResources('AWS::ApiGateway::Stage');
