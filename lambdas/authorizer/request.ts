@@ -58,7 +58,8 @@ export function readRequest(event: APIGatewayRequestAuthorizerEvent): RequestFac
     path: event.path,
     headers,
     sourceIp: typeof identity?.sourceIp === 'string' ? identity.sourceIp : undefined,
-    clientIp: headers[CLIENT_IP]?.length === 1
+    // An empty header counts as absent (the mTLS domain's web ACL refuses only non-empty ones).
+    clientIp: headers[CLIENT_IP]?.length === 1 && headers[CLIENT_IP][0] !== ''
       ? headers[CLIENT_IP][0]
       : typeof identity?.sourceIp === 'string' ? identity.sourceIp : undefined,
     clientCert: cert && typeof cert.subjectDN === 'string' && typeof cert.serialNumber === 'string'

@@ -32,9 +32,10 @@ export interface AuthorizerInvocations {
 
 /**
  * Authorizer invocations for `requestsPerSecond` spread over the mix. The cache is keyed per
- * identity, HTTP method and resource path (docs/decisions/0002), so every endpoint has its own
- * `identities` keys: each identity is assumed to call every endpoint (an upper bound; identities
- * that use fewer endpoints create fewer keys and fewer misses).
+ * credential, viewer IP, host (with host routes), HTTP method and resource path
+ * (lib/gateway/route-table.ts, decisions 0002 and 0014), so every endpoint has its own
+ * `identities` keys: each identity is assumed to call every endpoint from one address (an upper
+ * bound on hits for callers behind many addresses, docs/capacity.md).
  */
 export function authorizerInvocations(mix: readonly Endpoint[], requestsPerSecond: number, identities: number): AuthorizerInvocations {
   const endpoints = mix.map((e) => {
