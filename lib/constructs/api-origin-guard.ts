@@ -6,6 +6,7 @@ import { CLIENT_IP_HEADER, FORWARDED_HOST_HEADER, ORIGIN_VERIFY_HEADER } from '.
 import type { ApiLogGroups } from './api-log-groups';
 import { allowedContentTypePattern, REPEATED_PARAMETER_BODY, repeatedQueryParameterPattern } from '../gateway/request-checks';
 import { BODY_METHODS } from '../gateway/route-table';
+import { contentLengthOver } from './edge-waf-rules';
 
 /** Headers the CloudFront viewer-request function sets (overwriting any client value). */
 const EDGE_ONLY_HEADERS = [CLIENT_IP_HEADER, FORWARDED_HOST_HEADER];
@@ -27,6 +28,8 @@ export interface ApiOriginGuardProps {
    * authenticates them, but may not carry the headers only CloudFront sets.
    */
   readonly mtlsDomain?: string;
+  /** `security.max_body_bytes`: enforced here for the mTLS domain, whose requests skip the edge web ACL. */
+  readonly maxBodyBytes?: number;
 }
 
 /**
@@ -64,6 +67,7 @@ export class ApiOriginGuard extends Construct {
         Forbidden: { contentType: 'APPLICATION_JSON', content: JSON.stringify({ message: 'Forbidden', code: 'forbidden' }) },
         UnsupportedMediaType: { contentType: 'APPLICATION_JSON', content: JSON.stringify({ message: 'Unsupported content type', code: 'unsupported_media_type' }) },
         RepeatedParameter: { contentType: 'APPLICATION_JSON', content: JSON.stringify(REPEATED_PARAMETER_BODY) },
+        ...(props.mtlsDomain && props.maxBodyBytes ? { TooLarge: { contentType: 'APPLICATION_JSON' as const, content: JSON.stringify({ message: `Request body too large (limit ${props.maxBodyBytes} bytes)` }) } } : {}),
       },
       rules: [
         {
@@ -97,6 +101,14 @@ export class ApiOriginGuard extends Construct {
               fieldToMatch: { singleHeader: { Name: name.toLowerCase() } }, comparisonOperator: 'GT', size: 0, textTransformations: [{ priority: 0, type: 'NONE' }],
             } })) } },
           ] } },
+        }] : []),
+        ...(mtlsHost && props.maxBodyBytes ? [{
+          // The edge web ACL's MaxBodySize does not see the mTLS domain's requests.
+          name: 'MtlsDomainMaxBodySize',
+          priority: 4,
+          action: { block: { customResponse: { responseCode: 413, customResponseBodyKey: 'TooLarge' } } },
+          visibilityConfig: visibility('mtls-body-size'),
+          statement: { andStatement: { statements: [mtlsHost, contentLengthOver(props.maxBodyBytes)] } },
         }] : []),
         ...(props.cacheKeyQueries?.length ? [{
           // lib/gateway/request-checks.ts repeatedQueryParameterPattern: no stage-cache poisoning by

@@ -103,13 +103,7 @@ export function planEdgeRules(config: GatewayConfig): EdgeRulePlan {
  *   A chunked body without Content-Length is left to API Gateway's own 10 MB cap.
  */
 export function bodySizeStatement(maxBodyBytes: number): { statement: Statement; wcu: number; inspectionLimit: BodyInspectionLimit } {
-  const contentLength: Statement = {
-    regexMatchStatement: {
-      fieldToMatch: { singleHeader: { Name: 'content-length' } },
-      regexString: integerGreaterThanRegex(maxBodyBytes),
-      textTransformations: [{ priority: 0, type: 'NONE' }],
-    },
-  };
+  const contentLength = contentLengthOver(maxBodyBytes);
   const limits = Object.entries(BODY_INSPECTION_LIMITS) as [BodyInspectionLimit, number][];
   const covering = limits.find(([, bytes]) => bytes >= maxBodyBytes);
   if (!covering) return { statement: contentLength, wcu: WCU.regex, inspectionLimit: 'KB_64' };
@@ -122,6 +116,17 @@ export function bodySizeStatement(maxBodyBytes: number): { statement: Statement;
     },
   };
   return { statement: { orStatement: { statements: [body, contentLength] } }, wcu: WCU.sizeConstraint + WCU.regex, inspectionLimit: covering[0] };
+}
+
+/** A declared Content-Length above `maxBodyBytes` (no body inspection needed). */
+export function contentLengthOver(maxBodyBytes: number): Statement {
+  return {
+    regexMatchStatement: {
+      fieldToMatch: { singleHeader: { Name: 'content-length' } },
+      regexString: integerGreaterThanRegex(maxBodyBytes),
+      textTransformations: [{ priority: 0, type: 'NONE' }],
+    },
+  };
 }
 
 /**

@@ -133,6 +133,7 @@ export class ApiStack extends Stack {
       allowedContentTypes: config.security.allowed_content_types,
       logGroups,
       mtlsDomain: env.domains.mtls,
+      maxBodyBytes: config.security.max_body_bytes,
       cacheKeyQueries: [...new Set(methods.flatMap((m) => m.cache?.keyQuery ?? []))],
     });
 

@@ -349,6 +349,10 @@ describeWithAuthorizer('ApiStack with custom domains and mTLS', () => {
     expect(edgeHeaders.Statement.AndStatement.Statements[0]).toEqual(mtlsHost);
     expect(edgeHeaders.Statement.AndStatement.Statements[1].OrStatement.Statements.map((s: any) => s.SizeConstraintStatement.FieldToMatch.SingleHeader.Name))
       .toEqual(['x-gatehouse-client-ip', 'x-forwarded-host']);
+    // Its requests skip the edge web ACL, so the body size limit is enforced here for them.
+    const size = rule('MtlsDomainMaxBodySize');
+    expect(size.Action).toEqual({ Block: { CustomResponse: { ResponseCode: 413, CustomResponseBodyKey: 'TooLarge' } } });
+    expect(size.Statement.AndStatement.Statements).toEqual([mtlsHost, { RegexMatchStatement: expect.objectContaining({ FieldToMatch: { SingleHeader: { Name: 'content-length' } } }) }]);
   });
 
   it('calls the internal ALB by the host name on its certificate', () => {
