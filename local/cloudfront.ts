@@ -63,6 +63,33 @@ export function compileResponseHeaders(policy: ResponseHeadersPolicy, removeServ
   };
 }
 
+/**
+ * The CORS part of the response headers policy (lib/stacks/cdn-stack.ts `corsBehavior`, origin
+ * override on): for a request whose Origin is allowed, the CORS headers replace the origin's;
+ * preflight answers (OPTIONS with Access-Control-Request-Method) get the allowed methods, headers
+ * and max age, other responses the exposed headers. Other requests get no CORS header.
+ */
+export function compileCors(cors: GatewayConfig['cors']): (origin: string | undefined, preflight: boolean) => Record<string, string> | undefined {
+  if (!cors) return () => undefined;
+  const any = cors.origins.includes('*');
+  const allowed = new Set(cors.origins);
+  const methods = [...new Set([...cors.methods, 'OPTIONS'])].join(', ');
+  return (origin, preflight) => {
+    if (!origin || (!any && !allowed.has(origin))) return undefined;
+    const out: Record<string, string> = { 'access-control-allow-origin': any ? '*' : origin };
+    if (!any) out.vary = 'Origin';
+    if (cors.credentials) out['access-control-allow-credentials'] = 'true';
+    if (preflight) {
+      out['access-control-allow-methods'] = methods;
+      out['access-control-allow-headers'] = cors.headers.join(', ');
+      out['access-control-max-age'] = String(cors.max_age);
+    } else if (cors.expose_headers.length > 0) {
+      out['access-control-expose-headers'] = cors.expose_headers.join(', ');
+    }
+    return out;
+  };
+}
+
 /** Whether the config asks to remove Server (CloudFront then sends `Server: CloudFront`). */
 export const removesServer = (config: GatewayConfig) => config.transformations.response.remove_headers.some((h) => h.toLowerCase() === 'server');
 

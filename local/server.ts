@@ -7,7 +7,7 @@ import type { Clock } from '../lib/rate-limit/rate-limiter';
 import { toAuthorizerConfig, type AuthorizerConfig } from '../lambdas/authorizer/config';
 import { ApiGateway, type ApiResponse } from './api-gateway/pipeline';
 import { createLocalAuthorizer, type LocalAuthorizer } from './authorizer-adapter';
-import { CLOUDFRONT_METHODS, compileResponseHeaders, removesServer, responseHeadersPolicy, VIEWER_REQUEST_HEADERS, viewerRequestHeaders } from './cloudfront';
+import { CLOUDFRONT_METHODS, compileCors, compileResponseHeaders, removesServer, responseHeadersPolicy, VIEWER_REQUEST_HEADERS, viewerRequestHeaders } from './cloudfront';
 import { startLocalIssuer, LOCAL_AUDIENCE, LOCAL_ISSUER_NAME, type LocalIssuer } from './oidc-issuer';
 import { hostPort, ListenError } from './listen';
 import { silentLogger, type RequestLogger } from './request-log';
@@ -199,9 +199,13 @@ function buildServer(config: GatewayConfig, api: ApiGateway, log: RequestLogger,
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_req, body, done) => done(null, body));
 
+  const cors = compileCors(config.cors);
   const send = (reply: FastifyReply, method: string, res: { statusCode: number; headers: Record<string, string | string[] | undefined>; body: Buffer | string }) => {
     reply.code(res.statusCode);
-    viewerHeaders(res.headers, (name, value) => { reply.header(name, value); });
+    const request = reply.request.headers;
+    const corsHeaders = cors(typeof request.origin === 'string' ? request.origin : undefined, method === 'OPTIONS' && request['access-control-request-method'] !== undefined);
+    viewerHeaders(res.headers, (name, value) => { if (!corsHeaders || !name.startsWith('access-control-')) reply.header(name, value); });
+    if (corsHeaders) for (const name in corsHeaders) reply.header(name, corsHeaders[name]);
     return reply.send(method === 'HEAD' ? undefined : typeof res.body === 'string' ? Buffer.from(res.body) : res.body);
   };
   const edgeError = (reply: FastifyReply, req: FastifyRequest, statusCode: number, message: string, code: string, started: number) => {

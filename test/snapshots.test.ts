@@ -1,3 +1,4 @@
+import { apiSize } from '../lib/config/deploy-rules';
 import { EXAMPLES, synthesize } from './support/synth';
 
 const STACKS = ['Edge', 'Network', 'Data', 'Identity', 'Api', 'Cdn', 'Audit', 'Observability', 'EdgeObservability'] as const;
@@ -14,6 +15,15 @@ describe.each(EXAMPLES)('%s', (file) => {
     for (const stack of STACKS) {
       expect(normalize(synth.template(env, stack).toJSON())).toMatchSnapshot(stack);
     }
+  });
+
+  // apiSize() refuses configs too large for one API stack before synth; it mirrors what the API
+  // stack creates, so it must stay a close lower bound (environment extras: domains, mappings).
+  it.each(Object.keys(synth.stages))('estimates the API stack size of environment %s within 6 resources below the truth', (env) => {
+    const actual = Object.keys(synth.template(env, 'Api').toJSON().Resources).length;
+    const estimate = apiSize(synth.config.environments[env].config).stackResources;
+    expect(actual - estimate).toBeGreaterThanOrEqual(0);
+    expect(actual - estimate).toBeLessThanOrEqual(6);
   });
 
   it('passes the compliance gate', () => {

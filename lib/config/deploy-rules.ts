@@ -59,9 +59,12 @@ export function apiSize(config: GatewayConfig): ApiSize {
   }
   const models = new Set(methods.filter((m) => BODY_METHODS.includes(m.httpMethod) && m.primary.request_schema).map((m) => m.primary.name)).size;
   const authorizers = new Set(methods.map((m) => `${m.authorizer.ttl}|${m.authorizer.identitySources.join(',')}`)).size;
-  const stackResources = API_STACK_FIXED_RESOURCES + (paths.size - 1) + methods.length + models
+  // With cors, every resource that has methods also answers the preflight (OPTIONS).
+  const preflights = config.cors ? new Set(methods.map((m) => m.resourcePath)).size : 0;
+  const methodCount = methods.length + preflights;
+  const stackResources = API_STACK_FIXED_RESOURCES + (paths.size - 1) + methodCount + models
     + config.tiers.length * RESOURCES_PER_TIER + authorizers * RESOURCES_PER_AUTHORIZER;
-  return { apiResources: paths.size, methods: methods.length, stackResources };
+  return { apiResources: paths.size, methods: methodCount, stackResources };
 }
 
 /**

@@ -70,6 +70,9 @@ export function checkReferences(config: GatewayConfig, envName?: string, env?: E
     if (route.strip_path && route.paths.some((p) => p.includes('{'))) {
       add(`${at}.strip_path`, 'strip_path cannot be combined with path parameters');
     }
+    if (config.cors && route.methods.includes('OPTIONS')) {
+      add(`${at}.methods`, 'OPTIONS is answered by the CORS preflight (cors is set): remove it from the route');
+    }
   });
   config.services.forEach((service, i) => checkHealthCheck(service, `services[${i}]`, add));
   conflictingRoutes(config.routes, add);

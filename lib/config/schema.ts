@@ -47,6 +47,9 @@ const hostName = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,6
 /** A host name, optionally with one leading `*.` label (tenant wildcards). */
 const hostPattern = /^(?=.{1,253}$)(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
+/** A browser origin (scheme, host, optional port; no path) or `*`. */
+const corsOrigin = /^(\*|https?:\/\/(?=[^/:]{1,253}(:\d{1,5})?$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(:\d{1,5})?)$/;
+
 /** Header names must be unique without regard to case (HTTP header names are case-insensitive). */
 const uniqueHeaderNames = (headers: Record<string, unknown>, ctx: z.core.$RefinementCtx) => {
   const seen = new Map<string, string>();
@@ -286,6 +289,22 @@ export const Transformations = z.strictObject({
   }).default({ remove_headers: [], add_headers: {} }).describe('Response changes.'),
 }).describe('Gateway-wide request and response header transformations.');
 
+export const Cors = z.strictObject({
+  origins: z.array(z.string().regex(corsOrigin, 'an origin like https://app.example.com (scheme, host and optional port, no path) or *')).min(1)
+    .describe('Origins whose browser code may call the API, e.g. https://app.example.com; "*" alone allows any origin (not with credentials).'),
+  methods: z.array(z.enum(HTTP_METHODS)).min(1).default(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'])
+    .describe('Methods browser code may use (Access-Control-Allow-Methods).'),
+  headers: z.array(headerName).default(['Authorization', 'Content-Type', 'X-Api-Key'])
+    .describe('Request headers browser code may send (Access-Control-Allow-Headers); include the API key header if browsers send one.'),
+  expose_headers: z.array(headerName).default(['Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'X-Amzn-RequestId'])
+    .describe('Response headers browser code may read (Access-Control-Expose-Headers).'),
+  max_age: z.number().int().min(0).max(86400).default(600).describe('Seconds browsers may cache a preflight answer.'),
+  credentials: z.boolean().default(false).describe('Allow cookies and HTTP authentication (Access-Control-Allow-Credentials); not with "*".'),
+}).superRefine((cors, ctx) => {
+  if (cors.origins.includes('*') && cors.origins.length > 1) ctx.addIssue({ code: 'custom', path: ['origins'], message: '"*" allows every origin: list origins or use "*" alone', input: cors.origins });
+  if (cors.origins.includes('*') && cors.credentials) ctx.addIssue({ code: 'custom', path: ['credentials'], message: 'browsers refuse credentials with the "*" origin: list the origins', input: cors.credentials });
+}).describe('CORS for browser code on other origins: API Gateway answers preflight (OPTIONS) on every resource without authentication, CloudFront adds the CORS headers to every response.');
+
 export const Caching = z.strictObject({
   stage_cache_gb: z.enum(['0.5', '1.6', '6.1', '13.5', '28.4', '58.2', '118', '237']).optional()
     .describe('API Gateway cache cluster size; default none, or 0.5 when any route sets cache.'),
@@ -391,6 +410,7 @@ export const GatewayConfigSchema = z.strictObject({
   canary: Canary.default(Canary.parse({})),
   identity: Identity.default(Identity.parse({})),
   transformations: Transformations.default(Transformations.parse({})),
+  cors: Cors.optional(),
   caching: Caching.default(Caching.parse({})),
   security: Security.default(Security.parse({})),
   audit: Audit.default(Audit.parse({})),

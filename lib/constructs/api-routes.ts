@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import type { GatewayConfig } from '../config/schema';
 import { BODY_METHODS, upstreamPath, type ApiMethod } from '../gateway/route-table';
 import { compileRequestTransformation, toIntegrationRequestParameters } from '../gateway/transformations';
+import { acknowledge } from '../compliance/nag';
 import type { ApiAuthorizer } from './api-authorizer';
 
 
@@ -130,6 +131,27 @@ export class ApiRoutes extends Construct {
         cfn.addPropertyOverride('Integration.ConnectionType', 'VPC_LINK');
         cfn.addPropertyOverride('Integration.ConnectionId', target.vpcLinkId);
         cfn.addPropertyOverride('Integration.IntegrationTarget', target.loadBalancerArn);
+      }
+    }
+
+    // CORS preflight: browsers send OPTIONS without credentials, so every resource answers it
+    // with a MOCK integration and no authorizer; CloudFront's response headers policy adds the
+    // CORS headers to every response (lib/stacks/cdn-stack.ts).
+    const { cors } = config;
+    if (cors) {
+      for (const resourcePath of new Set(props.methods.map((m) => m.resourcePath))) {
+        const preflight = api.root.resourceForPath(resourcePath).addCorsPreflight({
+          allowOrigins: cors.origins,
+          allowMethods: cors.methods,
+          allowHeaders: cors.headers,
+          exposeHeaders: cors.expose_headers,
+          allowCredentials: cors.credentials,
+          maxAge: Duration.seconds(cors.max_age),
+        });
+        acknowledge(preflight,
+          { id: 'AwsSolutions-APIG4', reason: 'CORS preflight (OPTIONS): browsers send it without credentials; it is a MOCK integration that reaches no backend and returns only the CORS headers.' },
+          { id: 'AwsSolutions-COG4', reason: 'CORS preflight (OPTIONS): browsers send it without credentials; it is a MOCK integration that reaches no backend and returns only the CORS headers.' },
+        );
       }
     }
   }

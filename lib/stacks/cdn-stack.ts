@@ -161,6 +161,17 @@ export class CdnStack extends Stack {
       },
       customHeadersBehavior: customHeaders.length > 0 ? { customHeaders } : undefined,
       removeHeaders: removeHeaders.length > 0 ? removeHeaders : undefined,
+      // CORS headers on every response to a request from an allowed origin, gateway errors and
+      // the API's preflight answers included (CloudFront's values override the origin's).
+      corsBehavior: config.cors ? {
+        accessControlAllowOrigins: config.cors.origins,
+        accessControlAllowMethods: [...new Set([...config.cors.methods, 'OPTIONS'])],
+        accessControlAllowHeaders: config.cors.headers,
+        accessControlExposeHeaders: config.cors.expose_headers.length > 0 ? config.cors.expose_headers : undefined,
+        accessControlAllowCredentials: config.cors.credentials,
+        accessControlMaxAge: Duration.seconds(config.cors.max_age),
+        originOverride: true,
+      } : undefined,
     });
   }
 }

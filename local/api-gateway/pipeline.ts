@@ -146,6 +146,11 @@ export class ApiGateway {
 
     const path = decodePath(req.rawPath);
     if (path === undefined) return this.gatewayResponse(log, requestId, 'DEFAULT_4XX');
+    // CORS preflight: the MOCK OPTIONS method every resource gets when cors is set (no
+    // authorizer, no backend); the CloudFront step adds the CORS headers (local/cloudfront.ts).
+    if (req.method === 'OPTIONS' && config.cors && this.tree.hasPath(path)) {
+      return { statusCode: 204, headers: { 'x-amzn-requestid': requestId }, body: '', log: { ...log, route: 'cors-preflight' } };
+    }
     const match = this.tree.match(req.method, path);
     if (!match) return this.gatewayResponse(log, requestId, 'MISSING_AUTHENTICATION_TOKEN');
     const { method, resourcePath, pathParameters } = match;

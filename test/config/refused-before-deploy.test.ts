@@ -189,3 +189,17 @@ describe('names AWS or HTTP would not accept', () => {
   });
 
 });
+
+describe('cors', () => {
+  const withCors = (cors: string) => edit(['tiers:\n', `cors:\n${cors}tiers:\n`]);
+
+  it('refuses credentials with the "*" origin (browsers reject that combination)', () => {
+    const text = withCors('  origins: ["*"]\n  credentials: true\n');
+    expect(rejection(text)).toBe(message(`${at(text, 'credentials: true')} cors.credentials: browsers refuse credentials with the "*" origin: list the origins`));
+  });
+
+  it('refuses an origin with a path', () => {
+    const text = withCors('  origins: [https://app.example.com/spa]\n');
+    expect(rejection(text)).toBe(message(`${at(text, 'origins:')} cors.origins[0]: an origin like https://app.example.com (scheme, host and optional port, no path) or *`));
+  });
+});

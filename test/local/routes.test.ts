@@ -106,6 +106,30 @@ describe('the local gateway serves every route type of gateway.config.yaml (dev)
     });
   }
 
+  // cors (gateway.config.yaml): API Gateway's MOCK preflight without authorizer, CloudFront's CORS headers.
+  it('answers a CORS preflight without credentials and adds CORS headers for allowed origins only', async () => {
+    const origin = 'https://console.example.com';
+    const preflight = await call('/v2/users', { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' } });
+    expect(preflight.status).toBe(204);
+    expect(Object.fromEntries([...preflight.headers].filter(([k]) => k.startsWith('access-control-')))).toEqual({
+      'access-control-allow-origin': origin,
+      'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
+      'access-control-allow-headers': 'Authorization, Content-Type, X-Api-Key',
+      'access-control-max-age': '600',
+    });
+    // An actual request, even one the gateway refuses, is readable by the allowed origin's code.
+    const ok = await call('/v1/users', { headers: { origin, ...key('demo-free') } });
+    expect(ok.headers.get('access-control-allow-origin')).toBe(origin);
+    expect(ok.headers.get('access-control-expose-headers')).toContain('RateLimit-Remaining');
+    const refused = await call('/v1/users', { headers: { origin } });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('access-control-allow-origin')).toBe(origin);
+    // Another origin gets no CORS header; every resource answers the preflight (here tenant-api's /{proxy+}).
+    const foreign = await call('/v1/users', { headers: { origin: 'https://evil.example', ...key('demo-free') } });
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+    expect((await call('/nowhere/at/all', { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'GET' } })).status).toBe(204);
+  });
+
   it('answers an unknown path with the not_found gateway response', async () => {
     // PATCH: no route has it (DELETE /v3/... would reach tenant-api's `/{proxy+}` and its authorizer).
     const res = await call('/v3/nothing', { method: 'PATCH', headers: key('demo-pro') });

@@ -104,7 +104,7 @@ describe('RedisRateLimiter against a real redis-server', () => {
     expect(during.every((d) => d.allowed && d.degraded)).toBe(true);
     expect(degraded).toHaveLength(5);
     await server.restart();
-    await waitFor(() => l.redis.status === 'ready');
+    await recovered(l);
     const after = await l.check({ key: 'ft', windows }); // restarted without persistence: counts start over
     expect(after).toMatchObject({ allowed: true, degraded: false });
     expect(after.windows[0].remaining).toBe(1);
@@ -119,7 +119,7 @@ describe('RedisRateLimiter against a real redis-server', () => {
     // The connection is known to be down: the call is not even sent (fails fast, no 50 ms wait).
     await expect(l.check({ key: 'strict', windows })).rejects.toThrow(/^rate limiter unavailable: Redis connection is (reconnecting|connecting|close)$/);
     await server.restart();
-    await waitFor(() => l.redis.status === 'ready');
+    await recovered(l);
     expect((await l.check({ key: 'strict', windows })).allowed).toBe(true);
   });
 
@@ -183,11 +183,27 @@ describe('RedisRateLimiter against a real redis-server', () => {
       started = Date.now();
       expect((await l.check({ key: 'budget', windows })).degraded).toBe(true); // budget spent: no waiting
       expect(Date.now() - started).toBeLessThan(15);
-      await waitFor(() => l.redis.status === 'ready');
+      await recovered(l);
       expect((await l.check({ key: 'budget', windows })).degraded).toBe(false);
     });
   });
 });
+
+/**
+ * Waits until the limiter answers again after Redis came back: connection ready, then a probe
+ * check on its own key succeeds (the first command after a restart also reloads the script, which
+ * can exceed a tight command timeout on a loaded machine).
+ */
+async function recovered(l: RedisRateLimiter): Promise<void> {
+  await waitFor(() => l.redis.status === 'ready');
+  const until = Date.now() + 10_000;
+  for (;;) {
+    const probe = await l.check({ key: 'recovery-probe', windows: tierWindows({ minute: 1000, hour: 1000 }) }).catch(() => undefined);
+    if (probe && !probe.degraded) return;
+    if (Date.now() > until) throw new Error('the limiter did not recover in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
 
 async function waitFor(condition: () => boolean, ms = 10_000): Promise<void> {
   const until = Date.now() + ms;

@@ -143,7 +143,18 @@ describeWithAuthorizer('ApiStack with gateway.config.yaml (dev: no custom domain
     const paths = Object.values(t.findResources('AWS::ApiGateway::Resource')).map((r) => r.Properties.PathPart as string).sort();
     // `/` is the root itself; its `{proxy+}` child serves the tenant route.
     expect(paths).toEqual(['v1', 'v2', 'users', 'users', 'plans', '{proxy+}', '{proxy+}', '{proxy+}', '{proxy+}'].sort());
-    expect(methodsOf(t)).toHaveLength(18);
+    expect(methodsOf(t).filter((m) => m.Properties.HttpMethod !== 'OPTIONS')).toHaveLength(18);
+  });
+
+  // cors is set: browsers send the preflight without credentials, so every resource answers
+  // OPTIONS with a MOCK integration and no authorizer or API key.
+  it('answers the CORS preflight on every resource without the authorizer', () => {
+    const preflights = methodsOf(t).filter((m) => m.Properties.HttpMethod === 'OPTIONS');
+    expect(preflights).toHaveLength(8);
+    for (const p of preflights) {
+      expect(p.Properties).toMatchObject({ AuthorizationType: 'NONE', ApiKeyRequired: false, Integration: { Type: 'MOCK' } });
+      expect(p.Properties.Integration.IntegrationResponses[0].ResponseParameters['method.response.header.Access-Control-Allow-Origin']).toBe("'https://console.example.com'");
+    }
   });
 
   it('sends private services through the VPC link v2 to the internal ALB with the route header', () => {

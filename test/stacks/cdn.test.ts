@@ -123,6 +123,19 @@ describe('CDN stack with the default gateway.config.yaml', () => {
     expect(distribution(dev)).toMatchObject({ HttpVersion: 'http2and3', PriceClass: 'PriceClass_All', IPV6Enabled: true });
   });
 
+  it('adds the CORS headers of the cors setting to responses for allowed origins (origin override)', () => {
+    const policy = Object.values(dev.findResources('AWS::CloudFront::ResponseHeadersPolicy'))[0].Properties.ResponseHeadersPolicyConfig;
+    expect(policy.CorsConfig).toEqual({
+      AccessControlAllowOrigins: { Items: ['https://console.example.com', 'http://localhost:3000'] },
+      AccessControlAllowMethods: { Items: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] },
+      AccessControlAllowHeaders: { Items: ['Authorization', 'Content-Type', 'X-Api-Key'] },
+      AccessControlExposeHeaders: { Items: ['Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'X-Amzn-RequestId'] },
+      AccessControlAllowCredentials: false,
+      AccessControlMaxAgeSec: 600,
+      OriginOverride: true,
+    });
+  });
+
   it('sends HSTS for two years with preload, nosniff, DENY and a referrer policy; removes X-Powered-By but not Server', () => {
     const policy = Object.values(dev.findResources('AWS::CloudFront::ResponseHeadersPolicy'))[0].Properties.ResponseHeadersPolicyConfig;
     expect(policy.SecurityHeadersConfig).toEqual({
