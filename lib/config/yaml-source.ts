@@ -21,7 +21,8 @@ export interface YamlSource {
  */
 export function readYaml(text: string): { readonly yaml: YamlSource } | { readonly problems: ConfigProblem[]; readonly cause?: unknown } {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  // merge: YAML merge keys (`<<: *defaults`), the usual way to share a block between entries.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true, merge: true });
   if (doc.errors.length > 0) {
     return {
       problems: doc.errors.map((e) => ({

@@ -32,6 +32,16 @@ describe('YAML aliases', () => {
   });
 });
 
+describe('YAML merge keys', () => {
+  it('shares a block between entries with <<: *anchor, the entry keys winning', () => {
+    const text = edit(['tiers:\n', '  - <<: &shared { service: catalog, auth: { strategies: [api_key] } }\n    name: catalog-v2\n    paths: [/v2/catalog]\n  - <<: *shared\n    name: catalog-v3\n    paths: [/v3/catalog]\ntiers:\n']);
+    const routes = parseConfig(text, FILE).base.routes;
+    expect(routes.filter((r) => r.name.startsWith('catalog-')).map((r) => [r.name, r.service, r.auth.strategies])).toEqual([
+      ['catalog-v2', 'catalog', ['api_key']], ['catalog-v3', 'catalog', ['api_key']],
+    ]);
+  });
+});
+
 describe('limits AWS would refuse at synth or deploy time', () => {
   it('refuses more routes than one REST API and one stack can hold', () => {
     const routes = Array.from({ length: 160 }, (_, i) => `  - { name: r${i}, paths: [/x${i}], service: catalog, auth: { strategies: [api_key] } }\n`).join('');
