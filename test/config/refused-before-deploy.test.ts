@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError } from '../../lib/config/errors';
 import { loadConfigFile, parseConfig, selectEnvironments } from '../../lib/config/load';
 import { RESERVED_ISSUER_NAMES } from '../../lib/config/references';
@@ -211,5 +214,30 @@ describe('cors', () => {
   it('refuses an origin with a path', () => {
     const text = withCors('  origins: [https://app.example.com/spa]\n');
     expect(rejection(text)).toBe(message(`${at(text, 'origins:')} cors.origins[0]: an origin like https://app.example.com (scheme, host and optional port, no path) or *`));
+  });
+});
+
+describe('what a file must not be', () => {
+  it('refuses a __proto__ key (it would slip past the strict schema)', () => {
+    const text = edit(['tiers:\n', '__proto__: { polluted: 1 }\ntiers:\n']);
+    expect(rejection(text)).toBe(message(`${at(text, '__proto__')}: "__proto__" is not a key of this file; remove it`));
+  });
+
+  it('refuses text that is not UTF-8, at its first line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gatehouse-enc-'));
+    const latin1 = join(dir, 'latin1.yaml');
+    writeFileSync(latin1, Buffer.from(BASE.replace('name: shop', 'name: shop # Caf\u00e9'), 'latin1'));
+    const line = BASE.split('\n').findIndex((l) => l.startsWith('name: shop')) + 1;
+    expect(() => loadConfigFile(latin1)).toThrow(`Invalid gateway config\n  ${latin1}:${line}: the file is not valid UTF-8 text (saved as Latin-1 or Windows-1252?); save it as UTF-8`);
+    const utf16 = join(dir, 'utf16.yaml');
+    writeFileSync(utf16, Buffer.from(`\ufeff${BASE}`, 'utf16le'));
+    expect(() => loadConfigFile(utf16)).toThrow(/utf16\.yaml:1: the file holds NUL bytes: it is not UTF-8 text \(saved as UTF-16\?\); save it as UTF-8/);
+  });
+
+  it('prints the first 10 YAML syntax errors and counts the rest', () => {
+    const broken = Array.from({ length: 14 }, (_, i) => `k${i}: [unclosed\n`).join('');
+    const lines = rejection(broken).split('\n');
+    expect(lines.filter((l) => l.includes('YAML syntax:')).length).toBe(10);
+    expect(lines[lines.length - 1]).toMatch(/\.\.\. and \d+ more YAML syntax errors; fix the first ones and run again$/);
   });
 });
