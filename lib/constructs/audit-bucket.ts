@@ -3,6 +3,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledge, inEveryCompliancePack } from '../compliance/nag';
+import { sseS3LogBucketProps } from './log-bucket';
 
 /** Where each kind of object lives in the audit bucket. */
 export const AUDIT_PREFIX = {
@@ -47,16 +48,8 @@ export class AuditBucket extends Construct {
   constructor(scope: Construct, id: string, props: AuditBucketProps) {
     super(scope, id);
     const { retentionDays } = props;
-    this.accessLogsBucket = new s3.Bucket(this, 'AccessLogs', {
-      // S3 server access logging delivers only to SSE-S3 buckets.
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      versioned: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-      lifecycleRules: [{ expiration: Duration.days(retentionDays), noncurrentVersionExpiration: Duration.days(1), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
-    });
+    // S3 server access logging delivers only to SSE-S3 buckets.
+    this.accessLogsBucket = new s3.Bucket(this, 'AccessLogs', sseS3LogBucketProps(retentionDays));
 
     this.bucket = new s3.Bucket(this, 'Bucket', {
       encryption: s3.BucketEncryption.KMS,

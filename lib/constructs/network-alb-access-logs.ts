@@ -1,7 +1,7 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledge, inEveryCompliancePack } from '../compliance/nag';
+import { sseS3LogBucketProps } from './log-bucket';
 
 export interface AlbAccessLogsProps {
   /** Days the access logs (and the bucket's own server access logs) are kept. */
@@ -19,19 +19,7 @@ export class AlbAccessLogs extends Construct {
 
   constructor(scope: Construct, id: string, props: AlbAccessLogsProps) {
     super(scope, id);
-    const common: s3.BucketProps = {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      versioned: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-      lifecycleRules: [{
-        expiration: Duration.days(props.retentionDays),
-        noncurrentVersionExpiration: Duration.days(1),
-        abortIncompleteMultipartUploadAfter: Duration.days(1),
-      }],
-    };
+    const common = sseS3LogBucketProps(props.retentionDays);
     this.serverAccessLogsBucket = new s3.Bucket(this, 'ServerAccessLogs', common);
     this.bucket = new s3.Bucket(this, 'Bucket', {
       ...common,
