@@ -1,24 +1,15 @@
-import type { Server } from 'node:http';
 import { RATE_LIMITED_USAGE_KEY } from '../../lib/gateway/usage-keys';
 import { InMemoryRateLimiter } from '../../lib/rate-limit/memory-limiter';
 import type { RateLimiter } from '../../lib/rate-limit/rate-limiter';
 import { RateLimiterUnavailableError } from '../../lib/rate-limit/rate-limiter';
 import { API_RESOURCE, requestEvent } from './events';
-import { API_KEYS, CLIENTS, cognitoClaims, harness, jwksServer, keyPair, sign, testConfig, type Keys } from './fixtures';
+import { API_KEYS, CLIENTS, cognitoClaims, harness, issuersForSuite, jwksServer, keyPair, sign, testConfig } from './fixtures';
 
-let cognitoKeys: Keys;
-let partnerKeys: Keys;
-let partners: { url: string; server: Server; hits: () => number };
-beforeAll(async () => {
-  cognitoKeys = await keyPair('RS256', 'cognito-1');
-  partnerKeys = await keyPair('ES256', 'partner-1');
-  partners = await jwksServer({ keys: [partnerKeys.jwk] });
-});
-afterAll(() => partners.server.close());
+const suite = issuersForSuite();
 
 const make = (over: Parameters<typeof testConfig>[1] = {}, limiter?: RateLimiter) => {
-  const config = testConfig(partners.url, over);
-  return { config, ...harness({ config, cognitoKeys, partnersUrl: partners.url, ...(limiter ? { limiter } : {}) }) };
+  const config = testConfig(suite.partners.url, over);
+  return { config, ...harness({ config, cognitoKeys: suite.cognitoKeys, partnersUrl: suite.partners.url, ...(limiter ? { limiter } : {}) }) };
 };
 const bearer = (t: string) => ({ Authorization: `Bearer ${t}` });
 const now = () => Math.floor(Date.now() / 1000);
@@ -128,7 +119,7 @@ describe('API keys', () => {
 describe('Cognito access tokens', () => {
   it('allows a token with the route scope; tier from cognito client tiers', async () => {
     const { authorize, config } = make();
-    const token = await sign(cognitoKeys, cognitoClaims());
+    const token = await sign(suite.cognitoKeys, cognitoClaims());
     const result = await authorize(requestEvent({ path: '/v2/users', headers: bearer(token) }));
     expect(result.context).toMatchObject({ principal: 'user-7f3a', consumer: `cognito/client:${CLIENTS['web-console']}`, tier: 'free', scopes: 'openid users/read', route: 'api-v2-users', canary: 'false' });
     expect(result.usageIdentifierKey).toBe(config.usageKeys.free);
@@ -136,14 +127,14 @@ describe('Cognito access tokens', () => {
 
   it('denies a token without the route scope (scope escalation is not possible)', async () => {
     const { authorize } = make();
-    const token = await sign(cognitoKeys, cognitoClaims({ scope: 'openid users/write' }));
+    const token = await sign(suite.cognitoKeys, cognitoClaims({ scope: 'openid users/write' }));
     const result = await authorize(requestEvent({ path: '/v2/users', headers: bearer(token) }));
     expect(result.context).toEqual({ reason: 'insufficient_scope', message: 'missing scope: users/read' });
   });
 
   it('takes the tier and canary permission from the client consumer record', async () => {
     const { authorize } = make();
-    const token = await sign(cognitoKeys, cognitoClaims({ client_id: CLIENTS['partner-batch'] }));
+    const token = await sign(suite.cognitoKeys, cognitoClaims({ client_id: CLIENTS['partner-batch'] }));
     const stable = await authorize(requestEvent({ path: '/v2/users', headers: bearer(token) }));
     const canary = await authorize(requestEvent({ path: '/v2/users', headers: { ...bearer(token), 'x-canary': 'true' } }));
     expect(stable.context).toMatchObject({ consumer: 'partner-co', tier: 'enterprise', canary: 'false', route: 'api-v2-users' });
@@ -152,14 +143,14 @@ describe('Cognito access tokens', () => {
 
   it('ignores x-canary from consumers not allowed to use the canary', async () => {
     const { authorize } = make();
-    const token = await sign(cognitoKeys, cognitoClaims());
+    const token = await sign(suite.cognitoKeys, cognitoClaims());
     const result = await authorize(requestEvent({ path: '/v2/users', headers: { ...bearer(token), 'x-canary': 'true' } }));
     expect(result.context).toMatchObject({ canary: 'false', route: 'api-v2-users' });
   });
 
   it('rolls a sticky percentage of eligible consumers to the canary', async () => {
     const { authorize } = make({ canary: { header: 'x-canary', percentage: 100 } });
-    const token = await sign(cognitoKeys, cognitoClaims({ client_id: CLIENTS['partner-batch'] }));
+    const token = await sign(suite.cognitoKeys, cognitoClaims({ client_id: CLIENTS['partner-batch'] }));
     const auto = await authorize(requestEvent({ path: '/v2/users', headers: bearer(token) }));
     const optOut = await authorize(requestEvent({ path: '/v2/users', headers: { ...bearer(token), 'x-canary': 'false' } }));
     expect([auto.context?.route, optOut.context?.route]).toEqual(['api-users-canary', 'api-v2-users']);
@@ -167,20 +158,20 @@ describe('Cognito access tokens', () => {
 
   it('refuses a token for a client that is not configured', async () => {
     const { authorize } = make();
-    const token = await sign(cognitoKeys, cognitoClaims({ client_id: 'someoneelsesclient000001' }));
+    const token = await sign(suite.cognitoKeys, cognitoClaims({ client_id: 'someoneelsesclient000001' }));
     await expect(authorize(requestEvent({ path: '/v2/users', headers: bearer(token) }))).rejects.toThrow('Unauthorized');
   });
 });
 
 describe('external issuer (local http JWKS)', () => {
   const claims = (over: Record<string, unknown> = {}) => ({
-    iss: partners.url, aud: 'gatehouse-api', sub: 'svc-42', azp: 'partner-app', scp: ['partners:read'], groups: ['partner-readers'],
+    iss: suite.partners.url, aud: 'gatehouse-api', sub: 'svc-42', azp: 'partner-app', scp: ['partners:read'], groups: ['partner-readers'],
     plan: 'pro', org: 'initech', iat: now(), exp: now() + 600, ...over,
   });
 
   it('verifies against the fetched JWKS, takes tier and tenant from claims, limits per route group', async () => {
     const { authorize, limiter } = make();
-    const token = await sign(partnerKeys, claims(), { typ: 'at+jwt' });
+    const token = await sign(suite.partnerKeys, claims(), { typ: 'at+jwt' });
     const result = await authorize(requestEvent({ path: '/v1/partners', headers: bearer(token) }));
     expect(result.context).toMatchObject({ principal: 'svc-42', consumer: 'partners/client:partner-app', tier: 'pro', tenant: 'initech', scopes: 'partners:read', route: 'partners', rateLimitRemainingMinute: 599 });
     const bucket = await limiter.check({ key: 'c:partners/client:partner-app|g:partners', windows: [{ name: 'minute', sizeMs: 60_000, limit: 600 }] });
@@ -190,23 +181,23 @@ describe('external issuer (local http JWKS)', () => {
   // A user whose sub equals some client id must not share that client's consumer and rate bucket.
   it('names record-less consumers client:<id> or sub:<sub>, and refuses a token with neither', async () => {
     const { authorize } = make();
-    const call = async (over: Record<string, unknown>) => authorize(requestEvent({ path: '/v1/partners', headers: bearer(await sign(partnerKeys, claims(over), { typ: 'at+jwt' })) }));
+    const call = async (over: Record<string, unknown>) => authorize(requestEvent({ path: '/v1/partners', headers: bearer(await sign(suite.partnerKeys, claims(over), { typ: 'at+jwt' })) }));
     expect((await call({ sub: 'partner-app', azp: undefined })).context).toMatchObject({ consumer: 'partners/sub:partner-app', principal: 'partner-app' });
     expect((await call({ sub: 'svc-1', azp: 'partner-app' })).context).toMatchObject({ consumer: 'partners/client:partner-app' });
     await expect(call({ sub: undefined, azp: undefined })).rejects.toThrow('Unauthorized');
   });
 
   it('verifies from the cached JWKS without fetching, and fetches again for a kid it does not know (key rotation)', async () => {
-    const jwks = { keys: [partnerKeys.jwk] };
+    const jwks = { keys: [suite.partnerKeys.jwk] };
     const rotating = await jwksServer(jwks);
     try {
       const config = testConfig(rotating.url);
-      const { authorize } = harness({ config, cognitoKeys, partnersUrl: rotating.url });
+      const { authorize } = harness({ config, cognitoKeys: suite.cognitoKeys, partnersUrl: rotating.url });
       const claimsFor = (iss: string) => ({ iss, aud: 'gatehouse-api', sub: 'svc-42', azp: 'partner-app', scp: ['partners:read'], groups: ['partner-readers'], iat: now(), exp: now() + 600 });
       const call = async (token: string) => (await authorize(requestEvent({ path: '/v1/partners', headers: bearer(token) }))).policyDocument.Statement[0].Effect;
-      expect(await call(await sign(partnerKeys, claimsFor(rotating.url)))).toBe('Allow');
+      expect(await call(await sign(suite.partnerKeys, claimsFor(rotating.url)))).toBe('Allow');
       expect(rotating.hits()).toBe(1);
-      expect(await call(await sign(partnerKeys, claimsFor(rotating.url)))).toBe('Allow');
+      expect(await call(await sign(suite.partnerKeys, claimsFor(rotating.url)))).toBe('Allow');
       expect(rotating.hits()).toBe(1); // warm: verified against the cached JWKS
       const next = await keyPair('ES256', 'partner-2');
       jwks.keys.push(next.jwk);
@@ -219,13 +210,13 @@ describe('external issuer (local http JWKS)', () => {
 
   it('requires one of the route groups', async () => {
     const { authorize } = make();
-    const token = await sign(partnerKeys, claims({ groups: ['guests'] }));
+    const token = await sign(suite.partnerKeys, claims({ groups: ['guests'] }));
     expect((await authorize(requestEvent({ path: '/v1/partners', headers: bearer(token) }))).context?.reason).toBe('group_required');
   });
 
   it('does not accept a partner token on a Cognito route', async () => {
     const { authorize } = make();
-    const token = await sign(partnerKeys, claims({ scp: ['users/read'] }));
+    const token = await sign(suite.partnerKeys, claims({ scp: ['users/read'] }));
     expect((await authorize(requestEvent({ path: '/v2/users', headers: bearer(token) }))).context?.reason).toBe('issuer_not_accepted');
   });
 });

@@ -122,3 +122,24 @@ export function harness(deps: { config: AuthorizerConfig; cognitoKeys: Keys; par
   });
   return { authorize, outcomes, limiter, store };
 }
+
+/** The signing keys and JWKS server a suite's tokens need, created before its tests and closed after them. */
+export interface SuiteIssuers {
+  /** Cognito's RS256 key (its JWKS is injected into the verifier). */
+  cognitoKeys: Keys;
+  /** The external `partners` issuer's ES256 key, served by `partners`. */
+  partnerKeys: Keys;
+  partners: { url: string; server: Server; hits: () => number };
+}
+
+/** Registers beforeAll/afterAll for {@link SuiteIssuers}; read the fields inside tests only. */
+export function issuersForSuite(): SuiteIssuers {
+  const suite = {} as SuiteIssuers;
+  beforeAll(async () => {
+    suite.cognitoKeys = await keyPair('RS256', 'cognito-1');
+    suite.partnerKeys = await keyPair('ES256', 'partner-1');
+    suite.partners = await jwksServer({ keys: [suite.partnerKeys.jwk] });
+  });
+  afterAll(() => suite.partners.server.close());
+  return suite;
+}

@@ -1,9 +1,8 @@
-import type { Server } from 'node:http';
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import { apiKeyId, certRecordId, clientRecordId, type ConsumerRecord } from '../../lambdas/authorizer/consumer-store';
 import { COGNITO } from '../../lambdas/authorizer/token-verifier';
 import { requestEvent } from './events';
-import { API_KEYS, CLIENTS, cognitoClaims, harness, INTERNAL_CA, jwksServer, keyPair, sign, testConfig, type Keys } from './fixtures';
+import { API_KEYS, CLIENTS, cognitoClaims, harness, INTERNAL_CA, issuersForSuite, sign, testConfig } from './fixtures';
 
 /**
  * Consumer records are bound to what vouches for the credential: OAuth client records to the
@@ -11,19 +10,11 @@ import { API_KEYS, CLIENTS, cognitoClaims, harness, INTERNAL_CA, jwksServer, key
  * (docs/decisions/0013-consumer-records-bound-to-issuer.md). And what claims and records put in
  * the context, which the API stack turns into upstream X-Gatehouse-* headers, is header-safe.
  */
-let cognitoKeys: Keys;
-let partnerKeys: Keys;
-let partners: { url: string; server: Server; hits: () => number };
-beforeAll(async () => {
-  cognitoKeys = await keyPair('RS256', 'cognito-1');
-  partnerKeys = await keyPair('ES256', 'partner-1');
-  partners = await jwksServer({ keys: [partnerKeys.jwk] });
-});
-afterAll(() => partners.server.close());
+const suite = issuersForSuite();
 
 const make = (over: Parameters<typeof testConfig>[1] = {}) => {
-  const config = testConfig(partners.url, over);
-  return { config, ...harness({ config, cognitoKeys, partnersUrl: partners.url }) };
+  const config = testConfig(suite.partners.url, over);
+  return { config, ...harness({ config, cognitoKeys: suite.cognitoKeys, partnersUrl: suite.partners.url }) };
 };
 const bearer = (t: string) => ({ Authorization: `Bearer ${t}` });
 const now = () => Math.floor(Date.now() / 1000);
@@ -31,8 +22,8 @@ const record = (r: Partial<ConsumerRecord> & { consumer: string }): ConsumerReco
 const effect = (r: APIGatewayAuthorizerResult) => r.policyDocument.Statement[0].Effect;
 
 /** A token of the second issuer (`partners`, its own IdP), e.g. a partner's Keycloak realm. */
-const partnerToken = (over: Record<string, unknown> = {}) => sign(partnerKeys, {
-  iss: partners.url, aud: 'gatehouse-api', sub: 'svc-evil', azp: 'evil-app', scp: ['partners:read'], groups: ['partner-readers'],
+const partnerToken = (over: Record<string, unknown> = {}) => sign(suite.partnerKeys, {
+  iss: suite.partners.url, aud: 'gatehouse-api', sub: 'svc-evil', azp: 'evil-app', scp: ['partners:read'], groups: ['partner-readers'],
   plan: 'free', org: 'evilcorp', iat: now(), exp: now() + 600, ...over,
 });
 
@@ -46,7 +37,7 @@ describe('OAuth client records are bound to the issuer that verified the token',
     expect(outcomes.at(-1)).toMatchObject({ effect: 'allow', tier: 'free' });
 
     // The Cognito token of that client still finds its record (control).
-    const genuine = await authorize(requestEvent({ path: '/v2/users', headers: bearer(await sign(cognitoKeys, cognitoClaims({ client_id: CLIENTS['partner-batch'] }))) }));
+    const genuine = await authorize(requestEvent({ path: '/v2/users', headers: bearer(await sign(suite.cognitoKeys, cognitoClaims({ client_id: CLIENTS['partner-batch'] }))) }));
     expect(genuine.context).toMatchObject({ consumer: 'partner-co', tier: 'enterprise' });
   });
 
@@ -126,7 +117,7 @@ describe('claim and record values passed on to upstream headers', () => {
 
   it('refuses a Cognito token whose sub has CR/LF', async () => {
     const { authorize, outcomes } = make();
-    await expect(authorize(requestEvent({ path: '/v2/users', headers: bearer(await sign(cognitoKeys, cognitoClaims({ sub: 'user\r\nX: 1' }))) }))).rejects.toThrow('Unauthorized');
+    await expect(authorize(requestEvent({ path: '/v2/users', headers: bearer(await sign(suite.cognitoKeys, cognitoClaims({ sub: 'user\r\nX: 1' }))) }))).rejects.toThrow('Unauthorized');
     expect(outcomes.at(-1)?.reason).toBe('claim_malformed');
   });
 
