@@ -13,6 +13,7 @@ import { hostPort, ListenError } from './listen';
 import { silentLogger, type RequestLogger } from './request-log';
 import { checkSeedTiers, seedConsumerStore, type Seed } from './seed';
 import { startSampleUpstream, type SampleUpstream } from './upstreams';
+import { WAF_BODY } from '../lib/gateway/request-checks';
 
 /** Limits of the front door (CloudFront): URL 8,192 bytes, all headers 20,480 bytes. */
 export const MAX_URL_BYTES = 8192;
@@ -235,7 +236,7 @@ function buildServer(config: GatewayConfig, api: ApiGateway, log: RequestLogger,
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
     const started = (req as FastifyRequest & { started?: number }).started ?? clock();
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      const body = JSON.stringify({ message: `Request body too large (limit ${config.security.max_body_bytes} bytes)` });
+      const body = JSON.stringify(WAF_BODY.tooLarge(config.security.max_body_bytes));
       log({ time: isoTime(clock()), requestId: '-', method: req.method, path: pathOf(req.raw.url), status: 413, latencyMs: clock() - started, error: 'waf:MaxBodySize' });
       return send(reply, req.method, { statusCode: 413, headers: { 'content-type': 'application/json' }, body });
     }

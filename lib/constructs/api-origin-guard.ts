@@ -4,7 +4,7 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { CLIENT_IP_HEADER, FORWARDED_HOST_HEADER, ORIGIN_VERIFY_HEADER } from '../gateway/headers';
 import type { ApiLogGroups } from './api-log-groups';
-import { allowedContentTypePattern, REPEATED_PARAMETER_BODY, repeatedQueryParameterPattern } from '../gateway/request-checks';
+import { allowedContentTypePattern, repeatedQueryParameterPattern, WAF_BODY } from '../gateway/request-checks';
 import { BODY_METHODS } from '../gateway/route-table';
 import { contentLengthOver } from './edge-waf-rules';
 
@@ -65,9 +65,9 @@ export class ApiOriginGuard extends Construct {
       visibilityConfig: visibility('api-origin-guard'),
       customResponseBodies: {
         Forbidden: { contentType: 'APPLICATION_JSON', content: JSON.stringify({ message: 'Forbidden', code: 'forbidden' }) },
-        UnsupportedMediaType: { contentType: 'APPLICATION_JSON', content: JSON.stringify({ message: 'Unsupported content type', code: 'unsupported_media_type' }) },
-        RepeatedParameter: { contentType: 'APPLICATION_JSON', content: JSON.stringify(REPEATED_PARAMETER_BODY) },
-        ...(props.mtlsDomain && props.maxBodyBytes ? { TooLarge: { contentType: 'APPLICATION_JSON' as const, content: JSON.stringify({ message: `Request body too large (limit ${props.maxBodyBytes} bytes)` }) } } : {}),
+        UnsupportedMediaType: { contentType: 'APPLICATION_JSON', content: JSON.stringify(WAF_BODY.unsupportedMediaType) },
+        RepeatedParameter: { contentType: 'APPLICATION_JSON', content: JSON.stringify(WAF_BODY.repeatedParameter) },
+        ...(props.mtlsDomain && props.maxBodyBytes ? { TooLarge: { contentType: 'APPLICATION_JSON' as const, content: JSON.stringify(WAF_BODY.tooLarge(props.maxBodyBytes)) } } : {}),
       },
       rules: [
         {

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import type { GatewayConfig } from '../config/schema';
 import { planEdgeRules, RESPONSE_BODY, WCU_LIMIT } from './edge-waf-rules';
 import { LOG_GROUP_REMOVAL } from './api-log-groups';
+import { WAF_BODY } from '../gateway/request-checks';
 
 export interface EdgeWebAclProps {
   /** Web ACL name; also the suffix of the log group name `aws-waf-logs-<name>`. */
@@ -39,7 +40,7 @@ export class EdgeWebAcl extends Construct {
     }
     this.wcu = plan.wcu;
 
-    const json = (message: string) => ({ contentType: 'APPLICATION_JSON', content: JSON.stringify({ message }) });
+    const json = (body: object) => ({ contentType: 'APPLICATION_JSON', content: JSON.stringify(body) });
     this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
       name: props.name,
       scope: 'CLOUDFRONT',
@@ -47,9 +48,9 @@ export class EdgeWebAcl extends Construct {
       defaultAction: { allow: {} },
       rules: plan.rules,
       customResponseBodies: {
-        [RESPONSE_BODY.geo]: json('Requests from this country are not allowed'),
-        [RESPONSE_BODY.tooLarge]: json(`Request body too large (limit ${config.security.max_body_bytes} bytes)`),
-        [RESPONSE_BODY.rateLimited]: json(config.rate_limiting.error_message),
+        [RESPONSE_BODY.geo]: json({ message: 'Requests from this country are not allowed' }),
+        [RESPONSE_BODY.tooLarge]: json(WAF_BODY.tooLarge(config.security.max_body_bytes)),
+        [RESPONSE_BODY.rateLimited]: json({ message: config.rate_limiting.error_message }),
       },
       // See bodySizeStatement: the limit is chosen to cover security.max_body_bytes.
       associationConfig: { requestBody: { CLOUDFRONT: { defaultSizeInspectionLimit: plan.bodyInspectionLimit } } },

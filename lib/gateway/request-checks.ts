@@ -15,7 +15,7 @@
  */
 export function allowedContentTypePattern(allowed: readonly string[]): string {
   // Non-capturing groups, no `.*`: within what AWS WAF's PCRE subset accepts.
-  const types = allowed.map((t) => t.toLowerCase().replace(/[.+*?^${}()|[\]\\]/g, '\\$&'));
+  const types = allowed.map((t) => escapeRegExp(t.toLowerCase()));
   return `^(?:${types.join('|')})[ \\t]*(?:;|$)`;
 }
 
@@ -30,9 +30,18 @@ export function allowedContentTypePattern(allowed: readonly string[]): string {
  * new RegExp(repeatedQueryParameterPattern('currency')).test('currency=GBP&currency=EUR') // true
  */
 export function repeatedQueryParameterPattern(param: string): string {
-  const name = param.replace(/[.+*?^${}()|[\]\\]/g, '\\$&');
+  const name = escapeRegExp(param);
   return `(?:^|&)${name}=.*&${name}=`;
 }
 
-/** The body of the 400 answer to a repeated cache-key parameter (regional web ACL and local gateway). */
-export const REPEATED_PARAMETER_BODY = { message: 'A query parameter that keys the response cache may appear only once', code: 'repeated_parameter' } as const;
+/** The bodies the web ACLs answer their blocks with; the local gateway emulating them sends the same. */
+export const WAF_BODY = {
+  tooLarge: (maxBodyBytes: number) => ({ message: `Request body too large (limit ${maxBodyBytes} bytes)` }),
+  unsupportedMediaType: { message: 'Unsupported content type', code: 'unsupported_media_type' },
+  repeatedParameter: { message: 'A query parameter that keys the response cache may appear only once', code: 'repeated_parameter' },
+} as const;
+
+/** `text` as a literal inside a regular expression (JavaScript and the PCRE subset of AWS WAF). */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.+*?^${}()|[\]\\]/g, '\\$&');
+}

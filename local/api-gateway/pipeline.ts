@@ -17,7 +17,7 @@ import { evaluatePolicy, methodArnOf, methodArnPrefix } from './policy';
 import { ResourceTree } from './resources';
 import { CACHE_CONTROL_IGNORED_WARNING, requestsInvalidation, StageCache, stageCacheKey } from './stage-cache';
 import { UsagePlans } from './usage-plans';
-import { checkBodySize, checkContentType, checkRepeatedCacheKeys, RequestValidator } from './validation';
+import { compileWafChecks, RequestValidator } from './validation';
 
 /** A request as it reaches API Gateway (after CloudFront). */
 export interface ApiRequest {
@@ -83,6 +83,7 @@ interface UpstreamBase { readonly origin: string; readonly basePath: string }
 export class ApiGateway {
   readonly methods: readonly ApiMethod[];
   private readonly tree: ResourceTree;
+  private readonly wafChecks: ReturnType<typeof compileWafChecks>;
   private readonly responses: GatewayResponses;
   private readonly validator: RequestValidator;
   private readonly authorizerCache: AuthorizerResultCache;
@@ -101,6 +102,7 @@ export class ApiGateway {
     const { config, env, profile } = props.gateway;
     this.methods = compileRouteTable(config);
     this.tree = new ResourceTree(this.methods);
+    this.wafChecks = compileWafChecks(config, this.methods);
     this.responses = new GatewayResponses(config);
     this.validator = new RequestValidator(config);
     this.authorizerCache = new AuthorizerResultCache({ clock: props.clock });
@@ -136,12 +138,8 @@ export class ApiGateway {
     const headers = lowerHeaders(req.rawHeaders);
     const log: LogFields = { requestId };
 
-    const tooLarge = checkBodySize(config, req.body.length);
-    if (tooLarge) return waf(log, tooLarge, 'MaxBodySize');
-    const badType = checkContentType(config, req.method, headers['content-type'], req.body.length);
-    if (badType) return waf(log, badType, 'AllowedContentTypes');
-    const repeated = checkRepeatedCacheKeys(config, this.methods, req.rawQuery);
-    if (repeated) return waf(log, repeated, 'RepeatedCacheKeyParameter');
+    const blocked = this.wafChecks({ method: req.method, contentType: headers['content-type'], bodyBytes: req.body.length, rawQuery: req.rawQuery });
+    if (blocked) return waf(log, blocked, blocked.rule);
     if (!this.usagePlans.admitStage()) return this.gatewayResponse(log, requestId, 'THROTTLED');
 
     const path = decodePath(req.rawPath);

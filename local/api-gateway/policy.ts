@@ -1,4 +1,5 @@
 import type { PolicyDocument, Statement } from 'aws-lambda';
+import { escapeRegExp } from '../../lib/gateway/request-checks';
 
 /**
  * Evaluates an authorizer's IAM policy against the request's method ARN the way API Gateway
@@ -54,7 +55,7 @@ const patterns = new Map<string, RegExp>();
 export function wildcard(pattern: string, value: string): boolean {
   let re = patterns.get(pattern);
   if (!re) {
-    re = new RegExp(`^${pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[\\^$.|+()[\]{}]/g, '\\$&'))).join('')}$`, 's');
+    re = new RegExp(`^${pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : escapeRegExp(c))).join('')}$`, 's');
     if (patterns.size > 1000) patterns.clear();
     patterns.set(pattern, re);
   }

@@ -1,18 +1,14 @@
 import Ajv04 from 'ajv-draft-04';
 import type { ValidateFunction } from 'ajv';
 import type { GatewayConfig, RouteConfig } from '../../lib/config/schema';
-import { allowedContentTypePattern, REPEATED_PARAMETER_BODY, repeatedQueryParameterPattern } from '../../lib/gateway/request-checks';
+import { allowedContentTypePattern, repeatedQueryParameterPattern, WAF_BODY } from '../../lib/gateway/request-checks';
 import { BODY_METHODS, type ApiMethod } from '../../lib/gateway/route-table';
 
 /**
- * Request checks in the order the deployed path applies them:
- * - edge web ACL `MaxBodySize`: a body over `security.max_body_bytes` -> 413 with the WAF body;
- * - regional web ACL `AllowedContentTypes`: POST/PUT/PATCH with a non-empty body whose
- *   Content-Type is not an allowed media type (parameters allowed; a repeated header, joined
- *   with commas, never is) -> 415 with the WAF body;
- * - API Gateway request validator (after the authorizer): the route's `request_schema` (JSON
- *   Schema draft 4, a model keyed by the JSON types and `$default`, so every content type is
- *   validated) -> BAD_REQUEST_BODY with the validation error text.
+ * Request checks in the order the deployed path applies them: the web ACL rules
+ * ({@link compileWafChecks}), then API Gateway's request validator after the authorizer: the
+ * route's `request_schema` (JSON Schema draft 4, a model keyed by the JSON types and `$default`,
+ * so every content type is validated) -> BAD_REQUEST_BODY with the validation error text.
  */
 
 export interface WafRejection {
@@ -20,35 +16,36 @@ export interface WafRejection {
   readonly body: string;
 }
 
-export function checkBodySize(config: GatewayConfig, bytes: number): WafRejection | undefined {
-  const limit = config.security.max_body_bytes;
-  if (bytes <= limit) return undefined;
-  return { statusCode: 413, body: JSON.stringify({ message: `Request body too large (limit ${limit} bytes)` }) };
+/** A web ACL block the local gateway emulates: the rule's name and the answer. */
+export interface WafBlock extends WafRejection {
+  readonly rule: 'MaxBodySize' | 'AllowedContentTypes' | 'RepeatedCacheKeyParameter';
 }
-
-const allowedPatterns = new WeakMap<GatewayConfig, RegExp>();
-const repeatedPatterns = new WeakMap<GatewayConfig, RegExp[]>();
 
 /**
- * Regional web ACL `RepeatedCacheKeyParameter`: a query parameter some stage cache is keyed on,
- * given twice -> 400 with the WAF body (lib/gateway/request-checks.ts explains the poisoning).
+ * The web ACL rules that run before API Gateway, compiled once per gateway:
+ * - edge `MaxBodySize`: a body over `security.max_body_bytes` -> 413;
+ * - regional `AllowedContentTypes`: POST/PUT/PATCH with a non-empty body whose Content-Type is
+ *   not an allowed media type (parameters allowed; a repeated header, joined with commas, never is) -> 415;
+ * - regional `RepeatedCacheKeyParameter`: a query parameter some stage cache is keyed on, given
+ *   twice -> 400 (lib/gateway/request-checks.ts explains the poisoning).
  */
-export function checkRepeatedCacheKeys(config: GatewayConfig, methods: readonly ApiMethod[], rawQuery: string): WafRejection | undefined {
-  if (!rawQuery) return undefined;
-  let patterns = repeatedPatterns.get(config);
-  if (!patterns) repeatedPatterns.set(config, patterns = [...new Set(methods.flatMap((m) => m.cache?.keyQuery ?? []))].map((q) => new RegExp(repeatedQueryParameterPattern(q))));
-  if (patterns.length === 0) return undefined;
-  let decoded: string;
-  try { decoded = decodeURIComponent(rawQuery.replace(/\+/g, ' ')); } catch { decoded = rawQuery; }
-  return patterns.some((p) => p.test(decoded)) ? { statusCode: 400, body: JSON.stringify(REPEATED_PARAMETER_BODY) } : undefined;
-}
-
-export function checkContentType(config: GatewayConfig, httpMethod: string, contentType: string | undefined, bytes: number): WafRejection | undefined {
-  if (!BODY_METHODS.includes(httpMethod) || bytes === 0) return undefined;
-  let allowed = allowedPatterns.get(config);
-  if (!allowed) allowedPatterns.set(config, allowed = new RegExp(allowedContentTypePattern(config.security.allowed_content_types)));
-  if (allowed.test((contentType ?? '').toLowerCase())) return undefined;
-  return { statusCode: 415, body: JSON.stringify({ message: 'Unsupported content type', code: 'unsupported_media_type' }) };
+export function compileWafChecks(config: GatewayConfig, methods: readonly ApiMethod[]): (request: { method: string; contentType?: string; bodyBytes: number; rawQuery: string }) => WafBlock | undefined {
+  const limit = config.security.max_body_bytes;
+  const allowedTypes = new RegExp(allowedContentTypePattern(config.security.allowed_content_types));
+  const repeated = [...new Set(methods.flatMap((m) => m.cache?.keyQuery ?? []))].map((q) => new RegExp(repeatedQueryParameterPattern(q)));
+  const block = (rule: WafBlock['rule'], statusCode: number, body: object): WafBlock => ({ rule, statusCode, body: JSON.stringify(body) });
+  return ({ method, contentType, bodyBytes, rawQuery }) => {
+    if (bodyBytes > limit) return block('MaxBodySize', 413, WAF_BODY.tooLarge(limit));
+    if (bodyBytes > 0 && BODY_METHODS.includes(method) && !allowedTypes.test((contentType ?? '').toLowerCase())) {
+      return block('AllowedContentTypes', 415, WAF_BODY.unsupportedMediaType);
+    }
+    if (rawQuery && repeated.length > 0) {
+      let decoded: string;
+      try { decoded = decodeURIComponent(rawQuery.replace(/\+/g, ' ')); } catch { decoded = rawQuery; }
+      if (repeated.some((p) => p.test(decoded))) return block('RepeatedCacheKeyParameter', 400, WAF_BODY.repeatedParameter);
+    }
+    return undefined;
+  };
 }
 
 /** Compiled request models, one per route with a `request_schema`. */
