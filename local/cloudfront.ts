@@ -1,5 +1,5 @@
 import type { GatewayConfig } from '../lib/config/schema';
-import { CLIENT_IP_HEADER, FORWARDED_HOST_HEADER, UNREMOVABLE_RESPONSE_HEADERS } from '../lib/gateway/headers';
+import { CLIENT_IP_HEADER, FORWARDED_HOST_HEADER, UNREMOVABLE_RESPONSE_HEADERS, VIEWER_FUNCTION_HEADERS } from '../lib/gateway/headers';
 
 /**
  * What CloudFront does to requests and responses in front of the API (lib/stacks/cdn-stack.ts):
@@ -102,4 +102,4 @@ export function viewerRequestHeaders(host: string | undefined, viewerIp: string)
 }
 
 /** Header names the viewer-request function owns (lower case). */
-export const VIEWER_REQUEST_HEADERS = [FORWARDED_HOST_HEADER.toLowerCase(), CLIENT_IP_HEADER.toLowerCase()];
+export const VIEWER_REQUEST_HEADERS = VIEWER_FUNCTION_HEADERS.map((h) => h.toLowerCase());

@@ -2,14 +2,11 @@ import { ArnFormat, SecretValue, Stack } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { CLIENT_IP_HEADER, FORWARDED_HOST_HEADER, ORIGIN_VERIFY_HEADER } from '../gateway/headers';
+import { ORIGIN_VERIFY_HEADER, VIEWER_FUNCTION_HEADERS } from '../gateway/headers';
 import type { ApiLogGroups } from './api-log-groups';
 import { allowedContentTypePattern, repeatedQueryParameterPattern, WAF_BODY } from '../gateway/request-checks';
 import { BODY_METHODS } from '../gateway/route-table';
 import { contentLengthOver } from './edge-waf-rules';
-
-/** Headers the CloudFront viewer-request function sets (overwriting any client value). */
-const EDGE_ONLY_HEADERS = [CLIENT_IP_HEADER, FORWARDED_HOST_HEADER];
 
 
 export interface ApiOriginGuardProps {
@@ -97,7 +94,7 @@ export class ApiOriginGuard extends Construct {
           visibilityConfig: visibility('mtls-edge-headers'),
           statement: { andStatement: { statements: [
             mtlsHost,
-            { orStatement: { statements: EDGE_ONLY_HEADERS.map((name) => ({ sizeConstraintStatement: {
+            { orStatement: { statements: VIEWER_FUNCTION_HEADERS.map((name) => ({ sizeConstraintStatement: {
               fieldToMatch: { singleHeader: { Name: name.toLowerCase() } }, comparisonOperator: 'GT', size: 0, textTransformations: [{ priority: 0, type: 'NONE' }],
             } })) } },
           ] } },

@@ -11,6 +11,12 @@ export const FORWARDED_HOST_HEADER = 'X-Forwarded-Host';
  * Behind CloudFront, API Gateway's `sourceIp` is an edge address; this header is the caller's.
  */
 export const CLIENT_IP_HEADER = 'X-Gatehouse-Client-IP';
+
+/**
+ * The headers the CloudFront viewer-request function sets, overwriting any client value
+ * (lib/constructs/cdn-forwarded-host-function.ts): only requests through CloudFront may carry them.
+ */
+export const VIEWER_FUNCTION_HEADERS = [CLIENT_IP_HEADER, FORWARDED_HOST_HEADER] as const;
 /** Secret header CloudFront adds to origin requests; the regional web ACL requires it. */
 export const ORIGIN_VERIFY_HEADER = 'X-Origin-Verify';
 
