@@ -1,5 +1,6 @@
 import type { GatewayConfig } from '../lib/config/schema';
 import { CLIENT_IP_HEADER, FORWARDED_HOST_HEADER, UNREMOVABLE_RESPONSE_HEADERS, VIEWER_FUNCTION_HEADERS } from '../lib/gateway/headers';
+import { corsAllowMethods } from '../lib/gateway/cors';
 
 /**
  * What CloudFront does to requests and responses in front of the API (lib/stacks/cdn-stack.ts):
@@ -73,7 +74,7 @@ export function compileCors(cors: GatewayConfig['cors']): (origin: string | unde
   if (!cors) return () => undefined;
   const any = cors.origins.includes('*');
   const allowed = new Set(cors.origins);
-  const methods = [...new Set([...cors.methods, 'OPTIONS'])].join(', ');
+  const methods = corsAllowMethods(cors).join(', ');
   return (origin, preflight) => {
     if (!origin || (!any && !allowed.has(origin))) return undefined;
     const out: Record<string, string> = { 'access-control-allow-origin': any ? '*' : origin };

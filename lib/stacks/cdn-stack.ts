@@ -5,6 +5,7 @@ import type { GatewayConfig } from '../config/schema';
 import { planEdgeBehaviors, type EdgeCacheKey } from '../constructs/cdn-cache-plan';
 import { ForwardedHostFunction } from '../constructs/cdn-forwarded-host-function';
 import { CdnLogBucket } from '../constructs/cdn-log-bucket';
+import { corsAllowMethods } from '../gateway/cors';
 import { ORIGIN_VERIFY_HEADER, UNREMOVABLE_RESPONSE_HEADERS } from '../gateway/headers';
 import type { GatewayStackProps } from './gateway-stack-props';
 
@@ -165,7 +166,7 @@ export class CdnStack extends Stack {
       // the API's preflight answers included (CloudFront's values override the origin's).
       corsBehavior: config.cors ? {
         accessControlAllowOrigins: config.cors.origins,
-        accessControlAllowMethods: [...new Set([...config.cors.methods, 'OPTIONS'])],
+        accessControlAllowMethods: corsAllowMethods(config.cors),
         accessControlAllowHeaders: config.cors.headers,
         accessControlExposeHeaders: config.cors.expose_headers.length > 0 ? config.cors.expose_headers : undefined,
         accessControlAllowCredentials: config.cors.credentials,
