@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
@@ -6,6 +5,7 @@ import Redis from 'ioredis';
 import { createAuthorizer, type Outcome } from '../lambdas/authorizer/authorizer';
 import type { AuthorizerConfig } from '../lambdas/authorizer/config';
 import { CachingConsumerStore, DynamoConsumerStore, InMemoryConsumerStore, type ConsumerStore } from '../lambdas/authorizer/consumer-store';
+import { CachingTokenVerifier } from '../lambdas/authorizer/token-cache';
 import { FetchJwksFetcher, IssuerVerifier } from '../lambdas/authorizer/token-verifier';
 import { InMemoryRateLimiter, RedisRateLimiter, redisClientOptions, type Clock, type RateLimiter } from '../lib/rate-limit';
 import { consumersTableProblem, localDynamoClient } from './dynamodb-seed';
@@ -21,9 +21,6 @@ export interface AuthorizerDecision {
 
 /** The seam the local gateway calls: the authorizer Lambda's decision function. */
 export type AuthorizerFn = (event: APIGatewayRequestAuthorizerEvent) => Promise<AuthorizerDecision>;
-
-/** Where the authorizer's `onOutcome` report of the request in flight lands (for the log line). */
-interface OutcomeSlot { outcome?: Outcome }
 
 export interface LocalAuthorizerProps {
   readonly config: AuthorizerConfig;
@@ -86,28 +83,24 @@ export async function createLocalAuthorizer(props: LocalAuthorizerProps): Promis
     : props.consumers;
   const consumers = new CachingConsumerStore(inner, { ttlSeconds: config.apiKeys.cache_seconds, clock: props.clock });
 
-  const tokens = new IssuerVerifier({
+  const tokens = new CachingTokenVerifier(new IssuerVerifier({
     issuers: config.issuers,
     jwksCache: new SimpleJwksCache({ fetcher: new FetchJwksFetcher() }),
     clock: props.clock,
-  });
-  // Only a limiter that can be down reports `limiterDegraded`; the outcome of the request in flight
-  // is then found through AsyncLocalStorage. The in-memory limiter never degrades, so it does
-  // without: AsyncLocalStorage turns on async hooks for every promise of the process.
-  const outcomes = limiter instanceof RedisRateLimiter ? new AsyncLocalStorage<OutcomeSlot>() : undefined;
-  const onOutcome = (outcome: Outcome) => {
-    const slot = outcomes?.getStore();
-    if (slot) slot.outcome = outcome;
+  }), { clock: props.clock });
+  // The authorizer reports each decision's outcome with the event it decided, synchronously, before
+  // its promise settles: a degraded admission is matched to its request through the event object
+  // (no AsyncLocalStorage, whose async hooks would run on every promise of the process).
+  const degraded = new WeakSet<APIGatewayRequestAuthorizerEvent>();
+  const onOutcome = (outcome: Outcome, event: APIGatewayRequestAuthorizerEvent) => {
+    if (outcome.limiterDegraded === true) degraded.add(event);
     props.onOutcome?.(outcome);
   };
   const decide = createAuthorizer({ config, tokens, consumers, limiter, clock: props.clock, onOutcome });
-  const authorize: AuthorizerFn = outcomes
-    ? async (event) => {
-      const slot: OutcomeSlot = {};
-      const result = await outcomes.run(slot, () => decide(event));
-      return { result, limiterDegraded: slot.outcome?.limiterDegraded === true };
-    }
-    : async (event) => ({ result: await decide(event), limiterDegraded: false });
+  const authorize: AuthorizerFn = async (event) => {
+    const result = await decide(event);
+    return { result, limiterDegraded: degraded.delete(event) };
+  };
   return { authorize, limiter, warnings, close: () => { dynamo?.destroy(); return limiter.close(); } };
 }
 
@@ -125,14 +118,14 @@ export function redisDownWarning(url: string, cause: Error | undefined, faultTol
 }
 
 /**
- * The Lambda's Redis limiter with one local difference in transport only: ioredis auto-pipelining,
- * so the checks of many requests in flight (many Lambda instances, deployed) share one write.
- * Each check is still its own atomic script call. `lastError` is the connection's latest error,
- * for the startup warning.
+ * The Lambda's Redis limiter, transport included: no auto-pipelining. ioredis would defer an
+ * auto-pipelined command until the event loop's check phase, so on a busy gateway the command
+ * waited in this process's own queue while its Redis deadline ran (issue 10: the deadline
+ * measures Redis, not the process). `lastError` is the connection's latest error, for the startup warning.
  */
 function localRedisLimiter(url: string, config: AuthorizerConfig, clock: Clock): { limiter: RedisRateLimiter; lastError: () => Error | undefined } {
   const timeoutMs = config.rateLimiting.redis_timeout_ms;
-  const redis = new Redis(url, { ...redisClientOptions(timeoutMs), enableAutoPipelining: true });
+  const redis = new Redis(url, redisClientOptions(timeoutMs));
   let last: Error | undefined;
   // Reconnects by itself; failures surface as degraded decisions (and in the startup warning).
   redis.on('error', (err: Error) => { last = err; });

@@ -186,7 +186,11 @@ export function cidrProblem(cidr: string): string | undefined {
 export function seedRecords(seed: Seed): Record<string, ConsumerRecord> {
   const records: Record<string, ConsumerRecord> = {};
   for (const k of seed.api_keys) {
-    records[apiKeyId(k.key)] = { consumer: k.consumer, tier: k.tier, tenant: k.tenant, status: k.status, allowedCidrs: k.allowed_cidrs, canary: k.canary };
+    records[apiKeyId(k.key)] = {
+      consumer: k.consumer, tier: k.tier, tenant: k.tenant, status: k.status, allowedCidrs: k.allowed_cidrs, canary: k.canary,
+      // Was dropped: the gateway registered the key in the plan, the authorizer never returned it.
+      ...(k.usage_key ? { usageKey: k.usage_key } : {}),
+    };
   }
   for (const c of seed.oauth_clients) {
     records[clientRecordId(LOCAL_ISSUER_NAME, c.client_id)] = { consumer: c.client_id, tier: c.tier, tenant: c.tenant, status: 'active', allowedCidrs: [], canary: c.canary };

@@ -102,9 +102,9 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     });
     closers.push(() => authorizer.close());
 
-    const usageKeys: Record<string, string> = Object.fromEntries(Object.entries(authorizerConfig.usageKeys).map(([tier, key]) => [key, tier]));
-    for (const k of seed.api_keys) if (k.usage_key) usageKeys[k.usage_key] = k.tier;
-    const api = new ApiGateway({ gateway, authorize: authorizer.authorize, upstreams, usageKeys, clock, stageThrottle: options.stageThrottle });
+    const sharedKeys = Object.fromEntries(Object.entries(authorizerConfig.usageKeys).map(([tier, key]) => [key, tier]));
+    const consumerKeys = Object.fromEntries(seed.api_keys.filter((k) => k.usage_key).map((k) => [k.usage_key!, k.tier]));
+    const api = new ApiGateway({ gateway, authorize: authorizer.authorize, upstreams, usageKeys: { shared: sharedKeys, consumers: consumerKeys }, clock, stageThrottle: options.stageThrottle });
     closers.push(() => api.close());
 
     const app = buildServer(config, api, log, clock, options.requestTimeoutSeconds ?? 30);
@@ -150,9 +150,10 @@ export function localAuthorizerConfig(gateway: GatewayEnvironment, issuerUrl?: s
   if (!issuerUrl) return base;
   return {
     ...base,
+    cognitoStandIn: LOCAL_ISSUER_NAME,
     issuers: [...base.issuers, {
       name: LOCAL_ISSUER_NAME, issuer: issuerUrl, audiences: [LOCAL_AUDIENCE], jwks_uri: `${issuerUrl}/jwks`,
-      scope_claim: 'scope', tier_claim: 'tier', tenant_claim: 'tenant',
+      scope_claim: 'scope', tier_claim: 'tier', tenant_claim: 'tenant', rate_limit_by: 'user',
     }],
     routes: base.routes.map((r) => (r.auth.issuers.includes('cognito')
       ? { ...r, auth: { ...r.auth, issuers: [...r.auth.issuers, LOCAL_ISSUER_NAME] } }

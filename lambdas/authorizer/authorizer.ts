@@ -2,9 +2,11 @@ import { createHash } from 'node:crypto';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { compileHostClaim, compileRouteCandidates, type RouteCandidatesMatcher, type RouteMatch } from '../../lib/gateway/route-match';
 import { methodKey, routesByMethod } from '../../lib/gateway/route-table';
-import { RATE_LIMIT_CONTEXT, REASON } from '../../lib/gateway/authorizer-context';
+import { RATE_LIMIT_CONTEXT, REASON, USAGE_CONTEXT } from '../../lib/gateway/authorizer-context';
+import { tierPlans } from '../../lib/gateway/usage-plans';
 import { RATE_LIMITED_USAGE_KEY } from '../../lib/gateway/usage-keys';
-import { RateLimiterUnavailableError, tierWindows, type RateLimiter, type RateWindow } from '../../lib/rate-limit/rate-limiter';
+import { QUOTA_WINDOW, RateLimiterUnavailableError, tierWindows, type RateLimiter, type RateWindow } from '../../lib/rate-limit/rate-limiter';
+import { windowPosition } from '../../lib/rate-limit/sliding-window';
 import { checkAccess, claimScopes, decideCanary, resolveTier, type Identity } from './access';
 import { ipAllowed, normaliseIp } from './client-ip';
 import type { AuthorizerConfig } from './config';
@@ -18,7 +20,8 @@ import type { IssuerConfig, TierConfig } from '../../lib/config/schema';
 
 /** What happened, for metrics and the one log line per request (no credentials, no PII). */
 export interface Outcome {
-  readonly effect: 'allow' | 'deny' | 'unauthorized';
+  /** `unavailable`: a dependency failed (Redis with fault_tolerant false): API Gateway answers 503, never cached. */
+  readonly effect: 'allow' | 'deny' | 'unauthorized' | 'unavailable';
   readonly reason?: string;
   readonly route?: string;
   readonly tier?: string;
@@ -36,7 +39,8 @@ export interface AuthorizerDeps {
   readonly cognitoClientNames?: Readonly<Record<string, string>>;
   /** @default () => Date.now() */
   readonly clock?: () => number;
-  readonly onOutcome?: (outcome: Outcome) => void;
+  /** Called once per decision, synchronously, with the event it decides (the local gateway matches the two up). */
+  readonly onOutcome?: (outcome: Outcome, event: APIGatewayRequestAuthorizerEvent) => void;
 }
 
 export type Authorize = (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
@@ -71,6 +75,7 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorize {
   const canaryHeader = config.canary.header.toLowerCase();
   const issuersByName = new Map<string, IssuerConfig>(config.issuers.map((i) => [i.name, i]));
   const windowsByTier = new Map<TierConfig, readonly RateWindow[]>(config.tiers.map((t) => [t, tierWindows(t)]));
+  const cognitoByClient = new Set(config.cognitoClientsLimitedByClient ?? []);
 
   return async (event) => {
     let facts: RequestFacts | undefined;
@@ -104,20 +109,27 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorize {
       try {
         decision = await deps.limiter.check({ key: group ? `${identity.rateKey}|g:${group}` : identity.rateKey, windows: windowsByTier.get(identity.tier) ?? tierWindows(identity.tier) });
       } catch (err) {
-        if (err instanceof RateLimiterUnavailableError) throw new Denied(REASON.limiterUnavailable, 'Rate limiting is temporarily unavailable', { statusCode: 503, [RATE_LIMIT_CONTEXT.retryAfter]: 1 });
+        // Fail closed: an authorizer failure is never cached by API Gateway and is answered 503
+        // with Retry-After (the AUTHORIZER_FAILURE gateway response), so clients are served as
+        // soon as Redis is back. A cached Deny would replay for cache_ttl.
+        if (err instanceof RateLimiterUnavailableError) {
+          deps.onOutcome?.({ effect: 'unavailable', reason: REASON.limiterUnavailable, route: route.route.name, tier: identity.tier.name, credential: identity.kind }, event);
+        }
         throw err;
       }
       const figures = limiting.hide_client_headers ? {} : rateLimitContext(decision);
+      const usage = { [USAGE_CONTEXT.quotaReset]: quotaResetSeconds(identity.tier, clock()) };
       if (!decision.allowed) {
         // Allowed by policy but with a usage key no plan holds: API Gateway answers with the
         // INVALID_API_KEY gateway response, rendered as the configured 429 (decision 0007).
-        deps.onOutcome?.({ effect: 'deny', reason: REASON.rateLimited, route: route.route.name, tier: identity.tier.name, credential: identity.kind });
+        const reason = decision.refusedBy === QUOTA_WINDOW ? REASON.quotaExceeded : REASON.rateLimited;
+        deps.onOutcome?.({ effect: 'deny', reason, route: route.route.name, tier: identity.tier.name, credential: identity.kind }, event);
         return policy('Allow', identity.principal, facts.apiResourceArn, {
-          reason: REASON.rateLimited, message: limiting.error_message, statusCode: limiting.error_code,
+          reason, message: limiting.error_message, statusCode: limiting.error_code,
           [RATE_LIMIT_CONTEXT.retryAfter]: decision.retryAfterSeconds, ...figures,
         }, RATE_LIMITED_USAGE_KEY);
       }
-      deps.onOutcome?.({ effect: 'allow', route: route.route.name, tier: identity.tier.name, credential: identity.kind, limiterDegraded: decision.degraded });
+      deps.onOutcome?.({ effect: 'allow', route: route.route.name, tier: identity.tier.name, credential: identity.kind, limiterDegraded: decision.degraded }, event);
       return policy('Allow', identity.principal, facts.apiResourceArn, {
         principal: identity.principal,
         consumer: identity.consumer,
@@ -127,14 +139,15 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorize {
         canary: String(canary),
         route: route.route.name,
         ...figures,
+        ...usage,
       }, identity.usageKey ?? config.usageKeys[identity.tier.name]);
     } catch (err) {
       if (err instanceof Denied && facts) {
-        deps.onOutcome?.({ effect: 'deny', reason: err.reason, route: route?.route.name, tier: identity?.tier.name, credential: identity?.kind });
+        deps.onOutcome?.({ effect: 'deny', reason: err.reason, route: route?.route.name, tier: identity?.tier.name, credential: identity?.kind }, event);
         return policy('Deny', identity?.principal ?? 'anonymous', facts.apiResourceArn, { reason: err.reason, message: err.message, ...err.extra });
       }
       if (err instanceof AuthenticationError || err instanceof Denied) {
-        deps.onOutcome?.({ effect: 'unauthorized', reason: err.reason, route: route?.route.name });
+        deps.onOutcome?.({ effect: 'unauthorized', reason: err.reason, route: route?.route.name }, event);
         throw unauthorized();
       }
       throw err;
@@ -170,9 +183,17 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorize {
     const tier = resolveTier(config.tiers, record?.tier ?? claimedTier);
     const sub = claimText(payload, 'sub');
     if (!record && clientId === undefined && sub === undefined) throw new AuthenticationError('claim_missing', 'the token names neither a client (client_id, azp) nor a subject (sub)');
-    // Without a record the consumer (and rate bucket) is the client, else the subject, each in its
-    // own namespace: a user whose sub equals some client id never shares that client's bucket.
+    // Without a record the consumer is the client, else the subject, each in its own namespace:
+    // a user whose sub equals some client id never shares that client's bucket.
     const consumer = record?.consumer ?? (clientId !== undefined ? `${issuer}/client:${clientId}` : `${issuer}/sub:${sub}`);
+    // A user's token (RFC 9068: a sub other than the client's id means a resource owner took part,
+    // e.g. authorization code + PKCE) draws on the user's own budget, unless the config makes the
+    // client's users share one (rate_limit_by: client).
+    const userToken = clientId !== undefined && sub !== undefined && sub !== clientId;
+    const byClient = issuer === COGNITO ? cognitoByClient.has(deps.cognitoClientNames?.[clientId ?? ''] ?? '')
+      : issuer === config.cognitoStandIn ? cognitoByClient.has(clientId ?? '')
+        : issuerConfig?.rate_limit_by === 'client';
+    const rateKey = userToken && !byClient ? `c:${consumer}|u:${sub}` : `c:${consumer}`;
     const groupsClaim = payload['cognito:groups'] ?? payload.groups;
     return {
       kind: 'jwt',
@@ -184,7 +205,7 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorize {
       scopes: claimScopes(payload[issuer === COGNITO ? 'scope' : issuerConfig?.scope_claim ?? 'scope']),
       groups: Array.isArray(groupsClaim) ? groupsClaim.filter((g): g is string => typeof g === 'string') : [],
       canaryAllowed: record?.canary === true,
-      rateKey: `c:${consumer}`,
+      rateKey,
       usageKey: record?.usageKey,
     };
   }
@@ -235,4 +256,14 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorize {
       throw new Denied('ip_not_allowed', 'calls from this IP address are not allowed for this consumer');
     }
   }
+}
+
+/**
+ * Seconds until the tier's usage plan quota period ends (UTC): the Retry-After of API Gateway's
+ * QUOTA_EXCEEDED response, which can only read it from the context.
+ */
+function quotaResetSeconds(tier: TierConfig, nowMs: number): number {
+  const { period } = tierPlans(tier).consumer.quota;
+  const p = windowPosition({ sizeMs: 0, calendar: period }, nowMs);
+  return Math.max(1, Math.ceil((p.sizeMs - p.elapsedMs) / 1000));
 }

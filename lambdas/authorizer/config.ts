@@ -19,6 +19,13 @@ export interface AuthorizerConfig {
   readonly mtls: GatewayConfig['identity']['mtls'];
   /** Cognito machine/public client name -> tier, for OAuth clients without a consumer record. */
   readonly cognitoClientTiers: Readonly<Record<string, string>>;
+  /** Cognito public clients whose users share one budget (`rate_limit_by: client`). */
+  readonly cognitoClientsLimitedByClient: readonly string[];
+  /**
+   * The issuer whose tokens stand in for Cognito's, with the Cognito client names as client ids:
+   * the local twin's issuer (Cognito cannot run locally). Its clients follow the Cognito settings.
+   */
+  readonly cognitoStandIn?: string;
   /** Tier name -> usage plan API key value (returned as usageIdentifierKey). */
   readonly usageKeys: Readonly<Record<string, string>>;
   readonly truncateClientIp: boolean;
@@ -46,6 +53,7 @@ export function toAuthorizerConfig(gateway: GatewayEnvironment): AuthorizerConfi
     apiKeys: config.identity.api_keys,
     mtls: config.identity.mtls,
     cognitoClientTiers: clientTiers,
+    cognitoClientsLimitedByClient: (cognito?.public_clients ?? []).filter((c) => c.rate_limit_by === 'client').map((c) => c.name),
     usageKeys: Object.fromEntries(config.tiers.map((t) => [t.name, tierUsageKey(gateway, t.name)])),
     truncateClientIp: gateway.profile.truncateClientIp,
     mtlsDomain: gateway.env.domains.mtls?.toLowerCase(),

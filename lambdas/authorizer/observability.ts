@@ -28,6 +28,11 @@ export const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 
 export function recordOutcome(outcome: Outcome): void {
   if (outcome.effect === 'allow') {
     metrics.addMetric(METRIC.allowed, MetricUnit.Count, 1);
+  } else if (outcome.effect === 'unavailable') {
+    // Fail closed (API Gateway answers 503): counted with the degraded admissions, one alarm for both.
+    metrics.addMetric(METRIC.limiterFallback, MetricUnit.Count, 1);
+    logger.warn('authorizer decision', { ...outcome });
+    return;
   } else {
     const single = metrics.singleMetric();
     single.addDimension(METRIC_DIMENSION.reason, outcome.reason ?? 'unknown');

@@ -31,5 +31,25 @@ export function rateLimitContext(decision: RateLimitDecision): AuthorizerContext
     ctx[KEY.remaining] = tightest.remaining;
     ctx[KEY.reset] = decision.allowed ? tightest.resetSeconds : decision.retryAfterSeconds;
   }
+  ctx[KEY.policy] = rateLimitPolicyField(decision);
+  ctx[KEY.state] = rateLimitField(decision);
   return ctx;
+}
+
+/**
+ * `RateLimit-Policy` (draft-ietf-httpapi-ratelimit-headers-10): one item per window, its quota
+ * `q` and window `w` in seconds, e.g. `"minute";q=60;w=60, "hour";q=1000;w=3600`.
+ */
+export function rateLimitPolicyField(decision: Pick<RateLimitDecision, 'windows'>): string {
+  return decision.windows.map((w) => `"${w.name}";q=${w.limit};w=${w.windowSeconds}`).join(', ');
+}
+
+/**
+ * `RateLimit` (same draft): per window the remaining quota `r` and the seconds `t` until it
+ * resets; on a refusal `t` is the Retry-After of the window that refused.
+ */
+export function rateLimitField(decision: Pick<RateLimitDecision, 'windows' | 'allowed' | 'retryAfterSeconds' | 'refusedBy'>): string {
+  return decision.windows
+    .map((w) => `"${w.name}";r=${w.remaining};t=${!decision.allowed && w.name === decision.refusedBy ? decision.retryAfterSeconds : w.resetSeconds}`)
+    .join(', ');
 }

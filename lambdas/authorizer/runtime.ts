@@ -5,6 +5,7 @@ import type { RateLimiter } from '../../lib/rate-limit/rate-limiter';
 import { createAuthorizer, type Authorize, type Outcome } from './authorizer';
 import type { AuthorizerConfig } from './config';
 import { CachingConsumerStore, DynamoConsumerStore, InMemoryConsumerStore } from './consumer-store';
+import { CachingTokenVerifier } from './token-cache';
 import { IssuerVerifier } from './token-verifier';
 
 export interface RuntimeHooks {
@@ -38,10 +39,11 @@ export async function authorizerFromEnv(
   const config = JSON.parse(raw) as AuthorizerConfig;
   const clientIds = JSON.parse(env[AUTHORIZER_ENV.cognitoClientIds] ?? '{}') as Record<string, string>;
   const userPoolId = env[AUTHORIZER_ENV.cognitoUserPoolId];
-  const tokens = new IssuerVerifier({
+  // Verified tokens are reused until exp: limits: exact runs the authorizer on every request.
+  const tokens = new CachingTokenVerifier(new IssuerVerifier({
     issuers: config.issuers,
     cognito: userPoolId ? { userPoolId, clientIds: Object.values(clientIds) } : undefined,
-  });
+  }));
   const table = env[AUTHORIZER_ENV.consumersTable];
   const endpoint = env[AUTHORIZER_ENV.dynamodbEndpoint];
   const inner = table ? new DynamoConsumerStore({ tableName: table, client: new DynamoDBClient(endpoint ? { endpoint } : {}) }) : new InMemoryConsumerStore();

@@ -52,7 +52,7 @@ const CROSS_KEY_RULES = [
   '`routes[].service` names a service; `auth.issuers` name `identity.issuers` entries or `cognito`; the jwt strategy needs at least one issuer.',
   'Scopes of Cognito-only routes and of Cognito clients are defined by `identity.cognito.resource_servers`; client `tier`s name tiers.',
   'Routes with `headers` or `hosts` need a private service (the internal ALB matches them); at most 3 header conditions.',
-  'A route accepting both `jwt` and `api_key` sets `auth.cache_ttl: 0`.',
+  'A route accepting both `jwt` and `api_key` does not cache the authorizer (`limits: exact`, or `cache_ttl: 0`); `cache_ttl` above 0 needs `limits: approximate`.',
   'Two routes with the same method, path, hosts and headers conflict.',
   'Route paths: each part is a literal or a whole `{param}`; no greedy `{param+}` (sub-paths are always served); one variable part per level across all routes (API Gateway).',
   '`request_schema` is a valid JSON Schema draft 4 and the route has a POST, PUT or PATCH method.',

@@ -1,6 +1,7 @@
 import Ajv from 'ajv-draft-04';
 import { BODY_METHODS, compileRouteTable, resourcePathsFor } from '../gateway/route-table';
 import { compileRequestTransformation, TransformationError } from '../gateway/transformations';
+import { USAGE_PLANS_PER_TIER } from '../gateway/usage-plans';
 import { HEADER_TEMPLATES, type EnvironmentConfig, type GatewayConfig, type RouteConfig } from './schema';
 
 /**
@@ -22,8 +23,8 @@ export const MAX_STACK_RESOURCES = 500;
  * web ACL); measured with `cdk synth`, a lower bound (a custom key and domains add more).
  */
 const API_STACK_FIXED_RESOURCES = 31;
-/** Per tier: usage plan, API key, usage plan key. */
-const RESOURCES_PER_TIER = 3;
+/** Per tier: two usage plans (lib/gateway/usage-plans.ts), the shared API key and its usage plan key. */
+const RESOURCES_PER_TIER = USAGE_PLANS_PER_TIER + 2;
 /** Per distinct authorizer cache setting: the authorizer and its Lambda permission. */
 const RESOURCES_PER_AUTHORIZER = 2;
 const TEMPLATE = /\$\(([^)]*)\)/g;
@@ -205,9 +206,9 @@ function checkUsagePlanCount(config: GatewayConfig, add: Add): void {
     perAccountRegion.set(key, [...(perAccountRegion.get(key) ?? []), name]);
   }
   for (const [key, envs] of perAccountRegion) {
-    const plans = config.tiers.length * envs.length;
+    const plans = config.tiers.length * USAGE_PLANS_PER_TIER * envs.length;
     if (plans > MAX_USAGE_PLANS) {
-      add('tiers', `${config.tiers.length} tiers x ${envs.length} environments (${envs.join(', ')}) in ${key} need ${plans} usage plans; API Gateway allows ${MAX_USAGE_PLANS} per account and region`);
+      add('tiers', `${config.tiers.length} tiers x ${USAGE_PLANS_PER_TIER} plans x ${envs.length} environments (${envs.join(', ')}) in ${key} need ${plans} usage plans; API Gateway allows ${MAX_USAGE_PLANS} per account and region`);
     }
   }
 }

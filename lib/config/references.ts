@@ -1,7 +1,7 @@
 import { checkDeployRules, checkEnvironmentDeployRules } from './deploy-rules';
 import type { ConfigProblem } from './errors';
 import { UNREMOVABLE_RESPONSE_HEADERS } from '../gateway/headers';
-import { BODY_METHODS, CACHEABLE_METHODS, compileRouteTable, upstreamPath } from '../gateway/route-table';
+import { BODY_METHODS, CACHEABLE_METHODS, compileRouteTable, requestedAuthorizerTtl, upstreamPath } from '../gateway/route-table';
 import { vpcZoneCount } from './profile';
 import type { EnvironmentConfig, GatewayConfig, RouteConfig } from './schema';
 
@@ -176,7 +176,7 @@ function checkRouteAuth(
   route: RouteConfig, at: string, issuerNames: string[], cognitoScopes: Set<string>, config: GatewayConfig,
   add: (path: string, message: string) => void,
 ): void {
-  const { strategies, issuers, scopes, cache_ttl } = route.auth;
+  const { strategies, issuers, scopes, cache_ttl, limits } = route.auth;
   if (strategies.includes('none') && strategies.length > 1) add(`${at}.auth.strategies`, '"none" cannot be combined with other strategies');
   if (new Set(strategies).size !== strategies.length) add(`${at}.auth.strategies`, 'lists a strategy twice');
   if (strategies.includes('jwt') && issuers.length === 0) add(`${at}.auth.issuers`, `the jwt strategy needs at least one issuer; known issuers: ${list(issuerNames)}`);
@@ -191,8 +191,11 @@ function checkRouteAuth(
   }
   if (strategies.includes('mtls') && !config.identity.mtls) add(`${at}.auth.strategies`, 'the mtls strategy needs identity.mtls (truststore)');
   const credentialKinds = strategies.filter((s) => s === 'jwt' || s === 'api_key');
-  if (credentialKinds.length > 1 && cache_ttl > 0) {
-    add(`${at}.auth.cache_ttl`, 'a route that accepts both jwt and api_key must set cache_ttl: 0, because API Gateway keys the authorizer cache on identity sources and answers 401 when any one of them is missing');
+  if (limits === 'exact' && cache_ttl !== undefined && cache_ttl > 0) {
+    add(`${at}.auth.cache_ttl`, `cache_ttl ${cache_ttl} with limits: exact (the default): a cached authorizer decision lets requests pass the rate limiter uncounted; set limits: approximate to cache for ${cache_ttl} s, or remove cache_ttl`);
+  }
+  if (credentialKinds.length > 1 && requestedAuthorizerTtl(route.auth) > 0) {
+    add(`${at}.auth.cache_ttl`, 'a route that accepts both jwt and api_key cannot cache the authorizer (API Gateway keys the cache on identity sources and answers 401 when any one of them is missing): set cache_ttl: 0 or use limits: exact');
   }
   if (strategies.includes('none') && (scopes.length > 0 || route.auth.groups.length > 0)) add(`${at}.auth`, 'scopes and groups need an authenticating strategy');
 }

@@ -7,6 +7,8 @@
  */
 import { z } from 'zod';
 import { ipv4CidrProblem } from './ipv4-cidr';
+import { DEFAULT_REDIS_TIMEOUT_MS } from '../rate-limit/rate-limiter';
+import { DEFAULT_APPROXIMATE_CACHE_TTL, RATE_LIMIT_MODES } from './rate-limit-modes';
 
 const NAME = /^[a-z][a-z0-9-]{0,39}$/;
 const name = (what: string) =>
@@ -130,8 +132,10 @@ export const RouteAuth = z.strictObject({
   issuers: z.array(z.string()).default([]).describe('For jwt: names of identity.issuers entries, or "cognito".'),
   scopes: z.array(z.string().min(1)).default([]).describe('Every one of these scopes must be granted.'),
   groups: z.array(z.string().min(1)).default([]).describe('At least one of these groups (cognito:groups / groups claim).'),
-  cache_ttl: z.number().int().min(0).max(3600).default(300)
-    .describe('Authorizer result cache TTL in seconds. 0 calls the authorizer on every request (exact rate limits).'),
+  limits: z.enum(RATE_LIMIT_MODES).default('exact')
+    .describe('exact: the authorizer (and its rate limiter) runs on every request, so every request is counted against the tier. approximate: API Gateway caches the authorizer\'s decision for cache_ttl seconds, and cached requests are not counted (cheaper; the tier limits then hold only per cache entry, see docs/rate-limiting.md).'),
+  cache_ttl: z.number().int().min(0).max(3600).optional()
+    .describe(`Authorizer result cache TTL in seconds, with limits: approximate only (default ${DEFAULT_APPROXIMATE_CACHE_TTL}). With limits: exact the authorizer is not cached.`),
 });
 
 export const RouteCache = z.strictObject({
@@ -180,12 +184,11 @@ export const Tier = z.strictObject({
   name: name('a tier name').describe('Unique tier name; consumers and clients refer to it.'),
   minute: z.number().int().positive().describe('Requests per minute (sliding window).'),
   hour: z.number().int().positive().describe('Requests per hour (sliding window).'),
-  burst: z.number().int().positive().optional().describe('Usage plan burst; default derived from the minute limit.'),
   quota: z.strictObject({
     limit: z.number().int().positive().describe('Requests per period.'),
     period: z.enum(['DAY', 'WEEK', 'MONTH']).describe('Quota period (API Gateway has no minute or hour quota).'),
   }).optional()
-    .describe('Usage plan quota; default hour x 24 per DAY.'),
+    .describe('Requests per UTC day, week (from Monday) or month, counted exactly by the authorizer with the minute and hour windows, and mirrored by the usage plans of consumers with their own usage key.'),
   canary: z.boolean().default(false).describe('Consumers of this tier may opt into canaries with the canary header.'),
 });
 
@@ -196,8 +199,8 @@ export const RateLimiting = z.strictObject({
   hide_client_headers: z.boolean().default(false).describe('Hide the RateLimit-* headers from clients.'),
   error_code: z.number().int().min(400).max(599).default(429).describe('Status code of a rate-limited response.'),
   error_message: z.string().min(1).max(500).default('API rate limit exceeded').describe('Message in the body of a rate-limited response.'),
-  redis_timeout_ms: z.number().int().min(1).max(2000).default(20)
-    .describe('Redis slower than this counts as unavailable (then fault_tolerant decides).'),
+  redis_timeout_ms: z.number().int().min(1).max(2000).default(DEFAULT_REDIS_TIMEOUT_MS)
+    .describe('Redis must start the limiter\'s script within this many ms of its sending (judged by Redis\'s own clock; the authorizer waits at most twice as long for the answer). Later, Redis counts as unavailable: the request is not counted and fault_tolerant decides.'),
 }).describe('Per-tier rate limiting in the authorizer (the design\'s rate-limiting-advanced plugin).');
 
 export const Canary = z.strictObject({
@@ -205,6 +208,13 @@ export const Canary = z.strictObject({
   percentage: z.number().min(0).max(100).default(0)
     .describe('Sticky share of eligible consumers routed to canaries without the header.'),
 }).describe('Canary routing (routes whose headers match the canary header).');
+
+/**
+ * Whose budget a user's token draws on. A token is a user's when its `sub` is not the client id
+ * (authorization code flow); a client credentials token is always its client's.
+ */
+const RateLimitBy = z.enum(['user', 'client']).default('user')
+  .describe('Rate-limit bucket of user tokens (sub other than the client id): user = each user has the tier\'s limits (default); client = all users of the client share one budget.');
 
 const CognitoScope = z.strictObject({
   name: z.string().regex(/^[\w-]+$/).describe('Scope name; clients and routes use <identifier>/<name>.'),
@@ -233,6 +243,7 @@ export const Cognito = z.strictObject({
     access_token_minutes: z.number().int().min(5).max(1440).default(60).describe('Access token lifetime in minutes.'),
     refresh_token_days: z.number().int().min(1).max(3650).default(30).describe('Refresh token lifetime in days.'),
     tier: z.string().optional().describe('Tier the users of this client are metered against (tiers[].name).'),
+    rate_limit_by: RateLimitBy,
   })).default([]).describe('Browser and mobile app clients (authorization code + PKCE, no client secret).'),
   federation: z.strictObject({
     saml: z.array(z.strictObject({
@@ -261,6 +272,7 @@ export const Issuer = z.strictObject({
   scope_claim: z.string().default('scope').describe('Claim holding the granted scopes (space-separated string or list).'),
   tier_claim: z.string().optional().describe('Claim that carries the tier; otherwise the consumer record decides.'),
   tenant_claim: z.string().optional().describe('Claim that carries the tenant id (multi-tenant APIs).'),
+  rate_limit_by: RateLimitBy,
 }).describe('An external JWT issuer (e.g. an internal IdP).');
 
 export const Identity = z.strictObject({

@@ -9,8 +9,19 @@ import type { RATE_LIMIT_HEADERS } from './headers';
 export const REASON = {
   /** Over the minute/hour limit: answered as the configured 429 (decision 0007). */
   rateLimited: 'rate_limited',
-  /** Redis unavailable with `fault_tolerant: false`. */
+  /** Over the tier's quota (per day, week or month): the configured 429 with this code. */
+  quotaExceeded: 'quota_exceeded',
+  /**
+   * Redis unavailable with `fault_tolerant: false`: the authorizer fails (never a cached
+   * decision), answered 503 through API Gateway's AUTHORIZER_FAILURE response.
+   */
   limiterUnavailable: 'rate_limiter_unavailable',
+} as const;
+
+/** Context keys that are not client headers. */
+export const USAGE_CONTEXT = {
+  /** Seconds until the consumer's usage plan quota period ends (Retry-After of QUOTA_EXCEEDED). */
+  quotaReset: 'quotaReset',
 } as const;
 
 /** Context key of each client-facing rate-limit figure, by its RATE_LIMIT_HEADERS entry. */
@@ -23,4 +34,6 @@ export const RATE_LIMIT_CONTEXT = {
   limit: 'rateLimitLimit',
   remaining: 'rateLimitRemaining',
   reset: 'rateLimitReset',
+  policy: 'rateLimitPolicy',
+  state: 'rateLimitState',
 } as const satisfies Record<keyof typeof RATE_LIMIT_HEADERS, string>;

@@ -31,7 +31,12 @@ export const CONTEXT_HEADERS = {
 } as const;
 export type ContextKey = keyof typeof CONTEXT_HEADERS;
 
-/** Kong's client-facing rate-limit headers (hidden when rate_limiting.hide_client_headers). */
+/**
+ * Client-facing rate-limit headers: Kong's (`X-RateLimit-*-Minute/-Hour` and the
+ * `RateLimit-Limit/-Remaining/-Reset` of earlier IETF drafts), and the `RateLimit-Policy` /
+ * `RateLimit` structured fields of draft-ietf-httpapi-ratelimit-headers-10. All but Retry-After
+ * are hidden by rate_limiting.hide_client_headers.
+ */
 export const RATE_LIMIT_HEADERS = {
   limitMinute: 'X-RateLimit-Limit-Minute',
   remainingMinute: 'X-RateLimit-Remaining-Minute',
@@ -40,8 +45,13 @@ export const RATE_LIMIT_HEADERS = {
   limit: 'RateLimit-Limit',
   remaining: 'RateLimit-Remaining',
   reset: 'RateLimit-Reset',
+  policy: 'RateLimit-Policy',
+  state: 'RateLimit',
   retryAfter: 'Retry-After',
 } as const;
+
+/** The IETF draft whose `RateLimit` / `RateLimit-Policy` syntax Gatehouse follows. */
+export const RATE_LIMIT_DRAFT = 'draft-ietf-httpapi-ratelimit-headers-10';
 
 /**
  * Response headers CloudFront cannot remove. Removing `Server` only makes CloudFront send

@@ -1,5 +1,5 @@
 import type { GatewayConfig } from '../config/schema';
-import { RATE_LIMIT_CONTEXT, REASON } from './authorizer-context';
+import { RATE_LIMIT_CONTEXT, REASON, USAGE_CONTEXT } from './authorizer-context';
 import { RATE_LIMIT_HEADERS } from './headers';
 
 /** Client-facing rate-limit headers (Kong's names) -> authorizer context keys. */
@@ -21,7 +21,10 @@ export const RATE_LIMIT_CONTEXT_HEADERS: Readonly<Record<string, string>> = Obje
  *   INVALID_API_KEY response, which no client can otherwise trigger (keys come only from the
  *   authorizer). That response carries `rate_limiting.error_code` (429), the configured message
  *   and, unless `hide_client_headers`, Retry-After and the RateLimit headers from the context.
- * - THROTTLED and QUOTA_EXCEEDED (the per-tier usage plans) answer with the same status and message.
+ * - THROTTLED and QUOTA_EXCEEDED (the stage throttle and the per-consumer usage plans) answer with
+ *   the same status and message, a Retry-After, and their own codes (USAGE_PLAN_CODE).
+ * - Redis unavailable with fault_tolerant false: the authorizer fails, API Gateway answers
+ *   AUTHORIZER_FAILURE, rendered 503 with Retry-After (never cached, unlike a Deny).
  * - The local gateway uses these same definitions, so a client sees locally what it sees on AWS.
  *
  * Authorizer context values reach these templates unescaped: the authorizer must keep
@@ -33,7 +36,13 @@ export type GatewayResponseType =
   | 'UNAUTHORIZED' | 'ACCESS_DENIED' | 'INVALID_API_KEY' | 'THROTTLED' | 'QUOTA_EXCEEDED'
   | 'BAD_REQUEST_BODY' | 'BAD_REQUEST_PARAMETERS' | 'REQUEST_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE'
   | 'MISSING_AUTHENTICATION_TOKEN' | 'RESOURCE_NOT_FOUND' | 'WAF_FILTERED'
-  | 'INTEGRATION_TIMEOUT' | 'INTEGRATION_FAILURE' | 'DEFAULT_4XX' | 'DEFAULT_5XX';
+  | 'INTEGRATION_TIMEOUT' | 'INTEGRATION_FAILURE' | 'AUTHORIZER_FAILURE' | 'DEFAULT_4XX' | 'DEFAULT_5XX';
+
+/** `code`s of the usage plans' refusals: told apart from the authorizer's tier limit (`rate_limited`). */
+export const USAGE_PLAN_CODE = {
+  throttled: 'throttled',
+  quotaExceeded: 'plan_quota_exceeded',
+} as const;
 
 /** Where a body field's text comes from. */
 export type TextSource =
@@ -56,13 +65,22 @@ export interface GatewayResponseDefinition {
 
 /** Error responses must never be cached by CloudFront or clients. */
 const HEADERS = { 'Cache-Control': 'no-store' } as const;
+/**
+ * A refusal by a token bucket (the stage's or a consumer plan's throttle), or a failed dependency:
+ * a bucket refills at least one request per second (tierPlans: rate >= 1), and the authorizer
+ * reconnects to Redis within 0.5 s.
+ */
+const RETRY_SOON = { ...HEADERS, [RATE_LIMIT_HEADERS.retryAfter]: '1' } as const;
 
 /** The gateway responses for a config, in a stable order. */
 export function gatewayResponses(config: Pick<GatewayConfig, 'rate_limiting'>): GatewayResponseDefinition[] {
   const { error_code, error_message, hide_client_headers } = config.rate_limiting;
-  const fixed = (type: GatewayResponseType, statusCode: number, message: string, code: string): GatewayResponseDefinition => ({
-    type, statusCode, message: { text: message }, code: { text: code }, headers: HEADERS,
+  const fixed = (type: GatewayResponseType, statusCode: number, message: string, code: string, headers: Readonly<Record<string, string>> = HEADERS): GatewayResponseDefinition => ({
+    type, statusCode, message: { text: message }, code: { text: code }, headers,
   });
+  // Responses API Gateway sends after the authorizer allowed the request carry its figures.
+  const figures = hide_client_headers ? undefined : RATE_LIMIT_CONTEXT_HEADERS;
+  const afterAuthorizer = (def: GatewayResponseDefinition): GatewayResponseDefinition => (figures ? { ...def, contextHeaders: { ...figures, ...def.contextHeaders } } : def);
   return [
     fixed('UNAUTHORIZED', 401, 'Unauthorized', 'unauthorized'),
     {
@@ -77,12 +95,17 @@ export function gatewayResponses(config: Pick<GatewayConfig, 'rate_limiting'>): 
       code: { authorizerKey: 'reason', fallback: REASON.rateLimited },
       contextHeaders: hide_client_headers ? { [RATE_LIMIT_HEADERS.retryAfter]: RATE_LIMIT_CONTEXT.retryAfter } : RATE_LIMIT_CONTEXT_HEADERS,
     },
-    fixed('THROTTLED', error_code, error_message, REASON.rateLimited),
-    fixed('QUOTA_EXCEEDED', error_code, error_message, 'quota_exceeded'),
+    // The stage throttle (before the authorizer) and a consumer plan's throttle (decision 0016).
+    fixed('THROTTLED', error_code, error_message, USAGE_PLAN_CODE.throttled, RETRY_SOON),
+    // A consumer plan's quota: only reached when the authorizer's exact quota was bypassed (limits: approximate).
     {
+      ...fixed('QUOTA_EXCEEDED', error_code, error_message, USAGE_PLAN_CODE.quotaExceeded),
+      contextHeaders: { [RATE_LIMIT_HEADERS.retryAfter]: USAGE_CONTEXT.quotaReset },
+    },
+    afterAuthorizer({
       type: 'BAD_REQUEST_BODY', statusCode: 400, headers: HEADERS,
       message: { validationErrors: true, fallback: 'Invalid request body' }, code: { text: 'invalid_body' },
-    },
+    }),
     {
       type: 'BAD_REQUEST_PARAMETERS', statusCode: 400, headers: HEADERS,
       message: { validationErrors: true, fallback: 'Invalid request parameters' }, code: { text: 'invalid_parameters' },
@@ -93,8 +116,11 @@ export function gatewayResponses(config: Pick<GatewayConfig, 'rate_limiting'>): 
     fixed('MISSING_AUTHENTICATION_TOKEN', 404, 'Not found', 'not_found'),
     fixed('RESOURCE_NOT_FOUND', 404, 'Not found', 'not_found'),
     fixed('WAF_FILTERED', 403, 'Forbidden', 'forbidden'),
-    fixed('INTEGRATION_TIMEOUT', 504, 'Upstream timed out', 'upstream_timeout'),
-    fixed('INTEGRATION_FAILURE', 502, 'Upstream unavailable', 'upstream_unavailable'),
+    afterAuthorizer(fixed('INTEGRATION_TIMEOUT', 504, 'Upstream timed out', 'upstream_timeout')),
+    afterAuthorizer(fixed('INTEGRATION_FAILURE', 502, 'Upstream unavailable', 'upstream_unavailable')),
+    // The authorizer failed: with fault_tolerant false that is a limiter outage (REASON.limiterUnavailable),
+    // else a consumer store outage. Never cached by API Gateway, so retrying soon is right.
+    fixed('AUTHORIZER_FAILURE', 503, 'Temporarily unavailable, retry shortly', 'temporarily_unavailable', RETRY_SOON),
     fixed('DEFAULT_4XX', 400, 'Bad request', 'bad_request'),
     fixed('DEFAULT_5XX', 500, 'Internal server error', 'internal_error'),
   ];

@@ -1,3 +1,4 @@
+import { DEFAULT_APPROXIMATE_CACHE_TTL } from '../config/rate-limit-modes';
 import type { GatewayConfig, HttpMethod, RouteConfig, ServiceConfig } from '../config/schema';
 import { CLIENT_IP_HEADER, FORWARDED_HOST_HEADER } from './headers';
 
@@ -129,14 +130,18 @@ function specificity(route: RouteConfig): number {
 }
 
 function authorizerSettings(config: GatewayConfig, primary: RouteConfig, routes: RouteConfig[], usesHosts: boolean): AuthorizerSettings {
-  const { strategies, cache_ttl } = primary.auth;
+  const { strategies } = primary.auth;
   const anonymous = strategies.includes('none');
   // The authorizer returns a usage key for every caller, anonymous ones included (first tier), so
   // every method is metered by a usage plan and rate-limited callers can be refused (decision 0007).
   const apiKeyRequired = true;
-  let ttl = cache_ttl;
+  let ttl = requestedAuthorizerTtl(primary.auth);
   let ttlReason: string | undefined;
-  if (anonymous) {
+  if (routes.some((r) => r.auth.limits === 'exact')) {
+    // A cache hit does not invoke the authorizer, so its limiter would not see the request.
+    ttl = 0;
+    ttlReason = EXACT_LIMITS_REASON;
+  } else if (anonymous) {
     ttl = 0;
     ttlReason = 'anonymous routes are rate-limited per client IP on every request';
   } else if (routes.some((r) => Object.keys(r.headers).length > 0)) {
@@ -166,8 +171,20 @@ function authorizerSettings(config: GatewayConfig, primary: RouteConfig, routes:
 }
 
 function authSignature(route: RouteConfig): string {
-  const { strategies, issuers, scopes, groups, cache_ttl } = route.auth;
-  return JSON.stringify([strategies, issuers, scopes, groups, cache_ttl]);
+  const { strategies, issuers, scopes, groups } = route.auth;
+  return JSON.stringify([strategies, issuers, scopes, groups, requestedAuthorizerTtl(route.auth)]);
+}
+
+/** Why a method's authorizer is not cached under `limits: exact` (the planner and the docs show it). */
+export const EXACT_LIMITS_REASON = 'limits: exact (the default): the authorizer counts every request against the tier limits';
+
+/**
+ * The authorizer result cache TTL a route asks for: none with `limits: exact` (a cache hit would
+ * pass the rate limiter uncounted), else its `cache_ttl` (default 300 s, API Gateway's default).
+ * The route table may still lower it (anonymous, mTLS, header routes, mixed auth).
+ */
+export function requestedAuthorizerTtl(auth: Pick<RouteConfig['auth'], 'limits' | 'cache_ttl'>): number {
+  return auth.limits === 'exact' ? 0 : auth.cache_ttl ?? DEFAULT_APPROXIMATE_CACHE_TTL;
 }
 
 /**

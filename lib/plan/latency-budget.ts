@@ -78,12 +78,14 @@ export function latencyBudget(config: GatewayConfig, inputs: LatencyInputs, a: P
   const targetMs = config.targets.p99_latency_ms;
   const upstreamBudgetMs = targetMs - gatewayMs;
   const findings: Finding[] = [];
+  // Under limits: exact a cache_ttl changes nothing; limits-advice.ts appends which routes to
+  // switch to approximate when that would help.
   if (upstreamBudgetMs <= 0) {
-    findings.push(warning('latency-budget', `the gateway's own hops add up to ${gatewayMs} ms at p99, over the ${targetMs} ms target before any upstream time`));
+    findings.push(warning('latency-budget', `the gateway's own hops add up to ${gatewayMs} ms at p99, over the ${targetMs} ms target before any upstream time; relax targets.p99_latency_ms`));
   } else if (upstreamBudgetMs < targetMs * MIN_UPSTREAM_SHARE) {
     findings.push(warning('latency-budget',
       `the gateway's hops take ${gatewayMs} ms of the ${targetMs} ms p99 target, leaving ${upstreamBudgetMs} ms for the upstream; `
-      + 'raise the authorizer cache TTL where rate limits allow, or relax targets.p99_latency_ms'));
+      + 'relax targets.p99_latency_ms'));
   } else {
     findings.push(note('latency-budget', `the upstream has ${upstreamBudgetMs} ms of the ${targetMs} ms p99 target`));
   }

@@ -12,7 +12,7 @@ import { redisLoad, type RedisLoad } from './redis-load';
 import { requestMix } from './request-mix';
 import { throttleLimits, type ThrottlePlan } from './throttle-limits';
 
-/** Everything the planner works out for one environment, before the TTL what-if table. */
+/** Everything the planner works out for one environment, before the exact vs approximate comparison (which re-plans with it). */
 export interface CorePlan {
   readonly traffic: { readonly steadyRps: number; readonly peakRps: number; readonly burstiness: string; readonly distinctConsumers: number };
   readonly priceRegion: PricedRegion;

@@ -1,6 +1,7 @@
 import type { Finding } from './finding';
-import { fmt, pct, usd } from './format-number';
+import { fmt, pct, rate, usd } from './format-number';
 import type { EnvironmentPlan } from './plan';
+import { limitsSections } from './limits-sections';
 import type { Table } from './text-table';
 
 /** One titled part of a rendered plan: a table and/or lines of text. */
@@ -9,8 +10,6 @@ export interface Section {
   readonly table?: Table;
   readonly lines?: readonly string[];
 }
-
-const n1 = (x: number) => fmt(x, x < 10 ? 2 : x < 100 ? 1 : 0);
 
 /** The sections of one environment's plan, in reading order; both renderers print these. */
 export function planSections(p: EnvironmentPlan): Section[] {
@@ -23,9 +22,9 @@ export function planSections(p: EnvironmentPlan): Section[] {
         rows: [
           ['traffic', `${fmt(p.traffic.steadyRps)} req/s steady, ${fmt(p.traffic.peakRps)} req/s peak (${p.traffic.burstiness}), ${fmt(p.traffic.distinctConsumers)} distinct consumers`],
           ['requests per month', `${fmt(p.cost.requestsPerMonth / 1e6, 1)} M (steady rate x ${fmt(p.assumptions.hoursPerMonth)} h)`],
-          ['authorizer invocations at peak', `${n1(peak.invocationsPerSecond)}/s (${pct(peak.uncachedShare, 1)} of requests)`],
-          ['authorizer concurrency at peak', `${n1(p.concurrency.peak)} of ${fmt(p.concurrency.reserved)} reserved`],
-          ['Redis EVALSHA at peak', p.redis.enabled ? `${n1(p.redis.opsPerSecondPeak)}/s (${n1(p.redis.ecpuPerSecondPeak)} ECPU/s)` : 'none (local rate limiting)'],
+          ['authorizer invocations at peak', `${rate(peak.invocationsPerSecond)}/s (${pct(peak.uncachedShare, 1)} of requests)`],
+          ['authorizer concurrency at peak', `${rate(p.concurrency.peak)} of ${fmt(p.concurrency.reserved)} reserved`],
+          ['Redis EVALSHA at peak', p.redis.enabled ? `${rate(p.redis.opsPerSecondPeak)}/s (${rate(p.redis.ecpuPerSecondPeak)} ECPU/s)` : 'none (local rate limiting)'],
           ['p99 latency', `${p.latency.gatewayMs} ms in the gateway of ${p.latency.targetMs} ms target (${p.latency.upstreamBudgetMs} ms left for the upstream)`],
           ['availability', `target ${p.availability.targetPercent} %, request-path SLAs ${p.availability.compositePercent.toFixed(2)} %, one region`],
           ['monthly cost', `${usd(p.cost.totalUsd)} (${p.priceRegion} list prices of ${p.pricesAsOf})`],
@@ -39,7 +38,7 @@ export function planSections(p: EnvironmentPlan): Section[] {
       table: {
         headers: ['route', 'method', 'path', 'share', 'req/s', 'cache TTL', 'invocations/s', 'why the TTL'],
         numeric: [3, 4, 5, 6],
-        rows: peak.endpoints.map((e) => [e.route, e.httpMethod, e.path, pct(e.share, 1), n1(e.requestsPerSecond), `${e.ttl} s`, n1(e.invocationsPerSecond), e.ttlReason ?? (e.ttl > 0 ? 'route cache_ttl' : 'route cache_ttl: 0')]),
+        rows: peak.endpoints.map((e) => [e.route, e.httpMethod, e.path, pct(e.share, 1), rate(e.requestsPerSecond), `${e.ttl} s`, rate(e.invocationsPerSecond), e.ttlReason ?? `limits: approximate, cache_ttl ${e.ttl}`]),
       },
     },
     {
@@ -50,15 +49,15 @@ export function planSections(p: EnvironmentPlan): Section[] {
         rows: [
           ['API Gateway account throttle (req/s)', fmt(p.throttle.peakRps), fmt(p.throttle.accountRate), pct(p.throttle.accountUtilisation)],
           ['stage throttle (req/s, burst ' + fmt(p.throttle.stageBurst) + ')', fmt(p.throttle.peakRps), fmt(p.throttle.stageRate), pct(p.throttle.peakRps / p.throttle.stageRate)],
-          ['authorizer concurrency (reserved)', n1(p.concurrency.peak), fmt(p.concurrency.reserved), pct(p.concurrency.peak / p.concurrency.reserved)],
+          ['authorizer concurrency (reserved)', rate(p.concurrency.peak), fmt(p.concurrency.reserved), pct(p.concurrency.peak / p.concurrency.reserved)],
           ['reserved concurrency (account default)', fmt(p.concurrency.reserved), fmt(p.concurrency.maxReservable), pct(p.concurrency.reserved / p.concurrency.maxReservable)],
           ['usage plans', fmt(p.throttle.usagePlans), '300', pct(p.throttle.usagePlans / 300)],
           ['API keys (tier keys + one per consumer, at most)', fmt(p.throttle.apiKeysAtMost), '10,000', pct(p.throttle.apiKeysAtMost / 10_000)],
         ],
       },
       lines: [
-        `DynamoDB key lookups: ${n1(p.keyLookups.peakPerSecond)}/s at peak, ${n1(p.keyLookups.steadyPerSecond)}/s steady (after the ${p.assumptions.rruPerKeyLookup} RRU in-memory key cache).`,
-        `Valkey: ${fmt(p.redis.counters)} counters, ${(p.redis.storedGb * 1000).toFixed(2)} MB stored; ${n1(p.redis.opsPerSecondSteady)} EVALSHA/s steady.`,
+        `DynamoDB key lookups: ${rate(p.keyLookups.peakPerSecond)}/s at peak, ${rate(p.keyLookups.steadyPerSecond)}/s steady (after the ${p.assumptions.rruPerKeyLookup} RRU in-memory key cache).`,
+        `Valkey: ${fmt(p.redis.counters)} counters, ${(p.redis.storedGb * 1000).toFixed(2)} MB stored; ${rate(p.redis.opsPerSecondSteady)} EVALSHA/s steady.`,
       ],
     },
     {
@@ -101,15 +100,7 @@ export function planSections(p: EnvironmentPlan): Section[] {
         ],
       },
     },
-    {
-      title: 'Authorizer cache TTL what-if',
-      table: {
-        headers: ['cache_ttl', 'invocations/s at peak', 'concurrency at peak', 'USD/month', 'USD per million'],
-        numeric: [0, 1, 2, 3, 4],
-        rows: p.ttlSensitivity.map((r) => [`${r.ttl} s`, n1(r.peakInvocationsPerSecond), n1(r.peakConcurrency), usd(r.monthlyUsd), usd(r.perMillionUsd)]),
-      },
-      lines: ['Every route with a non-zero cache_ttl set to the TTL; explicit and forced zeros stay 0.'],
-    },
+    ...limitsSections(p),
   ];
 }
 

@@ -3,7 +3,9 @@ import { DEFAULT_ASSUMPTIONS, type PlanAssumptions } from './assumptions';
 import { note, warning, type Finding } from './finding';
 import { planCore, type CorePlan } from './plan-core';
 import { PRICES_AS_OF } from './prices';
-import { ttlSensitivity, type TtlRow } from './ttl-sensitivity';
+import { adviseExactLimits } from './limits-advice';
+import { limitsModes, type LimitsModeRow } from './limits-modes';
+import { limitsPerRoute, type RouteLimits } from './limits-per-route';
 import { API_GATEWAY_LIMITS } from './throttle-limits';
 
 /** The capacity and cost plan of one environment (what `--json` prints, one per environment). */
@@ -13,7 +15,8 @@ export interface EnvironmentPlan extends CorePlan {
   readonly region: string;
   readonly account: string;
   readonly pricesAsOf: string;
-  readonly ttlSensitivity: readonly TtlRow[];
+  /** The exact default against the approximate choice: every route each way, then route by route. */
+  readonly limitsComparison: { readonly modes: readonly LimitsModeRow[]; readonly routes: readonly RouteLimits[] };
   /** Every finding of the plan, warnings first. */
   readonly findings: readonly Finding[];
   readonly assumptions: PlanAssumptions;
@@ -21,13 +24,14 @@ export interface EnvironmentPlan extends CorePlan {
 
 export function planEnvironment(gateway: GatewayEnvironment, assumptions: PlanAssumptions = DEFAULT_ASSUMPTIONS): EnvironmentPlan {
   const core = planCore(gateway, assumptions);
-  const findings: Finding[] = [
+  const routes = limitsPerRoute(gateway, core, assumptions);
+  const findings: Finding[] = adviseExactLimits([
     ...core.throttle.findings,
     ...core.concurrency.findings,
     ...core.latency.findings,
     ...core.availability.findings,
     ...core.cost.findings,
-  ];
+  ], gateway, core, routes, assumptions);
   if (core.pricesBorrowed) {
     findings.push(note('prices-region', `the price table has no column for ${gateway.env.region}; ${core.priceRegion} list prices are used`));
   }
@@ -38,7 +42,7 @@ export function planEnvironment(gateway: GatewayEnvironment, assumptions: PlanAs
     region: gateway.env.region,
     account: gateway.env.account,
     pricesAsOf: PRICES_AS_OF,
-    ttlSensitivity: ttlSensitivity(gateway, assumptions),
+    limitsComparison: { modes: limitsModes(gateway, core, assumptions), routes },
     findings: sortFindings(findings),
     assumptions,
   };

@@ -1,4 +1,4 @@
-import { resourcePathsFor, type ApiMethod } from '../gateway/route-table';
+import { requestedAuthorizerTtl, resourcePathsFor, type ApiMethod } from '../gateway/route-table';
 import type { AuthStrategy } from './types';
 import type { GatewayConfig, HttpMethod } from '../config/schema';
 
@@ -38,7 +38,7 @@ export function requestMix(config: GatewayConfig, methods: readonly ApiMethod[])
         path,
         httpMethod,
         share: 1 / routes.length / pairs.length,
-        ttl: lowest?.authorizer.ttl ?? route.auth.cache_ttl,
+        ttl: lowest?.authorizer.ttl ?? requestedAuthorizerTtl(route.auth),
         ...(lowest?.authorizer.ttlReason ? { ttlReason: lowest.authorizer.ttlReason } : {}),
         strategies: route.auth.strategies,
       };

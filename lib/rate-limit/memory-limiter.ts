@@ -1,5 +1,5 @@
 import { systemClock, type Clock, type RateLimitDecision, type RateLimiter, type RateLimitRequest } from './rate-limiter';
-import { assertValidRequest, decide, estimate, windowIndex, type WindowCounts } from './sliding-window';
+import { assertValidRequest, decide, estimateAt, windowPosition, type WindowCounts } from './sliding-window';
 
 export interface InMemoryRateLimiterProps {
   /** @default Date.now */
@@ -27,12 +27,13 @@ export class InMemoryRateLimiter implements RateLimiter {
   async check(request: RateLimitRequest): Promise<RateLimitDecision> {
     const cost = assertValidRequest(request);
     const now = this.clock();
-    const slots = request.windows.map((w) => `${request.key}\u0000${w.sizeMs}`);
-    const before: WindowCounts[] = request.windows.map((w, i) => this.read(slots[i], windowIndex(now, w.sizeMs)));
-    const allowed = request.windows.every((w, i) => estimate(before[i], now, w.sizeMs) + cost <= w.limit);
+    const slots = request.windows.map((w) => `${request.key}\u0000${w.calendar ?? w.sizeMs}`);
+    const positions = request.windows.map((w) => windowPosition(w, now));
+    const before: WindowCounts[] = request.windows.map((_, i) => this.read(slots[i], positions[i].index));
+    const allowed = request.windows.every((w, i) => estimateAt(before[i], positions[i]) + cost <= w.limit);
     if (allowed) {
-      request.windows.forEach((w, i) => {
-        this.counters.set(slots[i], { index: windowIndex(now, w.sizeMs), current: before[i].current + cost, previous: before[i].previous });
+      request.windows.forEach((_, i) => {
+        this.counters.set(slots[i], { index: positions[i].index, current: before[i].current + cost, previous: before[i].previous });
       });
       if (this.counters.size > this.maxEntries) this.sweep(now);
     }
@@ -56,10 +57,12 @@ export class InMemoryRateLimiter implements RateLimiter {
     return { current: 0, previous: 0 };
   }
 
+  /** Drops counters too old to count: neither the current nor the previous window of their kind. */
   private sweep(now: number): void {
     for (const [slot, c] of this.counters) {
-      const sizeMs = Number(slot.slice(slot.lastIndexOf('\u0000') + 1));
-      if (c.index < windowIndex(now, sizeMs) - 1) this.counters.delete(slot);
+      const kind = slot.slice(slot.lastIndexOf('\u0000') + 1);
+      const window = kind === 'DAY' || kind === 'WEEK' || kind === 'MONTH' ? { sizeMs: 0, calendar: kind } as const : { sizeMs: Number(kind) };
+      if (c.index < windowPosition(window, now).index - 1) this.counters.delete(slot);
     }
   }
 }

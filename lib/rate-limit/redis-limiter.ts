@@ -1,17 +1,19 @@
 import Redis, { type RedisOptions } from 'ioredis';
 import {
-  RateLimiterUnavailableError, systemClock,
+  DEFAULT_REDIS_TIMEOUT_MS, RateLimiterUnavailableError, systemClock,
   type Clock, type RateLimitDecision, type RateLimiter, type RateLimitRequest,
 } from './rate-limiter';
-import { SLIDING_WINDOW_COMMAND, SLIDING_WINDOW_SCRIPT } from './redis-script';
-import { assertValidRequest, decide, degradedDecision, windowIndex, type WindowCounts } from './sliding-window';
+import { SCRIPT_STATUS, SLIDING_WINDOW_COMMAND, SLIDING_WINDOW_SCRIPT } from './redis-script';
+import { assertValidRequest, decide, degradedDecision, windowPosition, type WindowCounts } from './sliding-window';
 
 export interface RedisRateLimiterProps {
   /** A client created by the caller; see {@link redisClientOptions} for the recommended options. */
   readonly redis: Redis;
   /**
-   * Longer than this, Redis counts as unavailable (config `rate_limiting.redis_timeout_ms`).
-   * @default 20
+   * Redis must start the script within this many ms of its sending, judged by Redis itself
+   * against its own clock (`TIME`); the caller waits at most twice as long for the answer. Later,
+   * Redis counts as unavailable and the script counts nothing (config `rate_limiting.redis_timeout_ms`).
+   * @default DEFAULT_REDIS_TIMEOUT_MS (50)
    */
   readonly timeoutMs?: number;
   /**
@@ -27,8 +29,10 @@ export interface RedisRateLimiterProps {
    * @default 1000
    */
   readonly connectTimeoutMs?: number;
-  /** @default Date.now */
+  /** Time of the windows. @default Date.now */
   readonly clock?: Clock;
+  /** Real time, for deadlines (a test's window clock may be set anywhere). @default Date.now */
+  readonly wallClock?: Clock;
   /** @default 'gh:rl:' */
   readonly keyPrefix?: string;
   /** Called with the cause each time a request is admitted degraded (metrics, logs). */
@@ -37,13 +41,16 @@ export interface RedisRateLimiterProps {
 
 type ScriptRunner = (...args: (string | number)[]) => Promise<number[]>;
 
+/** Longest wait between reconnect attempts: clients are served again well within 2 s of Redis returning. */
+export const MAX_RECONNECT_DELAY_MS = 500;
+
 /**
  * Client options that keep the handler from ever waiting long on Redis: no retries of a failed
  * command, a 1 s socket connect timeout, background reconnects with capped backoff.
  *
  * Deliberately no ioredis `commandTimeout`: ioredis starts that timer when a command is issued,
  * while it may still sit in the offline queue waiting for the connection (and it also bounds the
- * connection's own handshake and ready check), so with a 20 ms budget a cold start whose TLS
+ * connection's own handshake and ready check), so with a budget of a few ms a cold start whose TLS
  * handshake takes longer answered degraded. {@link RedisRateLimiter} sends a command only on a
  * ready connection and times it itself (`timeoutMs`); the first connection has its own budget
  * (`connectTimeoutMs`). `timeoutMs` is kept as a parameter for callers that spread these options.
@@ -54,7 +61,7 @@ export function redisClientOptions(_timeoutMs?: number): RedisOptions {
     connectTimeout: 1000,
     enableOfflineQueue: true,
     enableReadyCheck: true,
-    retryStrategy: (times: number) => Math.min(50 * 2 ** Math.min(times, 6), 2000),
+    retryStrategy: (times: number) => Math.min(50 * 2 ** Math.min(times, 4), MAX_RECONNECT_DELAY_MS),
   };
 }
 
@@ -70,7 +77,7 @@ export function redisClientOptions(_timeoutMs?: number): RedisOptions {
  *   (down, reconnecting) fails at once: admitted degraded or refused, per `faultTolerant`.
  *
  * @example
- * const limiter = RedisRateLimiter.fromUrl(process.env.REDIS_URL!, { timeoutMs: 20 });
+ * const limiter = RedisRateLimiter.fromUrl(process.env.REDIS_URL!, { timeoutMs: DEFAULT_REDIS_TIMEOUT_MS });
  * await limiter.ready(1000);
  * const d = await limiter.check({ key: 'c:acme', windows: tierWindows({ minute: 60, hour: 1000 }) });
  */
@@ -84,6 +91,13 @@ export class RedisRateLimiter implements RateLimiter {
   private firstConnectionSettled = false;
   private readonly faultTolerant: boolean;
   private readonly clock: Clock;
+  private readonly wallClock: Clock;
+  /**
+   * An upper bound of Redis's clock minus ours (deadlines are in Redis's clock), from the answers:
+   * see {@link learnServerOffset}. 0 until the first answer (NTP-synchronised hosts).
+   */
+  private serverOffsetMs = 0;
+  private offsetLearntAt = Number.NaN;
   private readonly keyPrefix: string;
   private readonly onDegraded?: (cause: unknown) => void;
 
@@ -95,10 +109,11 @@ export class RedisRateLimiter implements RateLimiter {
 
   constructor(props: RedisRateLimiterProps) {
     this.redis = props.redis;
-    this.timeoutMs = props.timeoutMs ?? 20;
+    this.timeoutMs = props.timeoutMs ?? DEFAULT_REDIS_TIMEOUT_MS;
     this.connectTimeoutMs = props.connectTimeoutMs ?? 1000;
     this.faultTolerant = props.faultTolerant ?? true;
     this.clock = props.clock ?? systemClock;
+    this.wallClock = props.wallClock ?? systemClock;
     this.keyPrefix = props.keyPrefix ?? 'gh:rl:';
     this.onDegraded = props.onDegraded;
     const commands = this.redis as unknown as Record<string, ScriptRunner | undefined>;
@@ -125,11 +140,14 @@ export class RedisRateLimiter implements RateLimiter {
     const now = this.clock();
     const tag = `${this.keyPrefix}{${request.key.replace(/[{}%]/g, encodeURIComponent)}}`;
     const keys: string[] = [];
-    const argv: (string | number)[] = [now, cost];
+    const windowArgs: number[] = [];
     for (const w of request.windows) {
-      const index = windowIndex(now, w.sizeMs);
-      keys.push(`${tag}:${w.sizeMs}:${index}`, `${tag}:${w.sizeMs}:${index - 1}`);
-      argv.push(w.sizeMs, w.limit);
+      const p = windowPosition(w, now);
+      const slot = w.calendar ?? w.sizeMs;
+      keys.push(`${tag}:${slot}:${p.index}`, `${tag}:${slot}:${p.index - 1}`);
+      // A sliding counter lives on as the next window's "previous"; a calendar one until its period ends.
+      const ttlMs = w.calendar ? p.sizeMs - p.elapsedMs + 60_000 : 2 * p.sizeMs;
+      windowArgs.push(w.limit, p.carryMs, p.sizeMs, ttlMs);
     }
     let reply: number[];
     try {
@@ -138,7 +156,13 @@ export class RedisRateLimiter implements RateLimiter {
         if (!this.firstConnectionSettled) await this.firstConnection;
         if (!this.isReady()) throw new RedisNotReadyError(this.redis.status);
       }
-      reply = await withTimeout(this.run(keys.length, ...keys, ...argv), this.timeoutMs);
+      const sentAt = this.wallClock();
+      const deadline = sentAt + this.serverOffsetMs + this.timeoutMs;
+      // Twice the budget: a script that Redis started in time has answered by then on any healthy network.
+      reply = await awaitReply(this.run(keys.length, ...keys, deadline, cost, ...windowArgs), 2 * this.timeoutMs);
+      this.learnServerOffset(Number(reply[1]), sentAt);
+      // (An expired script says when Redis ran it: the bound above is then already corrected.)
+      if (Number(reply[0]) === SCRIPT_STATUS.expired) throw new RedisTimeoutError(this.timeoutMs, 'start the script');
     } catch (cause) {
       if (!this.faultTolerant) {
         const why = cause instanceof RedisNotReadyError || cause instanceof RedisTimeoutError ? cause.message : `Redis failed (${(cause as Error).message})`;
@@ -147,8 +171,23 @@ export class RedisRateLimiter implements RateLimiter {
       this.onDegraded?.(cause);
       return degradedDecision(request, now);
     }
-    const before: WindowCounts[] = request.windows.map((_, i) => ({ current: Number(reply[1 + 2 * i]), previous: Number(reply[2 + 2 * i]) }));
-    return decide(request, before, reply[0] === 1, now);
+    const before: WindowCounts[] = request.windows.map((_, i) => ({ current: Number(reply[2 + 2 * i]), previous: Number(reply[3 + 2 * i]) }));
+    return decide(request, before, Number(reply[0]) === SCRIPT_STATUS.admitted, now);
+  }
+
+  /**
+   * Redis read its clock (`server_ms`) after we sent the command, so `server_ms - sentAt` is at
+   * least the true offset; the smallest such value seen is the tightest bound. Using an upper bound
+   * errs on the lenient side: a deadline is never earlier than `timeoutMs` after the send in
+   * Redis's own time, however long the answer then waits in our socket or event loop (a midpoint
+   * estimate would let a busy client move its deadlines earlier and expire healthy commands).
+   * The bound may relax by 100 ppm of the time since it was learnt (clock drift).
+   */
+  private learnServerOffset(serverMs: number, sentAt: number): void {
+    if (!Number.isFinite(serverMs)) return;
+    const sample = serverMs - sentAt;
+    const relaxed = Number.isNaN(this.offsetLearntAt) ? Number.POSITIVE_INFINITY : this.serverOffsetMs + (sentAt - this.offsetLearntAt) / 10_000;
+    if (sample <= relaxed) { this.serverOffsetMs = sample; this.offsetLearntAt = sentAt; }
   }
 
   private isReady(): boolean {
@@ -173,9 +212,9 @@ class RedisNotReadyError extends Error {
   constructor(status: string) { super(`Redis connection is ${status}`); this.name = 'RedisNotReadyError'; }
 }
 
-/** A command on a ready connection took longer than `timeoutMs`. */
+/** Redis did not start the script within `timeoutMs`, or its answer did not arrive within twice that. */
 class RedisTimeoutError extends Error {
-  constructor(ms: number) { super(`Redis did not answer within ${ms} ms`); this.name = 'RedisTimeoutError'; }
+  constructor(ms: number, what = 'answer', why = '') { super(`Redis did not ${what} within ${ms} ms${why}`); this.name = 'RedisTimeoutError'; }
 }
 
 /** Resolves true as soon as `redis` is ready, false after `ms` or when the client ends. */
@@ -195,6 +234,22 @@ function untilReady(redis: Redis, ms: number): Promise<boolean> {
     timer.unref();
     redis.on('ready', onReady);
     redis.on('end', onEnd);
+  });
+}
+
+/**
+ * The answer of `promise`, or a RedisTimeoutError after `ms`. When the timer fires the answer may
+ * already sit unread in the socket: Node runs due timers before it polls for I/O, so on a busy
+ * event loop a timer measures the process's own queue, not Redis. One poll phase is let pass
+ * (setImmediate runs after it) before giving up, so an answer that has arrived is taken.
+ */
+function awaitReply<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    const settle = (fn: () => void) => { if (!settled) { settled = true; clearTimeout(timer); fn(); } };
+    const timer = setTimeout(() => setImmediate(() => settle(() => reject(new RedisTimeoutError(ms, 'answer', ' (2 x redis_timeout_ms)')))), ms);
+    timer.unref();
+    promise.then((value) => settle(() => resolve(value)), (err: unknown) => settle(() => reject(err)));
   });
 }
 

@@ -3,36 +3,51 @@
  * counters, decides, and counts the request in all windows only if all have room. Atomic on the
  * server, one round trip (EVALSHA; ioredis falls back to EVAL once after a server restart).
  *
+ * A deadline makes Redis the judge of "too late": the caller passes the latest server time
+ * (Redis `TIME`, in ms) at which it still waits for the answer. A script that starts after it
+ * (Redis stalled, the command queued behind a `DEBUG SLEEP` or a `CLIENT PAUSE`, a long network
+ * hold) reads and counts nothing and answers `expired`, so a command the authorizer gave up on
+ * can never consume budget afterwards. (`TIME` before writes is allowed: Redis >= 5 and Valkey
+ * replicate script effects, not the script.)
+ *
  * KEYS: per window i, current counter then previous counter (same hash tag -> same cluster slot).
- * ARGV: now_ms (the caller's clock, not Redis TIME: deterministic tests, no replication issues),
- *       cost, then per window: size_ms, limit.
- * Returns: { allowed (1|0), cur_1, prev_1, cur_2, prev_2, ... } with counts read BEFORE counting.
+ * ARGV: deadline_ms (server clock), cost, then per window: limit, carry_ms, size_ms, ttl_ms, where
+ *       the previous counter weighs ceil(prev * carry_ms / size_ms) (carry 0 for calendar
+ *       windows) and ttl_ms is how long the current counter must live (it serves as "previous" of
+ *       the next window). The caller computes the positions from its own clock (deterministic
+ *       tests; the same integers as `estimateAt` in sliding-window.ts).
+ * Returns: { status, server_ms, cur_1, prev_1, cur_2, prev_2, ... } with counts read BEFORE
+ *          counting; status 1 = admitted and counted, 0 = refused, -1 = expired (nothing read).
  */
 export const SLIDING_WINDOW_SCRIPT = `
-local now = tonumber(ARGV[1])
+local t = redis.call('TIME')
+local server_ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+if server_ms > tonumber(ARGV[1]) then return { -1, server_ms } end
 local cost = tonumber(ARGV[2])
 local n = #KEYS / 2
-local out = { 1 }
+local out = { 1, server_ms }
 for i = 1, n do
-  local size = tonumber(ARGV[1 + 2 * i])
-  local limit = tonumber(ARGV[2 + 2 * i])
+  local limit = tonumber(ARGV[4 * i - 1])
+  local carry = tonumber(ARGV[4 * i])
+  local size = tonumber(ARGV[4 * i + 1])
   local cur = tonumber(redis.call('GET', KEYS[2 * i - 1]) or 0)
   local prev = tonumber(redis.call('GET', KEYS[2 * i]) or 0)
-  local elapsed = now % size
-  local est = cur + math.ceil(prev * (size - elapsed) / size)
+  local est = cur + math.ceil(prev * carry / size)
   if est + cost > limit then out[1] = 0 end
-  out[2 * i] = cur
-  out[2 * i + 1] = prev
+  out[2 * i + 1] = cur
+  out[2 * i + 2] = prev
 end
 if out[1] == 1 then
   for i = 1, n do
-    local size = tonumber(ARGV[1 + 2 * i])
     redis.call('INCRBY', KEYS[2 * i - 1], cost)
-    redis.call('PEXPIRE', KEYS[2 * i - 1], size * 2)
+    redis.call('PEXPIRE', KEYS[2 * i - 1], tonumber(ARGV[4 * i + 2]))
   end
 end
 return out
 `;
 
 /** The ioredis command name registered with defineCommand. */
-export const SLIDING_WINDOW_COMMAND = 'gatehouseSlidingWindow';
+export const SLIDING_WINDOW_COMMAND = 'gatehouseSlidingWindowV2';
+
+/** The script's first reply element. */
+export const SCRIPT_STATUS = { admitted: 1, refused: 0, expired: -1 } as const;

@@ -2,7 +2,7 @@ import type { GatewayConfig } from '../../lib/config/schema';
 import { gatewayResponses, renderResponseBody, renderResponseHeaders, type GatewayResponseDefinition, type GatewayResponseType, type ResponseFacts } from '../../lib/gateway/responses';
 
 /** Every API Gateway response type the local gateway can produce. */
-export type LocalResponseType = GatewayResponseType | 'AUTHORIZER_FAILURE' | 'AUTHORIZER_CONFIGURATION_ERROR' | 'API_CONFIGURATION_ERROR';
+export type LocalResponseType = GatewayResponseType | 'AUTHORIZER_CONFIGURATION_ERROR' | 'API_CONFIGURATION_ERROR';
 
 export interface RenderedResponse {
   readonly statusCode: number;

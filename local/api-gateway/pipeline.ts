@@ -5,7 +5,7 @@ import type { RouteConfig, ServiceConfig } from '../../lib/config/schema';
 import { REASON } from '../../lib/gateway/authorizer-context';
 import { compileRouteTable, upstreamPath, type ApiMethod } from '../../lib/gateway/route-table';
 import { compileRequestTransformation, resolveUpstreamHeaders, type RequestTransformation } from '../../lib/gateway/transformations';
-import type { Clock } from '../../lib/rate-limit/rate-limiter';
+import { RateLimiterUnavailableError, type Clock } from '../../lib/rate-limit/rate-limiter';
 import type { AuthorizerFn } from '../authorizer-adapter';
 import type { RequestLogLine } from '../request-log';
 import { AuthorizerResultCache } from './authorizer-cache';
@@ -46,8 +46,8 @@ export interface ApiGatewayProps {
   readonly authorize: AuthorizerFn;
   /** Service name -> base URL the "ALB" forwards to (local_url or a sample upstream). */
   readonly upstreams: Readonly<Record<string, string>>;
-  /** Usage identifier key -> tier (tier keys, consumers' own keys). */
-  readonly usageKeys: Readonly<Record<string, string>>;
+  /** Usage identifier key -> tier: the tiers' shared keys and consumers' own keys. */
+  readonly usageKeys: { readonly shared: Readonly<Record<string, string>>; readonly consumers?: Readonly<Record<string, string>> };
   readonly clock: Clock;
   /** Stage throttle instead of the profile's (an account whose throttle quota was raised). */
   readonly stageThrottle?: { readonly rateLimit: number; readonly burstLimit: number };
@@ -107,7 +107,7 @@ export class ApiGateway {
     this.validator = new RequestValidator(config);
     this.authorizerCache = new AuthorizerResultCache({ clock: props.clock });
     this.stageCache = new StageCache({ clock: props.clock });
-    this.usagePlans = new UsagePlans({ tiers: config.tiers, keys: props.usageKeys, stageThrottle: props.stageThrottle ?? profile.stageThrottle, clock: props.clock });
+    this.usagePlans = new UsagePlans({ tiers: config.tiers, sharedKeys: props.usageKeys.shared, consumerKeys: props.usageKeys.consumers, stageThrottle: props.stageThrottle ?? profile.stageThrottle, clock: props.clock });
     this.services = new Map(config.services.map((s) => [s.name, s]));
     this.routes = new Map(config.routes.map((r) => [r.name, r]));
     this.arnPrefix = methodArnPrefix({ region: env.region, account: env.account, apiId: API.id, stage: API.stage });
@@ -179,6 +179,7 @@ export class ApiGateway {
         if (decision.limiterDegraded) log.limiter = 'degraded';
       } catch (err) {
         if ((err as Error)?.message === 'Unauthorized') return this.gatewayResponse(log, requestId, 'UNAUTHORIZED');
+        if (err instanceof RateLimiterUnavailableError) log.limiter = 'unavailable';
         return this.gatewayResponse(log, requestId, 'AUTHORIZER_FAILURE');
       }
       if (!isAuthorizerResult(result)) return this.gatewayResponse(log, requestId, 'AUTHORIZER_CONFIGURATION_ERROR');
@@ -187,15 +188,14 @@ export class ApiGateway {
     const context = (result.context ?? {}) as Record<string, string | number | boolean>;
     log.consumer = str(context.consumer);
     log.tier = str(context.tier);
-    if (context.reason === REASON.rateLimited) log.limiter = 'limited';
-    else if (context.reason === REASON.limiterUnavailable) log.limiter = 'unavailable';
+    if (context.reason === REASON.rateLimited || context.reason === REASON.quotaExceeded) log.limiter = 'limited';
     if (evaluatePolicy(result.policyDocument, arn) !== 'Allow') return this.gatewayResponse(log, requestId, 'ACCESS_DENIED', context);
     log.limiter ??= 'allowed';
 
     if (settings.apiKeyRequired) {
       const verdict = this.usagePlans.admit(result.usageIdentifierKey);
       if (!verdict.ok) {
-        log.limiter = context.reason === REASON.rateLimited ? 'limited' : `usage-plan:${verdict.type}`;
+        log.limiter = context.reason === REASON.rateLimited || context.reason === REASON.quotaExceeded ? 'limited' : `usage-plan:${verdict.type}`;
         return this.gatewayResponse(log, requestId, verdict.type, verdict.type === 'INVALID_API_KEY' ? context : undefined);
       }
     }

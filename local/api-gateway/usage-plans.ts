@@ -1,12 +1,13 @@
 import type { TierConfig } from '../../lib/config/schema';
-import { tierPlanLimits, type TierPlanLimits } from '../../lib/gateway/usage-plans';
+import { tierPlans, type PlanLimits } from '../../lib/gateway/usage-plans';
 import type { Clock } from '../../lib/rate-limit/rate-limiter';
 
 /**
  * API Gateway usage plans as the deployed stage applies them: a stage-wide token bucket, then,
  * per API key (the authorizer's `usageIdentifierKey`, `apiKeySourceType: AUTHORIZER`), the plan's
  * token bucket (rate per second refill, burst capacity) and quota (per DAY/WEEK/MONTH, UTC).
- * The plan numbers come from `tierPlanLimits`, the same function the API stack uses.
+ * The plan numbers come from `tierPlans`, the same function the API stack uses: a tier's shared
+ * key sits in its metering plan (no limits), a consumer's own key in the tier's consumer plan.
  */
 export type UsageVerdict =
   | { readonly ok: true; readonly tier: string }
@@ -18,16 +19,19 @@ interface Quota { period: number; used: number }
 
 export interface UsagePlansProps {
   readonly tiers: readonly TierConfig[];
-  /** Usage identifier key -> tier name (tier keys and consumers' own keys). */
-  readonly keys: Readonly<Record<string, string>>;
+  /** The tiers' shared usage keys (metering plans): key -> tier name. */
+  readonly sharedKeys: Readonly<Record<string, string>>;
+  /** Consumers' own usage keys (the tier's consumer plan): key -> tier name. */
+  readonly consumerKeys?: Readonly<Record<string, string>>;
   /** Stage-wide throttle (`profile.stageThrottle`). */
   readonly stageThrottle: { readonly rateLimit: number; readonly burstLimit: number };
   readonly clock: Clock;
 }
 
 export class UsagePlans {
-  private readonly plans: Map<string, TierPlanLimits>;
-  private readonly keys: Map<string, string>;
+  /** Usage key -> the plan it belongs to and that plan's tier. */
+  private readonly keys = new Map<string, { tier: string; plan: PlanLimits }>();
+  private readonly plans: Map<string, ReturnType<typeof tierPlans>>;
   private readonly buckets = new Map<string, Bucket>();
   private readonly quotas = new Map<string, Quota>();
   private readonly stage: Bucket;
@@ -35,14 +39,16 @@ export class UsagePlans {
 
   constructor(props: UsagePlansProps) {
     this.props = props;
-    this.plans = new Map(props.tiers.map((t) => [t.name, tierPlanLimits(t)]));
-    this.keys = new Map(Object.entries(props.keys));
+    this.plans = new Map(props.tiers.map((t) => [t.name, tierPlans(t)]));
+    for (const [key, tier] of Object.entries(props.sharedKeys)) this.addKey(key, tier, 'metering');
+    for (const [key, tier] of Object.entries(props.consumerKeys ?? {})) this.addKey(key, tier, 'consumer');
     this.stage = { tokens: props.stageThrottle.burstLimit, at: props.clock() };
   }
 
-  /** Registers a key (a consumer's own usage key) for a tier's plan. */
-  addKey(key: string, tier: string): void {
-    this.keys.set(key, tier);
+  /** Registers a key in one of a tier's plans (unknown tiers are ignored: the key stays invalid). */
+  addKey(key: string, tier: string, plan: 'consumer' | 'metering' = 'consumer'): void {
+    const plans = this.plans.get(tier);
+    if (plans) this.keys.set(key, { tier, plan: plans[plan] });
   }
 
   /** Stage throttle, checked before the authorizer runs (as API Gateway does). */
@@ -53,17 +59,20 @@ export class UsagePlans {
 
   /** The plan check for one request with an authorizer-supplied key. */
   admit(usageIdentifierKey: string | undefined | null): UsageVerdict {
-    const tier = usageIdentifierKey ? this.keys.get(usageIdentifierKey) : undefined;
-    const plan = tier ? this.plans.get(tier) : undefined;
-    if (!usageIdentifierKey || !tier || !plan) return { ok: false, type: 'INVALID_API_KEY' };
+    const entry = usageIdentifierKey ? this.keys.get(usageIdentifierKey) : undefined;
+    if (!usageIdentifierKey || !entry) return { ok: false, type: 'INVALID_API_KEY' };
+    const { tier, plan } = entry;
     const now = this.props.clock();
-    let bucket = this.buckets.get(usageIdentifierKey);
-    if (!bucket) { bucket = { tokens: plan.throttle.burstLimit, at: now }; this.buckets.set(usageIdentifierKey, bucket); }
-    if (!take(bucket, plan.throttle.rateLimit, plan.throttle.burstLimit, now)) return { ok: false, type: 'THROTTLED', tier };
-    const period = periodIndex(now, plan.quota.period);
+    if (plan.throttle) {
+      let bucket = this.buckets.get(usageIdentifierKey);
+      if (!bucket) { bucket = { tokens: plan.throttle.burstLimit, at: now }; this.buckets.set(usageIdentifierKey, bucket); }
+      if (!take(bucket, plan.throttle.rateLimit, plan.throttle.burstLimit, now)) return { ok: false, type: 'THROTTLED', tier };
+    }
+    // Metered whether or not the plan has a quota (the usage report counts every request).
+    const period = periodIndex(now, plan.quota?.period ?? 'DAY');
     let quota = this.quotas.get(usageIdentifierKey);
     if (!quota || quota.period !== period) { quota = { period, used: 0 }; this.quotas.set(usageIdentifierKey, quota); }
-    if (quota.used >= plan.quota.limit) return { ok: false, type: 'QUOTA_EXCEEDED', tier };
+    if (plan.quota && quota.used >= plan.quota.limit) return { ok: false, type: 'QUOTA_EXCEEDED', tier };
     quota.used += 1;
     return { ok: true, tier };
   }

@@ -26,6 +26,9 @@ describe('API keys', () => {
         principal: 'acme-free', consumer: 'acme-free', tenant: '', tier: 'free', scopes: '', canary: 'false', route: 'api-v1-users',
         rateLimitLimitMinute: 60, rateLimitRemainingMinute: 59, rateLimitLimitHour: 1000, rateLimitRemainingHour: 999,
         rateLimitLimit: 60, rateLimitRemaining: 59, rateLimitReset: expect.any(Number),
+        rateLimitPolicy: '"minute";q=60;w=60, "hour";q=1000;w=3600',
+        rateLimitState: expect.stringMatching(/^"minute";r=59;t=\d+, "hour";r=999;t=\d+$/),
+        quotaReset: expect.any(Number),
       },
     });
   });
@@ -174,7 +177,8 @@ describe('external issuer (local http JWKS)', () => {
     const token = await sign(suite.partnerKeys, claims(), { typ: 'at+jwt' });
     const result = await authorize(requestEvent({ path: '/v1/partners', headers: bearer(token) }));
     expect(result.context).toMatchObject({ principal: 'svc-42', consumer: 'partners/client:partner-app', tier: 'pro', tenant: 'initech', scopes: 'partners:read', route: 'partners', rateLimitRemainingMinute: 599 });
-    const bucket = await limiter.check({ key: 'c:partners/client:partner-app|g:partners', windows: [{ name: 'minute', sizeMs: 60_000, limit: 600 }] });
+    // svc-42 is not the client (RFC 9068: a resource owner took part): the bucket is that user's.
+    const bucket = await limiter.check({ key: 'c:partners/client:partner-app|u:svc-42|g:partners', windows: [{ name: 'minute', sizeMs: 60_000, limit: 600 }] });
     expect(bucket.windows[0].remaining).toBe(598);
   });
 
@@ -259,6 +263,9 @@ describe('rate limiting', () => {
       reason: 'rate_limited', message: 'Rate limit exceeded. Upgrade at https://api.example.com/plans', statusCode: 429, retryAfter: 60,
       rateLimitLimitMinute: 2, rateLimitRemainingMinute: 0, rateLimitLimitHour: 1000, rateLimitRemainingHour: 998,
       rateLimitLimit: 2, rateLimitRemaining: 0, rateLimitReset: 60,
+      // draft-ietf-httpapi-ratelimit-headers-10: the window that refused carries the Retry-After.
+      rateLimitPolicy: '"minute";q=2;w=60, "hour";q=1000;w=3600',
+      rateLimitState: '"minute";r=0;t=60, "hour";r=998;t=3570',
     });
     expect(outcomes.at(-1)).toMatchObject({ effect: 'deny', reason: 'rate_limited', tier: 'free' });
   });
@@ -272,13 +279,15 @@ describe('rate limiting', () => {
   });
 
   it('reports a fault-tolerant fallback and refuses clearly when the limiter is down and not fault tolerant', async () => {
-    const degraded: RateLimiter = { check: async (r) => ({ allowed: true, degraded: true, retryAfterSeconds: 0, windows: r.windows.map((w) => ({ name: w.name, limit: w.limit, remaining: w.limit, resetSeconds: 1 })) }), close: async () => undefined };
+    const degraded: RateLimiter = { check: async (r) => ({ allowed: true, degraded: true, retryAfterSeconds: 0, windows: r.windows.map((w) => ({ name: w.name, limit: w.limit, remaining: w.limit, resetSeconds: 1, windowSeconds: w.sizeMs / 1000 })) }), close: async () => undefined };
     const down: RateLimiter = { check: async () => { throw new RateLimiterUnavailableError('rate limiter unavailable: Redis did not answer within 20 ms'); }, close: async () => undefined };
     const event = requestEvent({ headers: { 'x-api-key': API_KEYS.free } });
     const a = make({}, degraded);
     expect((await a.authorize(event)).policyDocument.Statement[0].Effect).toBe('Allow');
     expect(a.outcomes[0]).toMatchObject({ effect: 'allow', limiterDegraded: true });
+    // Fail closed: the authorizer fails (API Gateway answers AUTHORIZER_FAILURE, 503, never cached), not a Deny.
     const b = make({}, down);
-    expect((await b.authorize(event)).context).toEqual({ reason: 'rate_limiter_unavailable', message: 'Rate limiting is temporarily unavailable', statusCode: 503, retryAfter: 1 });
+    await expect(b.authorize(event)).rejects.toThrow(RateLimiterUnavailableError);
+    expect(b.outcomes[0]).toMatchObject({ effect: 'unavailable', reason: 'rate_limiter_unavailable', tier: 'free' });
   });
 });

@@ -17,7 +17,7 @@ describe('authorizer init with Redis (cold start)', () => {
 
   it('answers the first request counted, not degraded, when the connection takes longer than redis_timeout_ms', async () => {
     const config = testConfig('https://idp.example.com');
-    expect(config.rateLimiting).toMatchObject({ strategy: 'redis', redis_timeout_ms: 20, fault_tolerant: true });
+    expect(config.rateLimiting).toMatchObject({ strategy: 'redis', redis_timeout_ms: 50, fault_tolerant: true });
     const outcomes: Outcome[] = [];
     const fallbacks: unknown[] = [];
     const started = Date.now();

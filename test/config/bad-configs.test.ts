@@ -136,10 +136,17 @@ describe('a bad config is rejected with file, line, key path and a fix', () => {
       ));
     });
 
-    it('requires cache_ttl 0 on a route accepting jwt and api_key', () => {
-      const text = edit(['strategies: [jwt]', 'strategies: [jwt, api_key]']);
+    it('refuses an approximate authorizer cache on a route accepting jwt and api_key', () => {
+      const text = edit(['strategies: [jwt]', 'strategies: [jwt, api_key]\n      limits: approximate']);
       expect(rejection(text)).toBe(message(
-        `${FILE}:${lineNo(text, '    auth:\n      strategies: [jwt, api_key]', 1)} routes[0].auth.cache_ttl: a route that accepts both jwt and api_key must set cache_ttl: 0, because API Gateway keys the authorizer cache on identity sources and answers 401 when any one of them is missing`,
+        `${FILE}:${lineNo(text, '    auth:\n      strategies: [jwt, api_key]', 1)} routes[0].auth.cache_ttl: a route that accepts both jwt and api_key cannot cache the authorizer (API Gateway keys the cache on identity sources and answers 401 when any one of them is missing): set cache_ttl: 0 or use limits: exact`,
+      ));
+    });
+
+    it('refuses an authorizer cache_ttl on a route with exact limits (the default)', () => {
+      const text = edit(['strategies: [jwt]', 'strategies: [jwt]\n      cache_ttl: 60']);
+      expect(rejection(text)).toBe(message(
+        `${at(text, 'cache_ttl: 60')} routes[0].auth.cache_ttl: cache_ttl 60 with limits: exact (the default): a cached authorizer decision lets requests pass the rate limiter uncounted; set limits: approximate to cache for 60 s, or remove cache_ttl`,
       ));
     });
 
@@ -288,13 +295,13 @@ describe('a bad config is rejected with file, line, key path and a fix', () => {
     });
 
     it('rejects more usage plans than an account and region allows', () => {
-      const tiers = Array.from({ length: 151 }, (_, i) => `  - { name: t${i}, minute: 60, hour: 1000 }\n`).join('');
+      const tiers = Array.from({ length: 76 }, (_, i) => `  - { name: t${i}, minute: 60, hour: 1000 }\n`).join('');
       const text = edit(
         ['tiers:\n  - name: free\n    minute: 60\n    hour: 1000\n  - name: pro\n    minute: 600\n    hour: 10000\n', `tiers:\n${tiers}`],
         ['        tier: pro\n', ''],
         ['environments:\n', 'environments:\n  test:\n    account: "111111111111"\n    region: eu-west-1\n    domains:\n      internal: services.internal.example.com\n    certificates:\n      alb: arn:aws:acm:eu-west-1:111111111111:certificate/aaaa-0001\n'],
       );
-      expect(rejection(text)).toBe(message(`${at(text, 'tiers:')} tiers: 151 tiers x 2 environments (test, dev) in 111111111111/eu-west-1 need 302 usage plans; API Gateway allows 300 per account and region`));
+      expect(rejection(text)).toBe(message(`${at(text, 'tiers:')} tiers: 76 tiers x 2 plans x 2 environments (test, dev) in 111111111111/eu-west-1 need 304 usage plans; API Gateway allows 300 per account and region`));
     });
 
     it('requires a path parameter to be a whole path part', () => {
@@ -358,3 +365,27 @@ function lineNo(text: string, needle: string, offset: number): number {
   if (index < 0 || text.indexOf(needle, index + 1) >= 0) throw new Error(`fixture: ${JSON.stringify(needle)} must occur once`);
   return text.slice(0, index).split('\n').length + offset - 1;
 }
+
+/** Issue 10: every bad rate-limit setting names its file, line and key. */
+describe('bad rate-limit settings', () => {
+  const cases: Array<[title: string, find: string, replace: string, needle: string, expected: RegExp]> = [
+    ['a limits mode it does not know', '      strategies: [api_key]\n', '      strategies: [api_key]\n      limits: loose\n', 'limits: loose', /routes\[1\]\.auth\.limits: must be one of: "exact", "approximate" \(got "loose"\)$/],
+    ['an authorizer cache TTL over API Gateway\'s 3600 s', '      strategies: [api_key]\n', '      strategies: [api_key]\n      limits: approximate\n      cache_ttl: 7200\n', 'cache_ttl: 7200', /routes\[1\]\.auth\.cache_ttl: .*3600/],
+    ['a negative cache TTL', '      strategies: [api_key]\n', '      strategies: [api_key]\n      limits: approximate\n      cache_ttl: -1\n', 'cache_ttl: -1', /routes\[1\]\.auth\.cache_ttl: .*0/],
+    ['a minute limit of zero', '    minute: 60\n', '    minute: 0\n', 'minute: 0', /tiers\[0\]\.minute: /],
+    ['a fractional hour limit', '    hour: 1000\n', '    hour: 99.5\n', 'hour: 99.5', /tiers\[0\]\.hour: .*integer/],
+    ['a quota of zero', '    hour: 1000\n', '    hour: 1000\n    quota: { limit: 0, period: DAY }\n', 'quota:', /tiers\[0\]\.quota\.limit: /],
+    ['a quota period API Gateway has not', '    hour: 1000\n', '    hour: 1000\n    quota: { limit: 10, period: HOUR }\n', 'quota:', /tiers\[0\]\.quota\.period: must be one of: "DAY", "WEEK", "MONTH" \(got "HOUR"\)$/],
+    ['the removed burst (a plan stricter than the tier)', '    hour: 1000\n', '    hour: 1000\n    burst: 5\n', 'burst: 5', /tiers\[0\]\.burst: unknown key/],
+    ['a redis_timeout_ms of zero', 'alerting:\n', 'rate_limiting:\n  redis_timeout_ms: 0\nalerting:\n', 'redis_timeout_ms: 0', /rate_limiting\.redis_timeout_ms: /],
+    ['a fault_tolerant that is not a boolean', 'alerting:\n', 'rate_limiting:\n  fault_tolerant: sometimes\nalerting:\n', 'fault_tolerant: sometimes', /rate_limiting\.fault_tolerant: expected a boolean/],
+    ['an error_code that is not an error', 'alerting:\n', 'rate_limiting:\n  error_code: 200\nalerting:\n', 'error_code: 200', /rate_limiting\.error_code: /],
+    ['a rate_limit_by it does not know', '        callback_urls: [https://app.example.com/cb]\n', '        callback_urls: [https://app.example.com/cb]\n        rate_limit_by: tenant\n', 'rate_limit_by: tenant', /identity\.cognito\.public_clients\[0\]\.rate_limit_by: must be one of: "user", "client" \(got "tenant"\)$/],
+  ];
+  it.each(cases)('rejects %s', (_title, find, replace, needle, expected) => {
+    const text = edit([find, replace]);
+    const got = rejection(text);
+    expect(got.startsWith(`Invalid gateway config\n  ${at(text, needle)} `)).toBe(true);
+    expect(got).toMatch(expected);
+  });
+});

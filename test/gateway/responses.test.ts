@@ -1,4 +1,4 @@
-import { gatewayResponses, renderResponseBody, toResponseTemplate, type GatewayResponseType } from '../../lib/gateway/responses';
+import { gatewayResponses, renderResponseBody, renderResponseHeaders, toResponseTemplate, type GatewayResponseType } from '../../lib/gateway/responses';
 
 const config = { rate_limiting: { strategy: 'redis' as const, fault_tolerant: true, hide_client_headers: false, error_code: 429, error_message: 'Slow down, upgrade at https://x.example/plans', redis_timeout_ms: 20 } };
 const byType = (type: GatewayResponseType) => gatewayResponses(config).find((r) => r.type === type)!;
@@ -15,7 +15,9 @@ describe('gatewayResponses', () => {
   it('answers API Gateway throttling with rate_limiting.error_code and error_message', () => {
     const custom = gatewayResponses({ rate_limiting: { ...config.rate_limiting, error_code: 503 } }).find((r) => r.type === 'THROTTLED')!;
     expect(custom.statusCode).toBe(503);
-    expect(renderResponseBody(custom, { requestId: 'r1' })).toBe('{"message":"Slow down, upgrade at https://x.example/plans","code":"rate_limited","requestId":"r1"}');
+    // A usage plan's (or the stage's) throttle has a code of its own, told apart from the tier limit's rate_limited.
+    expect(renderResponseBody(custom, { requestId: 'r1' })).toBe('{"message":"Slow down, upgrade at https://x.example/plans","code":"throttled","requestId":"r1"}');
+    expect(renderResponseHeaders(custom, { requestId: 'r1' })).toEqual({ 'Cache-Control': 'no-store', 'Retry-After': '1' });
   });
 
   it('prints the authorizer message and reason on a denial (rate limits included)', () => {
@@ -36,7 +38,8 @@ describe('gatewayResponses', () => {
 
   it('never exposes internal details on 5xx and never sends CORS headers', () => {
     for (const def of gatewayResponses(config)) {
-      expect(Object.keys(def.headers)).toEqual(['Cache-Control']);
+      expect(def.headers['Cache-Control']).toBe('no-store');
+      expect(Object.keys(def.headers).filter((h) => /^access-control-/i.test(h))).toEqual([]);
       if (def.statusCode >= 500) expect(toResponseTemplate(def)).not.toContain('$context.error.message');
     }
     expect(renderResponseBody(byType('DEFAULT_5XX'), { requestId: 'r4' })).toBe('{"message":"Internal server error","code":"internal_error","requestId":"r4"}');
@@ -49,5 +52,20 @@ describe('gatewayResponses', () => {
         .replace(/\$context\.requestId/g, 'abc');
       expect(() => JSON.parse(rendered)).not.toThrow();
     }
+  });
+});
+
+describe('Retry-After on every 429 and 503 the gateway answers', () => {
+  it('sends one on the tier limit, the usage plan throttle and quota, and the fail-closed 503', () => {
+    const retryAfter = (type: GatewayResponseType) => {
+      const def = byType(type);
+      return def.headers['Retry-After'] ?? (def.contextHeaders?.['Retry-After'] ? `context.authorizer.${def.contextHeaders['Retry-After']}` : undefined);
+    };
+    expect({
+      limit: retryAfter('INVALID_API_KEY'), throttled: retryAfter('THROTTLED'), quota: retryAfter('QUOTA_EXCEEDED'), unavailable: retryAfter('AUTHORIZER_FAILURE'),
+    }).toEqual({ limit: 'context.authorizer.retryAfter', throttled: '1', quota: 'context.authorizer.quotaReset', unavailable: '1' });
+    const unavailable = byType('AUTHORIZER_FAILURE');
+    expect({ status: unavailable.statusCode, body: renderResponseBody(unavailable, { requestId: 'r5' }) })
+      .toEqual({ status: 503, body: '{"message":"Temporarily unavailable, retry shortly","code":"temporarily_unavailable","requestId":"r5"}' });
   });
 });

@@ -59,12 +59,12 @@ describe('DYNAMODB_ENDPOINT: consumers from a DynamoDB table (dynalite in this p
     expect((await get('ghk_local_in_no_table_00000000')).status).toBe(401);
   });
 
-  it('answers 500 (AUTHORIZER_FAILURE), never admits, when the table cannot be read', async () => {
+  it('answers 503 (AUTHORIZER_FAILURE) with Retry-After, never admits, when the table cannot be read', async () => {
     db.closeAllConnections();
     await new Promise((resolve) => db.close(resolve));
     await gw.logs();
     const res = await get('ghk_local_never_looked_up_0000');
-    expect(res.status).toBe(500);
-    expect((await gw.logs()).pop()).toMatchObject({ status: 500, error: 'AUTHORIZER_FAILURE' });
+    expect({ status: res.status, retryAfter: res.headers.get('retry-after') }).toEqual({ status: 503, retryAfter: '1' });
+    expect((await gw.logs()).pop()).toMatchObject({ status: 503, error: 'AUTHORIZER_FAILURE' });
   });
 });

@@ -23,7 +23,7 @@ describe.each([true, false])('Redis killed mid-run and restarted (fault_tolerant
     redis = await TestRedisServer.start();
     gw = await startTestGateway({
       redisUrl: redis.url,
-      overrides: { rate_limiting: { fault_tolerant: faultTolerant, redis_timeout_ms: 100 }, routes: [{ name: 'api-v1-users', auth: { cache_ttl: 0 } }] },
+      overrides: { rate_limiting: { fault_tolerant: faultTolerant, redis_timeout_ms: 100 } },
     });
     key = apiKey(gw.credentials, 'demo-enterprise');
   });
@@ -41,8 +41,10 @@ describe.each([true, false])('Redis killed mid-run and restarted (fault_tolerant
       expect(down.status).toBe(200);
       expect((await gw.logs()).pop()).toMatchObject({ status: 200, limiter: 'degraded' });
     } else {
-      expect(down.status).toBe(403);
-      expect(await down.json()).toMatchObject({ message: 'Rate limiting is temporarily unavailable', code: 'rate_limiter_unavailable' });
+      // Fail closed: 503 with Retry-After (AUTHORIZER_FAILURE, never cached), counted as unavailable.
+      expect({ status: down.status, retryAfter: down.headers.get('retry-after') }).toEqual({ status: 503, retryAfter: '1' });
+      expect(await down.json()).toMatchObject({ message: 'Temporarily unavailable, retry shortly', code: 'temporarily_unavailable' });
+      expect((await gw.logs()).pop()).toMatchObject({ status: 503, limiter: 'unavailable', error: 'AUTHORIZER_FAILURE' });
     }
     await redis.restart();
     // ioredis reconnects in the background (capped backoff); counting resumes by itself.

@@ -33,9 +33,10 @@ describe('the local gateway serves every route type of gateway.config.yaml (dev)
     expect(res.headers.get('x-frame-options')).toBe('DENY');
   });
 
-  it('answers 401 without invoking the authorizer when the identity source is missing', async () => {
+  it('answers 401 without invoking the authorizer when the identity source of a cached method is missing', async () => {
     await gw.logs();
-    const res = await call('/v1/users');
+    // /v1/plans is limits: approximate (cached, identity sources); /v1/users is exact (no identity sources).
+    const res = await call('/v1/plans');
     expect(res.status).toBe(401);
     expect(res.headers.get('cache-control')).toBe('no-store');
     const body = await res.json();
@@ -52,13 +53,21 @@ describe('the local gateway serves every route type of gateway.config.yaml (dev)
     expect(await revoked.json()).toMatchObject({ message: 'this API key is revoked', code: 'revoked' });
   });
 
-  it('replays a cached authorizer result for the same identity sources until the TTL', async () => {
+  it('replays a cached authorizer result on a limits: approximate route, for the same identity sources', async () => {
+    await call('/v1/plans', { headers: key('demo-pro') });
+    await gw.logs();
+    await call('/v1/plans', { headers: key('demo-pro') });
+    await call('/v1/plans/7', { headers: key('demo-pro') }); // another resource: another cache key
+    const lines = await gw.logs();
+    expect(lines.map((l) => l.authorizerCacheHit)).toEqual([true, false]);
+  });
+
+  it('runs the authorizer on every request of a limits: exact route (the default)', async () => {
     await call('/v1/users', { headers: key('demo-pro') });
     await gw.logs();
     await call('/v1/users', { headers: key('demo-pro') });
-    await call('/v1/users/7', { headers: key('demo-pro') }); // another resource: another cache key
-    const lines = await gw.logs();
-    expect(lines.map((l) => l.authorizerCacheHit)).toEqual([true, false]);
+    await call('/v1/users', { headers: key('demo-pro') });
+    expect((await gw.logs()).map((l) => l.authorizerCacheHit)).toEqual([false, false]);
   });
 
   it('routes by host to the tenant service and denies a key of another tenant', async () => {
@@ -210,12 +219,15 @@ describe('the local gateway serves every route type of gateway.config.yaml (dev)
     expect((await get('?currency=EUR&xcurrency=1')).status).toBe(200);
   });
 
-  it('throttles a burst with the usage plan (429 THROTTLED, configured message)', async () => {
-    // free tier plan: 1 request/s, burst 6; /v1/users caches the authorizer result, so only the plan counts.
-    const free = [];
-    for (let i = 0; i < 8; i++) free.push(await call('/v1/users/x', { headers: key('demo-free') }));
-    const limited = free.filter((r) => r.status === 429);
+  it('throttles a consumer\'s own usage plan on an approximate route (429 throttled, Retry-After, configured message)', async () => {
+    // demo-own-plan has its own usage key: its free-tier plan is a bucket of 60, refilled 1/s. On
+    // /v1/plans (limits: approximate) the cached authorizer counts one request, the plan all of them.
+    const res = [];
+    for (let i = 0; i < 62; i++) res.push(await call('/v1/plans', { headers: key('demo-own-plan') }));
+    const limited = res.filter((r) => r.status === 429);
     expect(limited.length).toBeGreaterThan(0);
-    expect(await limited[0].json()).toMatchObject({ message: ERROR_MESSAGE, code: 'rate_limited' });
+    expect(res.slice(0, 60).every((r) => r.status === 200)).toBe(true);
+    expect(limited[0].headers.get('retry-after')).toBe('1');
+    expect(await limited[0].json()).toMatchObject({ message: ERROR_MESSAGE, code: 'throttled' });
   });
 });

@@ -1,5 +1,7 @@
 import { join, resolve } from 'node:path';
 import { loadConfigFile } from '../../lib/config/load';
+import { EXACT_LIMITS_REASON } from '../../lib/gateway/route-table';
+import type { LimitsModeRow } from '../../lib/plan/limits-modes';
 import { planConfig, type EnvironmentPlan } from '../../lib/plan/plan';
 
 const ROOT = resolve(__dirname, '../..');
@@ -10,35 +12,30 @@ const line = (item: string) => prod.cost.lines.find((l) => l.item.startsWith(ite
 /**
  * The user's fintech example at 10K req/s peak (4K steady), 500 distinct consumers, worked out
  * by hand. Seven routes share the traffic evenly (no header overlays): 10,000 / 7 = 1,428.571 req/s
- * per route at peak, split evenly across a route's methods.
+ * per route at peak, split evenly across a route's methods. Every route keeps the default
+ * `limits: exact`, so API Gateway caches no authorizer decision.
  */
 describe('fintech example, prod at 10,000 req/s', () => {
-  it('sends every request of the uncached routes to the authorizer and few of the cached ones', () => {
-    // TTL 0: partner-reports (explicit), ledger-internal (mTLS, forced), status (anonymous, forced):
-    //   3 x 1,428.571 = 4,285.714/s
-    // TTL 60, one method each: payments-read, payments-create, accounts:
-    //   1,428.571*500 / (500 + 1,428.571*60) = 714,285.7 / 86,214.29 = 8.28500/s, x3 = 24.85500
-    // TTL 300, backoffice's 4 methods at 357.143 req/s:
-    //   357.143*500 / (500 + 357.143*300) = 178,571.4 / 107,642.9 = 1.65892/s, x4 = 6.63570
-    // total 4,285.714 + 24.855 + 6.636 = 4,317.205/s, 43.17 % of requests
-    expect(prod.authorizer.peak.invocationsPerSecond).toBeCloseTo(4317.205, 1);
-    expect(prod.authorizer.peak.uncachedShare).toBeCloseTo(0.4317, 3);
-    const ttls = Object.fromEntries(prod.authorizer.peak.endpoints.map((e) => [`${e.httpMethod} ${e.path}`, e.ttl]));
-    expect(ttls).toMatchObject({ 'GET /v1/payments': 60, 'POST /v1/payments': 60, 'GET /v1/reports': 0, 'GET /internal/ledger': 0, 'GET /v1/status': 0, 'PUT /internal/backoffice': 300 });
+  it('sends every request to the authorizer, because every route counts exactly', () => {
+    // TTL 0 everywhere: the route table checks limits: exact before anonymous, mTLS or mixed auth
+    expect(prod.authorizer.peak.invocationsPerSecond).toBeCloseTo(10_000, 6);
+    expect(prod.authorizer.peak.uncachedShare).toBeCloseTo(1, 9);
+    expect(new Set(prod.authorizer.peak.endpoints.map((e) => e.ttl))).toEqual(new Set([0]));
+    expect(new Set(prod.authorizer.peak.endpoints.map((e) => e.ttlReason))).toEqual(new Set([EXACT_LIMITS_REASON]));
   });
 
-  it('needs about 92 concurrent authorizer executions of the 400 reserved', () => {
-    // per invocation: 0.020 s warm + 0.002 x 0.6 s cold = 0.0212 s; 4,317.205 x 0.0212 = 91.525
+  it('needs 212 concurrent authorizer executions of the 400 reserved', () => {
+    // per invocation: 0.020 s warm + 0.002 x 0.6 s cold = 0.0212 s; 10,000 x 0.0212 = 212
     // reserved: profile max(5, ceil(10,000 x 0.02 x 2)) = 400
-    expect(prod.concurrency.peak).toBeCloseTo(91.525, 2);
+    expect(prod.concurrency.peak).toBeCloseTo(212, 6);
     expect(prod.concurrency.reserved).toBe(400);
     expect(prod.findings.map((f) => f.code)).not.toContain('authorizer-concurrency');
   });
 
-  it('runs one EVALSHA per invocation against Valkey', () => {
-    // 4,317.205 EVALSHA/s x 8 ECPUs = 34,537.6 ECPU/s at peak
-    expect(prod.redis.opsPerSecondPeak).toBeCloseTo(4317.205, 1);
-    expect(prod.redis.ecpuPerSecondPeak).toBeCloseTo(34537.6, 0);
+  it('runs one EVALSHA per request against Valkey', () => {
+    // 10,000 EVALSHA/s x 8 ECPUs = 80,000 ECPU/s at peak
+    expect(prod.redis.opsPerSecondPeak).toBeCloseTo(10_000, 6);
+    expect(prod.redis.ecpuPerSecondPeak).toBeCloseTo(80_000, 4);
   });
 
   it('prices REST requests on the tiers (eu-west-1 prices for eu-west-2)', () => {
@@ -58,16 +55,18 @@ describe('fintech example, prod at 10,000 req/s', () => {
   });
 
   it('prices the authorizer on arm64 at 512 MB', () => {
-    // steady invocations: 4,000 req/s -> 3 x 571.43 + 3 x (571.43*500/(500+571.43*60) = 8.216) + 4 x (142.86*500/(500+142.86*300) = 1.6474)
-    //   = 1,714.29 + 24.65 + 6.59 = 1,745.52/s; x 2,628,000 s = 4,587.2 M requests x $0.20/M = $917.44
-    expect(prod.authorizer.steady.invocationsPerSecond).toBeCloseTo(1745.5, 0);
-    expect(line('authorizer requests')?.monthlyUsd).toBeCloseTo(917.4, 0);
+    // steady invocations = the steady rate, 4,000/s; x 2,628,000 s = 10,512 M requests x $0.20/M = $2,102.40
+    // duration: 10,512 M x 0.0212 s x 0.5 GB = 111,427,200 GB-s
+    expect(prod.authorizer.steady.invocationsPerSecond).toBeCloseTo(4000, 6);
+    expect(line('authorizer requests')?.monthlyUsd).toBeCloseTo(2102.4, 2);
+    expect(line('authorizer duration')?.quantity).toBe('111,427,200 GB-s');
   });
 
-  it('costs about $91k a month, $8.7 per million requests', () => {
-    // With Bot Control targeted it was $196,380; without its $105,130: $91,250. 91,250 / 10,512 M = $8.68 per million
-    expect(Math.round(prod.cost.totalUsd)).toBe(91250);
-    expect(prod.cost.perMillionUsd).toBeCloseTo(8.68, 2);
+  it('costs about $97k a month, $9.22 per million requests', () => {
+    // Exact limits make the authorizer's requests, duration, logs and ECPUs follow every request.
+    // 96,938 / 10,512 M = $9.22 per million
+    expect(Math.round(prod.cost.totalUsd)).toBe(96938);
+    expect(prod.cost.perMillionUsd).toBeCloseTo(9.22, 2);
     expect(prod.cost.totalUsd).toBeCloseTo(prod.cost.lines.reduce((s, l) => s + l.monthlyUsd, 0), 6);
   });
 
@@ -82,8 +81,11 @@ describe('fintech example, prod at 10,000 req/s', () => {
 
   it('spends 89 ms of the 100 ms p99 in the gateway', () => {
     // 10 CloudFront + 2 WAF (Bot Control off) + 20 edge->region + 1 origin guard + 20 API Gateway
-    // + authorizer (43 % uncached): 8 invoke + 10 handler + min(3, redis_timeout_ms 10) Redis + 10 DynamoDB (key lookups 7.4 % > 1 %)
+    // + authorizer (100 % uncached): 8 invoke + 10 handler + min(3, redis_timeout_ms 10) Redis
+    //   + 10 DynamoDB (key lookups 1,017/s at peak, 10.2 % of requests > 1 %)
     // + 5 VPC link/ALB = 89; 100 - 89 = 11 ms for the upstream (< 25 % of the target: warning)
+    expect(prod.latency.hops.find((h) => h.hop.startsWith('authorizer'))).toMatchObject({ hop: 'authorizer (uncached)', p99Ms: 31 });
+    expect(prod.keyLookups.peakPerSecond).toBeCloseTo(1017.27, 1);
     expect(prod.latency.gatewayMs).toBe(89);
     expect(prod.latency.upstreamBudgetMs).toBe(11);
   });
@@ -93,14 +95,98 @@ describe('fintech example, prod at 10,000 req/s', () => {
     expect(prod.availability.compositePercent).toBeCloseTo(99.7303, 3);
   });
 
-  it('shows the cost falling as the authorizer cache TTL grows', () => {
-    const [ttl0, ttl60, ttl300, ttl3600] = prod.ttlSensitivity;
-    expect([ttl0.ttl, ttl60.ttl, ttl300.ttl, ttl3600.ttl]).toEqual([0, 60, 300, 3600]);
-    expect(ttl0.peakInvocationsPerSecond).toBeCloseTo(10_000, 6);
-    expect(ttl0.monthlyUsd).toBeGreaterThan(ttl60.monthlyUsd);
-    expect(ttl60.monthlyUsd).toBeGreaterThan(ttl3600.monthlyUsd);
-    // explicit and forced zeros stay: 3 x 1,428.571 = 4,285.714 invocations/s remain at any TTL
-    expect(ttl3600.peakInvocationsPerSecond).toBeGreaterThan(4285.7);
+});
+
+/**
+ * The same plan with every route switched to `limits: approximate`. Three routes cannot cache
+ * whatever they ask for: partner-reports accepts jwt and api_key (a config rule), ledger-internal
+ * is mTLS and status is anonymous (the route table), so 3 x 1,428.571 = 4,285.714 invocations/s
+ * stay at any TTL. The other four cache per consumer (500 keys per endpoint):
+ *   payments-read, payments-create, accounts: one method each at 1,428.571 req/s
+ *   backoffice: 4 methods at 357.143 req/s
+ * with misses r·N / (N + r·T) per endpoint.
+ */
+describe('fintech example, prod: exact vs approximate tier limits', () => {
+  const { modes, routes } = prod.limitsComparison;
+  const mode = (label: string) => modes.find((m) => m.label === label) as LimitsModeRow;
+
+  it('has a row as configured (all exact, so no separate exact row) and one per approximate cache_ttl', () => {
+    expect(modes.map((m) => m.label)).toEqual([
+      'as configured (all routes exact)',
+      'all routes approximate, cache_ttl 60',
+      'all routes approximate, cache_ttl 300',
+      'all routes approximate, cache_ttl 3600',
+    ]);
+  });
+
+  it('counts every request as configured: 10,000 invocations and Redis calls/s, 212 of 400 executions, $96,938', () => {
+    expect(mode('as configured (all routes exact)')).toMatchObject({ mode: 'as-configured', peakRequestsPerSecond: 10_000, reservedConcurrency: 400, p99GatewayMs: 89, p99TargetMs: 100 });
+    const exact = mode('as configured (all routes exact)');
+    expect(exact.peakInvocationsPerSecond).toBeCloseTo(10_000, 6);
+    expect(exact.peakRedisCallsPerSecond).toBeCloseTo(10_000, 6);
+    expect(exact.countedShare).toBeCloseTo(1, 9);
+    expect(exact.peakConcurrency).toBeCloseTo(212, 6);
+    expect(Math.round(exact.monthlyUsd)).toBe(96938);
+    expect(exact.perMillionUsd).toBeCloseTo(9.2217, 4);
+  });
+
+  it('cache_ttl 60: 4,343.1 invocations/s, 92.1 executions, $91,312', () => {
+    // 1,428.571*500 / (500 + 1,428.571*60) = 8.28500, x3 = 24.855
+    // 357.143*500 / (500 + 357.143*60) = 8.14332, x4 = 32.573
+    // 4,285.714 + 24.855 + 32.573 = 4,343.143/s (43.4 % counted); x 0.0212 s = 92.075 executions
+    const m = mode('all routes approximate, cache_ttl 60');
+    expect(m.peakInvocationsPerSecond).toBeCloseTo(4343.143, 2);
+    expect(m.peakRedisCallsPerSecond).toBeCloseTo(4343.143, 2);
+    expect(m.countedShare).toBeCloseTo(0.43431, 4);
+    expect(m.peakConcurrency).toBeCloseTo(92.075, 2);
+    expect(Math.round(m.monthlyUsd)).toBe(91312);
+    expect(m.perMillionUsd).toBeCloseTo(8.6865, 4);
+  });
+
+  it('cache_ttl 300: 4,297.3 invocations/s, 91.1 executions, $91,200', () => {
+    // 1,428.571*500 / (500 + 428,571.4) = 1.66472, x3 = 4.994; 357.143*500 / (500 + 107,142.9) = 1.65892, x4 = 6.636
+    // 4,285.714 + 4.994 + 6.636 = 4,297.344/s; x 0.0212 = 91.104
+    const m = mode('all routes approximate, cache_ttl 300');
+    expect(m.peakInvocationsPerSecond).toBeCloseTo(4297.344, 2);
+    expect(m.peakConcurrency).toBeCloseTo(91.104, 2);
+    expect(Math.round(m.monthlyUsd)).toBe(91200);
+    expect(m.perMillionUsd).toBeCloseTo(8.6758, 4);
+  });
+
+  it('cache_ttl 3600: 4,286.7 invocations/s, 90.9 executions, $91,173', () => {
+    // 714,285.7 / 5,143,357 = 0.138875, x3 = 0.417; 178,571.4 / 1,286,214 = 0.138835, x4 = 0.555
+    // 4,285.714 + 0.417 + 0.555 = 4,286.686/s; x 0.0212 = 90.878
+    const m = mode('all routes approximate, cache_ttl 3600');
+    expect(m.peakInvocationsPerSecond).toBeCloseTo(4286.686, 2);
+    expect(m.peakConcurrency).toBeCloseTo(90.878, 2);
+    expect(Math.round(m.monthlyUsd)).toBe(91173);
+    expect(m.perMillionUsd).toBeCloseTo(8.6732, 4);
+  });
+
+  it('keeps the p99 at 89 ms in every row: 43 % of requests still invoke the authorizer', () => {
+    // The uncached authorizer stays in the p99 while at least 1 % of requests invoke it.
+    expect(modes.map((m) => m.p99GatewayMs)).toEqual([89, 89, 89, 89]);
+  });
+
+  it('saves about $1,436 a month per cacheable route and nothing on the three that cannot cache', () => {
+    // payments-read at cache_ttl 300, steady: 571.43 req/s -> 1.66 misses/s, 569.8 fewer invocations/s
+    // = 1,497 M a month: $299 requests + $212 duration + $874 authorizer logs + $27 ECPUs + $3 DynamoDB + $20 log storage
+    const saves = Object.fromEntries(routes.map((r) => [r.route, Math.round(r.approximateSavesUsd)]));
+    expect(saves).toEqual({ 'payments-read': 1436, 'payments-create': 1436, accounts: 1436, 'partner-reports': 0, 'ledger-internal': 0, backoffice: 1424, status: 0 });
+    const why = Object.fromEntries(routes.filter((r) => r.uncachedWhenApproximate).map((r) => [r.route, r.uncachedWhenApproximate]));
+    expect(why).toEqual({
+      'partner-reports': 'a route that accepts both jwt and api_key cannot cache the authorizer',
+      'ledger-internal': 'the client certificate cannot be an identity source',
+      status: 'anonymous routes are rate-limited per client IP on every request',
+    });
+    expect(routes.find((r) => r.route === 'payments-read')?.approximatePeakInvocationsPerSecond).toBeCloseTo(1.66472, 4);
+  });
+
+  it('says in the latency warning that approximate would not fix the p99, and why', () => {
+    const latency = prod.findings.find((f) => f.code === 'latency-budget');
+    expect(latency?.message).toBe("the gateway's hops take 89 ms of the 100 ms p99 target, leaving 11 ms for the upstream; relax targets.p99_latency_ms; "
+      + '`limits: approximate` on every route that can cache (payments-read, payments-create, accounts, backoffice) would still leave 89 ms of the p99 in the gateway '
+      + '(89 ms as configured), because partner-reports, ledger-internal and status stay uncached (43.0 % of requests)');
   });
 });
 

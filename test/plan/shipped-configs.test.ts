@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfigFile } from '../../lib/config/load';
+import { APPROXIMATE_CACHE_TTLS } from '../../lib/plan/limits-modes';
+import { APPROXIMATE_TRADE_OFF } from '../../lib/plan/limits-sections';
 import { planConfig } from '../../lib/plan/plan';
+import { planSections } from '../../lib/plan/plan-sections';
+import { renderTerminal } from '../../lib/plan/render-terminal';
 import { renderCapacityReport } from '../../lib/plan/render-markdown';
 import { CAPACITY_REPORT_FILE, shippedConfigs } from '../../lib/plan/shipped-configs';
 
@@ -26,6 +30,29 @@ describe.each(CONFIGS)('%s', (file) => {
   it('plans every environment with the warnings it deserves and no others', () => {
     const warnings = Object.fromEntries(plans.map((p) => [p.environment, p.findings.filter((f) => f.severity === 'warning').map((f) => f.code)]));
     expect(warnings).toEqual(DESERVED[file]);
+  });
+
+  it('compares exact and approximate limits with a row per mode, in the plan and in both renderings', () => {
+    for (const p of plans) {
+      const approximateRows = APPROXIMATE_CACHE_TTLS.map((ttl) => `all routes approximate, cache_ttl ${ttl}`);
+      const someApproximate = p.limitsComparison.routes.some((r) => r.limits === 'approximate');
+      expect(p.limitsComparison.modes.map((m) => m.label)).toEqual(someApproximate
+        ? ['as configured', 'all routes exact', ...approximateRows]
+        : ['as configured (all routes exact)', ...approximateRows]);
+      const section = planSections(p).find((s) => s.title === 'Exact vs approximate tier limits (peak)');
+      expect(section?.table?.rows.map((r) => r[0])).toEqual(p.limitsComparison.modes.map((m) => m.label));
+      expect(section?.lines?.[0]).toBe(APPROXIMATE_TRADE_OFF);
+      expect(renderTerminal(p)).toContain('Exact vs approximate tier limits (peak)');
+      // Exact counts every request; approximate never needs more invocations or money.
+      const [asConfigured, ...others] = p.limitsComparison.modes;
+      const exact = others.find((m) => m.mode === 'exact') ?? asConfigured;
+      expect(exact.countedShare).toBeCloseTo(1, 9);
+      for (const m of others.filter((o) => o.mode === 'approximate')) {
+        expect(m.peakInvocationsPerSecond).toBeLessThanOrEqual(exact.peakInvocationsPerSecond + 1e-9);
+        expect(m.monthlyUsd).toBeLessThanOrEqual(exact.monthlyUsd + 1e-6);
+      }
+      expect(p.limitsComparison.routes.map((r) => r.route)).toEqual([...new Set(p.authorizer.peak.endpoints.map((e) => e.route))]);
+    }
   });
 
   it('keeps the authorizer within its reserved concurrency and prices every line', () => {

@@ -37,8 +37,8 @@ describe('sliding window arithmetic', () => {
     expect(allowed).toEqual({
       allowed: true, degraded: false, retryAfterSeconds: 0,
       windows: [
-        { name: 'minute', limit: 2, remaining: 0, resetSeconds: 40 },
-        { name: 'hour', limit: 100, remaining: 98, resetSeconds: 3580 },
+        { name: 'minute', limit: 2, remaining: 0, resetSeconds: 40, windowSeconds: 60 },
+        { name: 'hour', limit: 100, remaining: 98, resetSeconds: 3580, windowSeconds: 3600 },
       ],
     });
     const refused = decide(request, [{ current: 2, previous: 0 }, { current: 2, previous: 0 }], false, T0 + 20_000);

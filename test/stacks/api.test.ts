@@ -2,7 +2,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { AUTHORIZER_ENTRY } from '../../lib/constructs/api-authorizer';
-import { tierPlanLimits } from '../../lib/gateway/usage-plans';
 import { tierUsageKey } from '../../lib/gateway/usage-keys';
 import { findingsIn, formatFindings, ROOT, synthesize, type Synthesized } from '../support/synth';
 
@@ -68,29 +67,50 @@ describeWithAuthorizer('ApiStack with gateway.config.yaml (dev: no custom domain
     expect(synth.stages.dev.api.originPath).toBe('/live');
   });
 
-  it('creates one usage plan per tier with the derived throttle and quota', () => {
-    t.resourceCountIs('AWS::ApiGateway::UsagePlan', 3);
-    t.hasResourceProperties('AWS::ApiGateway::UsagePlan', { UsagePlanName: 'gatehouse-dev-free', Throttle: { RateLimit: 1, BurstLimit: 6 }, Quota: { Limit: 24000, Period: 'DAY' } });
-    t.hasResourceProperties('AWS::ApiGateway::UsagePlan', { UsagePlanName: 'gatehouse-dev-pro', Throttle: { RateLimit: 10, BurstLimit: 60 }, Quota: { Limit: 240000, Period: 'DAY' } });
-    t.hasResourceProperties('AWS::ApiGateway::UsagePlan', { UsagePlanName: 'gatehouse-dev-enterprise', Throttle: { RateLimit: 100, BurstLimit: 600 }, Quota: { Limit: 2400000, Period: 'DAY' } });
-  });
-
-  it('binds each tier\'s usage key, the value the authorizer returns, to its plan', () => {
+  it('creates per tier a consumer plan never stricter than the tier, and a metering plan without limits', () => {
+    t.resourceCountIs('AWS::ApiGateway::UsagePlan', 6);
+    // Burst = the minute limit, refill = ceil(minute / 60) per second, quota = hour x 24 per day (decision 0016).
+    t.hasResourceProperties('AWS::ApiGateway::UsagePlan', { UsagePlanName: 'gatehouse-dev-free', Throttle: { RateLimit: 1, BurstLimit: 60 }, Quota: { Limit: 24000, Period: 'DAY' } });
+    t.hasResourceProperties('AWS::ApiGateway::UsagePlan', { UsagePlanName: 'gatehouse-dev-pro', Throttle: { RateLimit: 10, BurstLimit: 600 }, Quota: { Limit: 240000, Period: 'DAY' } });
+    t.hasResourceProperties('AWS::ApiGateway::UsagePlan', { UsagePlanName: 'gatehouse-dev-enterprise', Throttle: { RateLimit: 100, BurstLimit: 6000 }, Quota: { Limit: 2400000, Period: 'DAY' } });
     for (const tier of ['free', 'pro', 'enterprise']) {
-      const keys = t.findResources('AWS::ApiGateway::ApiKey', { Properties: { Value: tierUsageKey(config, tier), Enabled: true } });
-      expect(Object.keys(keys)).toHaveLength(1);
-      const plans = t.findResources('AWS::ApiGateway::UsagePlan', { Properties: { UsagePlanName: `gatehouse-dev-${tier}` } });
-      t.hasResourceProperties('AWS::ApiGateway::UsagePlanKey', {
-        KeyId: { Ref: Object.keys(keys)[0] }, KeyType: 'API_KEY', UsagePlanId: { Ref: Object.keys(plans)[0] },
-      });
+      t.hasResourceProperties('AWS::ApiGateway::UsagePlan', { UsagePlanName: `gatehouse-dev-${tier}-metering`, Throttle: Match.absent(), Quota: Match.absent() });
     }
   });
 
-  it('answers throttling with the configured 429 message', () => {
+  it('binds each tier\'s shared usage key, the value the authorizer returns, to its metering plan only', () => {
+    for (const tier of ['free', 'pro', 'enterprise']) {
+      const keys = t.findResources('AWS::ApiGateway::ApiKey', { Properties: { Value: tierUsageKey(config, tier), Enabled: true } });
+      expect(Object.keys(keys)).toHaveLength(1);
+      const plans = t.findResources('AWS::ApiGateway::UsagePlan', { Properties: { UsagePlanName: `gatehouse-dev-${tier}-metering` } });
+      const bindings = t.findResources('AWS::ApiGateway::UsagePlanKey', { Properties: { KeyId: { Ref: Object.keys(keys)[0] } } });
+      expect(Object.values(bindings).map((b) => b.Properties.UsagePlanId)).toEqual([{ Ref: Object.keys(plans)[0] }]);
+    }
+  });
+
+  it('answers throttling with the configured 429 message, its own code and Retry-After', () => {
     t.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
       ResponseType: 'THROTTLED',
       StatusCode: '429',
-      ResponseTemplates: { 'application/json': '{"message":"Rate limit exceeded. Upgrade at https://api.example.com/plans","code":"rate_limited","requestId":"$context.requestId"}' },
+      ResponseParameters: { 'gatewayresponse.header.Cache-Control': "'no-store'", 'gatewayresponse.header.Retry-After': "'1'" },
+      ResponseTemplates: { 'application/json': '{"message":"Rate limit exceeded. Upgrade at https://api.example.com/plans","code":"throttled","requestId":"$context.requestId"}' },
+    });
+  });
+
+  it('answers a usage plan quota with Retry-After until the quota period ends, from the authorizer context', () => {
+    t.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'QUOTA_EXCEEDED',
+      StatusCode: '429',
+      ResponseParameters: { 'gatewayresponse.header.Cache-Control': "'no-store'", 'gatewayresponse.header.Retry-After': 'context.authorizer.quotaReset' },
+    });
+  });
+
+  it('answers a failed authorizer (a limiter outage with fault_tolerant false) with 503 and Retry-After', () => {
+    t.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'AUTHORIZER_FAILURE',
+      StatusCode: '503',
+      ResponseParameters: { 'gatewayresponse.header.Cache-Control': "'no-store'", 'gatewayresponse.header.Retry-After': "'1'" },
+      ResponseTemplates: { 'application/json': '{"message":"Temporarily unavailable, retry shortly","code":"temporarily_unavailable","requestId":"$context.requestId"}' },
     });
   });
 
@@ -108,6 +128,8 @@ describeWithAuthorizer('ApiStack with gateway.config.yaml (dev: no custom domain
         'gatewayresponse.header.RateLimit-Limit': 'context.authorizer.rateLimitLimit',
         'gatewayresponse.header.RateLimit-Remaining': 'context.authorizer.rateLimitRemaining',
         'gatewayresponse.header.RateLimit-Reset': 'context.authorizer.rateLimitReset',
+        'gatewayresponse.header.RateLimit-Policy': 'context.authorizer.rateLimitPolicy',
+        'gatewayresponse.header.RateLimit': 'context.authorizer.rateLimitState',
       },
       ResponseTemplates: { 'application/json': Match.stringLikeRegexp('"\\$context.authorizer.message"#else"Rate limit exceeded. Upgrade at https://api.example.com/plans"#end') },
     });
@@ -122,7 +144,7 @@ describeWithAuthorizer('ApiStack with gateway.config.yaml (dev: no custom domain
   it.each([
     ['UNAUTHORIZED', '401', '"message":"Unauthorized"'],
     ['ACCESS_DENIED', '403', '"$context.authorizer.message"#else"Forbidden"#end'],
-    ['QUOTA_EXCEEDED', '429', '"code":"quota_exceeded"'],
+    ['QUOTA_EXCEEDED', '429', '"code":"plan_quota_exceeded"'],
     ['BAD_REQUEST_BODY', '400', '"$context.error.validationErrorString"'],
     ['BAD_REQUEST_PARAMETERS', '400', '"$context.error.validationErrorString"'],
     ['REQUEST_TOO_LARGE', '413', '"message":"Request body too large"'],
@@ -187,11 +209,13 @@ describeWithAuthorizer('ApiStack with gateway.config.yaml (dev: no custom domain
     expect(method(t, 'proxy', 'PUT').Integration.TimeoutInMillis).toBe(5000);
   });
 
-  it('gives each method the authorizer of its route: cached per credential, uncached for canary and per-request routes', () => {
+  it('gives each method the authorizer of its route: uncached for limits: exact (the default), cached per credential for approximate', () => {
     const authorizers = t.findResources('AWS::ApiGateway::Authorizer');
     const byId = (p: Record<string, any>) => authorizers[p.AuthorizerId.Ref].Properties;
     expect(Object.keys(authorizers)).toHaveLength(2);
-    expect(byId(method(t, 'v1users', 'GET'))).toMatchObject({
+    expect(byId(method(t, 'v1users', 'GET')).AuthorizerResultTtlInSeconds).toBe(0);
+    expect(byId(method(t, 'v1users', 'GET')).IdentitySource).toBeUndefined();
+    expect(byId(method(t, 'v1plans', 'GET'))).toMatchObject({
       Type: 'REQUEST', AuthorizerResultTtlInSeconds: 300,
       IdentitySource: 'method.request.header.x-api-key,method.request.header.X-Forwarded-Host,method.request.header.X-Gatehouse-Client-IP,context.httpMethod,context.resourcePath',
     });
@@ -392,18 +416,6 @@ describeWithAuthorizer.each([
     for (const group of Object.values(t.findResources('AWS::Logs::LogGroup'))) {
       expect(group.Properties.KmsKeyId !== undefined).toBe(encrypted);
     }
-  });
-});
-
-describe('tierPlanLimits', () => {
-  it('never throttles below the tier: the per-second rate rounds up, minimum 1', () => {
-    expect(tierPlanLimits({ name: 't', minute: 90, hour: 1000, canary: false }).throttle).toEqual({ rateLimit: 2, burstLimit: 9 });
-    expect(tierPlanLimits({ name: 't', minute: 10, hour: 100, canary: false }).throttle).toEqual({ rateLimit: 1, burstLimit: 2 });
-  });
-
-  it('takes burst and quota from the tier when set', () => {
-    expect(tierPlanLimits({ name: 't', minute: 600, hour: 10000, burst: 25, quota: { limit: 5000, period: 'WEEK' }, canary: false }))
-      .toEqual({ throttle: { rateLimit: 10, burstLimit: 25 }, quota: { limit: 5000, period: 'WEEK' } });
   });
 });
 

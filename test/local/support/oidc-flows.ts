@@ -7,6 +7,8 @@ export interface FlowArgs {
   readonly clientSecret?: string;
   readonly scope: string;
   readonly redirectUri?: string;
+  /** Which seed user the local issuer signs in (id or email); the first one otherwise. */
+  readonly loginHint?: string;
 }
 
 export interface FlowTokens {
@@ -36,6 +38,7 @@ export async function authorizationCodeWithPkce(args: FlowArgs): Promise<FlowTok
   const state = client.randomState();
   let location = client.buildAuthorizationUrl(config, {
     redirect_uri: args.redirectUri!, scope: args.scope, state, prompt: 'consent',
+    ...(args.loginHint ? { login_hint: args.loginHint } : {}),
     code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
   }).href;
   const cookies = new Map<string, string>();
