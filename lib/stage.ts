@@ -66,7 +66,7 @@ export class GatewayStage extends Stage {
       originPath: this.api.originPath,
       originVerifySecretName: this.edge.originVerifySecretName,
     });
-    this.audit = new AuditStack(this, 'Audit', { ...regional, stackName: `${prefix}-audit`, api: this.api });
+    this.audit = new AuditStack(this, 'Audit', { ...regional, stackName: `${prefix}-audit`, api: this.api, edgeWafLogGroup: this.edge.webAcl.logGroup });
     this.observability = new ObservabilityStack(this, 'Observability', {
       ...regional, stackName: `${prefix}-observability`, api: this.api, audit: this.audit,
     });

@@ -173,6 +173,14 @@ function buildServer(config: GatewayConfig, api: ApiGateway, log: RequestLogger,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     requestIdHeader: false,
+    // Requests the framework itself rejects: an undecodable URL (`/v1/users%zz`) goes on to the
+    // pipeline, which answers it with the gateway's own 400, request id and log line, as API
+    // Gateway does; anything else is the edge's 400 with CloudFront's headers. Never the framework's body.
+    frameworkErrors: (error, req, reply) => {
+      if ((error as { code?: string }).code === 'FST_ERR_BAD_URL') return void serve(req, reply);
+      const started = (req as FastifyRequest & { started?: number }).started ?? clock();
+      return void edgeError(reply, req, 400, 'Bad request', 'bad_request', started);
+    },
     serverFactory: (handler) => {
       const server = createServer({
         maxHeaderSize: NODE_MAX_HEADER_SIZE,
@@ -245,10 +253,9 @@ function buildServer(config: GatewayConfig, api: ApiGateway, log: RequestLogger,
     return edgeError(reply, req, status, status === 500 ? 'Internal server error' : 'Bad request', status === 500 ? 'internal_error' : 'bad_request', started);
   });
 
-  app.route({
-    method: [...CLOUDFRONT_METHODS],
-    url: '/*',
-    handler: async (req, reply) => {
+  // CloudFront and API Gateway in front of the pipeline; also the fallback of a request the
+  // framework could not route (a bad percent-encoding): the pipeline answers it as API Gateway does.
+  const serve = async (req: FastifyRequest, reply: FastifyReply) => {
       const started = (req as FastifyRequest & { started?: number }).started ?? clock();
       const url = req.raw.url ?? '/';
       const q = url.indexOf('?');
@@ -281,8 +288,8 @@ function buildServer(config: GatewayConfig, api: ApiGateway, log: RequestLogger,
         ...res.log, requestId: res.log.requestId ?? '-',
       });
       return send(reply, req.method, res);
-    },
-  });
+  };
+  app.route({ method: [...CLOUDFRONT_METHODS], url: '/*', handler: serve });
   return app;
 }
 

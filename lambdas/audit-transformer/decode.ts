@@ -21,27 +21,50 @@ export interface SubscriptionPayload {
   readonly logEvents: readonly SubscriptionLogEvent[];
 }
 
-/** The record is not a CloudWatch Logs subscription payload. */
+/**
+ * Largest decompressed payload accepted. CloudWatch Logs delivers about 1 MB of log events per
+ * payload; 10 MiB is ten times that, and already more than one answer to Firehose can carry
+ * (6 MB). A gzip bomb (410 KB -> 300 MB) stops here after 10 MiB instead of taking the
+ * function's 512 MB.
+ */
+export const MAX_DECOMPRESSED_BYTES = 10 * 1024 * 1024;
+
+/** Why a record is not a subscription payload: a fixed code, safe to log and to store. */
+export type DecodeFailure = 'not-gzip' | 'too-large' | 'not-json' | 'not-a-subscription-payload';
+
+/**
+ * The record is not a CloudWatch Logs subscription payload. The message says why and where, but
+ * never quotes the data: it is logged, and the data may hold what masking exists to remove.
+ */
 export class PayloadDecodeError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(readonly reason: DecodeFailure, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'PayloadDecodeError';
   }
 }
 
 /** Decodes base64 + gzip + JSON and checks the documented shape; throws {@link PayloadDecodeError}. */
-export function decodeSubscriptionPayload(base64: string): SubscriptionPayload {
+export function decodeSubscriptionPayload(base64: string, maxBytes = MAX_DECOMPRESSED_BYTES): SubscriptionPayload {
+  return decodeSubscriptionBytes(Buffer.from(base64, 'base64'), maxBytes);
+}
+
+/** {@link decodeSubscriptionPayload} for data already base64-decoded. */
+export function decodeSubscriptionBytes(compressed: Buffer, maxBytes = MAX_DECOMPRESSED_BYTES): SubscriptionPayload {
   let json: string;
   try {
-    json = gunzipSync(Buffer.from(base64, 'base64')).toString('utf8');
+    json = gunzipSync(compressed, { maxOutputLength: maxBytes }).toString('utf8');
   } catch (err) {
-    throw new PayloadDecodeError('record data is not gzip-compressed (expected a CloudWatch Logs subscription payload)', { cause: err });
+    if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new PayloadDecodeError('too-large', `record data decompresses to more than ${maxBytes} bytes`, { cause: err });
+    }
+    throw new PayloadDecodeError('not-gzip', 'record data is not gzip-compressed (expected a CloudWatch Logs subscription payload)', { cause: err });
   }
   let payload: unknown;
   try {
     payload = JSON.parse(json);
-  } catch (err) {
-    throw new PayloadDecodeError('record data is gzip but not JSON', { cause: err });
+  } catch {
+    // No cause: JSON.parse's message quotes the input.
+    throw new PayloadDecodeError('not-json', 'record data is gzip but not JSON');
   }
   return checkShape(payload);
 }
@@ -52,22 +75,21 @@ export function encodeSubscriptionPayload(payload: SubscriptionPayload): string 
 }
 
 function checkShape(value: unknown): SubscriptionPayload {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new PayloadDecodeError('payload is not a JSON object');
-  }
+  const fail = (message: string) => new PayloadDecodeError('not-a-subscription-payload', message);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw fail('payload is not a JSON object');
   const p = value as Record<string, unknown>;
   if (p.messageType !== 'DATA_MESSAGE' && p.messageType !== 'CONTROL_MESSAGE') {
-    throw new PayloadDecodeError(`messageType is ${JSON.stringify(p.messageType)}; expected DATA_MESSAGE or CONTROL_MESSAGE`);
+    throw fail(`messageType is ${typeof p.messageType === 'string' ? 'another string' : typeof p.messageType}; expected DATA_MESSAGE or CONTROL_MESSAGE`);
   }
   for (const key of ['owner', 'logGroup', 'logStream'] as const) {
-    if (typeof p[key] !== 'string') throw new PayloadDecodeError(`${key} is missing or not a string`);
+    if (typeof p[key] !== 'string') throw fail(`${key} is missing or not a string`);
   }
-  if (!Array.isArray(p.subscriptionFilters)) throw new PayloadDecodeError('subscriptionFilters is not a list');
-  if (!Array.isArray(p.logEvents)) throw new PayloadDecodeError('logEvents is not a list');
+  if (!Array.isArray(p.subscriptionFilters)) throw fail('subscriptionFilters is not a list');
+  if (!Array.isArray(p.logEvents)) throw fail('logEvents is not a list');
   p.logEvents.forEach((e: unknown, i: number) => {
     const event = e as Record<string, unknown> | null;
-    if (!event || typeof event.id !== 'string' || typeof event.timestamp !== 'number' || typeof event.message !== 'string') {
-      throw new PayloadDecodeError(`logEvents[${i}] needs id (string), timestamp (number) and message (string)`);
+    if (!event || typeof event !== 'object' || typeof event.id !== 'string' || typeof event.timestamp !== 'number' || typeof event.message !== 'string') {
+      throw fail(`logEvents[${i}] needs id (string), timestamp (number) and message (string)`);
     }
   });
   return p as unknown as SubscriptionPayload;

@@ -50,6 +50,7 @@ const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]+)$/;
 
 /** Outcome of an authorization step that refuses an authenticated caller. */
 class Denied extends AuthorizerError {
+  override readonly name = 'Denied';
   constructor(reason: string, message: string, readonly extra: AuthorizerContext = {}) { super(reason, message); }
 }
 

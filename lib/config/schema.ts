@@ -132,6 +132,8 @@ export const RouteAuth = z.strictObject({
   issuers: z.array(z.string()).default([]).describe('For jwt: names of identity.issuers entries, or "cognito".'),
   scopes: z.array(z.string().min(1)).default([]).describe('Every one of these scopes must be granted.'),
   groups: z.array(z.string().min(1)).default([]).describe('At least one of these groups (cognito:groups / groups claim).'),
+  hide_credentials: z.boolean().default(true)
+    .describe('Keep the credential the gateway consumed (the API key header, Authorization) from the upstream: its value is replaced by "-" (API Gateway REST proxy integrations cannot drop a client header, only overwrite it). The upstream identifies the caller by the X-Gatehouse-* headers instead (Kong\'s hide_credentials).'),
   limits: z.enum(RATE_LIMIT_MODES).default('exact')
     .describe('exact: the authorizer (and its rate limiter) runs on every request, so every request is counted against the tier. approximate: API Gateway caches the authorizer\'s decision for cache_ttl seconds, and cached requests are not counted (cheaper; the tier limits then hold only per cache entry, see docs/rate-limiting.md).'),
   cache_ttl: z.number().int().min(0).max(3600).optional()
@@ -151,7 +153,7 @@ const transformerConfig = (what: string) => z.strictObject({
   add: z.strictObject({
     headers: z.array(z.string()).default([]).describe('"Header-Name:value" entries; values may use $(template)s (HEADER_TEMPLATES).'),
   }).default({ headers: [] }).describe(`${what} headers to add.`),
-  remove: z.strictObject({ headers: z.array(headerName).default([]).describe('Header names to remove.') })
+  remove: z.strictObject({ headers: z.array(headerName).default([]).describe('Header names to remove: their value is replaced by "-" on AWS and locally (API Gateway REST proxy integrations cannot drop a client header).') })
     .default({ headers: [] }).describe(`${what} headers to remove.`),
 }).describe('Kong-style add/remove lists.');
 

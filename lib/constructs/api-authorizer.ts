@@ -87,6 +87,7 @@ export class ApiAuthorizer extends Construct {
         format: AUTHORIZER_BUNDLING.format === 'esm' ? nodejs.OutputFormat.ESM : nodejs.OutputFormat.CJS,
         target: AUTHORIZER_BUNDLING.target,
         minify: AUTHORIZER_BUNDLING.minify,
+        keepNames: AUTHORIZER_BUNDLING.keepNames,
         sourceMap: AUTHORIZER_BUNDLING.sourceMap,
         mainFields: [...AUTHORIZER_BUNDLING.mainFields],
         banner: AUTHORIZER_BUNDLING.banner,

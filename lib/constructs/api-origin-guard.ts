@@ -2,7 +2,9 @@ import { ArnFormat, SecretValue, Stack } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import { ORIGIN_VERIFY_HEADER, VIEWER_FUNCTION_HEADERS } from '../gateway/headers';
+import { wafRedactedFields } from './web-acl';
 import type { ApiLogGroups } from './api-log-groups';
 import { allowedContentTypePattern, repeatedQueryParameterPattern, WAF_BODY } from '../gateway/request-checks';
 import { BODY_METHODS } from '../gateway/route-table';
@@ -27,6 +29,8 @@ export interface ApiOriginGuardProps {
   readonly mtlsDomain?: string;
   /** `security.max_body_bytes`: enforced here for the mTLS domain, whose requests skip the edge web ACL. */
   readonly maxBodyBytes?: number;
+  /** `identity.api_keys.header`: redacted from the web ACL's logs with the other credentials. */
+  readonly apiKeyHeader: string;
 }
 
 /**
@@ -40,6 +44,8 @@ export interface ApiOriginGuardProps {
  */
 export class ApiOriginGuard extends Construct {
   public readonly webAcl: wafv2.CfnWebACL;
+  /** The web ACL's log group (`aws-waf-logs-<prefix>-api`): request data, so the audit stack protects it. */
+  public readonly logGroup: logs.ILogGroup;
 
   constructor(scope: Construct, id: string, props: ApiOriginGuardProps) {
     super(scope, id);
@@ -156,11 +162,9 @@ export class ApiOriginGuard extends Construct {
     new wafv2.CfnLoggingConfiguration(this, 'Logging', {
       resourceArn: this.webAcl.attrArn,
       logDestinationConfigs: [destination],
-      redactedFields: [
-        { singleHeader: { Name: 'authorization' } },
-        { singleHeader: { Name: ORIGIN_VERIFY_HEADER.toLowerCase() } },
-      ],
+      redactedFields: wafRedactedFields(props.apiKeyHeader),
     });
+    this.logGroup = logGroup;
   }
 }
 

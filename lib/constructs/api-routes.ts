@@ -1,4 +1,4 @@
-import { Annotations, Duration } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { Construct } from 'constructs';
 import type { GatewayConfig } from '../config/schema';
@@ -76,9 +76,6 @@ export class ApiRoutes extends Construct {
         ...[...cacheKeys.filter((k) => !k.startsWith('method.request.path.')), ...mappedHeaders].map((k) => [k, false] as const),
       ]);
 
-      if (transformation.remove.length > 0) {
-        Annotations.of(this).addWarning(`route ${route.name}: request-transformer remove.headers (${transformation.remove.join(', ')}) only applies in the local gateway; API Gateway proxy integrations forward client headers`);
-      }
       const integrationParameters: Record<string, string> = {
         ...Object.fromEntries(pathParams.map((p) => [`integration.request.path.${p}`, `method.request.path.${p}`])),
         ...toIntegrationRequestParameters(transformation),

@@ -83,7 +83,8 @@ export class AuditPipeline extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: {
-        format: nodejs.OutputFormat.ESM, target: 'node24', minify: true, sourceMap: true, mainFields: ['module', 'main'],
+        // keepNames: errors keep their class names as Lambda's errorType (minified, they were `$s`).
+        format: nodejs.OutputFormat.ESM, target: 'node24', minify: true, keepNames: true, sourceMap: true, mainFields: ['module', 'main'],
         // CommonJS dependencies (the X-Ray SDK under Powertools Tracer) call require() inside the ESM bundle.
         banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
       },

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import type { GatewayConfig } from '../config/schema';
 import { planEdgeRules, RESPONSE_BODY, WCU_LIMIT } from './edge-waf-rules';
 import { LOG_GROUP_REMOVAL } from './api-log-groups';
+import { credentialHeaders } from '../gateway/headers';
 import { WAF_BODY } from '../gateway/request-checks';
 
 export interface EdgeWebAclProps {
@@ -69,7 +70,7 @@ export class EdgeWebAcl extends Construct {
     const logging = new wafv2.CfnLoggingConfiguration(this, 'Logging', {
       resourceArn: this.webAcl.attrArn,
       logDestinationConfigs: [wafLogGroupArn(this, props.name)],
-      redactedFields: redactedHeaders(config).map((name) => ({ singleHeader: { Name: name } })),
+      redactedFields: wafRedactedFields(config.identity.api_keys.header),
     });
     logging.node.addDependency(this.logGroup);
   }
@@ -82,7 +83,7 @@ export function wafLogGroupArn(scope: Construct, aclName: string): string {
   });
 }
 
-/** Credentials never reach the WAF logs: Authorization, the API key header and cookies. */
-export function redactedHeaders(config: GatewayConfig): string[] {
-  return [...new Set(['authorization', config.identity.api_keys.header.toLowerCase(), 'cookie'])];
+/** Credentials never reach a WAF log (edge or regional): Authorization, the API key header, cookies, the origin secret. */
+export function wafRedactedFields(apiKeyHeader: string): wafv2.CfnLoggingConfiguration.FieldToMatchProperty[] {
+  return credentialHeaders(apiKeyHeader).map((name) => ({ singleHeader: { Name: name } }));
 }

@@ -20,6 +20,14 @@ export const VIEWER_FUNCTION_HEADERS = [CLIENT_IP_HEADER, FORWARDED_HOST_HEADER]
 /** Secret header CloudFront adds to origin requests; the regional web ACL requires it. */
 export const ORIGIN_VERIFY_HEADER = 'X-Origin-Verify';
 
+/**
+ * Request headers whose values are credentials: redacted from the logs of every web ACL (edge
+ * and regional), lower case as WAF's `singleHeader` wants them.
+ */
+export function credentialHeaders(apiKeyHeader: string): string[] {
+  return [...new Set(['authorization', apiKeyHeader.toLowerCase(), 'cookie', ORIGIN_VERIFY_HEADER.toLowerCase()])];
+}
+
 /** Upstream headers carrying the authorizer context (context key -> header). */
 export const CONTEXT_HEADERS = {
   principal: 'X-Gatehouse-Principal',

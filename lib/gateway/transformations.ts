@@ -34,13 +34,13 @@ export interface UpstreamHeader {
 }
 
 export interface RequestTransformation {
-  /** Headers set (overwritten) on the upstream request, in a stable order. */
-  readonly set: readonly UpstreamHeader[];
   /**
-   * Headers a route's request-transformer removes. The local gateway removes them; API Gateway
-   * HTTP_PROXY integrations cannot drop a client header, so the API stack only warns.
+   * Headers set (overwritten) on the upstream request, in a stable order. Headers the config
+   * removes (request-transformer `remove`, `hide_credentials`) are among them, set to
+   * {@link SCRUBBED_VALUE}: API Gateway HTTP_PROXY integrations cannot drop a client header,
+   * only overwrite it, and the local gateway does exactly the same.
    */
-  readonly remove: readonly string[];
+  readonly set: readonly UpstreamHeader[];
 }
 
 /** A header template or value that cannot be compiled; `path` is the config key path. */
@@ -55,8 +55,9 @@ export class TransformationError extends Error {
 }
 
 /**
- * Value the API stack sends instead of the origin-verify secret: HTTP_PROXY forwards every client
- * header, so without this the CloudFront secret would reach every upstream.
+ * Value sent instead of a header the gateway keeps from the upstream (the origin-verify secret,
+ * consumed credentials, removed headers): HTTP_PROXY forwards every client header, so without
+ * this the CloudFront secret and the caller's key would reach every upstream.
  */
 export const SCRUBBED_VALUE = '-';
 
@@ -74,7 +75,7 @@ export function compileRequestTransformation(config: GatewayConfig, route?: Rout
   for (const [name, value] of Object.entries(config.transformations.request.add_headers)) {
     put(compileHeader(name, value, `transformations.request.add_headers.${name}`));
   }
-  const remove: string[] = [];
+  const scrub = (name: string) => put({ name, source: { kind: 'static', value: SCRUBBED_VALUE } });
   if (route) {
     const routeIndex = config.routes.findIndex((r) => r.name === route.name);
     route.plugins.forEach((plugin, p) => {
@@ -86,13 +87,24 @@ export function compileRequestTransformation(config: GatewayConfig, route?: Rout
       });
       plugin.config.remove.headers.forEach((name, h) => {
         if (isReserved(name)) throw new TransformationError(`${at}.remove.headers[${h}]`, `${name} is set by the gateway and cannot be removed`);
-        remove.push(name);
+        scrub(name);
       });
     });
+    // hide_credentials: the credential the gateway consumed stays at the gateway.
+    if (route.auth.hide_credentials) for (const name of consumedCredentialHeaders(config, route)) scrub(name);
   }
   // Never forward the CloudFront origin secret upstream.
-  put({ name: ORIGIN_VERIFY_HEADER, source: { kind: 'static', value: SCRUBBED_VALUE } });
-  return { set: [...set.values()], remove };
+  scrub(ORIGIN_VERIFY_HEADER);
+  return { set: [...set.values()] };
+}
+
+/** The request headers that carry a credential the route's strategies consume. */
+export function consumedCredentialHeaders(config: Pick<GatewayConfig, 'identity'>, route: Pick<RouteConfig, 'auth'>): string[] {
+  const { strategies } = route.auth;
+  return [
+    ...(strategies.includes('jwt') ? ['Authorization'] : []),
+    ...(strategies.includes('api_key') ? [config.identity.api_keys.header] : []),
+  ];
 }
 
 /** Compiles one configured header value: a whole-value template or a literal. */

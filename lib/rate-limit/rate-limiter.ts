@@ -93,16 +93,20 @@ export function tierWindows(tier: {
   return windows;
 }
 
-/** Base class of the limiter's errors. */
+/**
+ * Base class of the limiter's errors. Each names itself with a string literal: minified in the
+ * authorizer bundle, `new.target.name` would be `$s` in Lambda's errorType.
+ */
 export abstract class RateLimitError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
+  abstract override readonly name: string;
 }
 
 /** The shared store could not answer in time and `faultTolerant` is false. */
-export class RateLimiterUnavailableError extends RateLimitError {}
+export class RateLimiterUnavailableError extends RateLimitError {
+  override readonly name = 'RateLimiterUnavailableError';
+}
 
 /** A request the limiter cannot evaluate (no windows, bad cost). */
-export class InvalidRateLimitRequestError extends RateLimitError {}
+export class InvalidRateLimitRequestError extends RateLimitError {
+  override readonly name = 'InvalidRateLimitRequestError';
+}

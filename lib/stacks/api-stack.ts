@@ -46,6 +46,8 @@ export class ApiStack extends Stack {
   public readonly stage: apigw.Stage;
   public readonly accessLogGroup: logs.ILogGroup;
   public readonly authorizerFunction: lambda.IFunction;
+  /** The regional web ACL on the stage and its log group. */
+  public readonly originGuard: ApiOriginGuard;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -126,8 +128,9 @@ export class ApiStack extends Stack {
     new ApiUsagePlans(this, 'UsagePlans', { gateway, api: this.restApi, stage: this.stage });
     new ApiGatewayResponses(this, 'GatewayResponses', { api: this.restApi, config });
     new ApiDomains(this, 'Domains', { gateway, api: this.restApi });
-    new ApiOriginGuard(this, 'OriginGuard', {
+    this.originGuard = new ApiOriginGuard(this, 'OriginGuard', {
       prefix,
+      apiKeyHeader: config.identity.api_keys.header,
       stage: this.stage,
       originVerifySecretName: props.originVerifySecretName,
       allowedContentTypes: config.security.allowed_content_types,

@@ -13,12 +13,14 @@ import type { GatewayStackProps } from './gateway-stack-props';
 
 export interface AuditStackProps extends GatewayStackProps {
   readonly api: ApiStack;
+  /** The edge web ACL's log group (us-east-1): request data too, so it gets the data protection policy. */
+  readonly edgeWafLogGroup: logs.ILogGroup;
 }
 
 /**
  * The audit trail of one environment: the locked S3 bucket, the pipeline from the API's log
  * groups through the masking transformer and Firehose, CloudTrail for control-plane changes, and
- * the CloudWatch Logs data protection policy on the API's log groups.
+ * the CloudWatch Logs data protection policy on every log group that may hold request data.
  */
 export class AuditStack extends Stack {
   public readonly key: kms.Key;
@@ -66,8 +68,8 @@ export class AuditStack extends Stack {
     if (!(api.authorizerFunction instanceof lambda.Function)) throw new Error('the audit stack needs the authorizer function defined in the API stack (for its log group)');
     const authorizerLogs: logs.ILogGroup = api.authorizerFunction.logGroup;
     const protection = { pii: config.audit.pii_masking, apiKeyHeader: config.identity.api_keys.header };
-    protectLogGroup(api.accessLogGroup, protection);
-    protectLogGroup(authorizerLogs, protection);
+    // Every log group that may hold request data: access logs, authorizer logs, both WAF logs.
+    for (const group of [api.accessLogGroup, authorizerLogs, api.originGuard.logGroup, props.edgeWafLogGroup]) protectLogGroup(group, protection);
 
     this.pipeline = new AuditPipeline(this, 'Pipeline', {
       gateway,

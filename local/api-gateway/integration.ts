@@ -25,7 +25,12 @@ export type IntegrationResult =
 export const MAX_INTEGRATION_RESPONSE_BYTES = 10 * 1024 * 1024;
 
 /** Hop-by-hop headers (RFC 9110 7.6.1) never forwarded in either direction. */
-export const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-authorization', 'proxy-authenticate', 'host', 'content-length']);
+/**
+ * Headers never forwarded to an upstream: hop-by-hop ones, and `expect`, which the front door
+ * answers itself (Node sends the viewer its `100 Continue`, as CloudFront does; the body is then
+ * forwarded whole, so the upstream must not wait for a second one: undici refused it, a 502).
+ */
+export const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-authorization', 'proxy-authenticate', 'host', 'content-length', 'expect']);
 
 /** Characters a URL parser leaves alone in a path and query, so no normalisation is needed. */
 const PLAIN_TARGET = /^\/[A-Za-z0-9\-._~!$&()*+,;=:@/%?]*$/;

@@ -67,8 +67,6 @@ interface CompiledMethod {
   /** Upstream path with the path parameters filled in (strip_path and the service base path applied). */
   readonly target: (pathParameters: Readonly<Record<string, string>>) => string;
   readonly transformation: RequestTransformation;
-  /** transformation.remove, lower case. */
-  readonly remove: readonly string[];
 }
 
 /** Where the "ALB" sends a service's requests: the origin and the base path of its URL. */
@@ -121,8 +119,7 @@ export class ApiGateway {
         authorizerId: `${settings.ttl}|${settings.identitySources.join(',')}`,
         primaryService,
         target: compileTarget(upstreamPath(method.resourcePath, method.primary, primaryService)),
-        transformation: { set: transformation.set.map((h) => ({ ...h, name: h.name.toLowerCase() })), remove: transformation.remove },
-        remove: transformation.remove.map((h) => h.toLowerCase()),
+        transformation: { set: transformation.set.map((h) => ({ ...h, name: h.name.toLowerCase() })) },
       });
     }
     for (const [name, base] of Object.entries(props.upstreams)) {
@@ -235,7 +232,6 @@ export class ApiGateway {
       const prev = upstreamHeaders[lower];
       upstreamHeaders[lower] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
     }
-    for (const name of compiled.remove) delete upstreamHeaders[name];
     // Names are lower case in the compiled transformation, so the values land over the client's.
     Object.assign(upstreamHeaders, resolveUpstreamHeaders(compiled.transformation, { requestId, clientIp: req.sourceIp, requestTimeEpoch: now, authorizer: context }));
     const upstream = await this.integration.call({

@@ -26,6 +26,12 @@ describe('authorizer deploy bundle', () => {
     expect(inputs.filter((f) => /aws-xray-sdk|cls-hooked|@aws-lambda-powertools\/tracer|opentelemetry/.test(f))).toEqual([]);
   });
 
+  it('keeps the names of the errors that leave the function, which Lambda reports as errorType (minified they read `$s`)', () => {
+    for (const name of ['ConsumerStoreError', 'RateLimiterUnavailableError', 'AuthenticationError']) {
+      expect(code).toMatch(new RegExp(`name ?= ?"${name}"`));
+    }
+  });
+
   it('stays within its size budget (minified, source map external)', () => {
     expect(outputFiles[0].contents.byteLength).toBeLessThanOrEqual(AUTHORIZER_BUNDLE_BUDGET_BYTES);
   });

@@ -47,7 +47,18 @@ describe('compileRequestTransformation', () => {
     expect(params['integration.request.header.x-request-id']).toBe('context.authorizer.consumer');
     expect(params['integration.request.header.X-Request-ID']).toBeUndefined();
     expect(params['integration.request.header.X-Source']).toBe("'gatehouse'");
-    expect(t.remove).toEqual(['Cookie']);
+    // Removed headers are overwritten, on AWS as locally: a REST proxy integration cannot drop one.
+    expect(params['integration.request.header.Cookie']).toBe(`'${SCRUBBED_VALUE}'`);
+  });
+
+  it('keeps the consumed credential from the upstream by default (hide_credentials), and forwards it when told', () => {
+    const jwtRoute = config.routes.find((r) => r.auth.strategies.includes('jwt'))!;
+    const keyRoute = config.routes.find((r) => r.auth.strategies.includes('api_key'))!;
+    const scrubbed = (route: typeof jwtRoute) => Object.entries(toIntegrationRequestParameters(compileRequestTransformation(config, route)))
+      .filter(([, v]) => v === `'${SCRUBBED_VALUE}'`).map(([k]) => k.replace('integration.request.header.', '')).sort();
+    expect(scrubbed(jwtRoute)).toEqual(['Authorization', 'X-Origin-Verify']);
+    expect(scrubbed(keyRoute)).toEqual(['X-Origin-Verify', 'x-api-key']);
+    expect(scrubbed({ ...keyRoute, auth: { ...keyRoute.auth, hide_credentials: false } })).toEqual(['X-Origin-Verify']);
   });
 
   it('resolves the same description per request for the local gateway', () => {

@@ -76,3 +76,57 @@ describe('hostile input gets the right 4xx, never a crash or a hang', () => {
     expect((await fetch(`${gw.url}/v1/users`, { headers: { 'x-api-key': key } })).status).toBe(200);
   });
 });
+
+/** Issue 12: what the framework would have answered itself goes through the gateway's own answers. */
+describe('requests the HTTP framework rejects, and Expect: 100-continue', () => {
+  let gw: TestGateway;
+  let key: string;
+  beforeAll(async () => {
+    gw = await startTestGateway();
+    key = apiKey(gw.credentials, 'demo-enterprise');
+    await gw.logs();
+  });
+  afterAll(async () => { await gw.close(); });
+
+  /** The whole answer to raw bytes: status line, lower-case headers, body. */
+  function exchange(text: string): Promise<{ status: string; headers: Record<string, string>; body: string }> {
+    const { port } = new URL(gw.url);
+    return new Promise((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1');
+      let data = '';
+      const timer = setTimeout(() => { socket.destroy(); reject(new Error(`no answer: ${data}`)); }, 5000);
+      socket.on('data', (d) => {
+        data += d.toString('latin1');
+        const final = data.replace(/^HTTP\/1\.1 100 Continue\r\n\r\n/, '');
+        const end = final.indexOf('\r\n\r\n');
+        const length = /\r\ncontent-length: (\d+)/i.exec(final)?.[1];
+        if (end < 0 || length === undefined || final.length < end + 4 + Number(length)) return;
+        clearTimeout(timer);
+        socket.destroy();
+        const [head, body] = [final.slice(0, end), final.slice(end + 4)];
+        const [status, ...lines] = head.split('\r\n');
+        resolve({ status, headers: Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()])), body });
+      });
+      socket.on('error', reject);
+      socket.write(text, 'latin1');
+    });
+  }
+
+  it('answers an invalid percent-encoding with the gateway\'s 400, CloudFront\'s headers, a request id and a log line', async () => {
+    const res = await exchange(`GET /v1/users%zz HTTP/1.1\r\nHost: x\r\nx-api-key: ${key}\r\n\r\n`);
+    expect(res.status).toBe('HTTP/1.1 400 Bad Request');
+    const body = JSON.parse(res.body);
+    expect(body).toEqual({ message: 'Bad request', code: 'bad_request', requestId: res.headers['x-amzn-requestid'] });
+    expect(res.headers['x-amzn-requestid']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.headers).toMatchObject({ 'strict-transport-security': expect.any(String), 'x-content-type-options': 'nosniff', server: 'CloudFront' });
+    expect(res.body).not.toMatch(/FST_|valid url component/);
+    expect((await gw.logs()).pop()).toMatchObject({ status: 400, path: '/v1/users%zz', requestId: body.requestId, error: 'DEFAULT_4XX' });
+  });
+
+  it('answers Expect: 100-continue with 100, then forwards the body to the upstream', async () => {
+    const res = await exchange(`POST /v1/users HTTP/1.1\r\nHost: x\r\nx-api-key: ${key}\r\nContent-Type: application/json\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n{}`);
+    expect(res.status).toBe('HTTP/1.1 200 OK');
+    expect(JSON.parse(res.body)).toMatchObject({ method: 'POST', service: 'user-service-v1' });
+    expect(JSON.parse(res.body).headers.expect).toBeUndefined();
+  });
+});

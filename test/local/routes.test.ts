@@ -231,3 +231,34 @@ describe('the local gateway serves every route type of gateway.config.yaml (dev)
     expect(await limited[0].json()).toMatchObject({ message: ERROR_MESSAGE, code: 'throttled' });
   });
 });
+
+describe('credentials stay at the gateway (hide_credentials, on by default)', () => {
+  let gw: TestGateway;
+  beforeAll(async () => { gw = await startTestGateway(); });
+  afterAll(async () => { await gw.close(); });
+
+  it('overwrites the API key the gateway consumed; the upstream gets the consumer headers instead', async () => {
+    const res = await fetch(`${gw.url}/v1/users`, { headers: { 'x-api-key': apiKey(gw.credentials, 'demo-pro') } });
+    const seen = ((await res.json()) as { headers: Record<string, string> }).headers;
+    expect({ key: seen['x-api-key'], consumer: seen['x-gatehouse-consumer'], tier: seen['x-gatehouse-tier'] }).toEqual({ key: '-', consumer: 'demo-pro', tier: 'pro' });
+  });
+
+  it('overwrites the bearer token the gateway consumed', async () => {
+    const { accessToken } = await runInThread<FlowTokens>(FLOWS, 'clientCredentials', { issuer: gw.credentials.issuer!.url, clientId: 'partner-batch', clientSecret: 'local-partner-batch-secret', scope: 'users/read' });
+    const res = await fetch(`${gw.url}/v2/users`, { headers: { authorization: `Bearer ${accessToken}` } });
+    const seen = ((await res.json()) as { headers: Record<string, string> }).headers;
+    expect(seen.authorization).toBe('-');
+    expect(JSON.stringify(seen)).not.toContain(accessToken);
+  });
+
+  it('forwards the credential on a route that sets hide_credentials: false', async () => {
+    const open = await startTestGateway({ overrides: { routes: [{ name: 'api-v1-users', auth: { hide_credentials: false } }] } });
+    try {
+      const key = apiKey(open.credentials, 'demo-pro');
+      const seen = ((await (await fetch(`${open.url}/v1/users`, { headers: { 'x-api-key': key } })).json()) as { headers: Record<string, string> }).headers;
+      expect(seen['x-api-key']).toBe(key);
+    } finally {
+      await open.close();
+    }
+  });
+});

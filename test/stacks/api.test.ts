@@ -322,8 +322,12 @@ describeWithAuthorizer('ApiStack with gateway.config.yaml (dev: no custom domain
     t.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
       ResourceArn: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([{ Ref: Object.keys(stages)[0] }])] }),
     });
+    // The same credentials are redacted from both web ACLs' logs (lib/gateway/headers.ts credentialHeaders).
     t.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
-      RedactedFields: Match.arrayWith([{ SingleHeader: { Name: 'authorization' } }]),
+      RedactedFields: [
+        { SingleHeader: { Name: 'authorization' } }, { SingleHeader: { Name: 'x-api-key' } },
+        { SingleHeader: { Name: 'cookie' } }, { SingleHeader: { Name: 'x-origin-verify' } },
+      ],
     });
     t.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: 'aws-waf-logs-gatehouse-dev-api' });
   });

@@ -85,11 +85,15 @@ describe.each(EXAMPLES)('Audit stack with %s', (file) => {
     });
   });
 
-  it('puts a data protection policy on the API access and authorizer log groups', () => {
+  it('puts a data protection policy on every log group that may hold request data: access, authorizer and both WAF logs', () => {
     const env = Object.keys(synth.stages)[0];
-    const groups = Object.values(synth.template(env, 'Api').findResources('AWS::Logs::LogGroup'))
+    const protectedGroups = (stack: 'Api' | 'Edge') => Object.values(synth.template(env, stack).findResources('AWS::Logs::LogGroup'))
       .filter((g) => g.Properties.DataProtectionPolicy);
-    expect(groups).toHaveLength(2);
+    const names = (groups: ReturnType<typeof protectedGroups>) => groups.map((g) => g.Properties.LogGroupName ?? '(generated)').sort();
+    expect(names(protectedGroups('Api'))).toEqual(['(generated)', expect.stringMatching(/^\/aws\/lambda\/.*-authorizer$/), expect.stringMatching(/^aws-waf-logs-.*-api$/)].sort());
+    expect(names(protectedGroups('Edge'))).toEqual([expect.stringMatching(/^aws-waf-logs-/)]);
+    const groups = [...protectedGroups('Api'), ...protectedGroups('Edge')];
+    expect(groups).toHaveLength(4);
     for (const g of groups) {
       const policy = g.Properties.DataProtectionPolicy;
       expect(policy.Configuration.CustomDataIdentifier.map((c: any) => c.Name)).toEqual(['BearerToken', 'JsonWebToken', 'ApiKey']);

@@ -117,7 +117,10 @@ describe('Edge stack with the default gateway.config.yaml', () => {
     dev.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
       // Without the `:*` suffix of LogGroup.logGroupArn, which WAF rejects.
       LogDestinationConfigs: ['arn:aws:logs:us-east-1:111111111111:log-group:aws-waf-logs-gatehouse-dev'],
-      RedactedFields: [{ SingleHeader: { Name: 'authorization' } }, { SingleHeader: { Name: 'x-api-key' } }, { SingleHeader: { Name: 'cookie' } }],
+      RedactedFields: [
+        { SingleHeader: { Name: 'authorization' } }, { SingleHeader: { Name: 'x-api-key' } },
+        { SingleHeader: { Name: 'cookie' } }, { SingleHeader: { Name: 'x-origin-verify' } },
+      ],
     });
   });
 
