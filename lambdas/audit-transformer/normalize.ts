@@ -1,4 +1,4 @@
-import { ACCESS_LOG_FIELDS } from '../../lib/constructs/api-access-log';
+import { ACCESS_LOG_FIELDS } from '../../lib/gateway/access-log';
 import type { SubscriptionLogEvent } from './decode';
 
 /** Version of {@link AuditRecord}; bump it when a field changes meaning (readers branch on it). */

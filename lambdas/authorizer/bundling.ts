@@ -10,8 +10,6 @@ import type { BuildOptions } from 'esbuild';
 import { AUTHORIZER_ENV } from '../../lib/gateway/authorizer-env';
 import type { AuthorizerConfig } from './config';
 
-/** Memory of the authorizer: CPU scales with memory, and JWT verification is CPU-bound. */
-export const AUTHORIZER_MEMORY_MB = 512;
 
 /**
  * Size budget of the minified deploy bundle (bytes), checked by test/authorizer/bundling.test.ts

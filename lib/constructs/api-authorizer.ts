@@ -6,24 +6,30 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { AUTHORIZER_BUNDLING, AUTHORIZER_ENTRY, AUTHORIZER_MEMORY_MB, authorizerDefine } from '../../lambdas/authorizer/bundling';
+import { AUTHORIZER_BUNDLING, AUTHORIZER_ENTRY, authorizerDefine } from '../../lambdas/authorizer/bundling';
 import { toAuthorizerConfig } from '../../lambdas/authorizer/config';
 import { acknowledge, inEveryCompliancePack } from '../compliance/nag';
 import type { GatewayEnvironment } from '../config/load';
-import { AUTHORIZER_ENV, METRICS_NAMESPACE, POWERTOOLS_SERVICE } from '../gateway/authorizer-env';
+import { AUTHORIZER_ENV, AUTHORIZER_MEMORY_MB, METRICS_NAMESPACE, POWERTOOLS_SERVICE } from '../gateway/authorizer-env';
 import type { AuthorizerSettings } from '../gateway/route-table';
 import { TRACING } from '../observability/tracing';
-import type { DataStack } from '../stacks/data-stack';
-import type { IdentityStack } from '../stacks/identity-stack';
-import type { NetworkStack } from '../stacks/network-stack';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
 
 export { AUTHORIZER_ENTRY };
 
 export interface ApiAuthorizerProps {
   readonly gateway: GatewayEnvironment;
-  readonly network: NetworkStack;
-  readonly data: DataStack;
-  readonly identity: IdentityStack;
+  /** The VPC the function runs in (private subnets with egress) and its security group. */
+  readonly vpc: ec2.IVpc;
+  readonly securityGroup: ec2.ISecurityGroup;
+  /** The consumers table (read access is granted). */
+  readonly consumersTable: dynamodb.ITableV2;
+  /** The rate-limit cache (ElastiCache, TLS); absent: the in-memory limiter. */
+  readonly rateLimitCache?: { readonly endpointAddress: string; readonly port: string };
+  /** The Cognito user pool and its app client ids by name; absent: external issuers only. */
+  readonly userPool?: cognito.IUserPool;
+  readonly cognitoClientIds?: Readonly<Record<string, string>>;
   readonly logGroup: logs.ILogGroup;
 }
 
@@ -43,25 +49,25 @@ export class ApiAuthorizer extends Construct {
 
   constructor(scope: Construct, id: string, props: ApiAuthorizerProps) {
     super(scope, id);
-    const { gateway, network, data, identity } = props;
+    const { gateway } = props;
     this.prefix = `${gateway.config.name}-${gateway.name}`;
     if (!existsSync(AUTHORIZER_ENTRY)) {
       throw new Error(`The authorizer entry ${AUTHORIZER_ENTRY} does not exist (lambdas/authorizer/handler.ts must export handler)`);
     }
 
     const environment: Record<string, string> = {
-      [AUTHORIZER_ENV.consumersTable]: data.consumersTable.tableName,
+      [AUTHORIZER_ENV.consumersTable]: props.consumersTable.tableName,
       POWERTOOLS_SERVICE_NAME: POWERTOOLS_SERVICE,
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       // Stack traces point at the TypeScript sources (bundling.sourceMap).
       NODE_OPTIONS: '--enable-source-maps',
     };
-    if (data.rateLimitCache) {
-      environment[AUTHORIZER_ENV.redisUrl] = `rediss://${data.rateLimitCache.endpointAddress}:${data.rateLimitCache.port}`;
+    if (props.rateLimitCache) {
+      environment[AUTHORIZER_ENV.redisUrl] = `rediss://${props.rateLimitCache.endpointAddress}:${props.rateLimitCache.port}`;
     }
-    if (identity.userPool) {
-      environment[AUTHORIZER_ENV.cognitoUserPoolId] = identity.userPool.userPoolId;
-      environment[AUTHORIZER_ENV.cognitoClientIds] = Stack.of(this).toJsonString(identity.clientIds);
+    if (props.userPool) {
+      environment[AUTHORIZER_ENV.cognitoUserPoolId] = props.userPool.userPoolId;
+      environment[AUTHORIZER_ENV.cognitoClientIds] = Stack.of(this).toJsonString(props.cognitoClientIds ?? {});
     }
 
     this.function = new nodejs.NodejsFunction(this, 'Function', {
@@ -77,9 +83,9 @@ export class ApiAuthorizer extends Construct {
       reservedConcurrentExecutions: gateway.profile.authorizerConcurrency,
       // Active tracing only: no X-Ray SDK in this function (lib/observability/tracing.ts, decision 0012).
       tracing: TRACING.lambdaMode === 'Active' ? lambda.Tracing.ACTIVE : lambda.Tracing.PASS_THROUGH,
-      vpc: network.vpc,
+      vpc: props.vpc,
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-      securityGroups: [network.lambdaSecurityGroup],
+      securityGroups: [props.securityGroup],
       logGroup: props.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
       environment,
@@ -95,7 +101,7 @@ export class ApiAuthorizer extends Construct {
         define: authorizerDefine(toAuthorizerConfig(gateway)),
       },
     });
-    data.consumersTable.grantReadData(this.function);
+    props.consumersTable.grantReadData(this.function);
 
     acknowledge(this.function,
       {

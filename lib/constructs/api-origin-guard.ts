@@ -8,7 +8,7 @@ import { wafRedactedFields } from './web-acl';
 import type { ApiLogGroups } from './api-log-groups';
 import { allowedContentTypePattern, repeatedQueryParameterPattern, WAF_BODY } from '../gateway/request-checks';
 import { BODY_METHODS } from '../gateway/route-table';
-import { contentLengthOver } from './edge-waf-rules';
+import { contentLengthOver } from '../gateway/edge-waf-rules';
 
 
 export interface ApiOriginGuardProps {

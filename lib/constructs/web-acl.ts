@@ -1,7 +1,7 @@
 import { ArnFormat, Stack, aws_kms as kms, aws_logs as logs, aws_wafv2 as wafv2 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { GatewayConfig } from '../config/schema';
-import { planEdgeRules, RESPONSE_BODY, WCU_LIMIT } from './edge-waf-rules';
+import { planEdgeRules, RESPONSE_BODY, WCU_LIMIT } from '../gateway/edge-waf-rules';
 import { LOG_GROUP_REMOVAL } from './api-log-groups';
 import { credentialHeaders } from '../gateway/headers';
 import { WAF_BODY } from '../gateway/request-checks';

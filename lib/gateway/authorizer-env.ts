@@ -16,5 +16,11 @@ export const AUTHORIZER_ENV = {
   cognitoClientIds: 'COGNITO_CLIENT_IDS',
 } as const;
 
+/**
+ * Memory of the authorizer: CPU scales with memory, and JWT verification is CPU-bound. Used by
+ * the API stack and by the planner's cost and latency figures.
+ */
+export const AUTHORIZER_MEMORY_MB = 512;
+
 export const POWERTOOLS_SERVICE = 'gatehouse-authorizer';
 export const METRICS_NAMESPACE = 'Gatehouse';

@@ -5,7 +5,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { acknowledge, inEveryCompliancePack } from '../compliance/nag';
 import { compileRouteTable } from '../gateway/route-table';
-import { ACCESS_LOG_FORMAT } from '../constructs/api-access-log';
+import { ACCESS_LOG_FORMAT } from '../gateway/access-log';
 import { ApiAuthorizer } from '../constructs/api-authorizer';
 import { ApiDomains } from '../constructs/api-domains';
 import { ApiGatewayResponses } from '../constructs/api-gateway-responses';
@@ -108,7 +108,13 @@ export class ApiStack extends Stack {
     }
 
     const authorizer = new ApiAuthorizer(this, 'Authorizer', {
-      gateway, network, data: props.data, identity: props.identity,
+      gateway,
+      vpc: network.vpc,
+      securityGroup: network.lambdaSecurityGroup,
+      consumersTable: props.data.consumersTable,
+      rateLimitCache: props.data.rateLimitCache,
+      userPool: props.identity.userPool,
+      cognitoClientIds: props.identity.clientIds,
       logGroup: logGroups.logGroup('AuthorizerLogs', `/aws/lambda/${prefix}-authorizer`),
     });
     this.authorizerFunction = authorizer.function;
