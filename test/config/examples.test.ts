@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 import { CONFIG_REFERENCE_FILE, renderConfigReference } from '../../lib/config/config-reference';
 import { JSON_SCHEMA_FILE, renderJsonSchema } from '../../lib/config/json-schema';
@@ -16,8 +17,9 @@ describe.each(CONFIGS)('%s', (file) => {
     expect(Object.keys(loaded.environments).length).toBeGreaterThan(0);
   });
 
-  it('validates against the committed JSON Schema', () => {
-    const ajv = new Ajv2020({ allErrors: true, strict: false, validateFormats: false });
+  it('validates against the committed JSON Schema with a strict validator (ajv strict, draft 2020-12, formats checked)', () => {
+    const ajv = new Ajv2020({ allErrors: true, strict: true });
+    addFormats(ajv);
     const validate = ajv.compile(JSON.parse(read(JSON_SCHEMA_FILE)));
     const ok = validate(parse(read(file)));
     expect(ajv.errorsText(validate.errors)).toBe('No errors');
@@ -26,6 +28,34 @@ describe.each(CONFIGS)('%s', (file) => {
 
   it('points editors at the JSON Schema', () => {
     expect(read(file).split('\n')[0]).toMatch(/^# yaml-language-server: \$schema=(\.\.\/|\.\/)schema\/gateway\.config\.schema\.json$/);
+  });
+});
+
+describe('the JSON Schema', () => {
+  const schema = JSON.parse(read(JSON_SCHEMA_FILE)) as Record<string, unknown>;
+  it('has an $id and a title on every object, so editors name the object an error is in', () => {
+    expect(schema.$id).toBe('urn:gatehouse:gateway-config');
+    const untitled: string[] = [];
+    const walk = (node: unknown, at: string) => {
+      if (!node || typeof node !== 'object') return;
+      const n = node as Record<string, unknown>;
+      if (n.type === 'object' && typeof n.title !== 'string') untitled.push(at);
+      for (const [k, v] of Object.entries(n)) walk(v, `${at}/${k}`);
+    };
+    walk(schema, '#');
+    expect(untitled).toEqual([]);
+    const routes = (schema.properties as Record<string, { items: { title: string; properties: Record<string, { title?: string }> } }>).routes;
+    expect([routes.items.title, routes.items.properties.auth.title]).toEqual(['routes[]', 'routes[].auth']);
+  });
+
+  it('a strict validator refuses a bad config, naming the key', () => {
+    const ajv = new Ajv2020({ allErrors: true, strict: true });
+    addFormats(ajv);
+    const validate = ajv.compile(schema);
+    const bad = parse(read('gateway.config.yaml')) as { routes: Array<{ auth: Record<string, unknown> }> };
+    bad.routes[0].auth.limits = 'roughly';
+    expect(validate(bad)).toBe(false);
+    expect(ajv.errorsText(validate.errors)).toContain('/routes/0/auth/limits must be equal to one of the allowed values');
   });
 });
 
