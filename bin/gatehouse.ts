@@ -11,17 +11,25 @@ import { addGatewayStages } from '../lib/app';
 import { formatFindings, readValidationFindings } from '../lib/compliance/report';
 import { ConfigError } from '../lib/config/errors';
 import { loadConfigFile, selectEnvironments, type SelectedWith } from '../lib/config/load';
+import { unknownContextKeys, unknownGatehouseVariables } from '../lib/config/selection';
 
 const SELECTED_WITH: SelectedWith = { config: '-c config=FILE', env: '-c env=NAME' };
 
 const app = new App();
+// A typo in a variable or context key must not silently synthesize the sample config.
+const typos = [...unknownGatehouseVariables(process.env), ...unknownContextKeys(app.node.getAllContext())];
+if (typos.length > 0) {
+  process.stderr.write(`${typos.join('\n')}\n`);
+  process.exit(1);
+}
 const file = String(app.node.tryGetContext('config') ?? process.env.GATEHOUSE_CONFIG ?? 'gateway.config.yaml');
 const only = app.node.tryGetContext('env') as unknown;
 
 try {
   const config = loadConfigFile(file, SELECTED_WITH);
   const environments = only === undefined ? undefined : String(only).split(',').map((e) => e.trim());
-  selectEnvironments(config, environments, SELECTED_WITH);
+  const selected = selectEnvironments(config, environments, SELECTED_WITH);
+  process.stderr.write(`Gatehouse: ${file}, environments ${selected.map((e) => e.name).join(', ')}\n`);
   addGatewayStages(app, config, { environments });
 } catch (err) {
   stop(err);

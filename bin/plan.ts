@@ -13,6 +13,7 @@ import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../lib/config/errors';
 import { loadConfigFile, selectEnvironments, type SelectedWith } from '../lib/config/load';
+import { unknownGatehouseVariables } from '../lib/config/selection';
 import { planConfig } from '../lib/plan/plan';
 import { renderCapacityReport } from '../lib/plan/render-markdown';
 import { renderTerminal } from '../lib/plan/render-terminal';
@@ -45,6 +46,11 @@ function main(argv: string[]): number {
   if (args.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
+  }
+  const typos = unknownGatehouseVariables(process.env);
+  if (typos.length > 0) {
+    process.stderr.write(`plan: ${typos.join('\nplan: ')}\n`);
+    return 1;
   }
   if (args.all && args.config) {
     process.stderr.write(`plan: --all and --config exclude each other\n${USAGE}\n`);

@@ -1,3 +1,5 @@
+import { closestKey } from '../lib/config/describe-issue';
+import { unknownGatehouseVariables } from '../lib/config/selection';
 import { hostPort, type ListenError } from './listen';
 
 /**
@@ -31,6 +33,27 @@ type Env = Readonly<Record<string, string | undefined>>;
 export function formatEnvProblems(problems: readonly EnvProblem[]): string {
   const head = problems.length === 1 ? 'Invalid environment' : `Invalid environment (${problems.length} problems)`;
   return `${head}\n${problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n')}`;
+}
+
+/** The variables the local gateway reads (besides GATEHOUSE_CONFIG, LOG and STAGE_THROTTLE). */
+const LOCAL_VARIABLES = ['PORT', 'ISSUER_PORT', 'HOST', 'REDIS_URL', 'DYNAMODB_ENDPOINT', 'CONSUMERS_TABLE_NAME'];
+/** Prefixes of the variables above: a set variable with one of them and another name is a typo. */
+const LOCAL_PREFIXES = /^(REDIS_|DYNAMODB_|DYNAMO_|CONSUMERS_|ISSUER_)/;
+
+/**
+ * Set variables that look like one the gateway reads but are not (`REDIS_URI` kept the in-memory
+ * limiter without a word), and unknown `GATEHOUSE_*` variables (`GATEHOUSE_CONFG`).
+ */
+function lookalikeVariables(env: Env): EnvProblem[] {
+  const lookalikes = Object.keys(env).filter((name) => env[name] !== undefined && LOCAL_PREFIXES.test(name) && !LOCAL_VARIABLES.includes(name)).map((variable) => {
+    const suggestion = closestKey(variable, LOCAL_VARIABLES);
+    return { variable, message: `not a variable the local gateway reads${suggestion ? `; did you mean ${suggestion}?` : `; it reads ${LOCAL_VARIABLES.join(', ')}`}` };
+  });
+  const gatehouse = unknownGatehouseVariables(env).map((line) => {
+    const [variable, ...rest] = line.split(': ');
+    return { variable, message: rest.join(': ') };
+  });
+  return [...lookalikes, ...gatehouse];
 }
 
 /** `"8080"` -> 8080; a problem for anything but a whole number from 0 to 65535. */
@@ -77,7 +100,7 @@ export function endpointProblem(value: string): string | undefined {
  * `printOnly` (--print-credentials) listens on free ports whatever PORT says.
  */
 export function readLocalEnv(env: Env, printOnly = false): LocalEnv | EnvProblem[] {
-  const problems: EnvProblem[] = [];
+  const problems: EnvProblem[] = [...lookalikeVariables(env)];
   const port = printOnly || env.PORT === undefined ? (printOnly ? 0 : 8080) : parsePort('PORT', env.PORT);
   if (typeof port !== 'number') problems.push(port);
   let issuerPort: number | EnvProblem = 0;

@@ -67,3 +67,18 @@ describe('cdk synth from the command line', () => {
     expect(readValidationFindings(out).map((f) => `${f.rule} ${f.path}`)).toEqual(['AwsSolutions-COG2 dev/Identity/Users/UserPool/Resource']);
   }, 300_000);
 });
+
+describe('no silent fallback to the sample config', () => {
+  const synth = (extra: Record<string, string>) => spawnSync('npx', ['tsx', 'bin/gatehouse.ts'], { cwd: ROOT, env: { ...env, ...extra, CDK_OUTDIR: mkdtempSync(join(tmpdir(), 'gatehouse-out-')) }, encoding: 'utf8' });
+
+  it('refuses a misspelt GATEHOUSE_ variable with the one it resembles', () => {
+    const run = synth({ GATEHOUSE_CONFG: 'examples/ecommerce.yaml' });
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 1, stderr: 'GATEHOUSE_CONFG: unknown variable; did you mean GATEHOUSE_CONFIG?\n' });
+  });
+
+  it('refuses a misspelt -c context key with the one it resembles', () => {
+    // The CDK CLI hands `-c confg=...` to the app as CDK_CONTEXT_JSON.
+    const run = synth({ CDK_CONTEXT_JSON: JSON.stringify({ ...cdkJsonContext(), confg: 'examples/ecommerce.yaml' }) });
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 1, stderr: '-c confg: unknown context key; did you mean -c config=...?\n' });
+  });
+});

@@ -64,4 +64,11 @@ describe('local gateway environment variables (local/env.ts)', () => {
     expect(redisDownWarning('redis://:pw@127.0.0.1:1', cause, true)).toBe('WARNING REDIS_URL=redis://:***@127.0.0.1:1: Redis does not answer (connect ECONNREFUSED 127.0.0.1:1); rate limiting runs degraded: rate_limiting.fault_tolerant is true, so requests are admitted without being counted (request log: "limiter":"degraded") until it does. Start Redis there, fix REDIS_URL, or unset it for the in-memory limiter.');
     expect(redisDownWarning('redis://127.0.0.1:1', undefined, false)).toMatch(/fault_tolerant is false, so every request that reaches the authorizer is refused with 403 rate_limiter_unavailable/);
   });
+
+  it('refuses look-alikes of its own variables and unknown GATEHOUSE_ ones instead of silently ignoring them', () => {
+    expect(readLocalEnv({ REDIS_URI: 'redis://127.0.0.1:6380', GATEHOUSE_CONFG: 'x.yaml', PATH: '/usr/bin' })).toEqual([
+      { variable: 'REDIS_URI', message: 'not a variable the local gateway reads; did you mean REDIS_URL?' },
+      { variable: 'GATEHOUSE_CONFG', message: 'unknown variable; did you mean GATEHOUSE_CONFIG?' },
+    ]);
+  });
 });
