@@ -118,16 +118,27 @@ export function redisDownWarning(url: string, cause: Error | undefined, faultTol
 }
 
 /**
- * The Lambda's Redis limiter, transport included: no auto-pipelining. ioredis would defer an
- * auto-pipelined command until the event loop's check phase, so on a busy gateway the command
- * waited in this process's own queue while its Redis deadline ran (issue 10: the deadline
- * measures Redis, not the process). `lastError` is the connection's latest error, for the startup warning.
+ * The Redis budget of the local twin is at least this: a local redis-server shares this machine's
+ * cores with the gateway processes, the upstreams and everything else running, so on a busy
+ * 2-core laptop it may start a script tens of milliseconds late while perfectly healthy. ElastiCache
+ * does not share the authorizer's CPU; deployed, `redis_timeout_ms` applies as configured.
+ */
+export const LOCAL_REDIS_TIMEOUT_FLOOR_MS = 250;
+
+/**
+ * The Lambda's Redis limiter with one local difference in transport only: `batchWrites`, so the
+ * script calls of the requests in flight in one event-loop turn (many Lambda instances, deployed)
+ * share one socket write. Each check is still its own atomic script call. Not ioredis
+ * auto-pipelining: that defers a command to the event loop's check phase with its deadline already
+ * set, so on a busy gateway the command waited in this process's own queue while its Redis deadline
+ * ran (issue 10: the deadline measures Redis, not the process); batchWrites sets each call's
+ * deadline when it is written. `lastError` is the connection's latest error, for the startup warning.
  */
 function localRedisLimiter(url: string, config: AuthorizerConfig, clock: Clock): { limiter: RedisRateLimiter; lastError: () => Error | undefined } {
-  const timeoutMs = config.rateLimiting.redis_timeout_ms;
+  const timeoutMs = Math.max(config.rateLimiting.redis_timeout_ms, LOCAL_REDIS_TIMEOUT_FLOOR_MS);
   const redis = new Redis(url, redisClientOptions(timeoutMs));
   let last: Error | undefined;
   // Reconnects by itself; failures surface as degraded decisions (and in the startup warning).
   redis.on('error', (err: Error) => { last = err; });
-  return { limiter: new RedisRateLimiter({ redis, timeoutMs, faultTolerant: config.rateLimiting.fault_tolerant, clock }), lastError: () => last };
+  return { limiter: new RedisRateLimiter({ redis, timeoutMs, faultTolerant: config.rateLimiting.fault_tolerant, clock, batchWrites: true }), lastError: () => last };
 }

@@ -4,26 +4,29 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
 import { METRIC, METRIC_DIMENSION } from '../../lib/observability/metric-names';
+import { FAILED_RECORDS_METRIC } from './failed-record';
 import { logger, metrics, tracer } from './powertools';
+import { FirehoseRequeue } from './requeue';
 import { readSettings } from './settings';
-import { transformRecords } from './transform';
-
-const settings = readSettings(process.env);
+import { transformBatch, type TransformerDeps } from './transform';
 
 /** Firehose data-transformation Lambda: subscription payloads in, masked audit records out. */
-async function lambdaHandler(event: FirehoseTransformationEvent): Promise<FirehoseTransformationResult> {
-  const outcome = transformRecords(event.records, settings);
-  for (const [type, count] of Object.entries(outcome.masked)) {
-    const metric = metrics.singleMetric();
-    metric.addDimension(METRIC_DIMENSION.type, type);
-    metric.addMetric(METRIC.maskedFields, MetricUnit.Count, count);
-  }
-  for (const failure of outcome.failures) logger.error('record not transformed; Firehose writes it to the error prefix', failure);
-  logger.info('batch transformed', { ...outcome.stats });
-  return { records: outcome.records };
+export function createHandler(deps: TransformerDeps) {
+  return async (event: FirehoseTransformationEvent): Promise<FirehoseTransformationResult> => {
+    const outcome = await transformBatch(event, deps);
+    for (const [type, count] of Object.entries(outcome.masked)) {
+      const metric = metrics.singleMetric();
+      metric.addDimension(METRIC_DIMENSION.type, type);
+      metric.addMetric(METRIC.maskedFields, MetricUnit.Count, count);
+    }
+    metrics.addMetric(FAILED_RECORDS_METRIC, MetricUnit.Count, outcome.stats.failed);
+    for (const failure of outcome.failures) logger.error('record not transformed; its audit line is a gatehouse_failed_record stub', failure);
+    logger.info('batch transformed', { ...outcome.stats });
+    return { records: outcome.records };
+  };
 }
 
-export const handler = middy(lambdaHandler)
+export const handler = middy(createHandler({ settings: readSettings(process.env), requeue: new FirehoseRequeue() }))
   .use(tracer.middleware())
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics));

@@ -7,7 +7,7 @@ import { isIPv4, isIPv6 } from 'node:net';
 
 // Candidates are cut generously and then checked by node:net, so the regex never has to
 // encode the IPv6 grammar (the hand-written one missed `2001:db8:85a3::8a2e:370:7334`).
-const IPV6_CANDIDATE = /(?<![\w:.%])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?(?:%(?:25)?[\w.~-]+)?(?![\w:])/g;
+const IPV6_CANDIDATE = /(?<![\w:.%])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{1,4})?(?:%(?:25)?[\w.~-]+)?(?![\w:.])/g;
 const IPV4_CANDIDATE = /(?<![\w.])\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?![\w]|\.\d)/g;
 
 /**

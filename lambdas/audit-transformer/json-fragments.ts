@@ -5,6 +5,16 @@
  * left to the text rules.
  */
 
+/** How a JSON object (or one escaping level down) starts: `{`, then `"`, `\\"` or `}`. */
+const FRAGMENT_START = /^\{\s*(?:\\*"|\})/;
+const OBJECT_START = /\{\s*(?:\\*"|\})/;
+
+/**
+ * False when no fragment of `text` is even tried: {@link maskJsonFragments} then returns it as
+ * it is, whatever the nesting depth (so its masked form can be remembered).
+ */
+export const mayHoldJsonObject = (text: string): boolean => OBJECT_START.test(text);
+
 /** Longest fragment tried, and fragments tried per string: bounds the work on hostile `{{{{…`. */
 const MAX_FRAGMENT_CHARS = 65_536;
 const MAX_ATTEMPTS = 32;
@@ -22,6 +32,8 @@ export function maskJsonFragments(text: string, maskObject: (value: unknown) => 
     const close = matchingBrace(text, open);
     if (close < 0) continue;
     const fragment = text.slice(open, close + 1);
+    // Only what can be a JSON object is parsed: `{proxy+}` and `${var}` would cost a thrown error each.
+    if (!FRAGMENT_START.test(fragment)) continue;
     const before = maskedSoFar();
     const masked = maskFragment(fragment, maskObject);
     if (masked === undefined || maskedSoFar() === before) continue;

@@ -39,28 +39,27 @@ const table = <T>(entries: Record<string, T>): ReadonlyMap<string, T> => new Map
 const CREDENTIAL_NAMES = table<MaskType>({
   authorization: 'authorization', proxyauthorization: 'authorization', xamznauthorization: 'authorization',
   cookie: 'cookie', cookies: 'cookie', setcookie: 'cookie',
-  apikey: 'apiKey', xapikey: 'apiKey', apitoken: 'apiKey',
+  apitoken: 'apiKey',
   xoriginverify: 'secret', originverify: 'secret',
   jsessionid: 'secret', phpsessid: 'secret', aspnetsessionid: 'secret', connectsid: 'secret',
   csrf: 'secret', xsrf: 'secret',
 });
 
-/** A name whose last word is one of these is a credential (`X-Auth-Token`, `client_secret`, `api-key`). */
-const CREDENTIAL_LAST_WORDS = table<MaskType>({
-  token: 'secret', secret: 'secret', password: 'secret', passwd: 'secret', pwd: 'secret',
-  passphrase: 'secret', passcode: 'secret', credential: 'secret', credentials: 'secret',
-  signature: 'secret', key: 'apiKey', apikey: 'apiKey',
-});
-
 /**
- * Joined names ending like this are credentials even without word breaks (`authtoken`,
- * `AWS_SESSION_TOKEN`, `newpassword`, `x-amz-security-token`, `secretaccesskey`).
+ * Joined names ending like this are credentials even without word breaks: `authtoken`,
+ * `AWS_SESSION_TOKEN`, `newpassword`, `client_secret`, `x-amz-security-token`, `myapikey`.
  */
 const CREDENTIAL_SUFFIXES: ReadonlyArray<readonly [string, MaskType]> = [
   ['token', 'secret'], ['secret', 'secret'], ['password', 'secret'], ['passwd', 'secret'],
   ['apikey', 'apiKey'], ['accesskey', 'apiKey'], ['secretkey', 'apiKey'], ['privatekey', 'secret'],
   ['signingkey', 'secret'], ['encryptionkey', 'secret'], ['masterkey', 'secret'],
 ];
+
+/** A name whose last word is one of these is a credential too (`admin_pwd`, `X-Hub-Signature`, `license-key`). */
+const CREDENTIAL_LAST_WORDS = table<MaskType>({
+  pwd: 'secret', passphrase: 'secret', passcode: 'secret', credential: 'secret', credentials: 'secret',
+  signature: 'secret', key: 'apiKey',
+});
 
 /**
  * Names ending in the word key that are identifiers, not secrets: masking them would blank the
@@ -77,21 +76,20 @@ const CREDENTIAL_PARAMS = table<MaskType>({ code: 'secret', sig: 'secret' });
 
 /** Personal data by name (joined words), masked even as bare digits; only when `pii`. */
 const PII_NAMES = table<MaskType>({
-  email: 'email', emailaddress: 'email', mail: 'email',
-  phone: 'phone', phonenumber: 'phone', mobile: 'phone', mobilenumber: 'phone', tel: 'phone', telephone: 'phone', msisdn: 'phone', fax: 'phone',
-  ssn: 'ssn', socialsecuritynumber: 'ssn',
+  emailaddress: 'email', mail: 'email',
+  phonenumber: 'phone', mobile: 'phone', mobilenumber: 'phone', tel: 'phone', telephone: 'phone', fax: 'phone',
+  socialsecuritynumber: 'ssn',
   pan: 'card', cardnumber: 'card', ccnumber: 'card', creditcard: 'card', creditcardnumber: 'card',
   cvv: 'card', cvv2: 'card', cvc: 'card', cvc2: 'card', csc: 'card', cardsecuritycode: 'card', cardcvv: 'card', cardcvc: 'card',
   cardexpiry: 'card', cardexp: 'card', cardexpiration: 'card', cardexpirationdate: 'card', ccexp: 'card', ccexpiry: 'card', expmonth: 'card', expyear: 'card',
-  iban: 'iban', bankaccountiban: 'iban',
 });
 /** A name whose last word is one of these is personal data (`customerEmail`, `billing_phone`, `payout_iban`). */
 const PII_LAST_WORDS = table<MaskType>({ email: 'email', phone: 'phone', ssn: 'ssn', iban: 'iban', msisdn: 'phone' });
 
-/** Client IP names (truncated under GDPR), as joined words; any name whose last word is `ip` too. */
+/** Client IP names (truncated under GDPR), as joined words; also any name whose last word is `ip` or that ends in `ipaddress`. */
 const IP_NAMES = new Set([
-  'ip', 'sourceip', 'clientip', 'remoteaddr', 'remoteaddress', 'remoteip', 'xforwardedfor', 'forwarded', 'forwardedfor', 'xrealip',
-  'ipaddress', 'cfconnectingip', 'trueclientip', 'viewerip', 'xclientip', 'sourceipaddress', 'clientaddress', 'useripaddress',
+  'sourceip', 'clientip', 'remoteaddr', 'remoteaddress', 'remoteip', 'xforwardedfor', 'forwarded', 'forwardedfor', 'xrealip',
+  'cfconnectingip', 'trueclientip', 'viewerip', 'xclientip', 'clientaddress',
 ]);
 
 /**
@@ -118,7 +116,5 @@ export function classifyName(name: string, options: NameOptions, where: 'field' 
 
 function credentialByEnding(joined: string, last: string): MaskType | undefined {
   if (last === 'key' && NOT_SECRET_KEYS.has(joined)) return undefined;
-  const byWord = CREDENTIAL_LAST_WORDS.get(last);
-  if (byWord) return byWord;
-  return CREDENTIAL_SUFFIXES.find(([suffix]) => joined.endsWith(suffix))?.[1];
+  return CREDENTIAL_SUFFIXES.find(([suffix]) => joined.endsWith(suffix))?.[1] ?? CREDENTIAL_LAST_WORDS.get(last);
 }

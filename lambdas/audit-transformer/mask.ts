@@ -14,8 +14,9 @@ import { joinedName, classifyName, type NameOptions, type NameRule } from './mas
 import { redacted, type MaskCounts, type MaskType } from './mask-types';
 import { isCardNumber } from './card';
 import { truncateIps } from './ip';
-import { maskJsonFragments } from './json-fragments';
+import { maskJsonFragments, mayHoldJsonObject } from './json-fragments';
 import { MAX_NESTING, TOO_DEEP } from './nesting';
+import { isInertText } from './inert-text';
 import { TEXT_RULES, type TextRuleContext } from './text-rules';
 
 export { isCardNumber, luhnValid } from './card';
@@ -47,6 +48,8 @@ export interface MaskResult<T> {
 
 /** Strings shorter than this hold no maskable value (the shortest, an email like `a@b.io`, has 6). */
 const MIN_TEXT_LENGTH = 6;
+/** The smallest integer with the 12 digits of the shortest card number. */
+const SMALLEST_CARD_NUMBER = 1e11;
 
 /**
  * Masks personal data and credentials anywhere in `value` (objects, arrays, strings, JSON inside
@@ -57,76 +60,180 @@ const MIN_TEXT_LENGTH = 6;
  * // value: { headers: { Authorization: '[REDACTED:authorization]' }, email: '[REDACTED:email]' }
  */
 export function maskPii<T>(value: T, options: MaskOptions = {}): MaskResult<T> {
-  const counts: MaskCounts = {};
-  let total = 0;
-  const count = (type: MaskType) => {
-    counts[type] = (counts[type] ?? 0) + 1;
-    total++;
-  };
-  const names: NameOptions = {
-    pii: options.pii ?? true,
-    truncateClientIp: options.truncateClientIp ?? false,
-    apiKeyHeader: joinedName(options.apiKeyHeader ?? 'x-api-key'),
-  };
-  const ctx: Context = {
-    names, count, maskedSoFar: () => total, rules: nameRules(names),
-    truncateIps: (text) => truncateIps(text, () => count('ip')),
-  };
-  return { value: maskValue(value, undefined, ctx, 0) as T, counts };
+  const run = new MaskRun(maskerFor(options));
+  return { value: maskValue(value, undefined, run, 0) as T, counts: run.counts };
 }
 
-interface Context extends TextRuleContext {
+/** What masking a string gave: the text and the types it counted. */
+interface MaskedText { readonly out: string; readonly types: readonly MaskType[] }
+
+/**
+ * What one option set needs, built once and kept: the name options and the memos. maskPii runs
+ * once per log line, so none of this may be rebuilt per call.
+ */
+interface Masker {
+  readonly names: NameOptions;
+  /** What is known about each key (a batch repeats the same few dozen). */
+  readonly keys: Map<string, KeyMemo>;
+  /** Masked strings (user agents, domains, ARNs, ciphers repeat in every line). */
+  readonly texts: Map<string, MaskedText>;
+}
+
+/**
+ * One key: its rule, and the last plain string masked under it. A field often has the same
+ * value line after line (log group, domain, cipher); comparing it with the last one is cheaper
+ * than looking it up or proving it inert again.
+ */
+interface KeyMemo {
+  readonly rule: NameRule | undefined;
+  text: string | undefined;
+  out: string;
+  types: readonly MaskType[];
+}
+
+const NO_TYPES: readonly MaskType[] = [];
+
+/**
+ * One maskPii call: its counts, and the memos of its option set. A class, not closures: its
+ * methods are created once, not once per log line.
+ */
+class MaskRun implements TextRuleContext {
+  readonly counts: MaskCounts = {};
   /** How many values were masked so far: JSON re-serialised only when something inside changed. */
-  maskedSoFar(): number;
-  /** Name -> rule, memoised per option set (a batch repeats the same few dozen keys). */
-  readonly rules: (key: string) => NameRule | undefined;
+  total = 0;
+  /** The types counted while one memoable string is masked (plain text never nests). */
+  recording: MaskType[] | undefined = undefined;
+  readonly names: NameOptions;
+  private countIp: (() => void) | undefined = undefined;
+
+  constructor(readonly masker: Masker) {
+    this.names = masker.names;
+  }
+
+  count(type: MaskType): void {
+    this.counts[type] = (this.counts[type] ?? 0) + 1;
+    this.total++;
+    this.recording?.push(type);
+  }
+
+  truncateIps(text: string): string {
+    return truncateIps(text, (this.countIp ??= () => this.count('ip')));
+  }
+
+  key(key: string): KeyMemo {
+    const keys = this.masker.keys;
+    let memo = keys.get(key);
+    if (memo === undefined) {
+      // Hostile input can bring endless distinct keys: start over rather than grow without bound.
+      if (keys.size >= MEMO_LIMIT) keys.clear();
+      memo = { rule: classifyName(key, this.names), text: undefined, out: '', types: NO_TYPES };
+      keys.set(key, memo);
+    }
+    return memo;
+  }
+
+  /** Replays what masking a remembered string counted. */
+  replay(types: readonly MaskType[]): void {
+    for (const type of types) this.count(type);
+  }
 }
 
-function maskValue(value: unknown, key: string | undefined, ctx: Context, depth: number): unknown {
+function maskValue(value: unknown, key: string | undefined, run: MaskRun, depth: number): unknown {
   if (value === null || value === undefined || typeof value === 'boolean') return value;
   if (depth > MAX_NESTING) return TOO_DEEP;
-  const rule = key === undefined ? undefined : ctx.rules(key);
-  if (rule !== undefined && rule !== 'ip') return maskWhole(value, rule, ctx);
-  if (Array.isArray(value)) return value.map((v) => maskValue(v, key, ctx, depth + 1));
+  const memo = key === undefined ? undefined : run.key(key);
+  const rule = memo?.rule;
+  if (rule !== undefined && rule !== 'ip') return maskWhole(value, rule, run);
+  if (Array.isArray(value)) return value.map((v) => maskValue(v, key, run, depth + 1));
   if (typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskValue(v, k, ctx, depth + 1)]));
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(value)) {
+      const v = maskValue((value as Record<string, unknown>)[k], k, run, depth + 1);
+      // Assigning `__proto__` would set the prototype: define it as the plain field it was.
+      if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+      else out[k] = v;
+    }
+    return out;
   }
-  if (rule === 'ip') return typeof value === 'string' ? ctx.truncateIps(value) : value;
+  if (rule === 'ip') return typeof value === 'string' ? run.truncateIps(value) : value;
   if (typeof value === 'number') {
     // A card number logged as a JSON number; other numbers are never personal data by value.
-    if (ctx.names.pii && Number.isSafeInteger(value) && isCardNumber(String(value))) {
-      ctx.count('card');
+    // Below 12 digits no number is a card: latencies, statuses and sizes skip the string.
+    if (run.names.pii && value >= SMALLEST_CARD_NUMBER && Number.isSafeInteger(value) && isCardNumber(String(value))) {
+      run.count('card');
       return redacted('card');
     }
     return value;
   }
-  return typeof value === 'string' ? maskText(value, ctx, depth) : value;
+  return typeof value === 'string' ? maskText(value, run, depth, memo) : value;
 }
 
 /** A value whose name is a credential or personal data: replaced whole, keeping a multi-value header's shape. */
-function maskWhole(value: unknown, type: MaskType, ctx: Context): unknown {
-  if (Array.isArray(value) && value.every((v) => v === null || typeof v !== 'object')) return value.map((v) => maskWhole(v, type, ctx));
+function maskWhole(value: unknown, type: MaskType, run: MaskRun): unknown {
+  if (Array.isArray(value) && value.every((v) => v === null || typeof v !== 'object')) return value.map((v) => maskWhole(v, type, run));
   if (value === '' || value === '-' || value === null || typeof value === 'boolean') return value;
-  ctx.count(type);
+  run.count(type);
   return redacted(type);
 }
 
-function maskText(text: string, ctx: Context, depth: number): string {
+function maskText(text: string, run: MaskRun, depth: number, field?: KeyMemo): string {
   if (text.length < MIN_TEXT_LENGTH) return text;
+  if (field !== undefined && field.text === text) {
+    run.replay(field.types);
+    return field.out;
+  }
+  // Ids, times, paths and addresses are new in every line (no memo hit) and hold nothing: proven
+  // in one pass, without the rules.
+  if (isInertText(text)) return remember(field, text, text, NO_TYPES);
   const first = text.trimStart()[0];
+  // Most other values of a batch repeat (user agents, domains, ARNs, ciphers): masked once,
+  // replayed with their counts. Only plain text is remembered: JSON inside depends on the nesting
+  // depth. A `{` that no JSON object can start at (`/v1/users/{proxy+}`) is plain text.
+  const memoable = text.length <= MEMO_TEXT_CHARS && first !== '{' && first !== '[' && !mayHoldJsonObject(text);
+  if (!memoable) return maskPlainText(text, first, run, depth);
+  const texts = run.masker.texts;
+  const hit = texts.get(text);
+  if (hit) {
+    run.replay(hit.types);
+    return remember(field, text, hit.out, hit.types);
+  }
+  const types: MaskType[] = [];
+  run.recording = types;
+  let out: string;
+  try {
+    out = maskPlainText(text, first, run, depth);
+  } finally {
+    run.recording = undefined;
+  }
+  if (texts.size >= MEMO_LIMIT) texts.clear();
+  texts.set(text, { out, types });
+  return remember(field, text, out, types);
+}
+
+/** Keeps a plain string's masked form as its field's last value; answers that form. */
+function remember(field: KeyMemo | undefined, text: string, out: string, types: readonly MaskType[]): string {
+  if (field !== undefined && text.length <= MEMO_TEXT_CHARS) {
+    field.text = text;
+    field.out = out;
+    field.types = types;
+  }
+  return out;
+}
+
+function maskPlainText(text: string, first: string | undefined, run: MaskRun, depth: number): string {
   // JSON inside a string (a logged body or message): mask its structure, keep it JSON.
   if (first === '{' || first === '[') {
     const parsed = parseJson(text);
     if (parsed !== undefined) {
-      const before = ctx.maskedSoFar();
-      const masked = maskValue(parsed, undefined, ctx, depth + 1);
-      return ctx.maskedSoFar() === before ? text : JSON.stringify(masked);
+      const before = run.total;
+      const masked = maskValue(parsed, undefined, run, depth + 1);
+      return run.total === before ? text : JSON.stringify(masked);
     }
   }
-  let out = text.includes('{') ? maskJsonFragments(text, (v) => maskValue(v, undefined, ctx, depth + 1), ctx.maskedSoFar) : text;
+  let out = text.includes('{') ? maskJsonFragments(text, (v) => maskValue(v, undefined, run, depth + 1), () => run.total) : text;
   for (const rule of TEXT_RULES) {
-    if (rule.pii && !ctx.names.pii) continue;
-    if (rule.mayMatch(out)) out = rule.apply(out, ctx);
+    if (rule.pii && !run.names.pii) continue;
+    if (rule.mayMatch(out)) out = rule.apply(out, run);
   }
   return out;
 }
@@ -140,21 +247,22 @@ function parseJson(text: string): object | undefined {
   }
 }
 
+/** Entries per memo, and the longest string remembered: bounds memory whatever the input. */
 const MEMO_LIMIT = 10_000;
-const memoByOptions = new Map<string, Map<string, NameRule | null>>();
+const MEMO_TEXT_CHARS = 512;
+const maskers = new Map<string, Masker>();
+// The option set of the last call, as given: a Lambda masks every line with the same one.
+let lastOptions: { pii: unknown; truncateClientIp: unknown; apiKeyHeader: unknown; masker: Masker } | undefined;
 
-function nameRules(names: NameOptions): (key: string) => NameRule | undefined {
+function maskerFor(options: MaskOptions): Masker {
+  const { pii, truncateClientIp, apiKeyHeader } = options;
+  if (lastOptions && lastOptions.pii === pii && lastOptions.truncateClientIp === truncateClientIp && lastOptions.apiKeyHeader === apiKeyHeader) {
+    return lastOptions.masker;
+  }
+  const names: NameOptions = { pii: pii ?? true, truncateClientIp: truncateClientIp ?? false, apiKeyHeader: joinedName(apiKeyHeader ?? 'x-api-key') };
   const id = `${names.pii}|${names.truncateClientIp}|${names.apiKeyHeader}`;
-  let memo = memoByOptions.get(id);
-  if (!memo) memoByOptions.set(id, (memo = new Map()));
-  const cache = memo;
-  return (key) => {
-    const hit = cache.get(key);
-    if (hit !== undefined) return hit ?? undefined;
-    // Hostile input can bring endless distinct keys: start over rather than grow without bound.
-    if (cache.size >= MEMO_LIMIT) cache.clear();
-    const rule = classifyName(key, names);
-    cache.set(key, rule ?? null);
-    return rule;
-  };
+  let masker = maskers.get(id);
+  if (!masker) maskers.set(id, (masker = { names, keys: new Map(), texts: new Map() }));
+  lastOptions = { pii, truncateClientIp, apiKeyHeader, masker };
+  return masker;
 }

@@ -17,8 +17,9 @@ export interface NamedValueContext {
   truncateIps(text: string): string;
 }
 
-// Start of a name: after a non-name character, or right after a %XX escape (URL-encoded JSON).
-const NAME_THEN_SEPARATOR = /(?:(?<=%[0-9A-Fa-f]{2})|(?<![\w$@.%-]))(\\*["']|%22)?([A-Za-z_][\w.-]{0,63})(\\*["']|%22)?([ \t]*(?::|=|%3[AaDd])[ \t]*(?:%20|\+)*)/g;
+// Start of a name: after a non-name character (not `:`: `arn:aws:…:secret:name` is an ARN), or
+// right after a %XX escape (URL-encoded JSON).
+const NAME_THEN_SEPARATOR = /(?:(?<=%[0-9A-Fa-f]{2})|(?<![\w$@.%:-]))(\\*["']|%22)?([A-Za-z_][\w.-]{0,63})(\\*["']|%22)?([ \t]*(?::|=|%3[AaDd])[ \t]*(?:%20|\+)*)/g;
 
 /** Values that say there is no value: a logged placeholder is not a credential. */
 const PLACEHOLDER = /^(?:|-|\?|null|nil|none|undefined|true|false|value|\*+|x{3,}|<[^>]*>|\$\{[^}]*\}|\{\{[^}]*\}\}|\[REDACTED:\w+\])$/i;
@@ -34,14 +35,16 @@ export function maskNamedValues(text: string, ctx: NamedValueContext): string {
     // `"name": ` must close the quote it opened; a lone closing quote belongs to something else.
     if (openQuote !== closeQuote && !(openQuote === '' && closeQuote === '')) continue;
     const urlEncoded = /%3[AaDd]/.test(separator) || openQuote === '%22';
-    const rule = classifyName(name, ctx.names, separator.includes('=') || /%3[Dd]/.test(separator) ? 'param' : 'field');
+    const rule = classifyCached(name, ctx.names, separator.includes('=') || /%3[Dd]/.test(separator) ? 'param' : 'field');
     if (!rule) continue;
     const start = m.index + whole.length;
-    const value = valueExtent(text, start, rule === 'authorization' || rule === 'cookie' ? 'line' : rule === 'ip' ? 'ips' : 'token', urlEncoded);
+    // IP values run to the end of the line too (`Forwarded: for="[2001:db8::1]:443";proto=https`):
+    // only the addresses in them change.
+    const value = valueExtent(text, start, rule === 'authorization' || rule === 'cookie' || rule === 'ip' ? 'line' : 'token', urlEncoded);
     if (!value) continue;
     const content = text.slice(value.start, value.end);
     if (PLACEHOLDER.test(content)) continue;
-    if (looksLikeProse(name, separator, openQuote, content, value.quoted)) continue;
+    if (looksLikeProse(name, separator, openQuote, content, value.quoted, text.slice(value.end, value.end + 32))) continue;
     let replacement: string;
     if (rule === 'ip') {
       replacement = ctx.truncateIps(content);
@@ -56,15 +59,27 @@ export function maskNamedValues(text: string, ctx: NamedValueContext): string {
   return copied === 0 ? text : out + text.slice(copied);
 }
 
+const classified = new Map<string, ReturnType<typeof classifyName> | null>();
+
+/** classifyName, remembered (bounded): text repeats the same header and parameter names. */
+function classifyCached(name: string, names: NameOptions, where: 'field' | 'param') {
+  const key = `${names.pii}|${names.truncateClientIp}|${names.apiKeyHeader}|${where}|${name}`;
+  const hit = classified.get(key);
+  if (hit !== undefined) return hit ?? undefined;
+  if (classified.size >= 10_000) classified.clear();
+  const rule = classifyName(name, names, where);
+  classified.set(key, rule ?? null);
+  return rule;
+}
+
 interface Extent { readonly start: number; readonly end: number; readonly quoted: boolean }
 
 /**
  * Where the value starting at `from` ends. Quoted values (`"…"`, `\"…\"`, `'…'`, `%22…%22`) end
  * at their closing quote. Unquoted: `line` runs to the end of the line (Authorization and
- * Cookie values have spaces and `key="quoted"` parts), `ips` over addresses and commas,
- * `token` to the next delimiter.
+ * Cookie values have spaces and `key="quoted"` parts), `token` to the next delimiter.
  */
-function valueExtent(text: string, from: number, kind: 'line' | 'ips' | 'token', urlEncoded: boolean): Extent | undefined {
+function valueExtent(text: string, from: number, kind: 'line' | 'token', urlEncoded: boolean): Extent | undefined {
   const quote = /^(\\*["']|%22)/.exec(text.slice(from, from + 16));
   if (quote) {
     const start = from + quote[1].length;
@@ -73,22 +88,16 @@ function valueExtent(text: string, from: number, kind: 'line' | 'ips' | 'token',
     const end = close < 0 || close > lineEnd ? lineEnd : close;
     return end > start ? { start, end, quoted: true } : undefined;
   }
-  let end = from;
-  if (kind === 'line') end = lineValueEnd(text, from, urlEncoded);
-  else end = scanWhile(text, from, kind === 'ips' ? IP_LIST_CHAR : TOKEN_CHAR);
+  const end = kind === 'line' ? lineValueEnd(text, from, urlEncoded) : scanWhile(text, from, TOKEN_CHAR);
   return end > from ? { start: from, end, quoted: false } : undefined;
 }
 
-// What an unquoted value may hold: a token stops at the usual delimiters; an IP list also
-// takes commas and spaces (`X-Forwarded-For: 198.51.100.23, 10.0.0.7`).
+/** What an unquoted token value may hold: it stops at the usual delimiters. */
 const TOKEN_CHAR = /[^\s&#"'\\,;<>(){}[\]]/;
-const IP_LIST_CHAR = /[\w.:%[\], \t-]/;
 
 function scanWhile(text: string, from: number, allowed: RegExp): number {
   let i = from;
   while (i < text.length && allowed.test(text[i])) i++;
-  // An IP list does not end in its separators.
-  while (i > from && /[, \t]/.test(text[i - 1])) i--;
   return i;
 }
 
@@ -144,12 +153,17 @@ function lineValueEnd(text: string, from: number, urlEncoded: boolean): number {
   return text.length;
 }
 
+/** Words that end a sentence like "token: expired": a state, not a credential. */
+const STATE_WORDS = new Set(['expired', 'invalid', 'missing', 'required', 'revoked', 'malformed', 'empty', 'unknown', 'denied', 'rejected', 'incorrect', 'wrong', 'mismatch', 'disabled', 'rotated', 'absent', 'ok']);
+
 /**
- * `token: expired` in a sentence is not a header: a lower-case one-word name, a plain `:`
- * and a value of lower-case words is prose. Everything else with a credential name is masked.
+ * `token: expired` and `password: must be at least 12 characters` are sentences, not headers: a
+ * lower-case one-word name, a plain `:`, a lower-case word as value, and either a state word or
+ * more words after it. Anything else with a credential name is masked: a header name has
+ * capitals or dashes, and `password: hunter` on a line of its own is a value.
  */
-function looksLikeProse(name: string, separator: string, openQuote: string, value: string, quoted: boolean): boolean {
-  if (quoted || openQuote !== '' || !separator.includes(':')) return false;
-  if (!/^[a-z]+$/.test(name)) return false;
-  return /^[a-z]+(?: [a-z]+)*$/.test(value.trim()) || /^[a-z]+$/.test(value);
+function looksLikeProse(name: string, separator: string, openQuote: string, value: string, quoted: boolean, after: string): boolean {
+  if (quoted || openQuote !== '' || !separator.includes(':') || !/^[a-z]+$/.test(name)) return false;
+  if (!/^[a-z]+$/.test(value)) return false;
+  return STATE_WORDS.has(value) || /^ [a-z]+\b/.test(after);
 }

@@ -56,13 +56,15 @@ const KNOWN_TOKEN_FORMATS = new RegExp(`(?<![A-Za-z0-9_-])(?:${[
   'xox[abposr]-[A-Za-z0-9-]{10,}', // Slack
   'AIza[0-9A-Za-z_-]{35}', // Google API keys
   'npm_[A-Za-z0-9]{36}', // npm
-  'SG\\.[\\w-]{22}\\.[\\w-]{43}', // SendGrid
+  'SG\\.[\\w-]{16,}\\.[\\w-]{16,}', // SendGrid
   'sk-(?:proj-|ant-)?[A-Za-z0-9_-]{20,}', // OpenAI / Anthropic
 ].join('|')})(?![A-Za-z0-9_-])`, 'g');
-const KNOWN_TOKEN_HINT = /AKIA|ASIA|ABIA|ACCA|[spr]k_|whsec_|gh[pousr]_|github_pat_|glpat-|xox|AIza|npm_|SG\.|sk-/;
+/** Every known token format contains one of these (a cheap test before the full pattern). */
+export const KNOWN_TOKEN_HINT = /AKIA|ASIA|ABIA|ACCA|[spr]k_|whsec_|gh[pousr]_|github_pat_|glpat-|xox|AIza|npm_|SG\.|sk-/;
 
 // STS session tokens start with the base64 of their own header.
-const SESSION_TOKEN = /(?<![A-Za-z0-9/+=])(?:IQoJb3JpZ2lu|IQoDYXdz|FwoGZXIvYXdz|FQoGZXIvYXdz|AQoDYXdz|AgoJb3JpZ2lu)[A-Za-z0-9/+=]{40,}/g;
+// Also URL-encoded (`+` `/` `=` as %2B %2F %3D).
+const SESSION_TOKEN = /(?<![A-Za-z0-9+])(?:IQoJb3JpZ2lu|IQoDYXdz|FwoGZXIvYXdz|FQoGZXIvYXdz|AQoDYXdz|AgoJb3JpZ2lu)(?:[A-Za-z0-9/+=]|%2[BbFf]|%3[Dd]){40,}/g;
 
 // 40 characters of base64 with upper, lower and digit: the shape of an AWS secret access key.
 // Masked alone (the whole value) or next to an access key id or the word "secret": on its own
@@ -73,7 +75,7 @@ const L = '[\\p{L}\\p{M}\\p{N}]';
 const PCT = '%[0-9A-Fa-f]{2}';
 const LOCAL_PART = `(?:"(?:[^"\\\\\\r\\n]|\\\\.){1,64}"|\\\\"[^"\\\\\\r\\n]{1,64}\\\\"|%22(?:(?!%22)[^\\s"&]){1,64}%22|(?:${L}|[._%+-]){1,64})`;
 const LABEL = `(?:${L}|${PCT})(?:${L}|-|${PCT}){0,62}`;
-const EMAIL = new RegExp(`(?:(?<=${PCT})|(?<![\\p{L}\\p{M}\\p{N}._%+-]))${LOCAL_PART}(?:@|%40|\\\\u0040)((?:${LABEL}\\.){1,8}(?:\\p{L}{2,24}|xn--[a-z0-9-]{1,59}))(?![\\p{L}\\p{M}\\p{N}-])`, 'gu');
+const EMAIL = new RegExp(`(?:(?<=${PCT})|(?<![\\p{L}\\p{M}\\p{N}._%+-]))${LOCAL_PART}(?:@|%40|\\\\u0040)((?:${LABEL}\\.){1,8}(?:\\p{L}{2,24}|xn--[a-z0-9-]{1,59}|(?:%[89A-Fa-f][0-9A-Fa-f]){2,24}))(?![\\p{L}\\p{M}\\p{N}-])`, 'gu');
 // `logo@2x.png` and `git@github.com:org/repo.git` are file and repository names, not mailboxes.
 const ASSET_EXTENSION = /\.(?:png|jpe?g|gif|svg|webp|avif|ico|bmp|tiff?|css|js|mjs|map|woff2?|ttf|eot)$/i;
 const VCS_USER = /^(?:git|hg|svn)(?:@|%40)/i;
@@ -88,6 +90,8 @@ const CARD_EXTRAS = /(\[REDACTED:card\])((?:[ ,;|]+(?:(?:exp(?:iry|ires|iration)
 export const TEXT_RULES: readonly TextRule[] = [
   byPattern('private key block', false, (t) => t.includes('PRIVATE'), PRIVATE_KEY, whole('privateKey')),
   { name: 'named value', pii: false, mayMatch: (t) => /[:=]|%3[ADad]/.test(t), apply: maskNamedValues },
+  byPattern('URL credentials', false, (t) => t.includes('://') && t.includes('@'),
+    /(:\/\/[^\s:/@]{1,256}:)([^\s@/]{1,256})(@)/g, (_m, [head, _password, at], _o, _t, ctx) => (ctx.count('secret'), `${head}${redacted('secret')}${at}`)),
   byPattern('Digest credentials', false, (t) => /digest/i.test(t),
     /\b(Digest)\s+((?:[\w-]+=(?:\\?"(?:[^"\\\r\n]|\\[^"])*\\?"|[^\s,"\\]+)(?:\s*,\s*)?)+)/gi,
     (_m, [scheme], _o, _t, ctx) => (ctx.count('authorization'), `${scheme} ${redacted('authorization')}`)),

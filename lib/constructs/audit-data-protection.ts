@@ -1,5 +1,6 @@
 import { Aws, Token } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Compliance } from '../config/schema';
 
 /**
  * CloudWatch Logs managed data identifiers masked in the API's log groups. Client IPs are not
@@ -11,6 +12,23 @@ export const MANAGED_IDENTIFIERS = [
   'Ssn-US', 'PhoneNumber-US', 'PhoneNumber-GB', 'PhoneNumber-DE', 'PhoneNumber-FR', 'PhoneNumber-ES', 'PhoneNumber-IT', 'PhoneNumber-BR',
   'AwsSecretKey', 'OpenSshPrivateKey', 'PgpPrivateKey', 'PkcsPrivateKey', 'PuttyPrivateKey',
 ] as const;
+/**
+ * Managed identifiers a compliance regime adds (CloudWatch Logs user guide, "CloudWatch Logs
+ * managed data identifiers for sensitive data types"; region-bound ones carry the ISO country code):
+ * - pci-dss: bank account numbers beside the card data above;
+ * - hipaa: US health identifiers (DEA number, health insurance claim number, HCPCS procedure code)
+ *   and postal addresses;
+ * - gdpr: EU bank account numbers and the EU health insurance card number.
+ * IpAddress stays out under every regime: on-call needs client addresses in the API logs, and
+ * the audit trail truncates them where GDPR applies (docs/compliance.md).
+ */
+export const REGIME_IDENTIFIERS: Readonly<Record<Compliance, readonly string[]>> = {
+  'pci-dss': ['BankAccountNumber-DE', 'BankAccountNumber-ES', 'BankAccountNumber-FR', 'BankAccountNumber-GB', 'BankAccountNumber-IT', 'BankAccountNumber-US'],
+  hipaa: ['DrugEnforcementAgencyNumber-US', 'HealthInsuranceClaimNumber-US', 'HealthcareProcedureCode-US', 'Address'],
+  gdpr: ['BankAccountNumber-DE', 'BankAccountNumber-ES', 'BankAccountNumber-FR', 'BankAccountNumber-GB', 'BankAccountNumber-IT', 'HealthInsuranceCardNumber-EU'],
+  soc2: [],
+};
+
 /** Managed identifiers that are credentials rather than personal data (kept when pii_masking is off). */
 const CREDENTIAL_IDENTIFIERS = new Set(['AwsSecretKey', 'OpenSshPrivateKey', 'PgpPrivateKey', 'PkcsPrivateKey', 'PuttyPrivateKey']);
 
@@ -48,6 +66,8 @@ export interface DataProtectionOptions {
   readonly pii: boolean;
   /** identity.api_keys.header */
   readonly apiKeyHeader: string;
+  /** The config's `compliance` list: each regime adds its identifiers ({@link REGIME_IDENTIFIERS}). @default [] */
+  readonly compliance?: readonly Compliance[];
 }
 
 /**
@@ -58,7 +78,8 @@ export interface DataProtectionOptions {
  */
 export function dataProtectionPolicy(options: DataProtectionOptions): Record<string, unknown> {
   const custom = customIdentifiers(options.apiKeyHeader);
-  const managed = MANAGED_IDENTIFIERS.filter((id) => options.pii || CREDENTIAL_IDENTIFIERS.has(id))
+  const regimes = options.pii ? (options.compliance ?? []).flatMap((c) => REGIME_IDENTIFIERS[c]) : [];
+  const managed = [...new Set([...MANAGED_IDENTIFIERS.filter((id) => options.pii || CREDENTIAL_IDENTIFIERS.has(id)), ...regimes])]
     .map((id) => `arn:${Aws.PARTITION}:dataprotection::aws:data-identifier/${id}`);
   const identifiers = [...managed, ...custom.map((c) => c.Name)];
   return {

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { type CfnElement, Duration, Size, Stack } from 'aws-cdk-lib';
 import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -113,6 +114,14 @@ export class AuditPipeline extends Construct {
       }),
     });
 
+    // Records that do not fit the Lambda's answer are put back into this stream by the transformer
+    // (lambdas/audit-transformer/requeue.ts). The ARN is built from the name, not taken from the
+    // stream: the stream already depends on the function, whose role policy would close a cycle.
+    this.transformer.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['firehose:PutRecordBatch'],
+      resources: [Stack.of(this).formatArn({ service: 'firehose', resource: 'deliverystream', resourceName: this.deliveryStreamName })],
+    }));
+
     const cfnStream = this.deliveryStream.node.defaultChild as firehose.CfnDeliveryStream;
     const s3Config = cfnStream.extendedS3DestinationConfiguration as firehose.CfnDeliveryStream.ExtendedS3DestinationConfigurationProperty;
     const processor = (s3Config.processingConfiguration as firehose.CfnDeliveryStream.ProcessingConfigurationProperty).processors as firehose.CfnDeliveryStream.ProcessorProperty[];
@@ -137,9 +146,9 @@ export class AuditPipeline extends Construct {
         reason: 'CDK-managed execution role: the AWS policy only allows writing the function\'s own CloudWatch logs.',
       },
       { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions.' },
-      ...inEveryCompliancePack('IAMNoInlinePolicy', 'CDK-generated default policy of the transformer role (X-Ray writes only), scoped to this one role and versioned with the stack.'),
+      ...inEveryCompliancePack('IAMNoInlinePolicy', 'CDK-generated default policy of the transformer role (X-Ray writes, firehose:PutRecordBatch on its own delivery stream), scoped to this one role and versioned with the stack.'),
       ...inEveryCompliancePack('LambdaDLQ', 'Firehose invokes the transformer synchronously and retries it; records that still fail are written by Firehose to the failed/processing-failed/ prefix of the locked audit bucket, so there is no asynchronous event to dead-letter.'),
-      ...inEveryCompliancePack('LambdaInsideVPC', `The transformer opens no network connection: Firehose passes the records in and takes the result back (metrics go out as EMF log lines). A VPC attachment in ${region} would add ENIs and a NAT path for X-Ray without isolating anything.`),
+      ...inEveryCompliancePack('LambdaInsideVPC', `The transformer talks only to AWS APIs: Firehose passes the records in and takes the result back, records that do not fit the answer go back to Firehose's regional endpoint (PutRecordBatch), metrics go out as EMF log lines. A VPC attachment in ${region} would add ENIs and a NAT path without isolating anything.`),
     );
     const logicalId = (c: Construct) => stack.getLogicalId(c.node.defaultChild as CfnElement);
     const firehoseGrants = 'CDK-generated grants of the Firehose roles, each scoped to one resource: read/write of objects in the audit bucket only (Firehose writes generated object names and cleans up failed multipart uploads; Object Lock still forbids deleting locked versions), data keys of the audit key only, and invoking the transformer\'s versions.';

@@ -3,7 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE, POWERTOOLS_SERVICE } from '../gateway/authorizer-env';
-import { METRIC, METRIC_DIMENSION } from '../observability/metric-names';
+import { AUDIT_TRANSFORMER_SERVICE, METRIC, METRIC_DIMENSION } from '../observability/metric-names';
 
 /** Custom metric counted from the access logs: requests API Gateway failed because the authorizer did. */
 export const AUTHORIZER_FAILURES_METRIC = 'AuthorizerFailures';
@@ -28,6 +28,7 @@ export class ObservabilityComponentAlarms extends Construct {
   public readonly authorizerFailures: cloudwatch.Alarm;
   public readonly limiterFallback: cloudwatch.Alarm;
   public readonly auditTransformerErrors: cloudwatch.Alarm;
+  public readonly auditFailedRecords: cloudwatch.Alarm;
   public readonly auditDelivery: cloudwatch.Alarm;
   public readonly authorizerFailuresMetric: cloudwatch.Metric;
 
@@ -84,6 +85,19 @@ export class ObservabilityComponentAlarms extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
 
+    this.auditFailedRecords = new cloudwatch.Alarm(this, 'AuditFailedRecords', {
+      alarmName: `${prefix}-audit-failed-records`,
+      alarmDescription: 'The audit transformer could not process records and kept only a stub of each (reason, size, SHA-256; no content) in the audit bucket: their audit content is lost. See docs/compliance.md, "Failed records".',
+      metric: new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE, metricName: METRIC.auditFailedRecords, statistic: 'Sum', period: Duration.minutes(5),
+        dimensionsMap: { [METRIC_DIMENSION.service]: AUDIT_TRANSFORMER_SERVICE },
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
     const stream = (metricName: string) => new cloudwatch.Metric({
       namespace: 'AWS/Firehose', metricName, statistic: 'Minimum', period: Duration.minutes(5),
       dimensionsMap: { DeliveryStreamName: props.auditDeliveryStreamName },
@@ -105,6 +119,6 @@ export class ObservabilityComponentAlarms extends Construct {
   }
 
   public get all(): cloudwatch.Alarm[] {
-    return [this.authorizerFailures, this.limiterFallback, this.auditTransformerErrors, this.auditDelivery];
+    return [this.authorizerFailures, this.limiterFallback, this.auditTransformerErrors, this.auditFailedRecords, this.auditDelivery];
   }
 }

@@ -31,6 +31,12 @@ export const METRIC = {
   keyCacheMiss: 'ConsumerCacheMiss',
   /** A value masked by the audit transformer. Count. Dimensions: service, type (a `MaskType`). */
   maskedFields: 'MaskedFields',
+  /**
+   * Records (or log events) the audit transformer could not process, written as a stub without
+   * their content (docs/compliance.md). Firehose's own success metrics cannot see them: they are
+   * answered Ok. Count. Dimensions: service.
+   */
+  auditFailedRecords: 'AuditFailedRecords',
 } as const;
 
 /** Dimension names of the metrics above (Powertools adds `service` itself). */

@@ -3,7 +3,7 @@ import {
   DEFAULT_REDIS_TIMEOUT_MS, RateLimiterUnavailableError, systemClock,
   type Clock, type RateLimitDecision, type RateLimiter, type RateLimitRequest,
 } from './rate-limiter';
-import { SCRIPT_STATUS, SLIDING_WINDOW_COMMAND, SLIDING_WINDOW_SCRIPT } from './redis-script';
+import { REFUND_SCRIPT, SCRIPT_STATUS, SLIDING_WINDOW_COMMAND, SLIDING_WINDOW_SCRIPT } from './redis-script';
 import { assertValidRequest, decide, degradedDecision, windowPosition, type WindowCounts } from './sliding-window';
 
 export interface RedisRateLimiterProps {
@@ -37,6 +37,24 @@ export interface RedisRateLimiterProps {
   readonly keyPrefix?: string;
   /** Called with the cause each time a request is admitted degraded (metrics, logs). */
   readonly onDegraded?: (cause: unknown) => void;
+  /**
+   * Write the script calls of one event-loop turn to the socket together (one write instead of
+   * one per call), for a process that serves many requests at once (the local gateway). Each call
+   * is still its own EVALSHA, sent, timed and given its deadline at the moment of the write, so
+   * the deadline measures Redis, not the time the call waited in this process. A Lambda
+   * environment serves one request at a time: nothing to batch.
+   * @default false
+   */
+  readonly batchWrites?: boolean;
+}
+
+/** A script call waiting for the turn's write ({@link RedisRateLimiterProps.batchWrites}). */
+interface QueuedCall {
+  readonly keys: string[];
+  readonly cost: number;
+  readonly windowArgs: number[];
+  readonly resolve: (sent: { reply: number[]; sentAt: number }) => void;
+  readonly reject: (err: unknown) => void;
 }
 
 type ScriptRunner = (...args: (string | number)[]) => Promise<number[]>;
@@ -98,8 +116,12 @@ export class RedisRateLimiter implements RateLimiter {
    */
   private serverOffsetMs = 0;
   private offsetLearntAt = Number.NaN;
+  private readonly liveness: RedisLiveness = { lastDataAt: Number.NEGATIVE_INFINITY };
   private readonly keyPrefix: string;
   private readonly onDegraded?: (cause: unknown) => void;
+  private readonly batchWrites: boolean;
+  /** Calls of this event-loop turn, written together in its check phase (batchWrites). */
+  private queued: QueuedCall[] = [];
 
   static fromUrl(url: string, props: Omit<RedisRateLimiterProps, 'redis'> = {}): RedisRateLimiter {
     const redis = new Redis(url, redisClientOptions());
@@ -116,10 +138,15 @@ export class RedisRateLimiter implements RateLimiter {
     this.wallClock = props.wallClock ?? systemClock;
     this.keyPrefix = props.keyPrefix ?? 'gh:rl:';
     this.onDegraded = props.onDegraded;
+    this.batchWrites = props.batchWrites ?? false;
     const commands = this.redis as unknown as Record<string, ScriptRunner | undefined>;
     if (!commands[SLIDING_WINDOW_COMMAND]) this.redis.defineCommand(SLIDING_WINDOW_COMMAND, { lua: SLIDING_WINDOW_SCRIPT });
     this.run = (commands[SLIDING_WINDOW_COMMAND] as ScriptRunner).bind(this.redis);
     this.firstConnection = untilReady(this.redis, this.connectTimeoutMs);
+    // Every (re)connection: note when Redis last sent bytes (see awaitReply).
+    const watch = () => this.redis.stream?.on('data', () => { this.liveness.lastDataAt = this.wallClock(); });
+    watch();
+    this.redis.on('connect', watch);
     void this.firstConnection.then(() => { this.firstConnectionSettled = true; });
   }
 
@@ -156,10 +183,15 @@ export class RedisRateLimiter implements RateLimiter {
         if (!this.firstConnectionSettled) await this.firstConnection;
         if (!this.isReady()) throw new RedisNotReadyError(this.redis.status);
       }
-      const sentAt = this.wallClock();
-      const deadline = sentAt + this.serverOffsetMs + this.timeoutMs;
-      // Twice the budget: a script that Redis started in time has answered by then on any healthy network.
-      reply = await awaitReply(this.run(keys.length, ...keys, deadline, cost, ...windowArgs), 2 * this.timeoutMs);
+      let sentAt: number;
+      if (this.batchWrites) {
+        ({ reply, sentAt } = await this.sendQueued(keys, cost, windowArgs));
+      } else {
+        sentAt = this.wallClock();
+        const deadline = sentAt + this.serverOffsetMs + this.timeoutMs;
+        // Twice the budget: a script that Redis started in time has answered by then on any healthy network.
+        reply = await this.send(keys, deadline, cost, windowArgs);
+      }
       this.learnServerOffset(Number(reply[1]), sentAt);
       // (An expired script says when Redis ran it: the bound above is then already corrected.)
       if (Number(reply[0]) === SCRIPT_STATUS.expired) throw new RedisTimeoutError(this.timeoutMs, 'start the script');
@@ -173,6 +205,69 @@ export class RedisRateLimiter implements RateLimiter {
     }
     const before: WindowCounts[] = request.windows.map((_, i) => ({ current: Number(reply[2 + 2 * i]), previous: Number(reply[3 + 2 * i]) }));
     return decide(request, before, Number(reply[0]) === SCRIPT_STATUS.admitted, now);
+  }
+
+  /** Queues one script call for this turn's write (batchWrites); the deadline is set when it is written. */
+  private sendQueued(keys: string[], cost: number, windowArgs: number[]): Promise<{ reply: number[]; sentAt: number }> {
+    return new Promise((resolve, reject) => {
+      // The check phase runs after the poll phase: every call made while this turn's I/O is
+      // handled goes out in the same write.
+      if (this.queued.push({ keys, cost, windowArgs, resolve, reject }) === 1) setImmediate(this.writeQueued);
+    });
+  }
+
+  /** Writes the queued calls: one deadline (now + timeoutMs, in Redis's clock), one corked write. */
+  private readonly writeQueued = (): void => {
+    const calls = this.queued;
+    this.queued = [];
+    if (!this.isReady()) {
+      const err = new RedisNotReadyError(this.redis.status);
+      for (const call of calls) call.reject(err);
+      return;
+    }
+    const socket = this.redis.stream;
+    const sentAt = this.wallClock();
+    const deadline = sentAt + this.serverOffsetMs + this.timeoutMs;
+    socket.cork();
+    try {
+      for (const { keys, cost, windowArgs, resolve, reject } of calls) {
+        try {
+          // Twice the budget, from the write, as unbatched.
+          this.send(keys, deadline, cost, windowArgs).then((reply) => resolve({ reply, sentAt }), reject);
+        } catch (err) {
+          reject(err);
+        }
+      }
+    } finally {
+      socket.uncork();
+    }
+  };
+
+  /**
+   * One script call, given up after twice the budget. Redis may have run it in time and only its
+   * answer be late (a `DEBUG SLEEP` right after the script holds the reply in Redis's buffer): in
+   * fault-tolerant mode that request was admitted anyway, so the count is right; when the give-up
+   * refused it (fault_tolerant false), a late "admitted" answer is refunded, so Redis never keeps
+   * a request it did not admit.
+   */
+  private send(keys: readonly string[], deadline: number, cost: number, windowArgs: readonly number[]): Promise<number[]> {
+    const raw = this.run(keys.length, ...keys, deadline, cost, ...windowArgs);
+    const answer = awaitReply(raw, 2 * this.timeoutMs, this.liveness, this.wallClock(), this.wallClock);
+    if (!this.faultTolerant) {
+      answer.catch((err: unknown) => {
+        if (!(err instanceof RedisTimeoutError)) return;
+        raw.then((late) => {
+          if (Number(late[0]) === SCRIPT_STATUS.admitted) return this.refund(keys.filter((_, i) => i % 2 === 0), cost);
+          return undefined;
+        }).catch(() => { /* Redis gone: nothing was counted that can be refunded now */ });
+      });
+    }
+    return answer;
+  }
+
+  /** Takes back a request Redis counted but the caller refused (the current counter of each window). */
+  private refund(currentKeys: readonly string[], cost: number): Promise<unknown> {
+    return this.redis.eval(REFUND_SCRIPT, currentKeys.length, ...currentKeys, cost);
   }
 
   /**
@@ -237,17 +332,34 @@ function untilReady(redis: Redis, ms: number): Promise<boolean> {
   });
 }
 
+/** When the connection last received bytes from Redis (any answer): Redis is answering. */
+export interface RedisLiveness { lastDataAt: number }
+
 /**
- * The answer of `promise`, or a RedisTimeoutError after `ms`. When the timer fires the answer may
- * already sit unread in the socket: Node runs due timers before it polls for I/O, so on a busy
- * event loop a timer measures the process's own queue, not Redis. One poll phase is let pass
- * (setImmediate runs after it) before giving up, so an answer that has arrived is taken.
+ * The answer of `promise`, or a RedisTimeoutError once Redis has said nothing for `ms` after the
+ * send. Measured on Redis, not on this process's queue:
+ * - when the timer fires the answer may already sit unread in the socket (Node runs due timers
+ *   before it polls for I/O), so one poll phase is let pass (setImmediate runs after it);
+ * - answers on a connection come in order, so bytes received after the send mean Redis is working
+ *   through the commands before this one (a busy gateway reads 500 answers in several turns): the
+ *   wait goes on, `ms` at a time, up to `maxMs` in all.
  */
-function awaitReply<T>(promise: Promise<T>, ms: number): Promise<T> {
+function awaitReply<T>(promise: Promise<T>, ms: number, liveness: RedisLiveness, sentAt: number, clock: Clock, maxMs = 10 * ms): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let settled = false;
+    let timer: NodeJS.Timeout;
     const settle = (fn: () => void) => { if (!settled) { settled = true; clearTimeout(timer); fn(); } };
-    const timer = setTimeout(() => setImmediate(() => settle(() => reject(new RedisTimeoutError(ms, 'answer', ' (2 x redis_timeout_ms)')))), ms);
+    const check = () => setImmediate(() => {
+      if (settled) return;
+      const now = clock();
+      if (liveness.lastDataAt > sentAt && now - liveness.lastDataAt < ms && now - sentAt < maxMs) {
+        timer = setTimeout(check, ms);
+        timer.unref();
+        return;
+      }
+      settle(() => reject(new RedisTimeoutError(Math.round(now - sentAt), 'answer', ' (2 x redis_timeout_ms without a byte from Redis)')));
+    });
+    timer = setTimeout(check, ms);
     timer.unref();
     promise.then((value) => settle(() => resolve(value)), (err: unknown) => settle(() => reject(err)));
   });

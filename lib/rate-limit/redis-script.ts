@@ -51,3 +51,15 @@ export const SLIDING_WINDOW_COMMAND = 'gatehouseSlidingWindowV2';
 
 /** The script's first reply element. */
 export const SCRIPT_STATUS = { admitted: 1, refused: 0, expired: -1 } as const;
+
+/**
+ * Takes a refused request back out of the counters it was counted in (KEYS: each window's current
+ * counter; ARGV: cost). Only counters that still exist: a DECRBY on an expired key would create a
+ * negative counter without expiry.
+ */
+export const REFUND_SCRIPT = `
+for i = 1, #KEYS do
+  if redis.call('EXISTS', KEYS[i]) == 1 then redis.call('DECRBY', KEYS[i], tonumber(ARGV[1])) end
+end
+return #KEYS
+`;

@@ -67,7 +67,7 @@ export class AuditStack extends Stack {
 
     if (!(api.authorizerFunction instanceof lambda.Function)) throw new Error('the audit stack needs the authorizer function defined in the API stack (for its log group)');
     const authorizerLogs: logs.ILogGroup = api.authorizerFunction.logGroup;
-    const protection = { pii: config.audit.pii_masking, apiKeyHeader: config.identity.api_keys.header };
+    const protection = { pii: config.audit.pii_masking, apiKeyHeader: config.identity.api_keys.header, compliance: config.compliance };
     // Every log group that may hold request data: access logs, authorizer logs, both WAF logs.
     for (const group of [api.accessLogGroup, authorizerLogs, api.originGuard.logGroup, props.edgeWafLogGroup]) protectLogGroup(group, protection);
 

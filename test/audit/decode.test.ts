@@ -25,7 +25,8 @@ describe('decodeSubscriptionPayload', () => {
   it.each([
     ['plain base64 text', Buffer.from('hello').toString('base64'), 'record data is not gzip-compressed (expected a CloudWatch Logs subscription payload)'],
     ['gzip of text', encodeRaw('not json'), 'record data is gzip but not JSON'],
-    ['another messageType', encodeRaw(JSON.stringify({ messageType: 'OTHER' })), 'messageType is "OTHER"; expected DATA_MESSAGE or CONTROL_MESSAGE'],
+    // The message never quotes the data: it is logged, and the data is unmasked.
+    ['another messageType', encodeRaw(JSON.stringify({ messageType: 'jane@example.org' })), 'messageType is another string; expected DATA_MESSAGE or CONTROL_MESSAGE'],
     ['an event without message', encodeRaw(JSON.stringify({ messageType: 'DATA_MESSAGE', owner: '1', logGroup: 'g', logStream: 's', subscriptionFilters: [], logEvents: [{ id: '1', timestamp: 1 }] })),
       'logEvents[0] needs id (string), timestamp (number) and message (string)'],
   ])('rejects %s with a PayloadDecodeError saying why', (_what, data, message) => {

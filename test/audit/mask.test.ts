@@ -32,7 +32,7 @@ const LEAKS: Case[] = [
   ['a Cookie line in text', 'request headers: Cookie: sid=opaque-value-123', ['opaque-value-123'], 'cookie'],
   ['parsed cookies', { cookies: { sid: 'opaque-value-456' } }, ['opaque-value-456'], 'cookie'],
   ['the x-api-key header', { headers: { 'x-api-key': 'gk_live_9a8b7c6d5e4f3a2b1c0d' } }, ['gk_live_9a8b7c6d5e4f3a2b1c0d'], 'apiKey'],
-  ['an api_key query parameter', '/v1/plans?api_key=9a8b7c6d5e4f3a2b&currency=EUR', ['9a8b7c6d5e4f3a2b'], 'secret'],
+  ['an api_key query parameter', '/v1/plans?api_key=9a8b7c6d5e4f3a2b&currency=EUR', ['9a8b7c6d5e4f3a2b'], 'apiKey'],
   ['an api key in text', 'rejected api_key: 9a8b7c6d5e4f3a2b1c0d', ['9a8b7c6d5e4f3a2b1c0d'], 'apiKey'],
   ['an AWS access key id', 'creds AKIAIOSFODNN7EXAMPLE leaked', ['AKIAIOSFODNN7EXAMPLE'], 'apiKey'],
   ['a Stripe-style secret key', 'sk_live_4eC39HqLyjWDarjtT1zdp7dc', ['sk_live_4eC39HqLyjWDarjtT1zdp7dc'], 'apiKey'],

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { auditTransitions } from '../../lib/constructs/audit-bucket';
-import { MANAGED_IDENTIFIERS } from '../../lib/constructs/audit-data-protection';
+import { MANAGED_IDENTIFIERS, REGIME_IDENTIFIERS } from '../../lib/constructs/audit-data-protection';
 import { EXAMPLES, findingsIn, formatFindings, ROOT, synthesize, type Synthesized } from '../support/synth';
 
 const ROOT_YAML = readFileSync(join(ROOT, 'gateway.config.yaml'), 'utf8');
@@ -73,6 +73,11 @@ describe.each(EXAMPLES)('Audit stack with %s', (file) => {
     expect(filters.map((f) => f.FilterName).sort()).toEqual([`${config.name}-${env}-audit-access`, `${config.name}-${env}-audit-authorizer`]);
     expect(JSON.stringify(filters.map((f) => f.LogGroupName))).toMatch(/AccessLogs.*AuthorizerLogs|AuthorizerLogs.*AccessLogs/);
     for (const f of filters) expect(f.DestinationArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^PipelineStream/), 'Arn'] });
+    // Records that do not fit the transformer's answer go back into its own stream, and only there.
+    const putBack = Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement)
+      .filter((st: any) => st.Action === 'firehose:PutRecordBatch');
+    expect(putBack).toHaveLength(1);
+    expect(JSON.stringify(putBack[0].Resource)).toContain(`:deliverystream/${config.name}-${env}-audit`);
   });
 
   it('records control-plane changes with CloudTrail: multi-region write events, validated, encrypted, in CloudWatch Logs', () => {
@@ -99,7 +104,8 @@ describe.each(EXAMPLES)('Audit stack with %s', (file) => {
       expect(policy.Configuration.CustomDataIdentifier.map((c: any) => c.Name)).toEqual(['BearerToken', 'JsonWebToken', 'ApiKey']);
       expect(policy.Statement.map((s: any) => Object.keys(s.Operation)[0])).toEqual(['Audit', 'Deidentify']);
       expect(JSON.stringify(policy.Statement[1].DataIdentifier)).toContain('data-identifier/EmailAddress');
-      expect(policy.Statement[1].DataIdentifier).toHaveLength(MANAGED_IDENTIFIERS.length + 3);
+      const regimes = new Set(synth.config.base.compliance.flatMap((c) => REGIME_IDENTIFIERS[c]));
+      expect(policy.Statement[1].DataIdentifier).toHaveLength(new Set([...MANAGED_IDENTIFIERS, ...regimes]).size + 3);
     }
   });
 });
@@ -117,6 +123,11 @@ describe('audit retention follows the compliance list', () => {
     expect(bucket.ObjectLockConfiguration.Rule.DefaultRetention).toEqual({ Mode: 'COMPLIANCE', Days: days });
     const rule = bucket.LifecycleConfiguration.Rules.find((r: any) => r.Id === 'retention');
     expect(rule.ExpirationInDays).toBe(days);
+    // The data protection policy masks the identifiers of each regime in the list.
+    const policy = Object.values(synth.template('dev', 'Api').findResources('AWS::Logs::LogGroup')).find((g) => g.Properties.DataProtectionPolicy)!.Properties.DataProtectionPolicy;
+    const ids = JSON.stringify(policy.Statement[1].DataIdentifier);
+    expect({ hipaa: ids.includes('HealthInsuranceClaimNumber-US'), pci: ids.includes('BankAccountNumber-US'), gdpr: ids.includes('HealthInsuranceCardNumber-EU'), ip: ids.includes('IpAddress') })
+      .toEqual({ hipaa: list.includes('hipaa'), pci: list.includes('pci-dss'), gdpr: list.includes('gdpr'), ip: false });
     expect((rule.Transitions ?? []).map((t: any) => t.StorageClass)).toEqual(classes);
   });
 

@@ -65,13 +65,17 @@ describe.each(EXAMPLES)('Observability with %s', (file) => {
 
     it('notifies (ALARM and OK) on the 5xx ratio ticket and on component alarms', () => {
       const notify = Object.entries(t.findResources('AWS::SNS::Topic', { Properties: { TopicName: `${prefix}-notify` } }))[0][0];
-      for (const name of ['5xx-rate', 'authorizer-failures', 'limiter-fallback', 'audit-transformer-errors', 'audit-delivery']) {
+      for (const name of ['5xx-rate', 'authorizer-failures', 'limiter-fallback', 'audit-transformer-errors', 'audit-failed-records', 'audit-delivery']) {
         const a = alarm(t, `${prefix}-${name}`);
         expect([name, a.AlarmActions, a.OKActions]).toEqual([name, [{ Ref: notify }], [{ Ref: notify }]]);
       }
       expect(alarm(t, `${prefix}-5xx-rate`).Threshold).toBe(profile.alarms.errorBudget);
       expect(alarm(t, `${prefix}-limiter-fallback`)).toMatchObject({
         Namespace: 'Gatehouse', MetricName: 'LimiterFallback', Dimensions: [{ Name: 'service', Value: 'gatehouse-authorizer' }], Threshold: 1, DatapointsToAlarm: 3,
+      });
+      // Failed audit records are answered Ok (a stub, no content): Firehose's metrics cannot see them.
+      expect(alarm(t, `${prefix}-audit-failed-records`)).toMatchObject({
+        Namespace: 'Gatehouse', MetricName: 'AuditFailedRecords', Dimensions: [{ Name: 'service', Value: 'gatehouse-audit-transformer' }], Threshold: 1,
       });
       t.hasResourceProperties('AWS::Logs::MetricFilter', {
         FilterPattern: '{ ($.responseType = "AUTHORIZER_FAILURE") || ($.responseType = "AUTHORIZER_CONFIGURATION_ERROR") }',
