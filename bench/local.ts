@@ -1,13 +1,20 @@
 /**
  * `npm run bench:local`: one autocannon run each against
  *   (a) a sample upstream directly, (b) nginx (Debian) proxying to it,
- *   (c) Gatehouse with the authorizer cache on, (d) Gatehouse with TTL 0 and the Redis limiter,
- * printed side by side with ratios. Goal: (c) >= 0.5 x nginx. Not a timed test.
+ *   (c) Gatehouse with `limits: approximate` on every route (the authorizer result cache on, TTL 300 s),
+ *   (d) Gatehouse in the default mode, `limits: exact` (the authorizer, and one Redis script call,
+ *       on every request), with the Redis limiter against a redis-server started here,
+ *   (e) the same exact mode with the in-memory limiter (what (d) costs without Redis),
+ * printed side by side with ratios. Goals: (d) >= 0.5 x nginx (issue 10), (c) >= 0.5 x nginx
+ * (issue 3). Not a timed test.
  *
  * Every server runs in its own process, like nginx does: the sample upstream
  * (`bench/local.ts upstream`), nginx, and Gatehouse exactly as `npm start` runs it
  * (`local/main.ts` with a generated config and seed, request log on, written to a file).
- * This process only generates load (autocannon in a worker thread).
+ * This process only generates load (autocannon in a worker thread). Per row it also prints the
+ * CPU of the process under test per request (and of redis-server for (d)), the request log's
+ * verdicts (every exact request ran the authorizer), and the CPU that processes outside the
+ * benchmark used meanwhile ("other CPU", in cores): a row with more than ~0.05 was disturbed.
  *
  * Env: BENCH_SECONDS (10), BENCH_CONNECTIONS (50), BENCH_ONLY (e.g. `c` or `a,c`: only those rows),
  * BENCH_CPU_PROF (a directory: the Gatehouse processes run with `node --cpu-prof` and write there).
@@ -30,7 +37,7 @@ const autocannon = require('autocannon') as (opts: { url: string; headers?: Reco
 const ROOT = join(__dirname, '..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'a,b,c,d').split(',').map((s) => s.trim()));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'a,b,c,d,e').split(',').map((s) => s.trim()));
 const CPU_PROF = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined;
 const BENCH_KEY = 'ghk_bench_0000000000000000000000';
 
@@ -38,20 +45,48 @@ interface Row {
   id: string; name: string; rps: number; p50: number; p99: number; non2xx: number; requests: number;
   /** CPU time of the process under test (the upstream for (a), nginx or Gatehouse) per measured request. */
   cpuUsPerRequest?: number;
-  logLines?: number;
+  /** CPU of redis-server per measured request ((d) only). */
+  redisCpuUsPerRequest?: number;
+  /** CPU used on the machine by processes other than this bench and its servers, in cores, during the measurement. */
+  otherCores?: number;
+  /** From the request log: lines, and how many ran the authorizer (authorizerCacheHit false) / were allowed by the limiter. */
+  log?: { lines: number; authorizerRan: number; limiter: Record<string, number> };
 }
 
-async function run(id: string, name: string, target: Started, path: string, headers: Record<string, string> = {}): Promise<Row> {
+async function run(id: string, name: string, target: Started, path: string, headers: Record<string, string> = {}, redisPid?: number): Promise<Row> {
   const url = `${target.url}${path}`;
   await autocannon({ url, headers, connections: 4, duration: 2 }); // warm-up (JIT, pools)
   const cpuBefore = processTreeCpuMs(target.pid);
+  const redisBefore = processTreeCpuMs(redisPid);
+  const machineBefore = machineBusyMs();
+  const oursBefore = processTreeCpuMs(process.pid); // this process and every server it started
+  const started = performance.now();
   // Load generation in a worker thread of this process; the servers run in their own processes.
   const r = await autocannon({ url, headers, connections: CONNECTIONS, duration: SECONDS, workers: 1 });
   const cpuMs = processTreeCpuMs(target.pid) - cpuBefore;
+  const redisMs = processTreeCpuMs(redisPid) - redisBefore;
+  const otherMs = machineBusyMs() - machineBefore - (processTreeCpuMs(process.pid) - oursBefore);
+  const perRequest = (ms: number) => (Number.isFinite(ms) && r.requests.total > 0 ? (ms * 1000) / r.requests.total : undefined);
   return {
     id, name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx + r.errors + r.timeouts, requests: r.requests.total,
-    cpuUsPerRequest: Number.isFinite(cpuMs) && r.requests.total > 0 ? (cpuMs * 1000) / r.requests.total : undefined,
+    cpuUsPerRequest: perRequest(cpuMs), redisCpuUsPerRequest: perRequest(redisMs),
+    otherCores: Number.isFinite(otherMs) ? Math.max(0, otherMs) / (performance.now() - started) : undefined,
   };
+}
+
+/**
+ * CPU milliseconds the whole machine spent in processes (user, nice, system, steal), from
+ * /proc/stat; NaN without it. Interrupt time is left out: loopback networking runs there and is
+ * charged to no process.
+ */
+function machineBusyMs(): number {
+  try {
+    const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/).map(Number);
+    const [user, nice, system, , , , , steal] = fields;
+    return ((user + nice + system + steal) * 1000) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
 }
 
 const CLOCK_TICKS = (() => { try { return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' })) || 100; } catch { return 100; } })();
@@ -163,17 +198,21 @@ async function startRedis(): Promise<Started> {
   const port = await freePort();
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   await waitForPort(port, child);
-  return { url: `redis://127.0.0.1:${port}`, stop: () => stopChild(child) };
+  return { url: `redis://127.0.0.1:${port}`, pid: child.pid, stop: () => stopChild(child) };
 }
 
-/** gateway.config.yaml with every service on `upstream`, a bench tier no limit reaches, and optional TTL 0. */
-function benchConfig(upstream: string, ttlZero: boolean): string {
+/**
+ * gateway.config.yaml with every service on `upstream` and a bench tier no limit reaches; the
+ * routes keep their `limits` (the default, exact, except `plans`) unless `approximate` puts every
+ * route on `limits: approximate` (the authorizer result cache, default TTL 300 s).
+ */
+function benchConfig(upstream: string, mode: 'exact' | 'approximate'): string {
   const raw = parse(readFileSync(join(ROOT, 'gateway.config.yaml'), 'utf8')) as { services: { name: string }[]; routes: { name: string }[] };
   const overrides = {
     traffic: { steady_rps: 5000, peak_rps: 9000 },
-    tiers: [{ name: 'bench', minute: 60_000_000, hour: 600_000_000, burst: 100_000 }],
+    tiers: [{ name: 'bench', minute: 60_000_000, hour: 600_000_000 }],
     services: raw.services.map((s) => ({ name: s.name, local_url: upstream })),
-    ...(ttlZero ? { routes: raw.routes.map((r) => ({ name: r.name, auth: { cache_ttl: 0 } })) } : {}),
+    ...(mode === 'approximate' ? { routes: raw.routes.map((r) => ({ name: r.name, auth: { limits: 'approximate' } })) } : {}),
   };
   return stringify(mergeOverrides(raw, overrides));
 }
@@ -181,32 +220,41 @@ function benchConfig(upstream: string, ttlZero: boolean): string {
 const SEED = stringify({ api_keys: [{ key: BENCH_KEY, consumer: 'bench', tier: 'bench' }] });
 
 /** Gatehouse as `npm start` runs it, in its own process; the request log goes to `<name>.log`. */
-async function startGatehouse(name: string, dir: string, upstream: string, opts: { ttlZero: boolean; redisUrl?: string }): Promise<Started & { logFile: string }> {
+async function startGatehouse(name: string, dir: string, upstream: string, opts: { mode: 'exact' | 'approximate'; redisUrl?: string }): Promise<Started & { logFile: string }> {
   const config = join(dir, `${name}.yaml`);
   const seed = join(dir, 'seed.yaml');
   const logFile = join(dir, `${name}.log`);
-  writeFileSync(config, benchConfig(upstream, opts.ttlZero));
+  writeFileSync(config, benchConfig(upstream, opts.mode));
   writeFileSync(seed, SEED);
   writeFileSync(logFile, '');
   const port = await freePort();
   const prof = CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF] : [];
   if (CPU_PROF) mkdirSync(CPU_PROF, { recursive: true });
   const out = openSync(logFile, 'a');
+  const errFile = join(dir, `${name}.err`);
+  const err = openSync(errFile, 'w');
   const child = spawn(process.execPath, [...prof, '--import', 'tsx', 'local/main.ts', '--config', config, '--seed', seed, '--env', 'dev'], {
     cwd: ROOT,
     // The default account throttle (10,000 rps) would answer part of the load with 429s.
     env: { ...process.env, PORT: String(port), ISSUER_PORT: '0', HOST: '127.0.0.1', REDIS_URL: opts.redisUrl ?? '', LOG: process.env.BENCH_LOG ?? 'on', STAGE_THROTTLE: '1000000/1000000' },
-    stdio: ['ignore', out, 'ignore'],
+    stdio: ['ignore', out, err],
   });
-  await waitForPort(port, child);
+  await waitForPort(port, child).catch((e: Error) => { throw new Error(`${e.message}\n${readFileSync(errFile, 'utf8').slice(-2000)}`); });
   return { url: `http://127.0.0.1:${port}`, pid: child.pid, logFile, stop: () => stopChild(child) };
 }
 
-function countLines(file: string): number {
+/** What the request log says: one line per request, whether the authorizer ran, the limiter's verdicts. */
+function readLog(file: string): NonNullable<Row['log']> {
   const text = readFileSync(file, 'utf8');
-  let n = 0;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
-  return n;
+  const out = { lines: 0, authorizerRan: 0, limiter: {} as Record<string, number> };
+  for (let i = 0, j = text.indexOf('\n'); j >= 0; i = j + 1, j = text.indexOf('\n', i)) {
+    out.lines++;
+    const line = JSON.parse(text.slice(i, j)) as { authorizerCacheHit?: boolean; limiter?: string };
+    if (line.authorizerCacheHit === false) out.authorizerRan++;
+    const verdict = line.limiter ?? 'none';
+    out.limiter[verdict] = (out.limiter[verdict] ?? 0) + 1;
+  }
+  return out;
 }
 
 function machine(): string[] {
@@ -231,20 +279,21 @@ async function main(): Promise<void> {
       rows.push(await run('b', '(b) nginx proxy', nginx, '/v1/users'));
       await nginx.stop();
     }
-    if (ONLY.has('c')) {
-      const cached = await startGatehouse('cached', dir, upstream.url, { ttlZero: false });
-      rows.push(await run('c', '(c) Gatehouse, authorizer cache', cached, '/v1/users', { 'x-api-key': BENCH_KEY }));
-      await cached.stop();
-      rows[rows.length - 1].logLines = countLines(cached.logFile);
-    }
+    const gatehouse = async (id: string, name: string, mode: 'exact' | 'approximate', redis?: Started) => {
+      const g = await startGatehouse(id, dir, upstream.url, { mode, redisUrl: redis?.url });
+      const row = await run(id, name, g, '/v1/users', { 'x-api-key': BENCH_KEY }, redis?.pid);
+      await g.stop();
+      row.log = readLog(g.logFile);
+      rows.push(row);
+    };
+    if (ONLY.has('c')) await gatehouse('c', '(c) Gatehouse, approximate (cache)', 'approximate');
     if (ONLY.has('d')) {
       const redis = await startRedis();
       stops.push(redis.stop);
-      const uncached = await startGatehouse('ttl0-redis', dir, upstream.url, { ttlZero: true, redisUrl: redis.url });
-      rows.push(await run('d', '(d) Gatehouse, TTL 0 + Redis', uncached, '/v1/users', { 'x-api-key': BENCH_KEY }));
-      await uncached.stop();
-      rows[rows.length - 1].logLines = countLines(uncached.logFile);
+      await gatehouse('d', '(d) Gatehouse, exact + Redis', 'exact', redis);
+      await redis.stop();
     }
+    if (ONLY.has('e')) await gatehouse('e', '(e) Gatehouse, exact, in-memory', 'exact');
   } finally {
     for (const stop of stops.reverse()) await stop();
     if (!process.env.BENCH_KEEP) rmSync(dir, { recursive: true, force: true });
@@ -254,14 +303,21 @@ async function main(): Promise<void> {
   const lines = [
     ...header,
     `autocannon: ${CONNECTIONS} connections, ${SECONDS} s per target, GET /v1/users (echo upstream); each server in its own process`,
-    `${pad('target', 34)}${pad('req/s', 10)}${pad('p50 ms', 8)}${pad('p99 ms', 8)}${pad('x nginx', 9)}${pad('CPU us/req', 12)}non-2xx`,
-    ...rows.map((r) => `${pad(r.name, 34)}${pad(r.rps.toFixed(0), 10)}${pad(String(r.p50), 8)}${pad(String(r.p99), 8)}${pad((r.rps / nginxRps).toFixed(2), 9)}${pad(r.cpuUsPerRequest?.toFixed(0) ?? '-', 12)}${r.non2xx}`),
+    `${pad('target', 36)}${pad('req/s', 10)}${pad('p50 ms', 8)}${pad('p99 ms', 8)}${pad('x nginx', 9)}${pad('CPU us/req', 12)}${pad('non-2xx', 9)}other CPU`,
+    ...rows.map((r) => `${pad(r.name, 36)}${pad(r.rps.toFixed(0), 10)}${pad(String(r.p50), 8)}${pad(String(r.p99), 8)}${pad((r.rps / nginxRps).toFixed(2), 9)}${pad(r.cpuUsPerRequest?.toFixed(0) ?? '-', 12)}${pad(String(r.non2xx), 9)}${r.otherCores?.toFixed(2) ?? '-'}`),
   ];
   lines.push('CPU us/req: user + system CPU of the process under test (the upstream for (a), nginx master + worker, the Gatehouse process) per measured request.');
+  lines.push('other CPU: cores used by processes outside this benchmark during the row (/proc/stat minus this process tree); above ~0.05 the row was disturbed.');
   // One log line per request is part of the contract; warm-up requests are logged too.
-  for (const r of rows) if (r.logLines !== undefined) lines.push(`${r.name}: ${r.logLines} request log lines for ${r.requests} measured requests (plus warm-up)`);
-  const c = rows.find((r) => r.id === 'c');
-  if (c && rows.some((r) => r.id === 'b')) lines.push('', `goal (c) >= 0.5 x nginx: ${c.rps / nginxRps >= 0.5 ? 'met' : 'NOT met'} (${(c.rps / nginxRps).toFixed(2)})`);
+  for (const r of rows) {
+    if (r.log) lines.push(`${r.name}: ${r.log.lines} request log lines for ${r.requests} measured requests (plus warm-up); authorizer ran for ${r.log.authorizerRan}; limiter: ${Object.entries(r.log.limiter).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  }
+  for (const r of rows) if (r.redisCpuUsPerRequest !== undefined) lines.push(`${r.name}: redis-server CPU ${r.redisCpuUsPerRequest.toFixed(0)} us/req (not in the CPU column)`);
+  lines.push('');
+  for (const [id, goal] of [['d', 'exact + Redis (issue 10)'], ['c', 'approximate (issue 3)']] as const) {
+    const r = rows.find((x) => x.id === id);
+    if (r && rows.some((x) => x.id === 'b')) lines.push(`goal (${id}) ${goal} >= 0.5 x nginx: ${r.rps / nginxRps >= 0.5 ? 'met' : 'NOT met'} (${(r.rps / nginxRps).toFixed(2)})`);
+  }
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
