@@ -1,30 +1,32 @@
 /**
  * A cheap proof that masking leaves a string as it is. Most values of an audit record are
  * request ids, event ids, trace ids, times, paths and addresses: different in every line (so
- * the memo in mask.ts never hits) and unmaskable. One pass over their characters shows that no
- * pattern of text-rules.ts can match, instead of a dozen regex scans per value.
+ * no memo in mask.ts hits) and unmaskable. One pass over their characters shows that no pattern
+ * of text-rules.ts can match, instead of a dozen regex scans per value.
  *
  * The answer is conservative: `false` means "run the rules", never "something is there". Each
  * condition below is a necessary condition of one rule's regex, read off the regex itself:
- * - any whitespace, `%`, `@`, `+`, `\`, `"`, `'`, `=`, `(`, `)`, `[`, `#`, control or non-ASCII
- *   character: run the rules. Every pattern that needs a space, a URL escape, an `@`, a quote,
- *   a `=` separator or `[REDACTED:…]` is ruled out from here on: private key blocks, URL
- *   credentials, Digest, SigV4, authorization schemes, e-mail, card expiry / CVV, the `+` and
- *   `(415)` phone forms; JSON inside text needs a `"` after its `{`, or is `{}`;
- * - `name:` (named value) and `cvv:737` (labelled CVV) need a `:` and a word that starts after a
- *   non-word character;
- * - a JWT needs `eyJ`; an IBAN two capitals and two digits; an AWS session token 50 characters
- *   and a capital; an AWS secret key 40 base64 characters in a row, one a capital;
- * - a known API key format starts with `A` or `S` (`AKIA`, `AIza`, `SG.`) or has a lower-case
- *   letter before `_` or `-` (`sk_live_`, `ghp_`, `xoxb-`, `sk-`); then its own hint decides;
- * - a card number is a run of digit groups joined by `-` that starts after neither a word
- *   character nor `.`, whose first group has at most 19 digits, with 12 digits or more; an SSN
- *   such a run with a `-` and 9 digits; a North American phone three groups of 3, 3 and 4
- *   digits joined by `.` or `-`.
+ * - whitespace, `%`, `@`, `+`, `\`, `"`, `'`, `=`, `(`, `)`, `[`, `#`, a control or a non-ASCII
+ *   character: run the rules. From here on nothing needs a space, a URL escape, an `@`, a quote,
+ *   a `=` or `[REDACTED:…]`: that rules out private key blocks, URL credentials, Digest, SigV4,
+ *   authorization schemes, e-mail, card expiry / CVV after a card, the `+…` and `(415)` phones,
+ *   and JSON inside text (its `{` is followed by `"`, or it is `{}`);
+ * - a named value needs a `:` and a name that starts after none of `\w $ . : -`; a labelled CVV
+ *   a `:`, a word start and its label;
+ * - a JWT needs `eyJ`; an IBAN two capitals after no letter or digit, then two digits; an AWS
+ *   secret key, and the 40 characters after a session token's prefix, a run of 40 base64
+ *   characters (with a capital);
+ * - a known API key format starts, after none of `[A-Za-z0-9_-]`, with `A` or `S` (`AKIA`,
+ *   `AIza`, `SG.`) or with `s p r w g x n` and has a `_` or `-` (`sk_live_`, `ghp_`, `xoxb-`,
+ *   `sk-`); then its own hint decides;
+ * - a card number is a run of digit groups joined by `-` that starts after none of `\w . -`,
+ *   whose first group has at most 19 digits, with 12 digits or more; an SSN such a run (after
+ *   none of `\w -`) with a `-` and 9 digits; a North American phone digit groups of exactly 3,
+ *   3 and 4 joined by `.` or `-`.
  * A rule added to text-rules.ts must add its condition here (test/audit/inert-text.test.ts
- * fails until it does).
+ * fails until it does, and runs the rules themselves against this proof).
  */
-import { KNOWN_TOKEN_HINT } from './text-rules';
+import { CVV_LABEL_HINT, KNOWN_TOKEN_HINT } from './text-rules';
 
 /** The rules of text-rules.ts whose conditions are above, by name. */
 export const RULES_COVERED = [
@@ -44,7 +46,8 @@ const UNDERSCORE = 6;
 const SLASH = 7;
 const COLON = 8;
 const OPEN_BRACE = 9;
-const OTHER = 10;
+const DOLLAR = 10;
+const OTHER = 11;
 
 const KINDS = new Uint8Array(128).fill(OTHER);
 for (let c = 0; c < 128; c++) {
@@ -60,12 +63,14 @@ KINDS[95] = UNDERSCORE;
 KINDS[47] = SLASH;
 KINDS[58] = COLON;
 KINDS[123] = OPEN_BRACE;
+KINDS[36] = DOLLAR;
 
 /** First letters of the known token formats (`AKIA…`, `AIza…`, `SG.…`; `sk_`, `pk_`, `rk_`, `whsec_`, `gh?_`, `glpat-`, `xox?-`, `npm_`). */
 const TOKEN_INITIALS = new Uint8Array(128);
 for (const ch of 'ASsprwgxn') TOKEN_INITIALS[ch.charCodeAt(0)] = 1;
 
 const isWord = (kind: number) => kind === LOWER || kind === UPPER || kind === DIGIT || kind === UNDERSCORE;
+const startsName = (previous: number) => previous !== DOLLAR && previous !== DOT && previous !== COLON && previous !== DASH;
 const isDigitAt = (text: string, i: number) => {
   const c = text.charCodeAt(i);
   return c >= 48 && c <= 57;
@@ -83,8 +88,10 @@ export function isInertText(text: string): boolean {
   if (text.charCodeAt(0) === 123) return false;
   let capital = false;
   let colon = false;
-  // A letter or `_` after a non-word character: where a `name:` or `cvv:` can start.
+  // A letter or `_` after a non-word character: where `cvv:` can start; where `name:` can,
+  // unless after `$`, `.`, `:` or `-` (NAME_THEN_SEPARATOR's look-behind).
   let wordStart = false;
+  let nameStart = false;
   // Where a known token format can start (not after `[A-Za-z0-9_-]`), and the `_` / `-` it needs.
   let upperTokenStart = false;
   let lowerTokenStart = false;
@@ -103,8 +110,11 @@ export function isInertText(text: string): boolean {
         return false;
       case LOWER: {
         if (!isWord(previous)) {
-          if (colon) return false;
           wordStart = true;
+          if (startsName(previous)) {
+            if (colon) return false;
+            nameStart = true;
+          }
           if (previous !== DASH && TOKEN_INITIALS[c]) lowerTokenStart = true;
         }
         while (next < n && (c = text.charCodeAt(next)) >= 97 && c <= 122) next++;
@@ -114,8 +124,11 @@ export function isInertText(text: string): boolean {
       case UPPER: {
         capital = true;
         if (!isWord(previous)) {
-          if (colon) return false;
           wordStart = true;
+          if (startsName(previous)) {
+            if (colon) return false;
+            nameStart = true;
+          }
           if (previous !== DASH && TOKEN_INITIALS[c]) upperTokenStart = true;
         }
         // A JWT starts `eyJ`.
@@ -176,15 +189,15 @@ export function isInertText(text: string): boolean {
       case DASH:
       case UNDERSCORE:
         joiner = true;
-        if (kind === UNDERSCORE && !isWord(previous)) {
+        if (kind === UNDERSCORE && !isWord(previous) && startsName(previous)) {
           if (colon) return false;
-          wordStart = true;
+          nameStart = true;
         }
         base64Run = 0;
         break;
       case COLON:
-        // `name:` or `cvv:`: a word start and a colon, in either order.
-        if (wordStart) return false;
+        // `name:`: a name start and a colon, in either order.
+        if (nameStart) return false;
         colon = true;
         base64Run = 0;
         break;
@@ -200,6 +213,7 @@ export function isInertText(text: string): boolean {
     previous = kind;
     i = next;
   }
+  if (colon && wordStart && CVV_LABEL_HINT.test(text)) return false;
   // An AWS secret key, or a session token (whose 40 or more base64 characters follow its prefix).
   if (capital && longestBase64Run >= 40) return false;
   return !((upperTokenStart || (lowerTokenStart && joiner)) && KNOWN_TOKEN_HINT.test(text));

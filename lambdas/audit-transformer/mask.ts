@@ -9,6 +9,10 @@
  *
  * Precision matters as much as recall: request ids, UUIDs, trace ids, timestamps, versions,
  * ARNs and other technical values are never masked.
+ *
+ * It runs once per log line, so nothing is built per call: what an option set needs is kept
+ * (`Masker`), a repeated value is replayed with its counts (the last value of each field, and a
+ * bounded map of texts), and a value no rule can touch is proven so in one pass (inert-text.ts).
  */
 import { joinedName, classifyName, type NameOptions, type NameRule } from './mask-names';
 import { redacted, type MaskCounts, type MaskType } from './mask-types';

@@ -28,7 +28,9 @@ const PLACEHOLDER = /^(?:|-|\?|null|nil|none|undefined|true|false|value|\*+|x{3,
 export function maskNamedValues(text: string, ctx: NamedValueContext): string {
   let out = '';
   let copied = 0;
-  const scanner = new RegExp(NAME_THEN_SEPARATOR.source, 'g');
+  // One scanner for every call (its lastIndex is reset here): nothing below masks text again.
+  const scanner = NAME_THEN_SEPARATOR;
+  scanner.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = scanner.exec(text)) !== null) {
     const [whole, openQuote = '', name, closeQuote = '', separator] = m;

@@ -87,6 +87,9 @@ const DIGIT_RUN = /(?<![\w.+-])\d{1,19}(?:(?: |-|%20|\+)\d{1,19}){0,9}(?![\w]|\.
 // What sits right after a card: an expiry (MM/YY or MM/YYYY) and a CVV, labelled or not.
 const CARD_EXTRAS = /(\[REDACTED:card\])((?:[ ,;|]+(?:(?:exp(?:iry|ires|iration)?(?: date)?|valid(?: thru)?)[:= ]*)?(?:0[1-9]|1[0-2]) ?[/-] ?(?:\d{4}|\d{2})(?![\d/]))?(?:[ ,;|]+(?:(?:cvv2?|cvc2?|csc|cvn|cid|security code)[:= ]*)?\d{3,4}(?![\d/]))?)/gi;
 
+/** Every labelled CVV has one of these labels. */
+export const CVV_LABEL_HINT = /cvv|cvc|csc|cvn/i;
+
 export const TEXT_RULES: readonly TextRule[] = [
   byPattern('private key block', false, (t) => t.includes('PRIVATE'), PRIVATE_KEY, whole('privateKey')),
   { name: 'named value', pii: false, mayMatch: (t) => /[:=]|%3[ADad]/.test(t), apply: maskNamedValues },
@@ -135,7 +138,7 @@ export const TEXT_RULES: readonly TextRule[] = [
     ctx.count('card');
     return `${card} ${redacted('card')}`;
   }),
-  byPattern('labelled CVV', true, (t) => /cvv|cvc|csc|cvn/i.test(t), /\b(cvv2?|cvc2?|csc|cvn)\b([\s:=#]*)(\d{3,4})\b/gi,
+  byPattern('labelled CVV', true, (t) => CVV_LABEL_HINT.test(t), /\b(cvv2?|cvc2?|csc|cvn)\b([\s:=#]*)(\d{3,4})\b/gi,
     (_m, [label, sep], _o, _t, ctx) => (ctx.count('card'), `${label}${sep}${redacted('card')}`)),
   byPattern('SSN', true, (t) => /\d{3}-\d{2}-\d{4}/.test(t),
     /(?<![\w-])(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\w-])/g, whole('ssn')),
