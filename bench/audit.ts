@@ -13,8 +13,9 @@
  * Why 0.3x is out of reach: besides what the floor does, the transformer must JSON.parse every
  * message (the floor copies them as strings), JSON.stringify every record and base64 the answer.
  * Those stages alone take 3 to 3.3 times the floor (section 2): with normalising and masking
- * free, the ratio would still be about 0.3x. Measured on 2 vCPUs, Node 20: 0.06x (19,000
- * events/s) before the masking memos and the inert-text pre-check, 0.20-0.21x (69,000) after.
+ * free, the ratio would still be about 0.3x. Measured on 2 shared vCPUs, Node 20: 0.05-0.06x
+ * (19,000 events/s) before the masking memos and the inert-text pre-check, 0.20-0.24x (65,000
+ * to 70,000 events/s) after; runs differ by about 10% on a busy machine.
  */
 import { spawnSync } from 'node:child_process';
 import { gunzipSync } from 'node:zlib';
