@@ -5,6 +5,9 @@
  *   (d) Gatehouse in the default mode, `limits: exact` (the authorizer, and one Redis script call,
  *       on every request), with the Redis limiter against a redis-server started here,
  *   (e) the same exact mode with the in-memory limiter (what (d) costs without Redis),
+ *   (f) a bare Node proxy (node:http server + undici Pool, no auth, no log, no routing): the floor
+ *       any gateway written in Node starts from on this machine, so (c)-(e) can be read against
+ *       what Node itself costs as well as against nginx,
  * printed side by side with ratios. Goals: (d) >= 0.5 x nginx (issue 10), (c) >= 0.5 x nginx
  * (issue 3). Not a timed test.
  *
@@ -22,9 +25,11 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, connect } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Pool, type Dispatcher } from 'undici';
 import { parse, stringify } from 'yaml';
 import { mergeOverrides } from '../lib/config/merge';
 import { startSampleUpstream } from '../local/upstreams';
@@ -37,7 +42,7 @@ const autocannon = require('autocannon') as (opts: { url: string; headers?: Reco
 const ROOT = join(__dirname, '..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'a,b,c,d,e').split(',').map((s) => s.trim()));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'a,b,c,d,e,f').split(',').map((s) => s.trim()));
 const CPU_PROF = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined;
 const BENCH_KEY = 'ghk_bench_0000000000000000000000';
 
@@ -162,6 +167,14 @@ interface Started { url: string; pid?: number; stop(): Promise<void> }
 async function startUpstreamProcess(): Promise<Started> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', __filename, 'upstream', String(port)], { cwd: ROOT, stdio: 'ignore' });
+  await waitForPort(port, child);
+  return { url: `http://127.0.0.1:${port}`, pid: child.pid, stop: () => stopChild(child) };
+}
+
+/** The bare Node proxy in its own process (this file with the `node-proxy` argument). */
+async function startNodeProxy(upstream: string): Promise<Started> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', __filename, 'node-proxy', String(port), upstream], { cwd: ROOT, stdio: 'ignore' });
   await waitForPort(port, child);
   return { url: `http://127.0.0.1:${port}`, pid: child.pid, stop: () => stopChild(child) };
 }
@@ -294,17 +307,23 @@ async function main(): Promise<void> {
       await redis.stop();
     }
     if (ONLY.has('e')) await gatehouse('e', '(e) Gatehouse, exact, in-memory', 'exact');
+    if (ONLY.has('f')) {
+      const proxy = await startNodeProxy(upstream.url);
+      rows.push(await run('f', '(f) bare Node proxy (floor)', proxy, '/v1/users'));
+      await proxy.stop();
+    }
   } finally {
     for (const stop of stops.reverse()) await stop();
     if (!process.env.BENCH_KEEP) rmSync(dir, { recursive: true, force: true });
   }
   const nginxRps = rows.find((r) => r.id === 'b')?.rps ?? NaN;
+  const floorRps = rows.find((r) => r.id === 'f')?.rps ?? NaN;
   const pad = (s: string, n: number) => s.padEnd(n);
   const lines = [
     ...header,
     `autocannon: ${CONNECTIONS} connections, ${SECONDS} s per target, GET /v1/users (echo upstream); each server in its own process`,
-    `${pad('target', 36)}${pad('req/s', 10)}${pad('p50 ms', 8)}${pad('p99 ms', 8)}${pad('x nginx', 9)}${pad('CPU us/req', 12)}${pad('non-2xx', 9)}other CPU`,
-    ...rows.map((r) => `${pad(r.name, 36)}${pad(r.rps.toFixed(0), 10)}${pad(String(r.p50), 8)}${pad(String(r.p99), 8)}${pad((r.rps / nginxRps).toFixed(2), 9)}${pad(r.cpuUsPerRequest?.toFixed(0) ?? '-', 12)}${pad(String(r.non2xx), 9)}${r.otherCores?.toFixed(2) ?? '-'}`),
+    `${pad('target', 36)}${pad('req/s', 10)}${pad('p50 ms', 8)}${pad('p99 ms', 8)}${pad('x nginx', 9)}${pad('x (f)', 7)}${pad('CPU us/req', 12)}${pad('non-2xx', 9)}other CPU`,
+    ...rows.map((r) => `${pad(r.name, 36)}${pad(r.rps.toFixed(0), 10)}${pad(String(r.p50), 8)}${pad(String(r.p99), 8)}${pad((r.rps / nginxRps).toFixed(2), 9)}${pad((r.rps / floorRps).toFixed(2), 7)}${pad(r.cpuUsPerRequest?.toFixed(0) ?? '-', 12)}${pad(String(r.non2xx), 9)}${r.otherCores?.toFixed(2) ?? '-'}`),
   ];
   lines.push('CPU us/req: user + system CPU of the process under test (the upstream for (a), nginx master + worker, the Gatehouse process) per measured request.');
   lines.push('other CPU: cores used by processes outside this benchmark during the row (/proc/stat minus this process tree); above ~0.05 the row was disturbed.');
@@ -318,7 +337,35 @@ async function main(): Promise<void> {
     const r = rows.find((x) => x.id === id);
     if (r && rows.some((x) => x.id === 'b')) lines.push(`goal (${id}) ${goal} >= 0.5 x nginx: ${r.rps / nginxRps >= 0.5 ? 'met' : 'NOT met'} (${(r.rps / nginxRps).toFixed(2)})`);
   }
+  if (rows.some((x) => x.id === 'f') && rows.some((x) => x.id === 'b')) {
+    lines.push(`floor: the bare Node proxy (f) itself reaches ${(floorRps / nginxRps).toFixed(2)} x nginx on this machine; a goal above that is out of reach for any Node gateway here.`);
+  }
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/**
+ * `bench/local.ts node-proxy PORT UPSTREAM`: the least a Node gateway does per request: read the
+ * request, forward it on a keep-alive undici Pool, send back status, headers and body.
+ */
+function serveNodeProxy(port: number, upstream: string): void {
+  const pool = new Pool(upstream, { connections: 64 });
+  const hopByHop = new Set(['connection', 'keep-alive', 'transfer-encoding']);
+  const server = createHttpServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      pool.request({ path: req.url ?? '/', method: (req.method ?? 'GET') as Dispatcher.HttpMethod, headers: req.headers, body: chunks.length ? Buffer.concat(chunks) : undefined })
+        .then(async (up) => {
+          const body = Buffer.from(await up.body.arrayBuffer());
+          const headers: Record<string, string | string[]> = {};
+          for (const [k, v] of Object.entries(up.headers)) if (v !== undefined && !hopByHop.has(k)) headers[k] = v;
+          res.writeHead(up.statusCode, headers).end(body);
+        })
+        .catch(() => { res.writeHead(502).end(); });
+    });
+  });
+  server.listen(port, '127.0.0.1');
+  process.once('SIGTERM', () => { server.close(() => process.exit(0)); void pool.close(); });
 }
 
 /** `bench/local.ts upstream PORT`: the sample upstream alone in this process, until SIGTERM. */
@@ -329,7 +376,9 @@ async function serveUpstream(port: number): Promise<void> {
   process.once('SIGINT', stop);
 }
 
-if (process.argv[2] === 'upstream') {
+if (process.argv[2] === 'node-proxy') {
+  serveNodeProxy(Number(process.argv[3]), process.argv[4]);
+} else if (process.argv[2] === 'upstream') {
   serveUpstream(Number(process.argv[3] ?? 0)).catch((err: Error) => { process.stderr.write(`${err.message}\n`); process.exit(1); });
 } else {
   main().then(() => process.exit(0), (err: Error) => { process.stderr.write(`${err.message}\n`); process.exit(1); });

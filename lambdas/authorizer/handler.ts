@@ -1,9 +1,8 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
+import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import type { Authorize } from './authorizer';
-import { logger, metrics, recordKeyCache, recordOutcome } from './observability';
+import { counters, logger, recordKeyCache, recordOutcome } from './observability';
 import { authorizerFromEnv, bakedConfigJson } from './runtime';
 
 /**
@@ -33,8 +32,14 @@ export function createHandler(build: () => Promise<Authorize>) {
 
   return middy(lambdaHandler)
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics));
+    .use(flushMetrics);
 }
+
+/** In place of Powertools' logMetrics (which writes an EMF line on every invocation): the batch decides. */
+const flushMetrics: MiddlewareObj = {
+  after: () => counters.flush(),
+  onError: () => counters.flush(),
+};
 
 export const handler = createHandler(async () => {
   const { authorize } = await authorizerFromEnv(process.env, { onOutcome: recordOutcome, onKeyCache: recordKeyCache }, bakedConfigJson());

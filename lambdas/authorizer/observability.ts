@@ -4,6 +4,7 @@ import { REASON } from '../../lib/gateway/authorizer-context';
 import { METRICS_NAMESPACE, POWERTOOLS_SERVICE } from '../../lib/gateway/authorizer-env';
 import { METRIC, METRIC_DIMENSION } from '../../lib/observability/metric-names';
 import type { Outcome } from './authorizer';
+import { CounterBatch } from './metric-batch';
 
 /**
  * Share of invocations that log at DEBUG, i.e. also write the decision line of an allowed request
@@ -17,6 +18,8 @@ export const logger = new Logger({
   sampleRateValue: process.env.POWERTOOLS_LOGGER_SAMPLE_RATE === undefined ? ALLOW_LOG_SAMPLE_RATE : undefined,
 });
 export const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: POWERTOOLS_SERVICE });
+/** The hot path's counters, written at most once a second (metric-batch.ts); the rest goes to `metrics`. */
+export const counters = new CounterBatch(metrics);
 // No in-process tracer: X-Ray data comes from Lambda active tracing (lib/observability/tracing.ts,
 // docs/decisions/0012-authorizer-tracing.md); Logger adds xray_trace_id to every line.
 
@@ -27,7 +30,7 @@ export const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 
  */
 export function recordOutcome(outcome: Outcome): void {
   if (outcome.effect === 'allow') {
-    metrics.addMetric(METRIC.allowed, MetricUnit.Count, 1);
+    counters.count(METRIC.allowed);
   } else if (outcome.effect === 'unavailable') {
     // Fail closed (API Gateway answers 503): counted with the degraded admissions, one alarm for both.
     metrics.addMetric(METRIC.limiterFallback, MetricUnit.Count, 1);
@@ -49,5 +52,5 @@ export function recordOutcome(outcome: Outcome): void {
 }
 
 export function recordKeyCache(hit: boolean): void {
-  metrics.addMetric(hit ? METRIC.keyCacheHit : METRIC.keyCacheMiss, MetricUnit.Count, 1);
+  counters.count(hit ? METRIC.keyCacheHit : METRIC.keyCacheMiss);
 }
