@@ -1,79 +1,88 @@
 import type { GatewayEnvironment } from '../lib/config/load';
-import type { Seed } from './seed';
+import { planDemoCalls, type DemoCall, type DemoPlan } from './demo-calls';
+import { LOCAL_AUDIENCE } from './oidc-issuer';
+import { LOCAL_ISSUER_NAME, type Seed } from './seed';
 import type { LocalGateway } from './server';
+
+/** One local issuer as the printed credentials name it. */
+export interface DemoIssuer {
+  /** `local` (the stand-in for Cognito) or the external issuer's name. */
+  readonly name: string;
+  readonly url: string;
+  readonly tokenEndpoint: string;
+  readonly discovery: string;
+  readonly audience: string;
+}
 
 /** The demo credentials as JSON (`--print-credentials`), for scripts. */
 export interface DemoCredentials {
   readonly gateway: string;
   readonly environment: string;
-  readonly issuer?: { readonly url: string; readonly tokenEndpoint: string; readonly discovery: string; readonly audience: string };
+  /** The config file served, where the demo consumers come from, the limiter and consumer store. */
+  readonly serving: { readonly config?: string; readonly consumers?: string; readonly limiter: string; readonly consumerStore: string };
+  /** The stand-in for Cognito. */
+  readonly issuer?: DemoIssuer;
+  /** Every local issuer: the Cognito stand-in and the stand-ins of external issuers. */
+  readonly issuers: readonly DemoIssuer[];
   readonly apiKeys: readonly { readonly key: string; readonly consumer: string; readonly tier: string; readonly tenant?: string; readonly status: string; readonly allowedCidrs: readonly string[] }[];
-  readonly oauthClients: readonly { readonly clientId: string; readonly clientSecret?: string; readonly grantTypes: readonly string[]; readonly scope: string; readonly tier: string; readonly canary: boolean; readonly redirectUris: readonly string[] }[];
+  readonly oauthClients: readonly { readonly clientId: string; readonly clientSecret?: string; readonly issuer: string; readonly grantTypes: readonly string[]; readonly scope: string; readonly tier: string; readonly canary: boolean; readonly redirectUris: readonly string[] }[];
   readonly upstreams: Readonly<Record<string, string>>;
-  /** Paths of the config's routes the printed commands call (GET; `{param}` filled with 1). */
-  readonly demoPaths: DemoPaths;
+  /** The calls the printed block makes, and the routes it cannot reach with why. */
+  readonly demo: DemoPlan;
 }
 
-/** One route of each kind the printed commands show, from the config (absent: that command is not printed). */
-export interface DemoPaths {
-  readonly apiKey?: string;
-  readonly jwt?: string;
-  readonly canary?: string;
-  readonly tenant?: { readonly path: string; readonly host: string };
-}
-
-/** Picks, from the config's routes, a GET path for each kind of demo call. */
-export function demoPaths(gateway: GatewayEnvironment): DemoPaths {
-  const { routes, canary } = gateway.config;
-  const get = routes.filter((r) => r.methods.includes('GET'));
-  const plain = get.filter((r) => r.hosts.length === 0 && Object.keys(r.headers).length === 0);
-  const samplePath = (path: string) => path.replace(/\{[^}+]+\+?\}/g, '1');
-  const apiKey = plain.find((r) => r.auth.strategies.includes('api_key'));
-  const jwt = plain.find((r) => r.auth.strategies.includes('jwt') && r.auth.issuers.includes('cognito'));
-  const canaryRoute = get.find((r) => r.hosts.length === 0 && Object.keys(r.headers).some((h) => h.toLowerCase() === canary.header.toLowerCase()));
-  const tenant = get.find((r) => r.hosts.some((h) => h.startsWith('*.')));
-  return {
-    apiKey: apiKey && samplePath(apiKey.paths[0]),
-    jwt: jwt && samplePath(jwt.paths[0]),
-    canary: canaryRoute && samplePath(canaryRoute.paths[0]),
-    tenant: tenant && { path: samplePath(tenant.paths[0] === '/' ? '/orders/42' : tenant.paths[0]), host: tenant.hosts.find((h) => h.startsWith('*.'))! },
-  };
-}
-
-export function demoCredentials(local: LocalGateway, seed: Seed, gateway: GatewayEnvironment): DemoCredentials {
+/** `about`: the config file and the seed's source (`seed file F`, `derived from the config`), for the banner. */
+export function demoCredentials(local: LocalGateway, seed: Seed, gateway: GatewayEnvironment, about: { config?: string; consumers?: string } = {}): DemoCredentials {
+  const issuers: DemoIssuer[] = [];
+  const describe = (name: string, url: string, audience: string): DemoIssuer => ({ name, url, tokenEndpoint: `${url}/token`, discovery: `${url}/.well-known/openid-configuration`, audience });
+  if (local.issuers?.cognito) issuers.push(describe(LOCAL_ISSUER_NAME, local.issuers.cognito.url, LOCAL_AUDIENCE));
+  for (const [name, standIn] of Object.entries(local.issuers?.standIns ?? {})) {
+    issuers.push(describe(name, standIn.url, gateway.config.identity.issuers.find((i) => i.name === name)!.audiences[0]));
+  }
   return {
     gateway: local.url,
     environment: gateway.name,
-    issuer: local.issuer ? { url: local.issuer.url, tokenEndpoint: local.issuer.tokenEndpoint, discovery: `${local.issuer.url}/.well-known/openid-configuration`, audience: 'https://gatehouse.local/api' } : undefined,
+    serving: { ...about, limiter: local.runs.limiter, consumerStore: local.runs.consumers },
+    issuer: issuers.find((i) => i.name === LOCAL_ISSUER_NAME),
+    issuers,
     apiKeys: seed.api_keys.map((k) => ({ key: k.key, consumer: k.consumer, tier: k.tier, tenant: k.tenant, status: k.status, allowedCidrs: k.allowed_cidrs })),
-    oauthClients: seed.oauth_clients.map((c) => ({ clientId: c.client_id, clientSecret: c.client_secret, grantTypes: c.grant_types, scope: c.scope, tier: c.tier, canary: c.canary, redirectUris: c.redirect_uris })),
+    oauthClients: seed.oauth_clients.map((c) => ({ clientId: c.client_id, clientSecret: c.client_secret, issuer: c.issuer, grantTypes: c.grant_types, scope: c.scope, tier: c.tier, canary: c.canary, redirectUris: c.redirect_uris })),
     upstreams: local.upstreams,
-    demoPaths: demoPaths(gateway),
+    demo: planDemoCalls(gateway, seed),
   };
 }
 
-/** Ready-to-paste curl commands for the printed credentials (bash; `jq` not needed). */
+/**
+ * Ready-to-paste bash for the printed credentials: one block, every line a command or a comment,
+ * variables carry from line to line (`jq` not needed). Every call fails loudly on a non-2xx answer (`--fail-with-body`), so the
+ * block run as a script stops at the first call that does not work.
+ */
 export function curlExamples(c: DemoCredentials): string {
-  const free = c.apiKeys.find((k) => k.tier === 'free' && k.status === 'active' && !k.tenant && k.allowedCidrs.length === 0);
-  const tenantKey = c.apiKeys.find((k) => k.tenant && k.status === 'active');
-  const machine = c.oauthClients.find((o) => o.grantTypes.includes('client_credentials') && !o.canary);
-  const canary = c.oauthClients.find((o) => o.grantTypes.includes('client_credentials') && o.canary);
-  const lines = [`Gatehouse local gateway (${c.environment}) on ${c.gateway}` + (c.issuer ? `, OAuth issuer on ${c.issuer.url}` : ''), ''];
-  const paths = c.demoPaths;
-  if (free && paths.apiKey) {
-    lines.push(`# API key call (consumer ${free.consumer}, tier ${free.tier})`, `curl -s ${c.gateway}${paths.apiKey} -H 'x-api-key: ${free.key}'`, '');
+  const lines = [`# Gatehouse local gateway (${c.environment}) on ${c.gateway}`];
+  if (c.serving.config) lines.push(`#   config ${c.serving.config}`);
+  lines.push(`#   demo consumers ${c.serving.consumers ?? 'from the seed'}; consumer store ${c.serving.consumerStore}; limiter ${c.serving.limiter}`);
+  for (const i of c.issuers) lines.push(`#   OAuth issuer ${i.name === LOCAL_ISSUER_NAME ? 'local (stands in for Cognito)' : `${i.name} (local stand-in)`} on ${i.url}`);
+  lines.push('');
+  const issuer = new Map(c.issuers.map((i) => [i.name, i]));
+  for (const step of c.demo.steps) {
+    lines.push(`# ${step.comment}`);
+    if (step.token) {
+      const t = step.token;
+      const endpoint = issuer.get(t.issuer)?.tokenEndpoint;
+      if (!endpoint) continue;
+      lines.push(`${t.variable}=$(curl -sS --fail-with-body ${endpoint} -u '${t.clientId}:${t.clientSecret}' -d grant_type=client_credentials${t.scope ? ` -d 'scope=${t.scope}'` : ''} | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')`);
+    }
+    for (const call of step.calls) lines.push(curlLine(c.gateway, call));
+    lines.push('');
   }
-  const tokenCmd = (o: { clientId: string; clientSecret?: string; scope: string }) =>
-    `TOKEN=$(curl -s ${c.issuer!.tokenEndpoint} -u '${o.clientId}:${o.clientSecret}' -d grant_type=client_credentials -d 'scope=${o.scope}' | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')`;
-  if (c.issuer && machine && paths.jwt) {
-    lines.push(`# OAuth client credentials (client ${machine.clientId}, tier ${machine.tier}), then a bearer call`, tokenCmd(machine), `curl -s ${c.gateway}${paths.jwt} -H "Authorization: Bearer $TOKEN"`, '');
-  }
-  if (c.issuer && canary && paths.canary) {
-    lines.push(`# Canary: only consumers allowed to use it reach the canary route with x-canary: true (client ${canary.clientId})`, tokenCmd(canary).replace('TOKEN=', 'CANARY_TOKEN='), `curl -s ${c.gateway}${paths.canary} -H "Authorization: Bearer $CANARY_TOKEN" -H 'x-canary: true'`, '');
-  }
-  if (tenantKey && paths.tenant) {
-    lines.push(`# Host-based tenant (consumer ${tenantKey.consumer} of tenant ${tenantKey.tenant})`, `curl -s ${c.gateway}${paths.tenant.path} -H 'Host: ${paths.tenant.host.replace('*', tenantKey.tenant!)}' -H 'x-api-key: ${tenantKey.key}'`, '');
-  }
-  lines.push(`# All demo credentials as JSON: npx tsx local/main.ts --print-credentials`, `# Request log: one JSON line per request on stdout. Stop with Ctrl-C.`);
+  for (const n of c.demo.notCovered) lines.push(`# not called above: route ${n.route}: ${n.why}`);
+  if (c.demo.notCovered.length > 0) lines.push('');
+  lines.push('# All demo credentials as JSON: --print-credentials', '# Request log: one JSON line per request on stdout. Stop with Ctrl-C.');
   return lines.join('\n');
+}
+
+function curlLine(gateway: string, call: DemoCall): string {
+  const headers = Object.entries(call.headers).map(([k, v]) => (v.includes('$') ? ` -H "${k}: ${v}"` : ` -H '${k}: ${v}'`)).join('');
+  const host = call.host ? ` -H 'Host: ${call.host}'` : '';
+  return `curl -sS --fail-with-body ${gateway}${call.path}${host}${headers}; echo`;
 }

@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfigFile, selectEnvironments, type SelectedWith } from '../lib/config/load';
 import { ConfigError } from '../lib/config/errors';
@@ -6,7 +5,7 @@ import { demoCredentials, curlExamples } from './demo';
 import { describeListenError, formatEnvProblems, readLocalEnv } from './env';
 import { ListenError } from './listen';
 import { jsonLineLogger } from './request-log';
-import { loadSeed } from './seed';
+import { demoSeedFor } from './demo-seed';
 import { startLocalGateway, type LocalGateway } from './server';
 
 const USAGE = `Usage: npm start -- [--config FILE] [--env NAME] [--seed FILE] [--print-credentials]
@@ -14,7 +13,7 @@ const USAGE = `Usage: npm start -- [--config FILE] [--env NAME] [--seed FILE] [-
 Runs the gateway of one environment on this machine (http://127.0.0.1:8080).
   --config FILE         gateway config (default: gateway.config.yaml, or GATEHOUSE_CONFIG)
   --env NAME            environment to serve (default: dev)
-  --seed FILE           demo consumers (default: local/seed.yaml)
+  --seed FILE           demo consumers (default: derived from the config; docs/local-gateway.md)
   --print-credentials   start, print the demo credentials as JSON on stdout, and stop
 Environment: PORT (8080; 0-65535, 0 = any free port), ISSUER_PORT (PORT+1), HOST (127.0.0.1),
   REDIS_URL (redis://HOST[:PORT][/DB]: Redis limiter; a warning at startup when it does not answer),
@@ -42,7 +41,7 @@ async function main(): Promise<number> {
   const file = values.config ?? process.env.GATEHOUSE_CONFIG ?? 'gateway.config.yaml';
   const selectedWith: SelectedWith = { config: '--config FILE', env: '--env NAME' };
   const [gateway] = selectEnvironments(loadConfigFile(file, selectedWith), [values.env!], selectedWith);
-  const seed = loadSeed(values.seed ?? resolve(__dirname, 'seed.yaml'), { tiers: gateway.config.tiers.map((t) => t.name) });
+  const { seed, source: seedSource } = demoSeedFor(gateway.config, values.seed);
   const quiet = printOnly || process.env.LOG === 'off';
   const log = quiet ? undefined : jsonLineLogger(process.stdout);
 
@@ -59,7 +58,7 @@ async function main(): Promise<number> {
   } catch (err) {
     throw err instanceof ListenError ? new Error(describeListenError(err, env)) : err;
   }
-  const credentials = demoCredentials(local, seed, gateway);
+  const credentials = demoCredentials(local, seed, gateway, { config: file, consumers: seedSource });
   if (printOnly) {
     process.stdout.write(`${JSON.stringify(credentials, null, 2)}\n`);
     for (const warning of local.warnings) process.stderr.write(`${warning}\n`);

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
 import { hostPort, listen } from './listen';
-import type { Seed } from './seed';
+import type { Seed, SeedClient } from './seed';
 import { closeServer } from './upstreams';
 
 /**
@@ -11,10 +11,8 @@ import { closeServer } from './upstreams';
  * it too); the seed's OAuth client records are bound to it (local/seed.ts).
  */
 export { LOCAL_ISSUER_NAME } from './seed';
-/** `aud` of the local issuer's access tokens (its one resource server). */
+/** `aud` of the Cognito stand-in's access tokens (its one resource server). */
 export const LOCAL_AUDIENCE = 'https://gatehouse.local/api';
-/** Scopes of the resource server, as the config's Cognito resource servers define them. */
-const RESOURCE_SCOPES = 'users/read users/write';
 
 export interface LocalIssuer {
   /** The issuer identifier (`iss`), e.g. http://127.0.0.1:8081 */
@@ -23,15 +21,33 @@ export interface LocalIssuer {
   close(): Promise<void>;
 }
 
+/** What one local issuer serves: its clients and users, the scopes and audience of its tokens, its claim names. */
+export interface LocalIssuerProps {
+  /** The seed's clients of this issuer (`oauth_clients[].issuer`). */
+  readonly clients: readonly SeedClient[];
+  readonly users: Seed['users'];
+  /** Every scope a client may ask for besides openid, email, profile and offline_access. */
+  readonly scopes: readonly string[];
+  /** `aud` of its access tokens. */
+  readonly audience: string;
+  /** Names of the claims that carry a client's tier, tenant and groups, and the scopes when not `scope`. */
+  readonly claims: { readonly tier?: string; readonly tenant?: string; readonly groups: string; readonly scope?: string };
+  readonly host: string;
+  readonly port: number;
+}
+
+/** The standard scopes every local issuer knows (Cognito's hosted UI knows the first three and phone). */
+const OIDC_SCOPES = ['openid', 'email', 'profile', 'phone', 'offline_access'];
+
 /**
  * A local OAuth 2.0 / OpenID Connect issuer (oidc-provider 8, certified): discovery, JWKS,
  * client credentials, authorization code + PKCE (S256 required), refresh tokens. Access tokens
- * are RFC 9068 JWTs (RS256) for {@link LOCAL_AUDIENCE} with `scope`, `client_id`, and the seed
- * client's `tier` (and `tenant`) claims. Sign-in has no form: the first seed user is signed in
- * and consent is granted automatically (`login_hint` picks another seed user).
+ * are RFC 9068 JWTs (RS256) for `audience` with `scope`, `client_id`, and the seed client's tier,
+ * tenant and groups in the claims the config names. The twin runs one as the stand-in for Cognito
+ * and one per external issuer the routes use (local/issuers.ts).
  */
-export async function startLocalIssuer(props: { seed: Seed; host: string; port: number }): Promise<LocalIssuer> {
-  const { seed } = props;
+export async function startLocalIssuer(props: LocalIssuerProps): Promise<LocalIssuer> {
+  const seed = { oauth_clients: props.clients, users: props.users } as Seed;
   const server: Server = createServer();
   await listen(server, 'issuer', props.port, props.host);
   const { port } = server.address() as AddressInfo;
@@ -39,8 +55,15 @@ export async function startLocalIssuer(props: { seed: Seed; host: string; port: 
 
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const jwk = { ...privateKey.export({ format: 'jwk' }), kid: `local-${randomUUID().slice(0, 8)}`, alg: 'RS256', use: 'sig' };
-  const clients = new Map(seed.oauth_clients.map((c) => [c.client_id, c]));
-  const users = new Map(seed.users.map((u) => [u.id, u]));
+  const clients = new Map(props.clients.map((c) => [c.client_id, c]));
+  const users = new Map(props.users.map((u) => [u.id, u]));
+  const resourceScopes = [...new Set([...props.scopes, ...props.clients.flatMap((c) => c.scope.split(' '))])].filter((s) => s && !OIDC_SCOPES.includes(s)).join(' ');
+  const tokenClaims = (client: SeedClient, scope: string | undefined): Record<string, unknown> => ({
+    ...(props.claims.scope && props.claims.scope !== 'scope' && scope ? { [props.claims.scope]: scope } : {}),
+    ...(props.claims.tier ? { [props.claims.tier]: client.tier } : {}),
+    ...(client.tenant && props.claims.tenant ? { [props.claims.tenant]: client.tenant } : {}),
+    ...(client.groups.length > 0 ? { [props.claims.groups]: client.groups } : {}),
+  });
 
   // The in-memory adapter is what a local issuer wants; its "development-only" notice would only confuse users.
   const restore = { warn: console.warn, info: console.info };
@@ -48,16 +71,16 @@ export async function startLocalIssuer(props: { seed: Seed; host: string; port: 
   let provider: Provider;
   try {
   provider = new Provider(url, {
-    clients: seed.oauth_clients.map((c) => ({
+    clients: props.clients.map((c) => ({
       client_id: c.client_id,
       ...(c.client_secret ? { client_secret: c.client_secret } : { token_endpoint_auth_method: 'none' }),
       grant_types: c.grant_types,
       response_types: c.grant_types.includes('authorization_code') ? ['code'] : [],
       redirect_uris: c.redirect_uris,
-      scope: c.scope,
+      ...(c.scope ? { scope: c.scope } : {}),
     })),
     jwks: { keys: [jwk] },
-    scopes: ['openid', 'email', 'offline_access', ...RESOURCE_SCOPES.split(' ')],
+    scopes: [...OIDC_SCOPES, ...resourceScopes.split(' ').filter(Boolean)],
     claims: { openid: ['sub'], email: ['email', 'email_verified'] },
     pkce: { methods: ['S256'], required: () => true },
     features: {
@@ -66,10 +89,11 @@ export async function startLocalIssuer(props: { seed: Seed; host: string; port: 
       revocation: { enabled: true },
       resourceIndicators: {
         enabled: true,
+        // A resource indicator must be an absolute URI; the token's aud is the configured audience.
         defaultResource: () => LOCAL_AUDIENCE,
         useGrantedResource: () => true,
         getResourceServerInfo: () => ({
-          scope: RESOURCE_SCOPES, audience: LOCAL_AUDIENCE, accessTokenTTL: 3600, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } },
+          scope: resourceScopes, audience: props.audience, accessTokenTTL: 3600, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } },
         }),
       },
     },
@@ -77,9 +101,9 @@ export async function startLocalIssuer(props: { seed: Seed; host: string; port: 
       const user = users.get(id);
       return user ? { accountId: id, claims: () => ({ sub: id, email: user.email, email_verified: true }) } : undefined;
     },
-    extraTokenClaims: (_ctx: unknown, token: { clientId?: string }) => {
+    extraTokenClaims: (_ctx: unknown, token: { clientId?: string; scope?: string }) => {
       const client = token.clientId ? clients.get(token.clientId) : undefined;
-      return client ? { tier: client.tier, ...(client.tenant ? { tenant: client.tenant } : {}) } : undefined;
+      return client ? tokenClaims(client, token.scope) : undefined;
     },
     issueRefreshToken: (_ctx: unknown, client: { grantTypeAllowed(t: string): boolean }) => client.grantTypeAllowed('refresh_token'),
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },

@@ -42,8 +42,15 @@ const SeedSchema = z.strictObject({
     tier: z.string().min(1),
     tenant: tenant.optional(),
     canary: z.boolean().default(false),
+    /**
+     * The issuer the client belongs to: `local` (the stand-in for Cognito) or the name of one of the
+     * config's external issuers (served locally by a stand-in issuer of that name).
+     */
+    issuer: headerValue.default(LOCAL_ISSUER_NAME),
+    /** Groups its tokens carry (`groups` claim), for routes with `auth.groups`. */
+    groups: z.array(headerValue).default([]),
   })).default([]),
-  users: z.array(z.strictObject({ id: headerValue, email: z.email() })).default([]),
+  users: z.array(z.strictObject({ id: headerValue, email: z.email(), password: z.string().min(1).optional() /* default: demoUserPassword(id), local/user-passwords.ts */ })).default([]),
 });
 
 export type Seed = z.infer<typeof SeedSchema>;
@@ -79,6 +86,8 @@ export function formatSeedProblems(file: string, problems: readonly SeedProblem[
 export interface LoadSeedOptions {
   /** The config's tier names: a seed record with another tier is refused at its line. */
   readonly tiers?: readonly string[];
+  /** The config's external issuer names: a client of another issuer than these or `local` is refused. */
+  readonly issuers?: readonly string[];
 }
 
 /**
@@ -125,7 +134,7 @@ export function parseSeed(text: string, file: string, options: LoadSeedOptions =
       });
     }));
   }
-  const problems = checkSeed(result.data, options.tiers).map((p) => ({ ...at(p.path), message: p.message }));
+  const problems = checkSeed(result.data, options.tiers, options.issuers).map((p) => ({ ...at(p.path), message: p.message }));
   if (problems.length > 0) throw new SeedError(file, problems);
   return result.data;
 }
@@ -135,7 +144,7 @@ export function parseSeed(text: string, file: string, options: LoadSeedOptions =
  * would replace the first: one consumer served as another), allowed_cidrs entries the authorizer
  * cannot match (it would refuse every call, ip_not_allowed), and tiers the config does not define.
  */
-export function checkSeed(seed: Seed, tiers?: readonly string[]): { path: PropertyKey[]; message: string }[] {
+export function checkSeed(seed: Seed, tiers?: readonly string[], issuers?: readonly string[]): { path: PropertyKey[]; message: string }[] {
   const problems: { path: PropertyKey[]; message: string }[] = [];
   const duplicates = <T>(list: readonly T[], section: string, field: string, value: (item: T) => string, name: (item: T) => string) => {
     const first = new Map<string, number>();
@@ -149,7 +158,7 @@ export function checkSeed(seed: Seed, tiers?: readonly string[]): { path: Proper
     });
   };
   duplicates(seed.api_keys, 'api_keys', 'key', (k) => k.key, (k) => `consumer ${k.consumer}`);
-  duplicates(seed.oauth_clients, 'oauth_clients', 'client_id', (c) => c.client_id, (c) => `tier ${c.tier}`);
+  duplicates(seed.oauth_clients, 'oauth_clients', 'client_id', (c) => `${c.issuer}#${c.client_id}`, (c) => `tier ${c.tier}`);
   duplicates(seed.users, 'users', 'id', (u) => u.id, (u) => u.email);
   seed.api_keys.forEach((k, i) => k.allowed_cidrs.forEach((cidr, j) => {
     const problem = cidrProblem(cidr);
@@ -159,6 +168,12 @@ export function checkSeed(seed: Seed, tiers?: readonly string[]): { path: Proper
     const known = `known tiers: ${tiers.join(', ')}`;
     seed.api_keys.forEach((k, i) => { if (!tiers.includes(k.tier)) problems.push({ path: ['api_keys', i, 'tier'], message: `unknown tier "${k.tier}"; ${known}` }); });
     seed.oauth_clients.forEach((c, i) => { if (!tiers.includes(c.tier)) problems.push({ path: ['oauth_clients', i, 'tier'], message: `unknown tier "${c.tier}"; ${known}` }); });
+  }
+  if (issuers) {
+    const known = [LOCAL_ISSUER_NAME, ...issuers];
+    seed.oauth_clients.forEach((c, i) => {
+      if (!known.includes(c.issuer)) problems.push({ path: ['oauth_clients', i, 'issuer'], message: `unknown issuer "${c.issuer}"; known: ${known.join(', ')} (${LOCAL_ISSUER_NAME} stands in for Cognito, the others are identity.issuers[].name)` });
+    });
   }
   return problems;
 }
@@ -193,7 +208,7 @@ export function seedRecords(seed: Seed): Record<string, ConsumerRecord> {
     };
   }
   for (const c of seed.oauth_clients) {
-    records[clientRecordId(LOCAL_ISSUER_NAME, c.client_id)] = { consumer: c.client_id, tier: c.tier, tenant: c.tenant, status: 'active', allowedCidrs: [], canary: c.canary };
+    records[clientRecordId(c.issuer, c.client_id)] = { consumer: c.client_id, tier: c.tier, tenant: c.tenant, status: 'active', allowedCidrs: [], canary: c.canary };
   }
   return records;
 }

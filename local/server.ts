@@ -4,11 +4,13 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { GatewayEnvironment } from '../lib/config/load';
 import type { GatewayConfig } from '../lib/config/schema';
 import type { Clock } from '../lib/rate-limit/rate-limiter';
-import { toAuthorizerConfig, type AuthorizerConfig } from '../lambdas/authorizer/config';
+import type { AuthorizerConfig } from '../lambdas/authorizer/config';
 import { ApiGateway, type ApiResponse } from './api-gateway/pipeline';
 import { createLocalAuthorizer, type LocalAuthorizer } from './authorizer-adapter';
 import { CLOUDFRONT_METHODS, compileCors, compileResponseHeaders, removesServer, responseHeadersPolicy, VIEWER_REQUEST_HEADERS, viewerRequestHeaders } from './cloudfront';
-import { startLocalIssuer, LOCAL_AUDIENCE, LOCAL_ISSUER_NAME, type LocalIssuer } from './oidc-issuer';
+import { localAuthorizerConfig, startLocalIssuers, type LocalIssuers } from './issuers';
+import type { LocalIssuer } from './oidc-issuer';
+import { redactUrl } from './env';
 import { hostPort, ListenError } from './listen';
 import { silentLogger, type RequestLogger } from './request-log';
 import { checkSeedTiers, seedConsumerStore, type Seed } from './seed';
@@ -28,7 +30,7 @@ export interface LocalGatewayOptions {
   readonly host?: string;
   /** @default 0 (a free port) */
   readonly port?: number;
-  /** Port of the local OAuth issuer; `false` runs without it. @default 0 */
+  /** Port of the local OAuth issuer (the Cognito stand-in; external issuers' stand-ins take free ports); `false` runs without them. @default 0 */
   readonly issuerPort?: number | false;
   /** Redis limiter (`redis://127.0.0.1:6380`); default in-memory. */
   readonly redisUrl?: string;
@@ -51,7 +53,10 @@ export interface LocalGatewayOptions {
 
 export interface LocalGateway {
   readonly url: string;
+  /** The stand-in for Cognito. */
   readonly issuer?: LocalIssuer;
+  /** Every local issuer: the Cognito stand-in and one stand-in per external issuer the routes use. */
+  readonly issuers?: LocalIssuers;
   /** Service name -> upstream base URL actually used. */
   readonly upstreams: Readonly<Record<string, string>>;
   readonly authorizerConfig: AuthorizerConfig;
@@ -59,6 +64,8 @@ export interface LocalGateway {
   readonly app: FastifyInstance;
   /** Startup warnings to show the developer, one line each (e.g. REDIS_URL not answering). */
   readonly warnings: readonly string[];
+  /** Which limiter and consumer store serve, for the banner: `in-memory`, `Redis redis://...`, `DynamoDB table T at URL`. */
+  readonly runs: { readonly limiter: string; readonly consumers: string };
   /** Stops accepting, lets requests in flight finish (bounded), closes everything. */
   close(): Promise<void>;
 }
@@ -89,9 +96,9 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     }
     closers.push(() => Promise.all(samples.map((s) => s.close())).then(() => undefined));
 
-    const issuer = options.issuerPort === false ? undefined : await startLocalIssuer({ seed, host, port: options.issuerPort ?? 0 });
-    if (issuer) closers.push(() => issuer.close());
-    const authorizerConfig = localAuthorizerConfig(gateway, issuer?.url);
+    const issuers = options.issuerPort === false ? undefined : await startLocalIssuers(gateway, seed, host, options.issuerPort ?? 0);
+    if (issuers) closers.push(() => issuers.close());
+    const authorizerConfig = localAuthorizerConfig(gateway, issuers);
     const authorizer: LocalAuthorizer = await createLocalAuthorizer({
       config: authorizerConfig,
       consumers: seedConsumerStore(seed),
@@ -116,12 +123,17 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     let closed: Promise<void> | undefined;
     return {
       url: `http://${hostPort(host, port)}`,
-      issuer,
+      issuer: issuers?.cognito,
+      issuers,
       upstreams,
       authorizerConfig,
       api,
       app,
       warnings: authorizer.warnings,
+      runs: {
+        limiter: options.redisUrl ? `Redis ${redactUrl(options.redisUrl)}` : 'in-memory (REDIS_URL not set)',
+        consumers: options.dynamodb ? `DynamoDB table ${options.dynamodb.tableName} at ${options.dynamodb.endpoint}` : 'in-memory',
+      },
       close: () => {
         closed ??= (async () => {
           const forced = setTimeout(() => app.server.closeAllConnections(), 5000);
@@ -138,27 +150,6 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     for (const close of closers.reverse()) await close().catch(() => undefined);
     throw err;
   }
-}
-
-/**
- * The authorizer's config plus the local issuer as an external issuer: routes that accept
- * Cognito tokens also accept the local issuer's (Cognito cannot run locally), and its tokens go
- * through the external-issuer path unchanged (issuer, audience, JWKS, tier and tenant claims).
- */
-export function localAuthorizerConfig(gateway: GatewayEnvironment, issuerUrl?: string): AuthorizerConfig {
-  const base = toAuthorizerConfig(gateway);
-  if (!issuerUrl) return base;
-  return {
-    ...base,
-    cognitoStandIn: LOCAL_ISSUER_NAME,
-    issuers: [...base.issuers, {
-      name: LOCAL_ISSUER_NAME, issuer: issuerUrl, audiences: [LOCAL_AUDIENCE], jwks_uri: `${issuerUrl}/jwks`,
-      scope_claim: 'scope', tier_claim: 'tier', tenant_claim: 'tenant', rate_limit_by: 'user',
-    }],
-    routes: base.routes.map((r) => (r.auth.issuers.includes('cognito')
-      ? { ...r, auth: { ...r.auth, issuers: [...r.auth.issuers, LOCAL_ISSUER_NAME] } }
-      : r)),
-  };
 }
 
 function buildServer(config: GatewayConfig, api: ApiGateway, log: RequestLogger, clock: Clock, requestTimeoutSeconds: number): FastifyInstance {

@@ -1,20 +1,80 @@
+import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfigFile, selectEnvironments } from '../../lib/config/load';
-import { demoPaths } from '../../local/demo';
+import { loadConfigFile } from '../../lib/config/load';
+import { deriveDemoSeed, demoKey } from '../../local/demo-seed';
+import { startTestGateway } from './support/harness';
 
-const env = (file: string, name: string) => selectEnvironments(loadConfigFile(join(__dirname, '../..', file)), [name])[0];
+const ROOT = join(__dirname, '../..');
+const CONFIGS = ['gateway.config.yaml', ...readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.yaml')).map((f) => `examples/${f}`)];
+const ENVIRONMENTS = CONFIGS.flatMap((file) => Object.keys(loadConfigFile(join(ROOT, file)).environments).map((env) => [file, env] as const));
 
-/** The printed curl commands call routes of the config being served, not fixed paths. */
-describe('demo paths of npm start', () => {
-  it('come from gateway.config.yaml', () => {
-    expect(demoPaths(env('gateway.config.yaml', 'dev'))).toEqual({
-      apiKey: '/v1/users', jwt: '/v2/users', canary: '/v2/users', tenant: { path: '/orders/42', host: '*.api.example.com' },
-    });
+/** Runs a printed block as a user pastes it: one bash, variables carry, stops at the first failing command. */
+function runBlock(block: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('bash', ['-euo', 'pipefail', '-c', block], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('npm start prints commands that work, for every shipped config and environment', () => {
+  it.each(ENVIRONMENTS)('%s, environment %s: every printed call answers 2xx', async (file, env) => {
+    const gw = await startTestGateway({ configFile: file, env, seed: 'derived' });
+    try {
+      const { credentials, printed: block } = gw;
+      const calls = block.split('\n').filter((l) => l.startsWith('curl '));
+      const run = await runBlock(block);
+      // On failure the answers up to the failing call show which one it was.
+      expect({ code: run.code, stderr: run.stderr, answers: run.code === 0 ? 'ok' : run.stdout }).toEqual({ code: 0, stderr: '', answers: 'ok' });
+      // Each call printed one answer line; the block reached every route it lists.
+      expect(calls.length).toBe(credentials.demo.steps.reduce((n, s) => n + s.calls.length, 0));
+      expect(calls.length).toBeGreaterThan(0);
+      expect(run.stdout.trim().split('\n')).toHaveLength(calls.length);
+    } finally {
+      await gw.close();
+    }
+  }, 60_000);
+});
+
+describe('demo consumers derived from the config', () => {
+  const config = (file: string) => Object.values(loadConfigFile(join(ROOT, file)).environments)[0].config;
+
+  it('gives every tier of a config with API key routes its own key, plus a revoked one', () => {
+    const seed = deriveDemoSeed(config('examples/fintech-startup.yaml'));
+    expect(seed.api_keys.map((k) => [k.consumer, k.tier, k.status])).toEqual([
+      ['demo-sandbox', 'sandbox', 'active'], ['demo-partner', 'partner', 'active'], ['demo-enterprise', 'enterprise', 'active'],
+      ['demo-internal', 'internal', 'active'], ['demo-revoked', 'sandbox', 'revoked'],
+    ]);
+    expect(seed.api_keys[0].key).toBe(demoKey('sandbox'));
   });
 
-  it('follow another config, and leave out a kind it has no route for', () => {
-    const paths = demoPaths(env('examples/fintech-startup.yaml', 'dev'));
-    expect(paths.jwt).toBe('/v1/payments');
-    expect(paths.tenant).toBeUndefined();
+  it('turns Cognito machine and public clients into clients of the local issuer with the config\'s scopes and tiers', () => {
+    const seed = deriveDemoSeed(config('examples/fintech-startup.yaml'));
+    expect(seed.oauth_clients.filter((c) => c.issuer === 'local').map((c) => [c.client_id, c.grant_types, c.scope, c.tier])).toEqual([
+      ['partner-acme', ['client_credentials'], 'payments/read payments/write accounts/read', 'partner'],
+      ['partner-globex', ['client_credentials'], 'payments/read payments/write', 'enterprise'],
+    ]);
+    const shop = deriveDemoSeed(config('examples/ecommerce.yaml'));
+    expect(shop.oauth_clients.map((c) => [c.client_id, c.grant_types, c.redirect_uris])).toEqual([
+      ['storefront-web', ['authorization_code', 'refresh_token'], ['https://www.shopwave.example/auth/callback']],
+    ]);
+    expect(shop.users.map((u) => u.id)).toEqual(['demo-user', 'demo-user-2']);
+  });
+
+  it('gives an external issuer that routes use a client of its local stand-in, with the groups those routes require', () => {
+    const seed = deriveDemoSeed(config('examples/fintech-startup.yaml'));
+    expect(seed.oauth_clients.filter((c) => c.issuer !== 'local').map((c) => [c.client_id, c.issuer, c.groups])).toEqual([
+      ['demo-corp-idp', 'corp-idp', ['payments-ops']],
+    ]);
+  });
+
+  it('adds a canary tester when a route selects the canary by header, and a tenant key when a route has wildcard hosts', () => {
+    const seed = deriveDemoSeed(config('gateway.config.yaml'));
+    expect(seed.oauth_clients.find((c) => c.canary)).toMatchObject({ client_id: 'demo-canary-tester', scope: 'users/read' });
+    expect(seed.api_keys.find((k) => k.tenant)).toMatchObject({ consumer: 'acme-integration', tenant: 'acme' });
   });
 });

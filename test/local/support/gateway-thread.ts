@@ -4,14 +4,19 @@ import type { MessagePort } from 'node:worker_threads';
 import { parse, stringify } from 'yaml';
 import { parseConfig } from '../../../lib/config/load';
 import { mergeOverrides } from '../../../lib/config/merge';
-import { demoCredentials } from '../../../local/demo';
+import { curlExamples, demoCredentials } from '../../../local/demo';
+import { deriveDemoSeed } from '../../../local/demo-seed';
 import type { RequestLogLine } from '../../../local/request-log';
 import { loadSeed } from '../../../local/seed';
 import { startLocalGateway } from '../../../local/server';
 
 export interface GatewayThreadArgs {
-  /** Deep-merged over gateway.config.yaml (named lists merge by name). */
+  /** The config served (relative to the repository root). @default gateway.config.yaml */
+  readonly configFile?: string;
+  /** Deep-merged over the config (named lists merge by name). */
   readonly overrides?: Record<string, unknown>;
+  /** `derived`: the demo consumers derived from the config, as `npm start` without --seed. @default local/seed.yaml */
+  readonly seed?: 'derived';
   readonly env?: string;
   readonly redisUrl?: string;
   /** Start the clock here and only move it with `advance` messages. */
@@ -25,9 +30,10 @@ const ROOT = join(__dirname, '../../..');
 
 /** Started in a worker thread by harness.ts; answers messages until told to close. */
 export async function serve(args: GatewayThreadArgs, port: MessagePort): Promise<undefined> {
-  const raw = mergeOverrides(parse(readFileSync(join(ROOT, 'gateway.config.yaml'), 'utf8')), args.overrides ?? {});
-  const gateway = parseConfig(stringify(raw), 'gateway.config.yaml (test overrides)').environments[args.env ?? 'dev'];
-  const seed = loadSeed(join(ROOT, 'local/seed.yaml'));
+  const configFile = args.configFile ?? 'gateway.config.yaml';
+  const raw = mergeOverrides(parse(readFileSync(join(ROOT, configFile), 'utf8')), args.overrides ?? {});
+  const gateway = parseConfig(stringify(raw), `${configFile} (test overrides)`).environments[args.env ?? 'dev'];
+  const seed = args.seed === 'derived' ? deriveDemoSeed(gateway.config) : loadSeed(join(ROOT, 'local/seed.yaml'));
   let now = args.manualClockStart ?? 0;
   const clock = args.manualClockStart === undefined ? Date.now : () => now;
   const logs: RequestLogLine[] = [];
@@ -41,6 +47,7 @@ export async function serve(args: GatewayThreadArgs, port: MessagePort): Promise
     else if (msg.type === 'clear-authorizer-cache') { local.api.clearAuthorizerCache(); answer(); }
     else if (msg.type === 'close') local.close().then(() => { answer(); port.close(); });
   });
-  port.postMessage({ type: 'ready', result: { url: local.url, credentials: demoCredentials(local, seed, gateway) } });
+  const credentials = demoCredentials(local, seed, gateway, { config: configFile, consumers: args.seed === 'derived' ? 'derived from the config' : 'seed file local/seed.yaml' });
+  port.postMessage({ type: 'ready', result: { url: local.url, credentials, printed: curlExamples(credentials) } });
   return undefined;
 }

@@ -9,6 +9,8 @@ const THREAD = join(__dirname, 'thread.mjs');
 export interface TestGateway {
   readonly url: string;
   readonly credentials: DemoCredentials;
+  /** The block of commands `npm start` prints for these credentials. */
+  readonly printed: string;
   /** Moves the manual clock (manualClockStart) forward. */
   advance(ms: number): Promise<number>;
   /** Request log lines since the last call. */
@@ -22,9 +24,9 @@ export async function startTestGateway(args: GatewayThreadArgs = {}): Promise<Te
   const worker = new Worker(THREAD, { workerData: { module: join(__dirname, 'gateway-thread.ts'), fn: 'serve', args } });
   let next = 0;
   const pending = new Map<number, (v: unknown) => void>();
-  const ready = new Promise<{ url: string; credentials: DemoCredentials }>((resolve, reject) => {
+  const ready = new Promise<{ url: string; credentials: DemoCredentials; printed: string }>((resolve, reject) => {
     worker.on('message', (msg: { type: string; id?: number; result?: unknown; message?: string }) => {
-      if (msg.type === 'ready') resolve(msg.result as { url: string; credentials: DemoCredentials });
+      if (msg.type === 'ready') resolve(msg.result as { url: string; credentials: DemoCredentials; printed: string });
       else if (msg.type === 'error') reject(new Error(msg.message));
       else if (msg.type === 'answer') pending.get(msg.id!)?.(msg.result);
     });
@@ -35,9 +37,9 @@ export async function startTestGateway(args: GatewayThreadArgs = {}): Promise<Te
     pending.set(id, (v) => { pending.delete(id); resolve(v as T); });
     worker.postMessage({ id, type, ...extra });
   });
-  const { url, credentials } = await ready;
+  const { url, credentials, printed } = await ready;
   return {
-    url, credentials,
+    url, credentials, printed,
     advance: (ms) => ask<number>('advance', { ms }),
     logs: () => ask<RequestLogLine[]>('logs'),
     clearAuthorizerCache: () => ask<void>('clear-authorizer-cache'),
