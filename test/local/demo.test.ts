@@ -6,7 +6,11 @@ import { deriveDemoSeed, demoKey } from '../../local/demo-seed';
 import { startTestGateway } from './support/harness';
 
 const ROOT = join(__dirname, '../..');
-const CONFIGS = ['gateway.config.yaml', ...readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.yaml')).map((f) => `examples/${f}`)];
+const CONFIGS = [
+  'gateway.config.yaml',
+  ...readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.yaml')).map((f) => `examples/${f}`),
+  'test/local/fixtures/from-the-docs.yaml',
+];
 const ENVIRONMENTS = CONFIGS.flatMap((file) => Object.keys(loadConfigFile(join(ROOT, file)).environments).map((env) => [file, env] as const));
 
 /** Runs a printed block as a user pastes it: one bash, variables carry, stops at the first failing command. */
@@ -21,7 +25,7 @@ function runBlock(block: string): Promise<{ code: number | null; stdout: string;
   });
 }
 
-describe('npm start prints commands that work, for every shipped config and environment', () => {
+describe('npm start prints commands that work, for every shipped config and environment and a config written from the docs', () => {
   it.each(ENVIRONMENTS)('%s, environment %s: every printed call answers 2xx', async (file, env) => {
     const gw = await startTestGateway({ configFile: file, env, seed: 'derived' });
     try {
