@@ -11,6 +11,7 @@ import { EdgeStack } from './stacks/edge-stack';
 import { IdentityStack } from './stacks/identity-stack';
 import { NetworkStack } from './stacks/network-stack';
 import { ObservabilityStack } from './stacks/observability-stack';
+import { stackName, type StackKind } from './stack-names';
 
 /** CloudFront, its WAF web ACL, Shield protections and CloudFront metrics live here. */
 export const EDGE_REGION = 'us-east-1';
@@ -39,17 +40,17 @@ export class GatewayStage extends Stage {
     const { gateway } = props;
     const { account, region } = gateway.env;
     super(scope, id, { ...props, env: { account, region } });
-    const prefix = `${gateway.config.name}-${gateway.name}`;
+    const name = (kind: StackKind) => stackName(gateway.config.name, gateway.name, kind);
     const regional = { gateway, env: { account, region } };
     const global = { gateway, env: { account, region: EDGE_REGION } };
 
-    this.edge = new EdgeStack(this, 'Edge', { ...global, stackName: `${prefix}-edge`, apiRegion: region });
-    this.network = new NetworkStack(this, 'Network', { ...regional, stackName: `${prefix}-network` });
-    this.data = new DataStack(this, 'Data', { ...regional, stackName: `${prefix}-data`, network: this.network });
-    this.identity = new IdentityStack(this, 'Identity', { ...regional, stackName: `${prefix}-identity` });
+    this.edge = new EdgeStack(this, 'Edge', { ...global, stackName: name('edge'), apiRegion: region });
+    this.network = new NetworkStack(this, 'Network', { ...regional, stackName: name('network') });
+    this.data = new DataStack(this, 'Data', { ...regional, stackName: name('data'), network: this.network });
+    this.identity = new IdentityStack(this, 'Identity', { ...regional, stackName: name('identity') });
     this.api = new ApiStack(this, 'Api', {
       ...regional,
-      stackName: `${prefix}-api`,
+      stackName: name('api'),
       crossRegionReferences: region !== EDGE_REGION,
       network: this.network,
       data: this.data,
@@ -59,19 +60,19 @@ export class GatewayStage extends Stage {
     this.api.addStackDependency(this.edge, 'the origin-verify secret is created in the edge region and replicated');
     this.cdn = new CdnStack(this, 'Cdn', {
       ...global,
-      stackName: `${prefix}-cdn`,
+      stackName: name('cdn'),
       crossRegionReferences: region !== EDGE_REGION,
       webAclArn: this.edge.webAclArn,
       originDomainName: this.api.originDomainName,
       originPath: this.api.originPath,
       originVerifySecretName: this.edge.originVerifySecretName,
     });
-    this.audit = new AuditStack(this, 'Audit', { ...regional, stackName: `${prefix}-audit`, api: this.api, edgeWafLogGroup: this.edge.webAcl.logGroup });
+    this.audit = new AuditStack(this, 'Audit', { ...regional, stackName: name('audit'), api: this.api, edgeWafLogGroup: this.edge.webAcl.logGroup });
     this.observability = new ObservabilityStack(this, 'Observability', {
-      ...regional, stackName: `${prefix}-observability`, api: this.api, audit: this.audit,
+      ...regional, stackName: name('observability'), api: this.api, audit: this.audit,
     });
     this.edgeObservability = new EdgeObservabilityStack(this, 'EdgeObservability', {
-      ...global, stackName: `${prefix}-edge-observability`, edge: this.edge, cdn: this.cdn, api: this.api, audit: this.audit,
+      ...global, stackName: name('edge-observability'), edge: this.edge, cdn: this.cdn, api: this.api, audit: this.audit,
     });
     // Names only (no references): the dashboard and alarms should follow what they watch.
     this.edgeObservability.addStackDependency(this.observability, 'the dashboard shows the regional API, authorizer and audit pipeline');

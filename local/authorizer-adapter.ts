@@ -19,8 +19,22 @@ export interface AuthorizerDecision {
   readonly limiterDegraded: boolean;
 }
 
-/** The seam the local gateway calls: the authorizer Lambda's decision function. */
+/**
+ * The seam the local gateway calls: the authorizer Lambda's decision function. It rejects with the
+ * Lambda's own error (exactly `Unauthorized` for a 401); {@link refusalReason} tells why.
+ */
 export type AuthorizerFn = (event: APIGatewayRequestAuthorizerEvent) => Promise<AuthorizerDecision>;
+
+/** The authorizer's `reason` for the errors it rejected with (for the request log line). */
+const REFUSALS = new WeakMap<object, string>();
+
+/**
+ * Why the authorizer rejected (e.g. `jwt_expired` behind a thrown `Unauthorized`): what API
+ * Gateway cannot pass to its UNAUTHORIZED response, shown locally in the request log only.
+ */
+export function refusalReason(err: unknown): string | undefined {
+  return typeof err === 'object' && err !== null ? REFUSALS.get(err) : undefined;
+}
 
 export interface LocalAuthorizerProps {
   readonly config: AuthorizerConfig;
@@ -92,13 +106,22 @@ export async function createLocalAuthorizer(props: LocalAuthorizerProps): Promis
   // its promise settles: a degraded admission is matched to its request through the event object
   // (no AsyncLocalStorage, whose async hooks would run on every promise of the process).
   const degraded = new WeakSet<APIGatewayRequestAuthorizerEvent>();
+  const reasons = new WeakMap<APIGatewayRequestAuthorizerEvent, string>();
   const onOutcome = (outcome: Outcome, event: APIGatewayRequestAuthorizerEvent) => {
     if (outcome.limiterDegraded === true) degraded.add(event);
+    if (outcome.reason !== undefined) reasons.set(event, outcome.reason);
     props.onOutcome?.(outcome);
   };
   const decide = createAuthorizer({ config, tokens, consumers, limiter, clock: props.clock, onOutcome });
   const authorize: AuthorizerFn = async (event) => {
-    const result = await decide(event);
+    let result: APIGatewayAuthorizerResult;
+    try {
+      result = await decide(event);
+    } catch (err) {
+      const reason = reasons.get(event);
+      if (reason !== undefined && typeof err === 'object' && err !== null) REFUSALS.set(err, reason);
+      throw err;
+    }
     return { result, limiterDegraded: degraded.delete(event) };
   };
   return { authorize, limiter, warnings, close: () => { dynamo?.destroy(); return limiter.close(); } };

@@ -1,6 +1,7 @@
 import type { GatewayEnvironment } from '../lib/config/load';
 import type { RouteConfig } from '../lib/config/schema';
 import { LOCAL_ISSUER_NAME, type Seed, type SeedClient } from './seed';
+import { userPassword } from './user-passwords';
 
 /** One call the printed block makes: a route of the config with a credential of the seed. */
 export interface DemoCall {
@@ -17,6 +18,11 @@ export interface DemoStep {
   readonly comment: string;
   /** A client credentials token fetched first (`$TOKEN_n`), when the calls need one. */
   readonly token?: { readonly variable: string; readonly issuer: string; readonly clientId: string; readonly clientSecret: string; readonly scope: string };
+  /**
+   * A user's token (`$USER_TOKEN_n`) from the authorization code flow with PKCE, signed in on the
+   * issuer's login page as a browser would (cookies, the form, the redirects), when the calls need one.
+   */
+  readonly signIn?: { readonly variable: string; readonly issuer: string; readonly clientId: string; readonly redirectUri: string; readonly scope: string; readonly username: string; readonly password: string };
   readonly calls: readonly DemoCall[];
 }
 
@@ -30,7 +36,8 @@ export interface DemoPlan {
  * The calls `npm start` prints for the config it serves: every GET route the seed has a
  * credential for, each reached once, grouped by credential: anonymous, an API key, each client
  * credentials client (of the Cognito stand-in or an external issuer's stand-in), the canary
- * tester; what cannot be called from a shell line is listed with the reason.
+ * tester, a demo user of each public client (signed in through the login page); what cannot be
+ * called from a shell line is listed with the reason.
  */
 export function planDemoCalls(gateway: GatewayEnvironment, seed: Seed): DemoPlan {
   const { config } = gateway;
@@ -79,9 +86,25 @@ export function planDemoCalls(gateway: GatewayEnvironment, seed: Seed): DemoPlan
     });
   });
 
-  const notCovered = config.routes.filter((r) => !covered.has(r.name)).map((r) => ({ route: r.name, why: whyNotCovered(r, seed) }));
+  const user = seed.users[0];
+  seed.oauth_clients.filter((c) => c.grant_types.includes('authorization_code') && c.redirect_uris.length > 0 && user).forEach((client) => {
+    const routes = callable.filter((r) => acceptsClient(r, client) && !isCanary(r));
+    const calls = take(routes, () => ({}), client.tenant);
+    if (calls.length === 0) return;
+    const variable = `USER_TOKEN_${steps.filter((s) => s.signIn).length + 1}`;
+    steps.push({
+      comment: `A user's token: authorization code + PKCE for client ${client.client_id} (tier ${client.tier}), user ${user.id} signed in on the login page (open it in a browser: the URL curl follows first)`,
+      signIn: { variable, issuer: client.issuer, clientId: client.client_id, redirectUri: client.redirect_uris[0], scope: client.scope, username: user.id, password: userPassword(user) },
+      calls: calls.map((c) => ({ ...c, headers: { ...c.headers, Authorization: `Bearer $${variable}` } })),
+    });
+  });
+
+  const notCovered = config.routes.filter((r) => !covered.has(r.name)).map((r) => ({ route: r.name, why: whyNotCovered(r) }));
   return { steps, notCovered };
 }
+
+/** Why a GET route is not called: no demo consumer has a credential it accepts. */
+export const NO_DEMO_CONSUMER = 'no demo consumer of the seed can call it';
 
 /** A client credentials client can call a JWT route of its issuer whose scopes and groups it has. */
 function acceptsClient(route: RouteConfig, client: SeedClient): boolean {
@@ -102,12 +125,9 @@ function demoCall(route: RouteConfig, headers: Record<string, string>, tenant?: 
   return { route: route.name, method: 'GET', path, host: wildcard && tenant ? wildcard.replace('*', tenant) : undefined, headers };
 }
 
-function whyNotCovered(route: RouteConfig, seed: Seed): string {
+function whyNotCovered(route: RouteConfig): string {
   const { strategies } = route.auth;
   if (!route.methods.includes('GET')) return `${route.methods.join('/')} only: call it with the body your service expects`;
   if (strategies.length === 1 && strategies[0] === 'mtls') return 'mTLS: client certificates are not emulated by the local gateway';
-  if (strategies.includes('jwt') && seed.oauth_clients.some((c) => c.grant_types.includes('authorization_code'))) {
-    return 'needs a user token: sign in with the authorization code flow (see the login page of the local issuer)';
-  }
-  return 'no demo consumer of the seed can call it';
+  return NO_DEMO_CONSUMER;
 }

@@ -1,5 +1,5 @@
 import type { GatewayEnvironment } from '../lib/config/load';
-import { planDemoCalls, type DemoCall, type DemoPlan } from './demo-calls';
+import { planDemoCalls, type DemoCall, type DemoPlan, type DemoStep } from './demo-calls';
 import { LOCAL_AUDIENCE } from './oidc-issuer';
 import { LOCAL_ISSUER_NAME, type Seed } from './seed';
 import type { LocalGateway } from './server';
@@ -72,13 +72,37 @@ export function curlExamples(c: DemoCredentials): string {
       if (!endpoint) continue;
       lines.push(`${t.variable}=$(curl -sS --fail-with-body ${endpoint} -u '${t.clientId}:${t.clientSecret}' -d grant_type=client_credentials${t.scope ? ` -d 'scope=${t.scope}'` : ''} | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')`);
     }
+    if (step.signIn) {
+      const endpoint = issuer.get(step.signIn.issuer);
+      if (!endpoint) continue;
+      lines.push(...signInLines(endpoint.url, step.signIn));
+    }
     for (const call of step.calls) lines.push(curlLine(c.gateway, call));
     lines.push('');
   }
   for (const n of c.demo.notCovered) lines.push(`# not called above: route ${n.route}: ${n.why}`);
   if (c.demo.notCovered.length > 0) lines.push('');
-  lines.push('# All demo credentials as JSON: --print-credentials', '# Request log: one JSON line per request on stdout. Stop with Ctrl-C.');
+  lines.push('# All demo credentials with these addresses as JSON: start with --credentials-file FILE', '# Request log: one JSON line per request on stdout. Stop with Ctrl-C.');
   return lines.join('\n');
+}
+
+/**
+ * The authorization code flow with PKCE (S256) in curl, as a browser runs it: the authorize
+ * request, the login page, the form post, the redirects (at most 8) up to the client's redirect
+ * URI, then the code exchange with the verifier. Needs openssl for the challenge.
+ */
+function signInLines(issuer: string, s: NonNullable<DemoStep['signIn']>): string[] {
+  const v = s.variable;
+  const follow = `curl -sS --fail-with-body -b "$${v}_JAR" -c "$${v}_JAR" -o /dev/null -w '%{redirect_url}'`;
+  const authorize = `${issuer}/auth?response_type=code&client_id=${encodeURIComponent(s.clientId)}&redirect_uri=${encodeURIComponent(s.redirectUri)}&scope=${encodeURIComponent(s.scope)}&state=demo&code_challenge_method=S256&code_challenge=$${v}_CHALLENGE`;
+  return [
+    `${v}_JAR=$(mktemp); ${v}_VERIFIER=$(openssl rand -hex 32)`,
+    `${v}_CHALLENGE=$(printf %s "$${v}_VERIFIER" | openssl dgst -sha256 -binary | openssl base64 -A | tr '+/' '-_' | tr -d '=')`,
+    `${v}_PAGE=$(${follow} "${authorize}")`,
+    `${v}_URL=$(${follow} "$${v}_PAGE/login" -d 'username=${s.username}' -d 'password=${s.password}')`,
+    `for _ in 1 2 3 4 5 6 7 8; do case "$${v}_URL" in '${s.redirectUri}'*) break;; esac; ${v}_URL=$(${follow} "$${v}_URL"); done`,
+    `${v}=$(curl -sS --fail-with-body ${issuer}/token -d grant_type=authorization_code -d 'client_id=${s.clientId}' -d 'redirect_uri=${s.redirectUri}' -d "code_verifier=$${v}_VERIFIER" -d "code=$(printf %s "$${v}_URL" | sed -E 's/.*[?&]code=([^&]+).*/\\1/')" | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')`,
+  ];
 }
 
 function curlLine(gateway: string, call: DemoCall): string {

@@ -1,47 +1,50 @@
-import { parseArgs } from 'node:util';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { loadConfigFile, selectEnvironments, type SelectedWith } from '../lib/config/load';
-import { ConfigError } from '../lib/config/errors';
-import { demoCredentials, curlExamples } from './demo';
+import { demoCredentials, curlExamples, type DemoCredentials } from './demo';
+import { localConsumersTableName } from './dynamodb-seed';
 import { describeListenError, formatEnvProblems, readLocalEnv } from './env';
 import { ListenError } from './listen';
 import { jsonLineLogger } from './request-log';
 import { demoSeedFor } from './demo-seed';
 import { startLocalGateway, type LocalGateway } from './server';
 
-const USAGE = `Usage: npm start -- [--config FILE] [--env NAME] [--seed FILE] [--print-credentials]
+/**
+ * The local twin as `gatehouse start` (and `npm start`) runs it: read the variables, load the
+ * config and the seed, start, print the demo calls, serve until SIGINT or SIGTERM.
+ * Command line: cli/start.ts; `tsx local/main.ts ARGS` is `gatehouse start ARGS`.
+ */
+export interface LocalStartOptions {
+  /** The config file (the CLI resolves --config, GATEHOUSE_CONFIG and the default). */
+  readonly config: string;
+  /** How the file was chosen, for the banner: `--config`, `GATEHOUSE_CONFIG` or `default`. */
+  readonly configFrom?: string;
+  /** @default 'dev' */
+  readonly env?: string;
+  /** Demo consumers. @default local/seed.yaml */
+  readonly seed?: string;
+  /** Start on free ports, print the demo credentials without addresses as JSON on stdout, stop. */
+  readonly printCredentials?: boolean;
+  /** Write the demo credentials, addresses included, as JSON to this file once the gateway listens; removed when it stops. */
+  readonly credentialsFile?: string;
+}
 
-Runs the gateway of one environment on this machine (http://127.0.0.1:8080).
-  --config FILE         gateway config (default: gateway.config.yaml, or GATEHOUSE_CONFIG)
-  --env NAME            environment to serve (default: dev)
-  --seed FILE           demo consumers (default: derived from the config; docs/local-gateway.md)
-  --print-credentials   start, print the demo credentials as JSON on stdout, and stop
-Environment: PORT (8080; 0-65535, 0 = any free port), ISSUER_PORT (PORT+1), HOST (127.0.0.1),
-  REDIS_URL (redis://HOST[:PORT][/DB]: Redis limiter; a warning at startup when it does not answer),
-  DYNAMODB_ENDPOINT + CONSUMERS_TABLE_NAME (DynamoDB consumer store; the table is checked at startup),
-  LOG=off (no request log),
-  STAGE_THROTTLE=RATE/BURST (stage throttle of an account with a raised quota; default from traffic).`;
+const SELECTED_WITH: SelectedWith = { config: '--config FILE', env: '--env NAME' };
+/** How often a twin started by npm checks that npm is still there (see {@link whenOrphaned}). */
+const PARENT_CHECK_MS = 250;
 
-async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
-      config: { type: 'string' },
-      env: { type: 'string', default: 'dev' },
-      seed: { type: 'string' },
-      'print-credentials': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    allowPositionals: false,
-  });
-  if (values.help) { process.stdout.write(`${USAGE}\n`); return 0; }
-  const printOnly = values['print-credentials'];
+/**
+ * Runs the twin until it is stopped; resolves with the exit code (0 after a signal). Bad input
+ * (variables, config, seed, a port in use) rejects with an Error whose message is the one line
+ * (or block) to show, never a stack trace.
+ */
+export async function runLocalGateway(options: LocalStartOptions): Promise<number> {
+  const printOnly = options.printCredentials === true;
   // The variables first: a typo there is reported before the config and seed are read.
   const env = readLocalEnv(process.env, printOnly);
   if (Array.isArray(env)) throw new Error(formatEnvProblems(env));
   const stageThrottle = stageThrottleFrom(process.env.STAGE_THROTTLE);
-  const file = values.config ?? process.env.GATEHOUSE_CONFIG ?? 'gateway.config.yaml';
-  const selectedWith: SelectedWith = { config: '--config FILE', env: '--env NAME' };
-  const [gateway] = selectEnvironments(loadConfigFile(file, selectedWith), [values.env!], selectedWith);
-  const { seed, source: seedSource } = demoSeedFor(gateway.config, values.seed);
+  const [gateway] = selectEnvironments(loadConfigFile(options.config, SELECTED_WITH), [options.env ?? 'dev'], SELECTED_WITH);
+  const { seed, source: seedSource } = demoSeedFor(gateway.config, options.seed);
   const quiet = printOnly || process.env.LOG === 'off';
   const log = quiet ? undefined : jsonLineLogger(process.stdout);
 
@@ -50,7 +53,7 @@ async function main(): Promise<number> {
     local = await startLocalGateway({
       gateway, seed, port: env.port, issuerPort: env.issuerPort, host: env.host,
       redisUrl: env.redisUrl,
-      dynamodb: env.dynamodbEndpoint ? { endpoint: env.dynamodbEndpoint, tableName: env.consumersTableName ?? `${gateway.config.name}-${gateway.name}-consumers` } : undefined,
+      dynamodb: env.dynamodbEndpoint ? { endpoint: env.dynamodbEndpoint, tableName: env.consumersTableName ?? localConsumersTableName(gateway.config.name, gateway.name) } : undefined,
       log,
       stageThrottle,
       notice: (line) => process.stderr.write(`${line}\n`),
@@ -58,27 +61,78 @@ async function main(): Promise<number> {
   } catch (err) {
     throw err instanceof ListenError ? new Error(describeListenError(err, env)) : err;
   }
-  const credentials = demoCredentials(local, seed, gateway, { config: file, consumers: seedSource });
+  const configShown = options.configFrom && options.configFrom !== '--config' ? `${options.config} (${options.configFrom})` : options.config;
+  const credentials = demoCredentials(local, seed, gateway, { config: configShown, consumers: seedSource });
   if (printOnly) {
-    process.stdout.write(`${JSON.stringify(credentials, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(withoutAddresses(credentials), null, 2)}\n`);
     for (const warning of local.warnings) process.stderr.write(`${warning}\n`);
     await local.close();
     return 0;
   }
+  if (options.credentialsFile) writeCredentialsFile(options.credentialsFile, credentials, local);
   process.stderr.write(`${curlExamples(credentials)}\n`);
   // Last, so they are not scrolled away by the examples.
   for (const warning of local.warnings) process.stderr.write(`\n${warning}\n`);
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    process.stderr.write(`\n${signal}: finishing requests in flight, then stopping\n`);
-    local.close().then(() => { log?.flush(); process.exit(0); }, () => { log?.flush(); process.exit(1); });
-  };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  return -1;
+  const why = await new Promise<string>((stop) => {
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    whenOrphaned(() => stop('the npm process that started the gateway exited'));
+  });
+  process.stderr.write(`\n${why}: finishing requests in flight, then stopping\n`);
+  try {
+    await local.close();
+    return 0;
+  } catch {
+    return 1;
+  } finally {
+    if (options.credentialsFile) rmSync(options.credentialsFile, { force: true });
+    log?.flush();
+  }
+}
+
+/**
+ * Calls `stop` once when the process that started this one exits, when npm started it.
+ * `npm start` runs `sh -c "gatehouse start"`; a SIGTERM to npm is forwarded to sh, which dies
+ * without passing it on, and the gateway would keep serving, orphaned, holding its ports. An
+ * orphan is re-parented, so its ppid changes. Outside npm (a shell, systemd, a test) nothing is
+ * watched: a gateway started in the background there may outlive its parent on purpose.
+ */
+function whenOrphaned(stop: () => void): void {
+  if (process.env.npm_lifecycle_event === undefined) return;
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    stop();
+  }, PARENT_CHECK_MS);
+  timer.unref();
+}
+
+/**
+ * The JSON a script reads to call a running gateway: written to a temporary name and renamed,
+ * so a reader polling for the file never sees half of it.
+ */
+function writeCredentialsFile(file: string, credentials: DemoCredentials, local: LocalGateway): void {
+  const partial = `${file}.${process.pid}.tmp`;
+  try {
+    writeFileSync(partial, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
+    renameSync(partial, file);
+  } catch (err) {
+    rmSync(partial, { force: true });
+    void local.close();
+    throw new Error(`--credentials-file ${file}: cannot write it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+}
+
+/**
+ * `--print-credentials` stops the gateway it started before the caller can use it: its URLs and
+ * ports would name nothing, so only what is valid for any start is printed (keys, clients,
+ * secrets, the demo plan). The addresses of a running gateway: `start --credentials-file FILE`.
+ */
+function withoutAddresses(c: DemoCredentials): Omit<DemoCredentials, 'gateway' | 'issuer' | 'issuers' | 'upstreams'> & { issuers: { name: string; audience: string }[] } {
+  const { gateway: _gateway, issuer: _issuer, upstreams: _upstreams, issuers, ...rest } = c;
+  return { ...rest, issuers: issuers.map((i) => ({ name: i.name, audience: i.audience })) };
 }
 
 /** `10000/5000` -> { rateLimit: 10000, burstLimit: 5000 }. */
@@ -89,7 +143,8 @@ function stageThrottleFrom(value: string | undefined): { rateLimit: number; burs
   return { rateLimit: Number(match[1]), burstLimit: Number(match[2]) };
 }
 
-main().then((code) => { if (code >= 0) process.exit(code); }, (err: unknown) => {
-  process.stderr.write(`${err instanceof ConfigError || err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
-});
+if (require.main === module) {
+  // Kept for the tests and benchmarks that run this file as `npm start` used to: one command line, the CLI's.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  void (require('../cli/main') as typeof import('../cli/main')).runAndExit(['start', ...process.argv.slice(2)]);
+}

@@ -2,6 +2,7 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
+import { createInteractionHandler, INTERACTION_PATH } from './interactions';
 import { hostPort, listen } from './listen';
 import type { Seed, SeedClient } from './seed';
 import { closeServer } from './upstreams';
@@ -47,7 +48,6 @@ const OIDC_SCOPES = ['openid', 'email', 'profile', 'phone', 'offline_access'];
  * and one per external issuer the routes use (local/issuers.ts).
  */
 export async function startLocalIssuer(props: LocalIssuerProps): Promise<LocalIssuer> {
-  const seed = { oauth_clients: props.clients, users: props.users } as Seed;
   const server: Server = createServer();
   await listen(server, 'issuer', props.port, props.host);
   const { port } = server.address() as AddressInfo;
@@ -123,34 +123,12 @@ export async function startLocalIssuer(props: LocalIssuerProps): Promise<LocalIs
   provider.on('server_error', () => { /* surfaced to the client as a JSON error */ });
   const callback = provider.callback();
 
+  // The login page (local/login-page.ts) at the interaction URL; everything else is oidc-provider's.
+  const interactions = createInteractionHandler({ provider, users: props.users, issuer: url });
   server.on('request', (req, res) => {
-    const interaction = /^\/interaction\/([\w-]+)/.exec(req.url ?? '');
-    if (!interaction) { callback(req, res); return; }
-    signInAutomatically(provider, req, res, seed).catch((err: Error) => {
-      if (!res.headersSent) res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'interaction_failed', error_description: err.message }));
-    });
+    if (INTERACTION_PATH.test(req.url ?? '')) interactions(req, res);
+    else callback(req, res);
   });
 
   return { url, tokenEndpoint: `${url}/token`, close: () => closeServer(server) };
-}
-
-/** Signs in the requested (or first) seed user and grants what the client asked for, without a form. */
-async function signInAutomatically(provider: Provider, req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, seed: Seed): Promise<void> {
-  const details = await provider.interactionDetails(req, res);
-  if (details.prompt.name === 'login') {
-    const hint = typeof details.params.login_hint === 'string' ? details.params.login_hint : undefined;
-    const user = seed.users.find((u) => u.id === hint || u.email === hint) ?? seed.users[0];
-    if (!user) throw new Error('the seed file has no users to sign in');
-    await provider.interactionFinished(req, res, { login: { accountId: user.id } }, { mergeWithLastSubmission: false });
-    return;
-  }
-  const grant = details.grantId
-    ? (await provider.Grant.find(details.grantId))!
-    : new provider.Grant({ accountId: details.session?.accountId, clientId: String(details.params.client_id) });
-  const missing = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
-  if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
-  if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
-  for (const [resource, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(resource, scopes.join(' '));
-  const grantId = await grant.save();
-  await provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
 }

@@ -17,6 +17,12 @@ export interface RequestLogLine {
   readonly stageCache?: 'hit' | 'miss' | 'bypass';
   /** The gateway response type or WAF rule that answered, when the upstream did not. */
   readonly error?: string;
+  /**
+   * Why the request was refused (local only, never sent to the caller): the authorizer's `reason`
+   * (e.g. jwt_expired, jwt_signature_invalid, api_key_unknown, insufficient_scope, rate_limited), or
+   * `identity_source_missing` when API Gateway answered 401 without invoking it. Decision 0018.
+   */
+  readonly reason?: string;
 }
 
 export type RequestLogger = (line: RequestLogLine) => void;

@@ -53,18 +53,28 @@ describe('cdk synth from the command line', () => {
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('fails synth through the compliance gate when the config creates a non-compliant resource', () => {
-    // soc2 demands MFA: optional MFA is not acknowledged, so AwsSolutions-COG2 stops synth.
+  it('refuses a config the compliance gate would fail (optional MFA under soc2) before synth, at its key', () => {
     const file = writeConfig(ROOT_YAML.replace('    mfa: required', '    mfa: optional'));
-    const out = mkdtempSync(join(tmpdir(), 'gatehouse-out-'));
-    const run = spawnSync('npx', ['cdk', 'synth', '--quiet', '-c', `config=${file}`, '-c', 'env=dev', '-o', out], { cwd: ROOT, env, encoding: 'utf8', timeout: 240_000 });
-    // COG2 is a cdk-nag warning: the CLI alone would call this synth successful.
+    const run = spawnSync('npx', ['tsx', 'bin/gatehouse.ts'], { cwd: ROOT, env: { ...env, GATEHOUSE_CONFIG: file, CDK_OUTDIR: mkdtempSync(join(tmpdir(), 'gatehouse-out-')) }, encoding: 'utf8' });
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 1, stderr: [
+      'Invalid gateway config',
+      `  ${file}:${ROOT_YAML.split('\n').indexOf('    mfa: required           # soc2: the compliance gate refuses optional MFA') + 1} identity.cognito.mfa: "optional", but compliance soc2 requires multi-factor authentication for user pool users (the compliance gate would stop synth: AwsSolutions-COG2, the user pool does not require MFA); set mfa: required`,
+      '',
+    ].join('\n') });
+  });
+
+  it('fails synth through the compliance gate with each finding under the config key that causes it', () => {
+    // An imported VPC without a cached lookup: synth sees CDK's placeholder VPC, the config cannot.
+    const file = writeConfig(ROOT_YAML.replace('    region: eu-west-1\n    domains:\n      internal: services.dev', '    region: eu-west-1\n    vpc: { id: vpc-0abc12345678def01 }\n    domains:\n      internal: services.dev'));
+    const context = { ...cdkJsonContext(), config: file, env: 'dev', 'aws:cdk:bundling-stacks': [] };
+    const run = spawnSync('npx', ['tsx', 'bin/gatehouse.ts'], { cwd: ROOT, env: { ...env, CDK_CONTEXT_JSON: JSON.stringify(context), CDK_OUTDIR: mkdtempSync(join(tmpdir(), 'gatehouse-out-')) }, encoding: 'utf8', timeout: 240_000 });
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain([
-      'Compliance gate: 1 unacknowledged finding(s); fix the resource or acknowledge it with a reason (lib/compliance/nag.ts)',
-      '  WARNING AwsSolutions-COG2 at dev/Identity/Users/UserPool/Resource: The Cognito user pool does not require MFA.',
-    ].join('\n'));
-    expect(readValidationFindings(out).map((f) => `${f.rule} ${f.path}`)).toEqual(['AwsSolutions-COG2 dev/Identity/Users/UserPool/Resource']);
+    const gate = run.stderr.slice(run.stderr.indexOf('Compliance gate:')).split('\n');
+    expect(gate.slice(0, 2)).toEqual([
+      'Compliance gate: 12 unacknowledged findings, each under the config key that causes it and what to change there',
+      `  ${file}:28 environments.dev.vpc.id: vpc-0abc12345678def01 has no cached lookup in cdk.context.json, so synth used CDK's placeholder VPC (vpc-12345, subnets p-12345 and p-67890); run \`npx cdk synth -c env=dev\` once with AWS credentials for account 111111111111 in eu-west-1, and commit cdk.context.json`,
+    ]);
+    expect(gate[2]).toMatch(/^ {4}E\d+ \(error\) at dev\/Network\//);
   }, 300_000);
 });
 

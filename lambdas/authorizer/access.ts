@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { RouteConfig, TierConfig } from '../../lib/config/schema';
+import { REASON } from '../../lib/gateway/authorizer-context';
 
 /** Who the caller is once authenticated. */
 export interface Identity {
@@ -35,7 +36,7 @@ export function checkAccess(route: RouteConfig, identity: Identity, wildcardLabe
     return deny('issuer_not_accepted', `route ${route.name} does not accept tokens from this issuer`);
   }
   const missing = scopes.filter((s) => !identity.scopes.includes(s));
-  if (missing.length > 0) return deny('insufficient_scope', `missing scope: ${missing.join(' ')}`);
+  if (missing.length > 0) return deny(REASON.insufficientScope, `missing scope: ${missing.join(' ')}`);
   if (groups.length > 0 && !groups.some((g) => identity.groups.includes(g))) return deny('group_required', `requires one of the groups: ${groups.join(', ')}`);
   if (wildcardLabel !== undefined && identity.kind !== 'none' && identity.tenant !== wildcardLabel) {
     return deny('tenant_mismatch', 'the credential does not belong to this tenant');

@@ -2,12 +2,13 @@ import { createHash } from 'node:crypto';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { compileHostClaim, compileRouteCandidates, type RouteCandidatesMatcher, type RouteMatch } from '../../lib/gateway/route-match';
 import { methodKey, routesByMethod } from '../../lib/gateway/route-table';
-import { RATE_LIMIT_CONTEXT, REASON, USAGE_CONTEXT } from '../../lib/gateway/authorizer-context';
+import { CHALLENGE_CONTEXT, RATE_LIMIT_CONTEXT, REASON, USAGE_CONTEXT } from '../../lib/gateway/authorizer-context';
+import { challengeValue, routeSchemes } from '../../lib/gateway/challenges';
 import { tierPlans } from '../../lib/gateway/usage-plans';
 import { RATE_LIMITED_USAGE_KEY } from '../../lib/gateway/usage-keys';
 import { QUOTA_WINDOW, RateLimiterUnavailableError, tierWindows, type RateLimiter, type RateWindow } from '../../lib/rate-limit/rate-limiter';
 import { windowPosition } from '../../lib/rate-limit/sliding-window';
-import { checkAccess, claimScopes, decideCanary, resolveTier, type Identity } from './access';
+import { checkAccess, claimScopes, decideCanary, resolveTier, type AccessDecision, type Identity } from './access';
 import { ipAllowed, normaliseIp } from './client-ip';
 import type { AuthorizerConfig } from './config';
 import { apiKeyId, certRecordId, clientRecordId, type ConsumerRecord, type ConsumerStore } from './consumer-store';
@@ -16,7 +17,7 @@ import { AuthenticationError, AuthorizerError, unauthorized } from './errors';
 import { policy, rateLimitContext, type AuthorizerContext } from './policy';
 import { readRequest, singleHeader, type RequestFacts } from './request';
 import { COGNITO, type TokenVerifier } from './token-verifier';
-import type { IssuerConfig, TierConfig } from '../../lib/config/schema';
+import type { IssuerConfig, RouteConfig, TierConfig } from '../../lib/config/schema';
 
 /** What happened, for metrics and the one log line per request (no credentials, no PII). */
 export interface Outcome {
@@ -103,7 +104,7 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorize {
       if (route.route.hosts.length === 0 && hostClaimed(facts.headers)) throw new Denied('no_route', 'this path is not served on this host');
       if (onMtlsDomain && !route.route.auth.strategies.includes('mtls')) throw new Denied('no_route', 'only mtls routes are served on the mTLS domain');
       const access = checkAccess(route.route, identity, route.wildcardLabel);
-      if (!access.allowed) throw new Denied(access.reason, access.message);
+      if (!access.allowed) throw new Denied(access.reason, access.message, refusalChallenge(route.route, identity, access));
 
       const group = route.route.rate_limit_group;
       let decision;
@@ -216,7 +217,7 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorize {
     if (!key || key.length > MAX_API_KEY_LENGTH || !/^[\x21-\x7e]+$/.test(key)) throw new AuthenticationError('api_key_malformed', 'API key missing, repeated or malformed');
     const record = await deps.consumers.get(apiKeyId(key));
     if (!record) throw new AuthenticationError('api_key_unknown', 'API key not found');
-    return fromRecord('api_key', record, facts, 'this API key is revoked');
+    return fromRecord('api_key', record, facts);
   }
 
   async function authenticateCert(facts: RequestFacts): Promise<Identity> {
@@ -231,13 +232,18 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorize {
     const value = config.mtls?.identity_from === 'serial' ? cert.serialNumber : cert.subjectDN;
     const record = value ? await deps.consumers.get(certRecordId(cert.issuerDN, value)) : undefined;
     if (!record) throw new AuthenticationError('cert_unknown', 'no consumer for this client certificate');
-    return fromRecord('mtls', record, facts, 'this certificate is revoked');
+    return fromRecord('mtls', record, facts);
   }
 
-  function fromRecord(kind: 'api_key' | 'mtls', record: ConsumerRecord, facts: RequestFacts, revoked: string): Identity {
+  function fromRecord(kind: 'api_key' | 'mtls', record: ConsumerRecord, facts: RequestFacts): Identity {
     checkRecord(record);
-    if (record.status !== 'active') throw new Denied('revoked', revoked);
-    checkIp(record, facts);
+    // An API key is its own secret: a refused key answers exactly like an unknown one (401), so the
+    // answer never confirms that a key exists (decision 0018). A certificate's holder proved its key.
+    if (record.status !== 'active') {
+      if (kind === 'api_key') throw new AuthenticationError('api_key_revoked', 'API key revoked');
+      throw new Denied('revoked', 'this certificate is revoked');
+    }
+    checkIp(record, facts, kind);
     return {
       kind, principal: record.consumer, consumer: record.consumer, tenant: record.tenant,
       tier: resolveTier(config.tiers, record.tier), scopes: [], groups: [], canaryAllowed: record.canary, rateKey: `c:${record.consumer}`,
@@ -252,10 +258,25 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorize {
     return { kind: 'none', principal: 'anonymous', consumer: 'anonymous', tier: config.tiers[0], scopes: [], groups: [], canaryAllowed: false, rateKey: `ip:${ipHash}` };
   }
 
-  function checkIp(record: ConsumerRecord, facts: RequestFacts): void {
+  function checkIp(record: ConsumerRecord, facts: RequestFacts, kind?: Identity['kind']): void {
     if (record.allowedCidrs.length > 0 && !ipAllowed(facts.clientIp ?? '', record.allowedCidrs)) {
+      // A key used from outside its allowlist (a leaked key) learns nothing either (see fromRecord).
+      if (kind === 'api_key') throw new AuthenticationError('ip_not_allowed', 'API key used outside its allowlist');
       throw new Denied('ip_not_allowed', 'calls from this IP address are not allowed for this consumer');
     }
+  }
+
+  /**
+   * The `WWW-Authenticate` of a refusal that RFC 6750 names (insufficient_scope): one challenge per
+   * scheme of the route, the error on the presented credential's, `scope` = what the route requires.
+   */
+  function refusalChallenge(route: RouteConfig, identity: Identity, access: Extract<AccessDecision, { allowed: false }>): AuthorizerContext {
+    if (access.reason !== REASON.insufficientScope) return {};
+    const refusal = identity.kind === 'jwt' || identity.kind === 'api_key'
+      ? { scheme: identity.kind, error: 'insufficient_scope' as const, description: access.message, scopes: route.auth.scopes }
+      : undefined; // anonymous: RFC 6750 3.1, no error without credentials
+    const value = challengeValue(routeSchemes(route.auth.strategies, config.apiKeys.header), refusal);
+    return value ? { [CHALLENGE_CONTEXT]: value } : {};
   }
 }
 

@@ -43,3 +43,12 @@ export function formatPath(path: readonly PropertyKey[]): string {
   }
   return out;
 }
+
+/** Inverse of {@link formatPath}: `routes[3].auth.issuers[0]` -> `['routes', 3, 'auth', 'issuers', 0]`. */
+export function parsePath(path: string): PropertyKey[] {
+  const out: PropertyKey[] = [];
+  for (const m of path.matchAll(/([^.[\]"]+)|\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]/g)) {
+    out.push(m[2] !== undefined ? Number(m[2]) : m[3] !== undefined ? JSON.parse(`"${m[3]}"`) as string : m[1]);
+  }
+  return out;
+}

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { closestKey, describeIssue, knownKeysAt } from './describe-issue';
-import { ConfigError, formatPath, type ConfigProblem } from './errors';
+import { ConfigError, formatPath, parsePath, type ConfigProblem } from './errors';
 import { locateOverride, mergeOverrides, unknownOverrideNames } from './merge';
 import { withOrganizationPreset } from './organization-presets';
 import { deriveProfile, type Profile } from './profile';
@@ -17,6 +17,11 @@ export interface GatewayEnvironment {
   readonly config: GatewayConfig;
   readonly env: EnvironmentConfig;
   readonly profile: Profile;
+  /**
+   * Where a key of this environment's config is written: the override that sets it, else the
+   * key as written (or its nearest written parent); for messages after loading, e.g. the gate's.
+   */
+  readonly locate: (path: readonly PropertyKey[]) => { readonly path: string; readonly line?: number };
 }
 
 export interface LoadedConfig {
@@ -78,7 +83,7 @@ export function parseConfig(text: string, file: string): LoadedConfig {
   const asWritten: Place = (path) => ({ path: formatPath(path), line: locate(path) });
 
   const base = validate(GatewayConfigSchema, withOrganizationPreset(raw as Record<string, unknown>), asWritten, file, sourceAt);
-  fail(file, checkReferences(base).map((p) => ({ ...p, ...asWritten(splitPath(p.path)) })));
+  fail(file, checkReferences(base).map((p) => ({ ...p, ...asWritten(parsePath(p.path)) })));
 
   const environments: Record<string, GatewayEnvironment> = {};
   const problems: ConfigProblem[] = [];
@@ -121,8 +126,8 @@ export function parseConfig(text: string, file: string): LoadedConfig {
       if (err instanceof ConfigError) { problems.push(...err.problems); continue; }
       throw err;
     }
-    problems.push(...checkReferences(config, name, env).map((p) => ({ ...p, ...inEnvironment(splitPath(p.path)) })));
-    environments[name] = { name, file, config, env, profile: deriveProfile(config) };
+    problems.push(...checkReferences(config, name, env).map((p) => ({ ...p, ...inEnvironment(parsePath(p.path)) })));
+    environments[name] = { name, file, config, env, profile: deriveProfile(config), locate: inEnvironment };
   }
   fail(file, problems);
   return { file, base, environments };
@@ -184,13 +189,4 @@ function validate<S extends z.ZodType>(schema: S, input: unknown, place: Place, 
 
 function fail(file: string, problems: ConfigProblem[]): void {
   if (problems.length > 0) throw new ConfigError(file, problems);
-}
-
-/** Inverse of formatPath for the simple paths references.ts produces. */
-function splitPath(path: string): PropertyKey[] {
-  const out: PropertyKey[] = [];
-  for (const m of path.matchAll(/([^.[\]"]+)|\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]/g)) {
-    out.push(m[2] !== undefined ? Number(m[2]) : m[3] !== undefined ? JSON.parse(`"${m[3]}"`) as string : m[1]);
-  }
-  return out;
 }

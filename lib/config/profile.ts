@@ -39,6 +39,9 @@ export interface Profile {
   };
 }
 
+/** The regimes that demand strong authentication of user pool users (MFA required, threat protection on). */
+export const STRONG_AUTHENTICATION: readonly Compliance[] = ['pci-dss', 'hipaa', 'soc2'];
+
 /** Retention per regime (days): operational logs, audit trail. The longest applicable wins. */
 export const RETENTION: Record<Compliance | 'none', { logs: number; audit: number }> = {
   none: { logs: 30, audit: 90 },
@@ -80,7 +83,7 @@ export function deriveProfile(config: GatewayConfig): Profile {
       ...(config.compliance.includes('hipaa') ? (['HIPAA-Security'] as const) : []),
       ...(config.compliance.includes('soc2') ? (['NIST-800-53-R5'] as const) : []),
     ],
-    strongAuthentication: config.compliance.some((c) => c === 'pci-dss' || c === 'hipaa' || c === 'soc2'),
+    strongAuthentication: config.compliance.some((c) => STRONG_AUTHENTICATION.includes(c)),
     truncateClientIp: config.audit.truncate_client_ip ?? config.compliance.includes('gdpr'),
     stageThrottle: { rateLimit, burstLimit },
     authorizerConcurrency: Math.max(5, Math.ceil(config.traffic.peak_rps * AUTHORIZER_DURATION_SECONDS * headroom)),

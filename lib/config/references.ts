@@ -1,3 +1,4 @@
+import { checkComplianceFindings } from './compliance-findings';
 import { checkDeployRules, checkEnvironmentDeployRules } from './deploy-rules';
 import type { ConfigProblem } from './errors';
 import { UNREMOVABLE_RESPONSE_HEADERS } from '../gateway/headers';
@@ -122,6 +123,7 @@ export function checkReferences(config: GatewayConfig, envName?: string, env?: E
   });
   checkRemovedResponseHeaders(config, add);
   checkDeployRules(config, add);
+  checkComplianceFindings(config, add);
 
   if (env) {
     checkEnvironment(config, envName ?? '?', env, add);

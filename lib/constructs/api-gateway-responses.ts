@@ -1,11 +1,10 @@
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { Construct } from 'constructs';
-import type { GatewayConfig } from '../config/schema';
-import { gatewayResponses, toResponseTemplate } from '../gateway/responses';
+import { gatewayResponses, toResponseTemplate, type GatewayResponsesConfig } from '../gateway/responses';
 
 export interface ApiGatewayResponsesProps {
   readonly api: apigw.RestApi;
-  readonly config: Pick<GatewayConfig, 'rate_limiting'>;
+  readonly config: GatewayResponsesConfig;
 }
 
 /** The gateway responses of `lib/gateway/responses.ts` (how rate limits become 429 is explained there). */

@@ -16,7 +16,16 @@ export const REASON = {
    * decision), answered 503 through API Gateway's AUTHORIZER_FAILURE response.
    */
   limiterUnavailable: 'rate_limiter_unavailable',
+  /** A granted credential without the route's scopes: the 403 carries an RFC 6750 insufficient_scope challenge. */
+  insufficientScope: 'insufficient_scope',
 } as const;
+
+/**
+ * Context key of a Deny's `WWW-Authenticate` value (lib/gateway/challenges.ts): set only where the
+ * refusal has an RFC 6750 error of its own (insufficient_scope); ACCESS_DENIED maps it to the header.
+ * Unlike `message` and `reason` it holds `"` (quoted strings): it reaches a header, never a body template.
+ */
+export const CHALLENGE_CONTEXT = 'wwwAuthenticate';
 
 /** Context keys that are not client headers. */
 export const USAGE_CONTEXT = {

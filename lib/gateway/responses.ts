@@ -1,5 +1,6 @@
 import type { GatewayConfig } from '../config/schema';
-import { RATE_LIMIT_CONTEXT, REASON, USAGE_CONTEXT } from './authorizer-context';
+import { CHALLENGE_CONTEXT, RATE_LIMIT_CONTEXT, REASON, USAGE_CONTEXT } from './authorizer-context';
+import { apiSchemes, CHALLENGE_HEADER, challengeValue, type ChallengeConfig } from './challenges';
 import { RATE_LIMIT_HEADERS } from './headers';
 
 /** Client-facing rate-limit headers (Kong's names) -> authorizer context keys. */
@@ -26,6 +27,10 @@ export const RATE_LIMIT_CONTEXT_HEADERS: Readonly<Record<string, string>> = Obje
  * - Redis unavailable with fault_tolerant false: the authorizer fails, API Gateway answers
  *   AUTHORIZER_FAILURE, rendered 503 with Retry-After (never cached, unlike a Deny).
  * - The local gateway uses these same definitions, so a client sees locally what it sees on AWS.
+ * - `WWW-Authenticate` (decision 0018): UNAUTHORIZED carries no authorizer context (the Lambda
+ *   threw, or API Gateway answered without it), so its challenge is static: one per scheme the
+ *   API's routes accept, without an RFC 6750 `error`. ACCESS_DENIED maps the challenge the
+ *   authorizer put in its context (insufficient_scope, with `scope`).
  *
  * Authorizer context values reach these templates unescaped: the authorizer must keep
  * `message` and `reason` free of `"` and `\` (they are its own fixed strings).
@@ -72,9 +77,13 @@ const HEADERS = { 'Cache-Control': 'no-store' } as const;
  */
 const RETRY_SOON = { ...HEADERS, [RATE_LIMIT_HEADERS.retryAfter]: '1' } as const;
 
+/** What the gateway responses depend on. */
+export type GatewayResponsesConfig = Pick<GatewayConfig, 'rate_limiting'> & ChallengeConfig;
+
 /** The gateway responses for a config, in a stable order. */
-export function gatewayResponses(config: Pick<GatewayConfig, 'rate_limiting'>): GatewayResponseDefinition[] {
+export function gatewayResponses(config: GatewayResponsesConfig): GatewayResponseDefinition[] {
   const { error_code, error_message, hide_client_headers } = config.rate_limiting;
+  const challenge = challengeValue(apiSchemes(config));
   const fixed = (type: GatewayResponseType, statusCode: number, message: string, code: string, headers: Readonly<Record<string, string>> = HEADERS): GatewayResponseDefinition => ({
     type, statusCode, message: { text: message }, code: { text: code }, headers,
   });
@@ -82,11 +91,12 @@ export function gatewayResponses(config: Pick<GatewayConfig, 'rate_limiting'>): 
   const figures = hide_client_headers ? undefined : RATE_LIMIT_CONTEXT_HEADERS;
   const afterAuthorizer = (def: GatewayResponseDefinition): GatewayResponseDefinition => (figures ? { ...def, contextHeaders: { ...figures, ...def.contextHeaders } } : def);
   return [
-    fixed('UNAUTHORIZED', 401, 'Unauthorized', 'unauthorized'),
+    fixed('UNAUTHORIZED', 401, 'Unauthorized', 'unauthorized', challenge ? { ...HEADERS, [CHALLENGE_HEADER]: challenge } : HEADERS),
     {
       type: 'ACCESS_DENIED', statusCode: 403, headers: HEADERS,
       message: { authorizerKey: 'message', fallback: 'Forbidden' },
       code: { authorizerKey: 'reason', fallback: 'forbidden' },
+      contextHeaders: { [CHALLENGE_HEADER]: CHALLENGE_CONTEXT },
     },
     {
       // The authorizer's rate limit (see above): only the authorizer supplies usage keys.

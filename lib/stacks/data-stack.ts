@@ -4,6 +4,7 @@ import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { ConsumersTable } from '../constructs/data-consumers-table';
+import { CONSUMERS_TABLE_OUTPUT } from '../stack-names';
 import { RateLimitCache } from '../constructs/data-rate-limit-cache';
 import type { GatewayStackProps } from './gateway-stack-props';
 import type { NetworkStack } from './network-stack';
@@ -40,7 +41,7 @@ export class DataStack extends Stack {
     }
 
     this.consumersTable = new ConsumersTable(this, 'Consumers', { encryptionKey: this.encryptionKey }).table;
-    new CfnOutput(this, 'ConsumersTableName', { value: this.consumersTable.tableName, description: 'DynamoDB table of API consumers' });
+    new CfnOutput(this, CONSUMERS_TABLE_OUTPUT, { value: this.consumersTable.tableName, description: 'DynamoDB table of API consumers' });
 
     if (config.rate_limiting.strategy !== 'redis') return;
     const cache = new RateLimitCache(this, 'RateLimitCache', {

@@ -1,5 +1,4 @@
-import type { GatewayConfig } from '../../lib/config/schema';
-import { gatewayResponses, renderResponseBody, renderResponseHeaders, type GatewayResponseDefinition, type GatewayResponseType, type ResponseFacts } from '../../lib/gateway/responses';
+import { gatewayResponses, renderResponseBody, renderResponseHeaders, type GatewayResponseDefinition, type GatewayResponsesConfig, type GatewayResponseType, type ResponseFacts } from '../../lib/gateway/responses';
 
 /** Every API Gateway response type the local gateway can produce. */
 export type LocalResponseType = GatewayResponseType | 'AUTHORIZER_CONFIGURATION_ERROR' | 'API_CONFIGURATION_ERROR';
@@ -18,7 +17,7 @@ export interface RenderedResponse {
 export class GatewayResponses {
   private readonly byType: Map<string, GatewayResponseDefinition>;
 
-  constructor(config: Pick<GatewayConfig, 'rate_limiting'>) {
+  constructor(config: GatewayResponsesConfig) {
     this.byType = new Map(gatewayResponses(config).map((d) => [d.type, d]));
   }
 

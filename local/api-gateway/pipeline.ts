@@ -6,7 +6,7 @@ import { REASON } from '../../lib/gateway/authorizer-context';
 import { compileRouteTable, upstreamPath, type ApiMethod } from '../../lib/gateway/route-table';
 import { compileRequestTransformation, resolveUpstreamHeaders, type RequestTransformation } from '../../lib/gateway/transformations';
 import { RateLimiterUnavailableError, type Clock } from '../../lib/rate-limit/rate-limiter';
-import type { AuthorizerFn } from '../authorizer-adapter';
+import { refusalReason, type AuthorizerFn } from '../authorizer-adapter';
 import type { RequestLogLine } from '../request-log';
 import { AuthorizerResultCache } from './authorizer-cache';
 import { authorizerEvent } from './authorizer-event';
@@ -54,6 +54,8 @@ export interface ApiGatewayProps {
 }
 
 const API = { id: 'local', stage: 'live', resourceId: 'local0' };
+/** The request log's reason when API Gateway answers 401 without invoking the authorizer. */
+const IDENTITY_SOURCE_MISSING = 'identity_source_missing';
 const NO_ROUTE_MATCHED = JSON.stringify({ message: 'no route matched' });
 const NO_QUERY: Readonly<Record<string, string>> = Object.freeze({});
 
@@ -158,7 +160,7 @@ export class ApiGateway {
     let cacheKey: string | undefined;
     if (compiled.identity) {
       const identity = compiled.identity({ headers, query, httpMethod: req.method, resourcePath });
-      if (!identity.ok) return this.gatewayResponse(log, requestId, 'UNAUTHORIZED');
+      if (!identity.ok) return this.gatewayResponse({ ...log, reason: IDENTITY_SOURCE_MISSING }, requestId, 'UNAUTHORIZED');
       cacheKey = AuthorizerResultCache.key(compiled.authorizerId, identity.values);
     }
     const arn = methodArnOf(this.arnPrefix, req.method, path);
@@ -175,6 +177,7 @@ export class ApiGateway {
         result = decision.result;
         if (decision.limiterDegraded) log.limiter = 'degraded';
       } catch (err) {
+        log.reason = refusalReason(err);
         if ((err as Error)?.message === 'Unauthorized') return this.gatewayResponse(log, requestId, 'UNAUTHORIZED');
         if (err instanceof RateLimiterUnavailableError) log.limiter = 'unavailable';
         return this.gatewayResponse(log, requestId, 'AUTHORIZER_FAILURE');
@@ -185,6 +188,7 @@ export class ApiGateway {
     const context = (result.context ?? {}) as Record<string, string | number | boolean>;
     log.consumer = str(context.consumer);
     log.tier = str(context.tier);
+    log.reason = str(context.reason);
     if (context.reason === REASON.rateLimited || context.reason === REASON.quotaExceeded) log.limiter = 'limited';
     if (evaluatePolicy(result.policyDocument, arn) !== 'Allow') return this.gatewayResponse(log, requestId, 'ACCESS_DENIED', context);
     log.limiter ??= 'allowed';

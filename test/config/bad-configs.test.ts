@@ -327,6 +327,37 @@ describe('a bad config is rejected with file, line, key path and a fix', () => {
     });
   });
 
+  describe('findings the compliance gate would make (lib/config/compliance-findings.ts)', () => {
+    const MFA = 'multi-factor authentication for user pool users (the compliance gate would stop synth: AwsSolutions-COG2, the user pool does not require MFA); set mfa: required';
+    const THREAT = 'Cognito threat protection against compromised credentials and account takeover (the compliance gate would stop synth: AwsSolutions-COG8, the user pool is not on the Plus feature plan); set threat_protection: enforced (or audit, which only logs risky sign-ins)';
+
+    it('refuses the default optional MFA under soc2, at the cognito block where mfa belongs', () => {
+      const text = edit(['compliance: [gdpr]', 'compliance: [soc2]']);
+      expect(rejection(text)).toBe(message(`${at(text, '  cognito:')} identity.cognito.mfa: "optional", but compliance soc2 requires ${MFA}`));
+    });
+
+    it('refuses mfa: off under pci-dss and soc2, naming both regimes', () => {
+      const text = edit(['compliance: [gdpr]', 'compliance: [pci-dss, soc2, gdpr]'], ['    domain_prefix: shop-dev\n', '    domain_prefix: shop-dev\n    mfa: "off"\n']);
+      expect(rejection(text)).toBe(message(`${at(text, 'mfa:')} identity.cognito.mfa: "off", but compliance pci-dss and soc2 require ${MFA}`));
+    });
+
+    it('refuses threat protection off under hipaa', () => {
+      const text = edit(['compliance: [gdpr]', 'compliance: [hipaa]'], ['    domain_prefix: shop-dev\n', '    domain_prefix: shop-dev\n    mfa: required\n    threat_protection: "off"\n']);
+      expect(rejection(text)).toBe(message(`${at(text, 'threat_protection:')} identity.cognito.threat_protection: "off", but compliance hipaa requires ${THREAT}`));
+    });
+
+    it('points at the environment override that weakens MFA', () => {
+      const text = edit(['compliance: [gdpr]', 'compliance: [soc2]'], ['    domain_prefix: shop-dev\n', '    domain_prefix: shop-dev\n    mfa: required\n'],
+        ['          bot_control: "off"\n', '          bot_control: "off"\n      identity:\n        cognito:\n          mfa: optional\n']);
+      expect(rejection(text)).toBe(message(`${at(text, 'mfa: optional')} environments.dev.overrides.identity.cognito.mfa: "optional", but compliance soc2 requires ${MFA}`));
+    });
+
+    it('accepts optional MFA and no threat protection where no regime demands them (gdpr)', () => {
+      const text = edit(['    domain_prefix: shop-dev\n', '    domain_prefix: shop-dev\n    mfa: "off"\n    threat_protection: "off"\n']);
+      expect(() => parseConfig(text, FILE)).not.toThrow();
+    });
+  });
+
   describe('the file itself', () => {
     it('reports a YAML syntax error with its line', () => {
       const text = edit(['  steady_rps: 100\n', '  steady_rps: [100\n']);

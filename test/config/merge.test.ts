@@ -59,7 +59,8 @@ describe('environment overrides in a config', () => {
   });
 
   it('replace plain arrays', () => {
-    const text = edit(['    overrides:\n', '    overrides:\n      compliance: [pci-dss]\n']);
+    // pci-dss demands MFA (lib/config/compliance-findings.ts), so the override sets it too.
+    const text = edit(['    overrides:\n', '    overrides:\n      compliance: [pci-dss]\n      identity: { cognito: { mfa: required } }\n']);
     expect(parseConfig(text, FILE).environments.dev.config.compliance).toEqual(['pci-dss']);
   });
 

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { apiKey, runInThread, startTestGateway, type TestGateway } from '../local/support/harness';
+import { demoUserPassword } from '../../local/user-passwords';
 import type { FlowTokens } from '../local/support/oidc-flows';
 
 /** Issue 10: whose budget a request draws on, seen through the local twin's HTTP interface. */
@@ -68,7 +69,8 @@ describe.each([
 
   it(what, async () => {
     const token = async (loginHint: string) => (await runInThread<FlowTokens>(FLOWS, 'authorizationCodeWithPkce', {
-      issuer: gw.credentials.issuer!.url, clientId: 'web-console', scope: 'openid users/read', redirectUri: 'http://localhost:3000/callback', loginHint,
+      issuer: gw.credentials.issuer!.url, clientId: 'web-console', scope: 'openid users/read', redirectUri: 'http://localhost:3000/callback',
+      loginHint, password: demoUserPassword(loginHint), // the login page prefills the username from login_hint
     })).accessToken;
     const [first, second] = [await token('demo-user'), await token('demo-user-2')];
     const call = (t: string) => fetch(`${gw.url}/v2/users`, { headers: { authorization: `Bearer ${t}` } }).then((r) => r.status);

@@ -1,6 +1,10 @@
 import { gatewayResponses, renderResponseBody, renderResponseHeaders, toResponseTemplate, type GatewayResponseType } from '../../lib/gateway/responses';
 
-const config = { rate_limiting: { strategy: 'redis' as const, fault_tolerant: true, hide_client_headers: false, error_code: 429, error_message: 'Slow down, upgrade at https://x.example/plans', redis_timeout_ms: 20 } };
+const config = {
+  rate_limiting: { strategy: 'redis' as const, fault_tolerant: true, hide_client_headers: false, error_code: 429, error_message: 'Slow down, upgrade at https://x.example/plans', redis_timeout_ms: 20 },
+  routes: [{ auth: { strategies: ['jwt' as const] } }, { auth: { strategies: ['api_key' as const, 'none' as const] } }],
+  identity: { api_keys: { header: 'x-api-key' } },
+};
 const byType = (type: GatewayResponseType) => gatewayResponses(config).find((r) => r.type === type)!;
 
 describe('gatewayResponses', () => {
@@ -13,7 +17,7 @@ describe('gatewayResponses', () => {
   });
 
   it('answers API Gateway throttling with rate_limiting.error_code and error_message', () => {
-    const custom = gatewayResponses({ rate_limiting: { ...config.rate_limiting, error_code: 503 } }).find((r) => r.type === 'THROTTLED')!;
+    const custom = gatewayResponses({ ...config, rate_limiting: { ...config.rate_limiting, error_code: 503 } }).find((r) => r.type === 'THROTTLED')!;
     expect(custom.statusCode).toBe(503);
     // A usage plan's (or the stage's) throttle has a code of its own, told apart from the tier limit's rate_limited.
     expect(renderResponseBody(custom, { requestId: 'r1' })).toBe('{"message":"Slow down, upgrade at https://x.example/plans","code":"throttled","requestId":"r1"}');
@@ -67,5 +71,32 @@ describe('Retry-After on every 429 and 503 the gateway answers', () => {
     const unavailable = byType('AUTHORIZER_FAILURE');
     expect({ status: unavailable.statusCode, body: renderResponseBody(unavailable, { requestId: 'r5' }) })
       .toEqual({ status: 503, body: '{"message":"Temporarily unavailable, retry shortly","code":"temporarily_unavailable","requestId":"r5"}' });
+  });
+});
+
+describe('WWW-Authenticate (decision 0018)', () => {
+  const only = (...strategies: ('jwt' | 'api_key' | 'mtls' | 'none')[]) => gatewayResponses({ ...config, routes: [{ auth: { strategies } }] }).find((r) => r.type === 'UNAUTHORIZED')!;
+
+  it('answers a 401 with one static challenge per scheme the API accepts, without an error (UNAUTHORIZED has no authorizer context)', () => {
+    const def = byType('UNAUTHORIZED');
+    expect(def.headers).toEqual({ 'Cache-Control': 'no-store', 'WWW-Authenticate': 'Bearer realm="gatehouse", ApiKey realm="gatehouse", header="x-api-key"' });
+    expect(def.contextHeaders).toBeUndefined();
+    expect(renderResponseHeaders(def, { requestId: 'r6', authorizer: { wwwAuthenticate: 'Bearer error="invalid_token"' } })['WWW-Authenticate'])
+      .toBe('Bearer realm="gatehouse", ApiKey realm="gatehouse", header="x-api-key"');
+  });
+
+  it('lists only the schemes the routes use, and none for an API of mTLS and anonymous routes', () => {
+    expect(only('jwt').headers['WWW-Authenticate']).toBe('Bearer realm="gatehouse"');
+    expect(only('api_key', 'mtls').headers['WWW-Authenticate']).toBe('ApiKey realm="gatehouse", header="x-api-key"');
+    expect(only('mtls', 'none').headers).toEqual({ 'Cache-Control': 'no-store' });
+  });
+
+  it('maps the challenge of a Deny from the authorizer context on a 403, and sends none when the context has none', () => {
+    const denied = byType('ACCESS_DENIED');
+    expect(denied.contextHeaders).toEqual({ 'WWW-Authenticate': 'wwwAuthenticate' });
+    const challenge = 'Bearer realm="gatehouse", error="insufficient_scope", error_description="missing scope: users/write", scope="users/read users/write"';
+    expect(renderResponseHeaders(denied, { requestId: 'r7', authorizer: { reason: 'insufficient_scope', wwwAuthenticate: challenge } }))
+      .toEqual({ 'Cache-Control': 'no-store', 'WWW-Authenticate': challenge });
+    expect(renderResponseHeaders(denied, { requestId: 'r8', authorizer: { reason: 'tenant_mismatch' } })).toEqual({ 'Cache-Control': 'no-store' });
   });
 });

@@ -103,6 +103,21 @@ describe('route matching (Kong semantics)', () => {
   });
 });
 
+/**
+ * The request's host as docs/architecture.md states the rule, written independently of the
+ * module: the first X-Forwarded-Host entry (CloudFront's copy of the viewer's Host), else Host;
+ * lower case, without port or trailing dot; nothing when it is not a host name.
+ */
+function referenceHost(headers: RouteRequest['headers']): string | undefined {
+  const value = (headers['x-forwarded-host'] ?? headers.host ?? [])[0];
+  if (value === undefined) return undefined;
+  let host = value.split(',')[0].trim().toLowerCase();
+  const colon = host.lastIndexOf(':');
+  if (colon >= 0 && /^\d+$/.test(host.slice(colon + 1))) host = host.slice(0, colon);
+  if (host.endsWith('.')) host = host.slice(0, -1);
+  return host.length >= 1 && host.length <= 253 && [...host].every((c) => /[a-z0-9.-]/.test(c)) ? host : undefined;
+}
+
 /** The matching rules written out naively (one lookup per canary decision): the spec the compiled matcher must equal. */
 function reference(routes: readonly RouteConfig[], r: RouteRequest): RouteMatch | undefined {
   const segments = (p: string) => p.split('?')[0].split('/').filter(Boolean);
@@ -115,7 +130,7 @@ function reference(routes: readonly RouteConfig[], r: RouteRequest): RouteMatch 
     }
     return true;
   };
-  const host = requestHost(r.headers);
+  const host = referenceHost(r.headers);
   let best: { match: RouteMatch; rank: number[] } | undefined;
   routes.forEach((route, order) => {
     if (!route.methods.includes(r.method as never)) return;

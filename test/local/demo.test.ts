@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfigFile } from '../../lib/config/load';
+import { NO_DEMO_CONSUMER } from '../../local/demo-calls';
 import { deriveDemoSeed, demoKey } from '../../local/demo-seed';
 import { startTestGateway } from './support/harness';
 
@@ -38,6 +39,8 @@ describe('npm start prints commands that work, for every shipped config and envi
       expect(calls.length).toBe(credentials.demo.steps.reduce((n, s) => n + s.calls.length, 0));
       expect(calls.length).toBeGreaterThan(0);
       expect(run.stdout.trim().split('\n')).toHaveLength(calls.length);
+      // Every GET route is called, except mTLS ones (not emulated): none is left for want of a demo consumer.
+      expect(credentials.demo.notCovered.filter((n) => n.why === NO_DEMO_CONSUMER)).toEqual([]);
     } finally {
       await gw.close();
     }

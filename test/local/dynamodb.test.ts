@@ -52,11 +52,13 @@ describe('DYNAMODB_ENDPOINT: consumers from a DynamoDB table (dynalite in this p
     expect(await res.json()).toMatchObject({ headers: { 'x-gatehouse-consumer': 'table-only', 'x-gatehouse-tier': 'pro' } });
   });
 
-  it('refuses a key revoked in the table with 403 and an unknown key with 401', async () => {
+  it('refuses a key revoked in the table and an unknown key alike (401), told apart in the log only (decision 0018)', async () => {
+    await gw.logs();
     const revoked = await get(apiKey(gw.credentials, 'demo-revoked'));
-    expect(revoked.status).toBe(403);
-    expect(await revoked.json()).toMatchObject({ message: 'this API key is revoked', code: 'revoked' });
+    expect(revoked.status).toBe(401);
+    expect(await revoked.json()).toMatchObject({ message: 'Unauthorized', code: 'unauthorized' });
     expect((await get('ghk_local_in_no_table_00000000')).status).toBe(401);
+    expect((await gw.logs()).map((l) => l.reason)).toEqual(['api_key_revoked', 'api_key_unknown']);
   });
 
   it('answers 503 (AUTHORIZER_FAILURE) with Retry-After, never admits, when the table cannot be read', async () => {

@@ -2,6 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { apiKey, runInThread, startTestGateway, type TestGateway } from './support/harness';
+import { demoUserPassword } from '../../local/user-passwords';
 import type { FlowTokens } from './support/oidc-flows';
 
 const FLOWS = join(__dirname, 'support/oidc-flows.ts');
@@ -46,11 +47,11 @@ describe('the local gateway serves every route type of gateway.config.yaml (dev)
     expect(line.authorizerCacheHit).toBeUndefined();
   });
 
-  it('answers 401 for an unknown key and 403 for a revoked one', async () => {
+  it('answers 401 for an unknown key and for a revoked one alike (decision 0018)', async () => {
     expect((await call('/v1/users', { headers: { 'x-api-key': 'ghk_not_a_key_at_all_000000' } })).status).toBe(401);
     const revoked = await call('/v1/users', { headers: key('demo-revoked') });
-    expect(revoked.status).toBe(403);
-    expect(await revoked.json()).toMatchObject({ message: 'this API key is revoked', code: 'revoked' });
+    expect(revoked.status).toBe(401);
+    expect(await revoked.json()).toMatchObject({ message: 'Unauthorized', code: 'unauthorized' });
   });
 
   it('replays a cached authorizer result on a limits: approximate route, for the same identity sources', async () => {
@@ -98,8 +99,9 @@ describe('the local gateway serves every route type of gateway.config.yaml (dev)
     expect((await getFrom('127.0.0.1', '/v1/users', headers)).status).toBe(200);
     expect((await getFrom('127.0.0.1', '/v1/users', headers)).status).toBe(200); // now cached for 127.0.0.1
     const stranger = await getFrom('127.0.0.2', '/v1/users', headers);
-    expect(stranger).toMatchObject({ status: 403, body: { code: 'ip_not_allowed' } });
-    // ... and the stranger's (cached) Deny does not lock the owner out.
+    // Answered like an unknown key: a leaked key learns nothing outside its allowlist (decision 0018).
+    expect(stranger).toMatchObject({ status: 401, body: { code: 'unauthorized' } });
+    // ... and the stranger's refusal does not lock the owner out.
     expect((await getFrom('127.0.0.1', '/v1/users', headers)).status).toBe(200);
   });
 
@@ -158,9 +160,10 @@ describe('the local gateway serves every route type of gateway.config.yaml (dev)
     expect((await call('/v2/users', { headers: key('demo-pro') })).status).toBe(401); // route accepts jwt only
   });
 
-  it('runs authorization code + PKCE and refresh (openid-client), and the user token calls /v2/users', async () => {
+  it('runs authorization code + PKCE through the login page and refresh (openid-client), and the user token calls /v2/users', async () => {
     const tokens = await runInThread<FlowTokens>(FLOWS, 'authorizationCodeWithPkce', {
       issuer: gw.credentials.issuer!.url, clientId: 'web-console', scope: 'openid email offline_access users/read', redirectUri: 'http://localhost:3000/callback',
+      username: 'demo-user', password: demoUserPassword('demo-user'),
     });
     expect(tokens.idTokenSub).toBe('demo-user');
     expect(tokens.refreshedAccessToken).toEqual(expect.any(String));

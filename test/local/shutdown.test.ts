@@ -17,7 +17,7 @@ describe.each(['SIGINT', 'SIGTERM'] as const)('npm start stops gracefully on %s'
     try {
       const end = Date.now() + 20_000;
       while (!stderr.includes('curl -s') && Date.now() < end && child.exitCode === null) await new Promise((r) => setTimeout(r, 100));
-      expect(stderr).toContain(`curl -s http://127.0.0.1:${port}/v1/users -H 'x-api-key: `);
+      expect(stderr).toContain(`curl -sS --fail-with-body http://127.0.0.1:${port}/v1/users -H 'x-api-key: `);
       const key = /x-api-key: ([^']+)'/.exec(stderr)![1];
       const inFlight = fetch(`http://127.0.0.1:${port}/v1/users`, { headers: { 'x-api-key': key } });
       const res = await inFlight;

@@ -68,7 +68,7 @@ it('covers every shipped config in the deserved-warnings table', () => {
   expect(Object.keys(DESERVED).sort()).toEqual([...CONFIGS].sort());
 });
 
-it(`${CAPACITY_REPORT_FILE} is up to date (run npx tsx bin/plan.ts --all --markdown ${CAPACITY_REPORT_FILE})`, () => {
+it(`${CAPACITY_REPORT_FILE} is up to date (run npx gatehouse plan --all --markdown ${CAPACITY_REPORT_FILE})`, () => {
   const configs = CONFIGS.map((file) => {
     const loaded = loadConfigFile(join(ROOT, file));
     return { file, loaded, plans: planConfig(loaded).map((p) => ({ ...p, file })) };

@@ -97,6 +97,24 @@ describeWithAuthorizer('ApiStack with gateway.config.yaml (dev: no custom domain
     });
   });
 
+  // Decision 0018: UNAUTHORIZED has no authorizer context, so its challenge is static (every scheme
+  // the API's routes accept, no RFC 6750 error); ACCESS_DENIED maps the one the authorizer decided.
+  it('answers a 401 with a static WWW-Authenticate per scheme of the API, and a 403 with the authorizer\'s challenge', () => {
+    const responses = t.findResources('AWS::ApiGateway::GatewayResponse');
+    const parameters = (type: string) => Object.values(responses).find((r) => r.Properties.ResponseType === type)!.Properties.ResponseParameters;
+    expect(parameters('UNAUTHORIZED')).toEqual({
+      'gatewayresponse.header.Cache-Control': "'no-store'",
+      'gatewayresponse.header.WWW-Authenticate': '\'Bearer realm="gatehouse", ApiKey realm="gatehouse", header="x-api-key"\'',
+    });
+    expect(parameters('ACCESS_DENIED')).toEqual({
+      'gatewayresponse.header.Cache-Control': "'no-store'",
+      'gatewayresponse.header.WWW-Authenticate': 'context.authorizer.wwwAuthenticate',
+    });
+    // No other response challenges.
+    const others = Object.values(responses).filter((r) => !['UNAUTHORIZED', 'ACCESS_DENIED'].includes(r.Properties.ResponseType));
+    expect(others.filter((r) => 'gatewayresponse.header.WWW-Authenticate' in r.Properties.ResponseParameters)).toEqual([]);
+  });
+
   it('answers a usage plan quota with Retry-After until the quota period ends, from the authorizer context', () => {
     t.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
       ResponseType: 'QUOTA_EXCEEDED',

@@ -1,0 +1,43 @@
+import type { Command } from 'commander';
+import { ConfigError } from '../lib/config/errors';
+import { announceConfig, configOption, envOption, environmentNames, SELECTED_WITH } from './config-option';
+import { ReportedFailure } from './errors';
+
+interface ValidateOptions { config: string; env?: string[]; json?: boolean }
+
+/** One problem as `validate --json` reports it, for CI annotations. */
+export interface ValidationProblem {
+  readonly file: string;
+  /** 1-based; absent when the problem has no line (a file that cannot be read, an unknown environment). */
+  readonly line?: number;
+  /** Key path in the file, e.g. `routes[3].service`; empty for the document itself. */
+  readonly path: string;
+  readonly message: string;
+}
+
+/** `gatehouse validate`: the config loader's checks alone, the same messages as synth, in a second. */
+export function validateCommand(program: Command): Command {
+  return program.command('validate')
+    .description('check the config without synthesizing (the same checks and messages as synth before CDK runs)')
+    .addOption(configOption())
+    .addOption(envOption('check that these environments exist (repeatable or comma-separated; default: all)'))
+    .option('--json', 'print the result as JSON: { valid, file, environments, problems: [{ file, line, path, message }] }')
+    .addHelpText('after', '\nExit 0 valid, 1 invalid. What only synth finds (cdk-nag findings, CDK construct errors) needs `gatehouse synth`.')
+    .action((opts: ValidateOptions, command: Command) => {
+      announceConfig(command, opts.config);
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { loadConfigFile, selectEnvironments } = require('../lib/config/load') as typeof import('../lib/config/load');
+      let environments: string[];
+      try {
+        environments = selectEnvironments(loadConfigFile(opts.config, SELECTED_WITH), environmentNames(opts.env), SELECTED_WITH).map((e) => e.name);
+      } catch (err) {
+        if (!(err instanceof ConfigError) || !opts.json) throw err;
+        const problems: ValidationProblem[] = err.problems.map((p) => ({ file: err.file, ...(p.line ? { line: p.line } : {}), path: p.path, message: p.message }));
+        process.stdout.write(`${JSON.stringify({ valid: false, file: opts.config, problems }, null, 2)}\n`);
+        throw new ReportedFailure();
+      }
+      process.stdout.write(opts.json
+        ? `${JSON.stringify({ valid: true, file: opts.config, environments, problems: [] }, null, 2)}\n`
+        : `${opts.config}: valid (environments ${environments.join(', ')})\n`);
+    });
+}

@@ -1,0 +1,30 @@
+/**
+ * The tests Stryker runs against mutants (`npm run test:mutation`): the unit tests of the
+ * security-critical pure modules, no processes, servers or synths (a mutant must be judged in
+ * seconds, and spawned processes would not see the mutated code anyway).
+ * @type {import('jest').Config}
+ */
+const base = require('./jest.config.js');
+
+module.exports = {
+  ...base,
+  reporters: ['default'],
+  testMatch: [
+    '<rootDir>/test/authorizer/jwt-attacks.test.ts',
+    '<rootDir>/test/authorizer/duplicate-members.test.ts',
+    '<rootDir>/test/authorizer/authorizer.test.ts',
+    '<rootDir>/test/authorizer/identity-binding.test.ts',
+    '<rootDir>/test/authorizer/fuzz.test.ts',
+    '<rootDir>/test/gateway/route-match.test.ts',
+    '<rootDir>/test/rate-limit/sliding-window.test.ts',
+    '<rootDir>/test/gateway/usage-plans.test.ts',
+    '<rootDir>/test/audit/mask*.test.ts',
+    '<rootDir>/test/audit/credential-names.test.ts',
+    '<rootDir>/test/rate-limit/limiter-arithmetic.test.ts',
+    '<rootDir>/test/authorizer/scope-claims.test.ts',
+    '<rootDir>/test/authorizer/canary-decision.test.ts',
+    '<rootDir>/test/gateway/route-match-edges.test.ts',
+    '<rootDir>/test/audit/text-rules.test.ts',
+    '<rootDir>/test/audit/inert-text.test.ts',
+  ],
+};

@@ -1,0 +1,114 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DemoCredentials } from '../../local/demo';
+import { freePort } from '../rate-limit/redis-server';
+import { alive, cleanEnv, collect, descendants, eventually, gatehouse, gatehouseAsync, ROOT, STACK_TRACE } from './support';
+
+/** Whether something accepts TCP connections on 127.0.0.1:port. */
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ port, host: '127.0.0.1' });
+    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+interface Started { readonly child: ChildProcess; readonly port: number; readonly issuerPort: number; stderr(): string }
+
+/** `npm start ARGS` or `npx gatehouse start ARGS` on free ports, once it prints its examples. */
+async function start(how: 'npm start' | 'npx gatehouse start', args: string[] = [], ownGroup = false): Promise<Started> {
+  const port = await freePort();
+  const issuerPort = await freePort();
+  const [command, ...first] = how === 'npm start' ? ['npm', 'start', ...(args.length ? ['--'] : [])] : ['npx', 'gatehouse', 'start'];
+  const child = spawn(command, [...first, ...args], {
+    cwd: ROOT, env: cleanEnv({ PORT: String(port), ISSUER_PORT: String(issuerPort), LOG: 'off' }), stdio: ['ignore', 'ignore', 'pipe'], detached: ownGroup,
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d) => { stderr += String(d); });
+  await eventually(() => stderr.includes('curl -sS') || child.exitCode !== null, 60_000);
+  if (!stderr.includes('curl -sS')) throw new Error(`${how} did not start:\n${stderr}`);
+  return { child, port, issuerPort, stderr: () => stderr };
+}
+
+/** Starts, signals `target` (the top process, or its whole group as Ctrl-C does), expects every process gone and the ports free. */
+async function stopsOn(how: 'npm start' | 'npx gatehouse start', signal: NodeJS.Signals, target: 'top process' | 'process group'): Promise<void> {
+  const { child, port, issuerPort } = await start(how, [], target === 'process group');
+  const below = descendants(child.pid!);
+  try {
+    expect(below.length).toBeGreaterThan(0);
+    expect(await listening(port)).toBe(true);
+    expect(await listening(issuerPort)).toBe(true);
+    if (target === 'top process') child.kill(signal);
+    else process.kill(-child.pid!, signal);
+    expect(await eventually(() => below.every((pid) => !alive(pid)), 15_000)).toBe(true);
+    expect(await listening(port)).toBe(false);
+    expect(await listening(issuerPort)).toBe(false);
+  } finally {
+    for (const pid of below) if (alive(pid)) process.kill(pid, 'SIGKILL');
+  }
+}
+
+describe('stopping the process that npm start or npx gatehouse start runs stops the gateway', () => {
+  it.each(['SIGTERM', 'SIGINT'] as const)('npm start: %s to the npm process', (signal) => stopsOn('npm start', signal, 'top process'), 90_000);
+  it('npx gatehouse start: SIGTERM to the npx process', () => stopsOn('npx gatehouse start', 'SIGTERM', 'top process'), 90_000);
+  it('npx gatehouse start: SIGINT to its process group (Ctrl-C)', () => stopsOn('npx gatehouse start', 'SIGINT', 'process group'), 90_000);
+});
+
+describe('gatehouse start', () => {
+  it('writes the live credentials to --credentials-file once it listens, and removes the file when it stops', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'gatehouse-creds-')), 'credentials.json');
+    const { child, port } = await start('npx gatehouse start', ['--credentials-file', file]);
+    const below = descendants(child.pid!);
+    try {
+      const credentials = JSON.parse(readFileSync(file, 'utf8')) as DemoCredentials;
+      expect(credentials.gateway).toBe(`http://127.0.0.1:${port}`);
+      expect(credentials.serving.config).toBe('gateway.config.yaml (default)');
+      const key = credentials.apiKeys.find((k) => k.status === 'active')!.key;
+      const res = await fetch(`${credentials.gateway}/v1/users`, { headers: { 'x-api-key': key } });
+      expect(res.status).toBe(200);
+      child.kill('SIGTERM');
+      expect(await eventually(() => below.every((pid) => !alive(pid)), 15_000)).toBe(true);
+      expect(existsSync(file)).toBe(false);
+    } finally {
+      for (const pid of below) if (alive(pid)) process.kill(pid, 'SIGKILL');
+    }
+  }, 90_000);
+
+  it('--print-credentials prints JSON only, without the addresses of the gateway it stopped', async () => {
+    const run = await gatehouseAsync(['start', '--print-credentials']);
+    expect(run.status).toBe(0);
+    const credentials = JSON.parse(run.stdout) as Record<string, unknown> & { apiKeys: { key: string }[]; issuers: unknown[] };
+    expect(Object.keys(credentials)).not.toEqual(expect.arrayContaining(['gateway']));
+    expect(credentials).not.toHaveProperty('upstreams');
+    expect(credentials).not.toHaveProperty('issuer');
+    expect(credentials.apiKeys.length).toBeGreaterThan(0);
+    for (const issuer of credentials.issuers) expect(Object.keys(issuer as object).sort()).toEqual(['audience', 'name']);
+    expect(run.stdout).not.toMatch(/"(url|tokenEndpoint|discovery)":/);
+  }, 60_000);
+
+  it('refuses --credentials-file with --print-credentials, exit 2', () => {
+    expect(gatehouse(['start', '--print-credentials', '--credentials-file', 'x.json'])).toMatchObject({
+      status: 2, stderr: "error: option '--credentials-file <file>' cannot be used with option '--print-credentials'\n(add --help for usage)\n",
+    });
+  });
+
+  it('refuses an invalid config, an unknown environment and a bad variable with exit 1 and no stack trace', async () => {
+    const qa = await gatehouseAsync(['start', '--env', 'qa'], { PORT: '0' });
+    expect(qa).toEqual({ status: 1, stdout: '', stderr: 'Invalid gateway config\n  gateway.config.yaml environments: no environment "qa" (selected with --env NAME); defined environments: dev, prod\n' });
+    const port = await gatehouseAsync(['start'], { PORT: '99999' });
+    expect(port).toEqual({ status: 1, stdout: '', stderr: 'Invalid environment\n  PORT: "99999" is not a port; expected an integer from 0 to 65535 (0: any free port)\n' });
+    const missing = await gatehouseAsync(['start', '-c', 'no/such.yaml'], { PORT: '0' });
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).not.toMatch(STACK_TRACE);
+  }, 60_000);
+
+  it('local/main.ts run as a script is gatehouse start (tests and benchmarks run it so)', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts', '--help'], { cwd: ROOT, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const run = await collect(child);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^Usage: gatehouse start \[options\]/);
+  }, 30_000);
+});
