@@ -112,3 +112,38 @@ describe('gatehouse start', () => {
     expect(run.stdout).toMatch(/^Usage: gatehouse start \[options\]/);
   }, 30_000);
 });
+
+/** Runs a printed block as a user pastes it: one bash, variables carry, the first failing call stops it. */
+function runBlock(block: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('bash', ['-euo', 'pipefail', '-c', block], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('the commands a started gateway prints work as printed (the README\'s first screen)', () => {
+  it.each([
+    ['npm start', []],
+    ['npx gatehouse start', ['--config', 'examples/ecommerce.yaml', '--env', 'staging']],
+    ['npx gatehouse start', ['--config', 'examples/fintech-startup.yaml', '--env', 'prod']],
+  ] as const)('%s %s', async (how, args) => {
+    const started = await start(how, [...args]);
+    try {
+      await eventually(() => started.stderr().includes('# Request log'), 10_000);
+      const text = started.stderr();
+      const block = text.slice(text.indexOf('# Gatehouse local gateway'), text.indexOf('\n', text.indexOf('# Request log')));
+      const calls = block.split('\n').filter((l) => l.startsWith('curl ')).length;
+      const run = await runBlock(block);
+      expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(calls).toBeGreaterThan(1);
+      expect(run.stdout.trim().split('\n')).toHaveLength(calls);
+    } finally {
+      started.child.kill('SIGTERM');
+      await eventually(() => started.child.exitCode !== null, 15_000);
+    }
+  }, 120_000);
+});
