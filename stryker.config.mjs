@@ -29,5 +29,5 @@ export default {
   // No tsconfig rewriting: the repo's TypeScript 7 has no JS compiler API (Stryker 9 calls
   // ts.parseConfigFileTextToJson); jest transforms with swc and needs no tsconfig.
   tsconfigFile: 'no-tsconfig-for-stryker.json',
-  timeoutMS: 10000,
+  timeoutMS: 5000,
 };

@@ -1,6 +1,6 @@
 import type { GatewayEnvironment } from '../lib/config/load';
 import { toAuthorizerConfig, type AuthorizerConfig } from '../lambdas/authorizer/config';
-import { LOCAL_AUDIENCE, LOCAL_ISSUER_NAME, startLocalIssuer, type LocalIssuer } from './oidc-issuer';
+import { LOCAL_AUDIENCE, LOCAL_ISSUER_NAME, startLocalIssuer, type LocalIssuer, type SigningKey } from './oidc-issuer';
 import type { Seed } from './seed';
 
 /**
@@ -18,11 +18,23 @@ export interface LocalIssuers {
 }
 
 /**
+ * What a restart of the twin keeps of its issuers (`--watch`): each one's port and signing key by
+ * name (`local` for the Cognito stand-in), so its `iss` and its tokens stay valid.
+ */
+export type IssuerContinuity = Readonly<Record<string, { readonly port: number; readonly signingKey: SigningKey }>>;
+
+/** The continuity of running issuers, for the next start. */
+export function issuerContinuity(issuers: Pick<LocalIssuers, 'cognito' | 'standIns'>): IssuerContinuity {
+  const entries = [...(issuers.cognito ? [[LOCAL_ISSUER_NAME, issuers.cognito] as const] : []), ...Object.entries(issuers.standIns)];
+  return Object.fromEntries(entries.map(([name, i]) => [name, { port: Number(new URL(i.url).port), signingKey: i.signingKey }]));
+}
+
+/**
  * Starts the issuers: the Cognito stand-in on `port` (0: any free port), the external stand-ins
  * on free ports. Scopes are the config's (Cognito resource servers; the routes' scopes of each
  * external issuer) plus what the seed's clients ask for.
  */
-export async function startLocalIssuers(gateway: GatewayEnvironment, seed: Seed, host: string, port: number): Promise<LocalIssuers> {
+export async function startLocalIssuers(gateway: GatewayEnvironment, seed: Seed, host: string, port: number, previous: IssuerContinuity = {}): Promise<LocalIssuers> {
   const { config } = gateway;
   const started: LocalIssuer[] = [];
   const close = async () => { for (const i of started.reverse()) await i.close().catch(() => undefined); };
@@ -33,7 +45,8 @@ export async function startLocalIssuers(gateway: GatewayEnvironment, seed: Seed,
       cognito = await startLocalIssuer({
         clients: clientsOf(LOCAL_ISSUER_NAME), users: seed.users,
         scopes: (config.identity.cognito?.resource_servers ?? []).flatMap((rs) => rs.scopes.map((s) => `${rs.identifier}/${s.name}`)),
-        audience: LOCAL_AUDIENCE, claims: COGNITO_STAND_IN_CLAIMS, host, port,
+        audience: LOCAL_AUDIENCE, claims: COGNITO_STAND_IN_CLAIMS, host,
+        port: previous[LOCAL_ISSUER_NAME]?.port ?? port, signingKey: previous[LOCAL_ISSUER_NAME]?.signingKey,
       });
       started.push(cognito);
     }
@@ -42,7 +55,8 @@ export async function startLocalIssuers(gateway: GatewayEnvironment, seed: Seed,
       standIns[issuer.name] = await startLocalIssuer({
         clients: clientsOf(issuer.name), users: seed.users,
         scopes: config.routes.filter((r) => r.auth.issuers.includes(issuer.name)).flatMap((r) => r.auth.scopes),
-        audience: issuer.audiences[0], claims: { tier: issuer.tier_claim, tenant: issuer.tenant_claim, groups: 'groups', scope: issuer.scope_claim }, host, port: 0,
+        audience: issuer.audiences[0], claims: { tier: issuer.tier_claim, tenant: issuer.tenant_claim, groups: 'groups', scope: issuer.scope_claim }, host,
+        port: previous[issuer.name]?.port ?? 0, signingKey: previous[issuer.name]?.signingKey,
       });
       started.push(standIns[issuer.name]);
     }

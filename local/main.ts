@@ -1,4 +1,5 @@
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, watch, writeFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { loadConfigFile, selectEnvironments, type SelectedWith } from '../lib/config/load';
 import { demoCredentials, curlExamples, type DemoCredentials } from './demo';
 import { localConsumersTableName } from './dynamodb-seed';
@@ -6,6 +7,7 @@ import { describeListenError, formatEnvProblems, readLocalEnv } from './env';
 import { ListenError } from './listen';
 import { jsonLineLogger } from './request-log';
 import { demoSeedFor } from './demo-seed';
+import { issuerContinuity, type IssuerContinuity } from './issuers';
 import { startLocalGateway, type LocalGateway } from './server';
 
 /**
@@ -20,8 +22,13 @@ export interface LocalStartOptions {
   readonly configFrom?: string;
   /** @default 'dev' */
   readonly env?: string;
-  /** Demo consumers. @default local/seed.yaml */
+  /** Demo consumers. @default derived from the config (local/demo-seed.ts) */
   readonly seed?: string;
+  /**
+   * Restart the twin, on the same ports and with the same issuer signing keys, when the config
+   * (or the seed) file changes; an edit that does not load is reported and the running one kept.
+   */
+  readonly watch?: boolean;
   /** Start on free ports, print the demo credentials without addresses as JSON on stdout, stop. */
   readonly printCredentials?: boolean;
   /** Write the demo credentials, addresses included, as JSON to this file once the gateway listens; removed when it stops. */
@@ -43,26 +50,31 @@ export async function runLocalGateway(options: LocalStartOptions): Promise<numbe
   const env = readLocalEnv(process.env, printOnly);
   if (Array.isArray(env)) throw new Error(formatEnvProblems(env));
   const stageThrottle = stageThrottleFrom(process.env.STAGE_THROTTLE);
-  const [gateway] = selectEnvironments(loadConfigFile(options.config, SELECTED_WITH), [options.env ?? 'dev'], SELECTED_WITH);
-  const { seed, source: seedSource } = demoSeedFor(gateway.config, options.seed);
   const quiet = printOnly || process.env.LOG === 'off';
   const log = quiet ? undefined : jsonLineLogger(process.stdout);
-
-  let local: LocalGateway;
-  try {
-    local = await startLocalGateway({
-      gateway, seed, port: env.port, issuerPort: env.issuerPort, host: env.host,
-      redisUrl: env.redisUrl,
-      dynamodb: env.dynamodbEndpoint ? { endpoint: env.dynamodbEndpoint, tableName: env.consumersTableName ?? localConsumersTableName(gateway.config.name, gateway.name) } : undefined,
-      log,
-      stageThrottle,
-      notice: (line) => process.stderr.write(`${line}\n`),
-    });
-  } catch (err) {
-    throw err instanceof ListenError ? new Error(describeListenError(err, env)) : err;
-  }
   const configShown = options.configFrom && options.configFrom !== '--config' ? `${options.config} (${options.configFrom})` : options.config;
-  const credentials = demoCredentials(local, seed, gateway, { config: configShown, consumers: seedSource });
+
+  /** Loads the config and seed as they are now and starts the twin on them. */
+  const startServing = async (ports: { port: number; issuerPort: number }, continuity?: IssuerContinuity) => {
+    const [gateway] = selectEnvironments(loadConfigFile(options.config, SELECTED_WITH), [options.env ?? 'dev'], SELECTED_WITH);
+    const { seed, source: seedSource } = demoSeedFor(gateway.config, options.seed);
+    let started: LocalGateway;
+    try {
+      started = await startLocalGateway({
+        gateway, seed, port: ports.port, issuerPort: ports.issuerPort, host: env.host, issuerContinuity: continuity,
+        redisUrl: env.redisUrl,
+        dynamodb: env.dynamodbEndpoint ? { endpoint: env.dynamodbEndpoint, tableName: env.consumersTableName ?? localConsumersTableName(gateway.config.name, gateway.name) } : undefined,
+        log,
+        stageThrottle,
+        notice: (line) => process.stderr.write(`${line}\n`),
+      });
+    } catch (err) {
+      throw err instanceof ListenError ? new Error(describeListenError(err, env)) : err;
+    }
+    return { local: started, credentials: demoCredentials(started, seed, gateway, { config: configShown, consumers: seedSource }) };
+  };
+
+  let { local, credentials } = await startServing({ port: env.port, issuerPort: env.issuerPort });
   if (printOnly) {
     process.stdout.write(`${JSON.stringify(withoutAddresses(credentials), null, 2)}\n`);
     for (const warning of local.warnings) process.stderr.write(`${warning}\n`);
@@ -74,12 +86,30 @@ export async function runLocalGateway(options: LocalStartOptions): Promise<numbe
   // Last, so they are not scrolled away by the examples.
   for (const warning of local.warnings) process.stderr.write(`\n${warning}\n`);
 
+  const stopWatching = options.watch ? watchFiles([options.config, ...(options.seed ? [options.seed] : [])], async () => {
+    const ports = { port: Number(new URL(local.url).port), issuerPort: local.issuer ? Number(new URL(local.issuer.url).port) : env.issuerPort };
+    const continuity = local.issuers ? issuerContinuity(local.issuers) : undefined;
+    try {
+      // Load before stopping anything: a config that does not load never takes the running twin down.
+      const [next] = selectEnvironments(loadConfigFile(options.config, SELECTED_WITH), [options.env ?? 'dev'], SELECTED_WITH);
+      demoSeedFor(next.config, options.seed);
+    } catch (err) {
+      process.stderr.write(`\n--watch: ${options.config} changed but does not load; still serving the previous version:\n${(err as Error).message}\n`);
+      return;
+    }
+    await local.close();
+    ({ local, credentials } = await startServing(ports, continuity));
+    if (options.credentialsFile) writeCredentialsFile(options.credentialsFile, credentials, local);
+    process.stderr.write(`\n--watch: reloaded ${options.config} (same ports, same issuer keys: tokens issued before stay valid)\n${curlExamples(credentials)}\n`);
+  }) : undefined;
+
   const why = await new Promise<string>((stop) => {
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
     whenOrphaned(() => stop('the npm process that started the gateway exited'));
   });
   process.stderr.write(`\n${why}: finishing requests in flight, then stopping\n`);
+  stopWatching?.();
   try {
     await local.close();
     return 0;
@@ -89,6 +119,30 @@ export async function runLocalGateway(options: LocalStartOptions): Promise<numbe
     if (options.credentialsFile) rmSync(options.credentialsFile, { force: true });
     log?.flush();
   }
+}
+
+/** How long a burst of file events (an editor's save) is let settle before one reload. */
+const WATCH_SETTLE_MS = 200;
+
+/**
+ * Calls `reload` once per settled change of any of `files` (watched through their directories:
+ * editors replace a file on save, which a watch on the file itself loses). Reloads never overlap.
+ * Returns the function that stops watching.
+ */
+function watchFiles(files: readonly string[], reload: () => Promise<void>): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const schedule = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      running = running.then(reload).catch((err: Error) => { process.stderr.write(`\n--watch: reload failed: ${err.message}\n`); });
+    }, WATCH_SETTLE_MS);
+  };
+  const watchers = [...new Set(files.map((f) => dirname(f)))].map((dir) => {
+    const names = new Set(files.filter((f) => dirname(f) === dir).map((f) => basename(f)));
+    return watch(dir, (_event, name) => { if (name && names.has(String(name))) schedule(); });
+  });
+  return () => { clearTimeout(timer); for (const w of watchers) w.close(); };
 }
 
 /**

@@ -19,8 +19,13 @@ export interface LocalIssuer {
   /** The issuer identifier (`iss`), e.g. http://127.0.0.1:8081 */
   readonly url: string;
   readonly tokenEndpoint: string;
+  /** Its RS256 signing key (private JWK with kid): handed to the next start so issued tokens stay valid (`--watch`). */
+  readonly signingKey: SigningKey;
   close(): Promise<void>;
 }
+
+/** A private RSA JWK with its kid, as oidc-provider takes it. */
+export type SigningKey = Readonly<Record<string, unknown>> & { readonly kid: string };
 
 /** What one local issuer serves: its clients and users, the scopes and audience of its tokens, its claim names. */
 export interface LocalIssuerProps {
@@ -35,6 +40,8 @@ export interface LocalIssuerProps {
   readonly claims: { readonly tier?: string; readonly tenant?: string; readonly groups: string; readonly scope?: string };
   readonly host: string;
   readonly port: number;
+  /** Sign with this key instead of a new one (a reload keeps the tokens it issued valid). */
+  readonly signingKey?: SigningKey;
 }
 
 /** The standard scopes every local issuer knows (Cognito's hosted UI knows the first three and phone). */
@@ -53,8 +60,7 @@ export async function startLocalIssuer(props: LocalIssuerProps): Promise<LocalIs
   const { port } = server.address() as AddressInfo;
   const url = `http://${hostPort(props.host, port)}`;
 
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const jwk = { ...privateKey.export({ format: 'jwk' }), kid: `local-${randomUUID().slice(0, 8)}`, alg: 'RS256', use: 'sig' };
+  const jwk = props.signingKey ?? newSigningKey();
   const clients = new Map(props.clients.map((c) => [c.client_id, c]));
   const users = new Map(props.users.map((u) => [u.id, u]));
   const resourceScopes = [...new Set([...props.scopes, ...props.clients.flatMap((c) => c.scope.split(' '))])].filter((s) => s && !OIDC_SCOPES.includes(s)).join(' ');
@@ -130,5 +136,10 @@ export async function startLocalIssuer(props: LocalIssuerProps): Promise<LocalIs
     else callback(req, res);
   });
 
-  return { url, tokenEndpoint: `${url}/token`, close: () => closeServer(server) };
+  return { url, tokenEndpoint: `${url}/token`, signingKey: jwk, close: () => closeServer(server) };
+}
+
+function newSigningKey(): SigningKey {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return { ...privateKey.export({ format: 'jwk' }), kid: `local-${randomUUID().slice(0, 8)}`, alg: 'RS256', use: 'sig' };
 }

@@ -8,7 +8,7 @@ import type { AuthorizerConfig } from '../lambdas/authorizer/config';
 import { ApiGateway, type ApiResponse } from './api-gateway/pipeline';
 import { createLocalAuthorizer, type LocalAuthorizer } from './authorizer-adapter';
 import { CLOUDFRONT_METHODS, compileCors, compileResponseHeaders, removesServer, responseHeadersPolicy, VIEWER_REQUEST_HEADERS, viewerRequestHeaders } from './cloudfront';
-import { localAuthorizerConfig, startLocalIssuers, type LocalIssuers } from './issuers';
+import { localAuthorizerConfig, startLocalIssuers, type IssuerContinuity, type LocalIssuers } from './issuers';
 import type { LocalIssuer } from './oidc-issuer';
 import { redactUrl } from './env';
 import { hostPort, ListenError } from './listen';
@@ -32,6 +32,8 @@ export interface LocalGatewayOptions {
   readonly port?: number;
   /** Port of the local OAuth issuer (the Cognito stand-in; external issuers' stand-ins take free ports); `false` runs without them. @default 0 */
   readonly issuerPort?: number | false;
+  /** The issuers' ports and signing keys of the gateway this one replaces (`--watch`). */
+  readonly issuerContinuity?: IssuerContinuity;
   /** Redis limiter (`redis://127.0.0.1:6380`); default in-memory. */
   readonly redisUrl?: string;
   readonly dynamodb?: { readonly endpoint: string; readonly tableName: string };
@@ -96,7 +98,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     }
     closers.push(() => Promise.all(samples.map((s) => s.close())).then(() => undefined));
 
-    const issuers = options.issuerPort === false ? undefined : await startLocalIssuers(gateway, seed, host, options.issuerPort ?? 0);
+    const issuers = options.issuerPort === false ? undefined : await startLocalIssuers(gateway, seed, host, options.issuerPort ?? 0, options.issuerContinuity);
     if (issuers) closers.push(() => issuers.close());
     const authorizerConfig = localAuthorizerConfig(gateway, issuers);
     const authorizer: LocalAuthorizer = await createLocalAuthorizer({

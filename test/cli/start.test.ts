@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
 import type { DemoCredentials } from '../../local/demo';
 import { freePort } from '../rate-limit/redis-server';
 import { alive, cleanEnv, collect, descendants, eventually, gatehouse, gatehouseAsync, ROOT, STACK_TRACE } from './support';
@@ -104,6 +105,45 @@ describe('gatehouse start', () => {
     expect(missing.status).toBe(1);
     expect(missing.stderr).not.toMatch(STACK_TRACE);
   }, 60_000);
+
+  it('--watch reloads an edited config on the same ports with the same issuer keys, and keeps serving through an edit that does not load', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gatehouse-watch-'));
+    const config = join(dir, 'gateway.config.yaml');
+    const file = join(dir, 'credentials.json');
+    copyFileSync(join(ROOT, 'gateway.config.yaml'), config);
+    const started = await start('npx gatehouse start', ['--config', config, '--watch', '--credentials-file', file]);
+    const below = descendants(started.child.pid!);
+    try {
+      const before = JSON.parse(readFileSync(file, 'utf8')) as DemoCredentials;
+      const key = before.apiKeys.find((k) => k.consumer === 'demo-free')!.key;
+      const client = before.oauthClients.find((c) => c.clientId === 'partner-batch')!;
+      const token = await fetch(before.issuer!.tokenEndpoint, {
+        method: 'POST', headers: { authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: `grant_type=client_credentials&scope=${encodeURIComponent(client.scope)}`,
+      }).then(async (r) => ((await r.json()) as { access_token: string }).access_token);
+      const get = (path: string, headers: Record<string, string>) => fetch(`${before.gateway}${path}`, { headers }).then((r) => r.status);
+      expect(await get('/v2/users', { authorization: `Bearer ${token}` })).toBe(200);
+      expect(await get('/v1/books', { 'x-api-key': key })).toBe(403); // no such resource: API Gateway's Missing Authentication Token
+
+      const raw = parse(readFileSync(config, 'utf8')) as { routes: Record<string, unknown>[] };
+      raw.routes.push({ name: 'books', paths: ['/v1/books'], methods: ['GET'], service: (raw.routes[0] as { service: string }).service, auth: { strategies: ['api_key'] } });
+      writeFileSync(config, stringify(raw));
+      expect(await eventually(() => started.stderr().includes('--watch: reloaded'), 20_000)).toBe(true);
+      const after = JSON.parse(readFileSync(file, 'utf8')) as DemoCredentials;
+      expect([after.gateway, after.issuer!.url]).toEqual([before.gateway, before.issuer!.url]);
+      expect(await get('/v1/books', { 'x-api-key': key })).toBe(200);
+      expect(await get('/v2/users', { authorization: `Bearer ${token}` })).toBe(200); // issued before the reload
+
+      writeFileSync(config, 'name: broken\ntiers: 5\n');
+      expect(await eventually(() => started.stderr().includes('does not load; still serving the previous version'), 20_000)).toBe(true);
+      expect(started.stderr()).toMatch(/--watch: .*gateway\.config\.yaml changed but does not load/);
+      expect(await get('/v1/books', { 'x-api-key': key })).toBe(200);
+    } finally {
+      started.child.kill('SIGTERM');
+      await eventually(() => below.every((pid) => !alive(pid)), 15_000);
+      for (const pid of below) if (alive(pid)) process.kill(pid, 'SIGKILL');
+    }
+  }, 120_000);
 
   it('local/main.ts run as a script is gatehouse start (tests and benchmarks run it so)', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts', '--help'], { cwd: ROOT, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
