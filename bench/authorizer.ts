@@ -38,6 +38,7 @@ import { recordKeyCache, recordOutcome } from '../lambdas/authorizer/observabili
 import { IssuerVerifier } from '../lambdas/authorizer/token-verifier';
 import { loadConfigFile } from '../lib/config/load';
 import { AUTHORIZER_ENV } from '../lib/gateway/authorizer-env';
+import { defaultJwksUri } from '../lib/gateway/issuers';
 import { InMemoryRateLimiter } from '../lib/rate-limit/memory-limiter';
 import { tierWindows, type RateLimiter } from '../lib/rate-limit/rate-limiter';
 import { RedisRateLimiter } from '../lib/rate-limit/redis-limiter';
@@ -118,7 +119,7 @@ async function cases(cognito: Keys, partners: Keys): Promise<Case[]> {
   }, { typ: 'at+jwt' });
   const bareCognito = CognitoJwtVerifier.create({ userPoolId: POOL, tokenUse: 'access', clientId: Object.values(CLIENTS) });
   bareCognito.cacheJwks({ keys: [cognito.jwk as never] });
-  const barePartner = JwtVerifier.create({ issuer: PARTNERS_ISS, audience: 'gatehouse-api', jwksUri: `${PARTNERS_ISS}/.well-known/jwks.json` });
+  const barePartner = JwtVerifier.create({ issuer: PARTNERS_ISS, audience: 'gatehouse-api', jwksUri: defaultJwksUri(PARTNERS_ISS) });
   barePartner.cacheJwks({ keys: [partners.jwk as never] });
   return [
     { name: 'API key (in-memory store)', event: requestEvent({ path: '/v1/users', headers: { 'x-api-key': API_KEYS.enterprise } }) },

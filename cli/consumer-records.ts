@@ -2,23 +2,23 @@ import { randomBytes } from 'node:crypto';
 import {
   ConditionalCheckFailedException, PutItemCommand, ScanCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { apiKeyId, clientRecordId, fromItem, type ConsumerRecord } from '../lambdas/authorizer/consumer-store';
-import { consumerItem } from '../local/dynamodb-seed';
+import {
+  apiKeyId, clientRecordId, consumerFromItem, consumerIdOf, consumerRecordKind, newConsumerItem, revokeConsumer,
+  type ConsumerRecord, type ConsumerRecordKind,
+} from '../lib/gateway/consumer-record';
 import { InputError } from './errors';
 
 /**
- * The consumers table as an operator edits it: API keys and OAuth client records in the one
- * format the authorizer reads (`fromItem`) and the seeder writes (`consumerItem`). A key exists
- * in clear only in the answer to create and rotate; the table holds its SHA-256 (`apiKeyId`).
+ * The consumers table as an operator edits it: API keys and OAuth client records in the one item
+ * format of lib/gateway/consumer-record.ts, which the authorizer reads and the seeder writes. A
+ * key exists in clear only in the answer to create and rotate; the table holds its SHA-256
+ * (`apiKeyId`).
  */
-
-/** What kind of credential a record belongs to, from its pk. */
-export type RecordKind = 'api-key' | 'client' | 'certificate';
 
 export interface ConsumerEntry {
   /** The table's pk: `key#<sha256>`, `client#<issuer>#<client id>`, `cert#...`. */
   readonly id: string;
-  readonly kind: RecordKind;
+  readonly kind: ConsumerRecordKind;
   readonly record: ConsumerRecord;
 }
 
@@ -55,9 +55,9 @@ export class ConsumerRecords {
     do {
       const page = await this.call('Scan', () => this.client.send(new ScanCommand({ TableName: this.tableName, ExclusiveStartKey: start })));
       for (const item of page.Items ?? []) {
-        const id = item.pk?.S;
-        const record = fromItem(item);
-        if (id && record) entries.push({ id, kind: kindOf(id), record });
+        const id = consumerIdOf(item);
+        const record = consumerFromItem(item);
+        if (id && record) entries.push({ id, kind: consumerRecordKind(id), record });
       }
       start = page.LastEvaluatedKey;
     } while (start);
@@ -79,19 +79,14 @@ export class ConsumerRecords {
   async revoke(id: string): Promise<void> {
     await this.call('UpdateItem', () => this.client.send(new UpdateItemCommand({
       TableName: this.tableName,
-      Key: { pk: { S: id } },
-      UpdateExpression: 'SET #s = :revoked',
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeNames: { '#s': 'status' },
-      ExpressionAttributeValues: { ':revoked': { S: 'revoked' } },
+      ...revokeConsumer(id),
     })), `no record ${id} in ${this.tableName}`);
   }
 
   private async putNew(id: string, record: ConsumerRecord): Promise<void> {
     await this.call('PutItem', () => this.client.send(new PutItemCommand({
       TableName: this.tableName,
-      Item: consumerItem(id, record),
-      ConditionExpression: 'attribute_not_exists(pk)',
+      ...newConsumerItem(id, record),
     })), `${id} already exists in ${this.tableName}; revoke it or choose another client id`);
   }
 
@@ -105,10 +100,4 @@ export class ConsumerRecords {
       throw new InputError(`${operation} on ${this.tableName} failed: ${e.name}: ${e.message.split('\n')[0]}`, { cause: err });
     }
   }
-}
-
-function kindOf(id: string): RecordKind {
-  if (id.startsWith('key#')) return 'api-key';
-  if (id.startsWith('client#')) return 'client';
-  return 'certificate';
 }

@@ -2,7 +2,8 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { GatewayEnvironment } from '../lib/config/load';
 import { CONSUMERS_TABLE_OUTPUT, stackName } from '../lib/stack-names';
-import { consumersTableProblem, localConsumersTableName, localDynamoClient } from '../local/dynamodb-seed';
+import { localConsumersTableName } from '../lib/gateway/resource-names';
+import { consumersTableProblem, localDynamoClient } from '../local/dynamodb-seed';
 import { InputError } from './errors';
 
 /** The consumers table a `gatehouse consumers` command works on, and how it was found. */
@@ -32,7 +33,7 @@ export interface TableSelection {
  */
 export async function openConsumersTable(gateway: GatewayEnvironment, selection: TableSelection): Promise<ConsumersTable> {
   if (selection.endpoint) {
-    const tableName = selection.table ?? localConsumersTableName(gateway.config.name, gateway.name);
+    const tableName = selection.table ?? localConsumersTableName(gateway);
     const client = localDynamoClient(selection.endpoint);
     const problem = await consumersTableProblem(client, selection.endpoint, tableName);
     if (problem) {
@@ -44,7 +45,7 @@ export async function openConsumersTable(gateway: GatewayEnvironment, selection:
   const region = selection.region ?? gateway.env.region;
   const client = new DynamoDBClient({ region });
   if (selection.table) return { client, tableName: selection.table, where: `table ${selection.table} in ${region}`, local: false };
-  const stack = stackName(gateway.config.name, gateway.name, 'data');
+  const stack = stackName(gateway, 'data');
   const cloudformation = new CloudFormationClient({ region });
   try {
     const { Stacks } = await cloudformation.send(new DescribeStacksCommand({ StackName: stack }));

@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import type { GatewayEnvironment } from '../lib/config/load';
+import { COGNITO_ISSUER_NAME as COGNITO, LOCAL_ISSUER_NAME } from '../lib/gateway/issuers';
 import type { ConsumerEntry, ConsumerRecords, NewRecord } from './consumer-records';
 import type { ConsumersTable } from './consumers-table';
 import { announceConfig, collect, configOption, SELECTED_WITH } from './config-option';
@@ -155,13 +156,9 @@ function checkTier(gateway: GatewayEnvironment, tier: string): void {
 
 /**
  * The issuer part of a client record: the name the authorizer gives the issuer that verified
- * the token. Cognito is `cognito` deployed; locally its stand-in is `local` (local/seed.ts).
+ * the token. Cognito is `cognito` deployed; locally its stand-in is `local` (lib/gateway/issuers.ts).
  */
 function issuerName(gateway: GatewayEnvironment, table: ConsumersTable, asked: string | undefined): string {
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const { COGNITO } = require('../lambdas/authorizer/token-verifier') as typeof import('../lambdas/authorizer/token-verifier');
-  const { LOCAL_ISSUER_NAME } = require('../local/seed') as typeof import('../local/seed');
-  /* eslint-enable @typescript-eslint/no-require-imports */
   const external = gateway.config.identity.issuers.map((i) => i.name);
   const cognito = gateway.config.identity.cognito ? [COGNITO] : [];
   const known = [...cognito, ...external];

@@ -40,7 +40,7 @@ export class GatewayStage extends Stage {
     const { gateway } = props;
     const { account, region } = gateway.env;
     super(scope, id, { ...props, env: { account, region } });
-    const name = (kind: StackKind) => stackName(gateway.config.name, gateway.name, kind);
+    const name = (kind: StackKind) => stackName(gateway, kind);
     const regional = { gateway, env: { account, region } };
     const global = { gateway, env: { account, region: EDGE_REGION } };
 

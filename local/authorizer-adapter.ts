@@ -2,10 +2,10 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import Redis from 'ioredis';
-import { createAuthorizer, type Outcome } from '../lambdas/authorizer/authorizer';
+import type { Outcome } from '../lambdas/authorizer/authorizer';
+import { buildAuthorizer } from '../lambdas/authorizer/build-authorizer';
 import type { AuthorizerConfig } from '../lambdas/authorizer/config';
-import { CachingConsumerStore, DynamoConsumerStore, InMemoryConsumerStore, type ConsumerStore } from '../lambdas/authorizer/consumer-store';
-import { CachingTokenVerifier } from '../lambdas/authorizer/token-cache';
+import { DynamoConsumerStore, InMemoryConsumerStore, type ConsumerStore } from '../lambdas/authorizer/consumer-store';
 import { FetchJwksFetcher, IssuerVerifier } from '../lambdas/authorizer/token-verifier';
 import { InMemoryRateLimiter, RedisRateLimiter, redisClientOptions, type Clock, type RateLimiter } from '../lib/rate-limit';
 import { consumersTableProblem, localDynamoClient } from './dynamodb-seed';
@@ -59,10 +59,10 @@ export interface LocalAuthorizer {
 }
 
 /**
- * Builds the authorizer exactly as the Lambda handler does, from the same modules
- * (`lambdas/authorizer/authorizer.ts`), with local seams: the in-memory or DynamoDB consumer store
- * behind the same short cache, the in-memory or Redis limiter, and JWKS fetched over http from
- * the local issuer (aws-jwt-verify's default fetcher is https-only).
+ * Builds the authorizer with the Lambda's own builder (`buildAuthorizer`,
+ * lambdas/authorizer/build-authorizer.ts: the same steps and caches), with local seams: the
+ * in-memory or DynamoDB consumer store, the in-memory or Redis limiter, and JWKS fetched over http
+ * from the local issuer (aws-jwt-verify's default fetcher is https-only).
  */
 export async function createLocalAuthorizer(props: LocalAuthorizerProps): Promise<LocalAuthorizer> {
   const { config } = props;
@@ -92,16 +92,14 @@ export async function createLocalAuthorizer(props: LocalAuthorizerProps): Promis
     limiter = new InMemoryRateLimiter({ clock: props.clock });
   }
 
-  const inner: ConsumerStore = dynamo
+  const consumers: ConsumerStore = dynamo
     ? new DynamoConsumerStore({ tableName: props.dynamodb!.tableName, client: dynamo })
     : props.consumers;
-  const consumers = new CachingConsumerStore(inner, { ttlSeconds: config.apiKeys.cache_seconds, clock: props.clock });
-
-  const tokens = new CachingTokenVerifier(new IssuerVerifier({
+  const tokens = new IssuerVerifier({
     issuers: config.issuers,
     jwksCache: new SimpleJwksCache({ fetcher: new FetchJwksFetcher() }),
     clock: props.clock,
-  }), { clock: props.clock });
+  });
   // The authorizer reports each decision's outcome with the event it decided, synchronously, before
   // its promise settles: a degraded admission is matched to its request through the event object
   // (no AsyncLocalStorage, whose async hooks would run on every promise of the process).
@@ -112,7 +110,7 @@ export async function createLocalAuthorizer(props: LocalAuthorizerProps): Promis
     if (outcome.reason !== undefined) reasons.set(event, outcome.reason);
     props.onOutcome?.(outcome);
   };
-  const decide = createAuthorizer({ config, tokens, consumers, limiter, clock: props.clock, onOutcome });
+  const decide = buildAuthorizer({ config, tokens, consumers, limiter, clock: props.clock, onOutcome }).authorize;
   const authorize: AuthorizerFn = async (event) => {
     let result: APIGatewayAuthorizerResult;
     try {

@@ -13,6 +13,10 @@ import { corsAllowMethods } from '../lib/gateway/cors';
  */
 export const CLOUDFRONT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE']);
 
+/** Limits of the front door (CloudFront): URL 8,192 bytes, all headers 20,480 bytes. */
+export const MAX_URL_BYTES = 8192;
+export const MAX_HEADER_BYTES = 20_480;
+
 const SECURITY_HEADERS: Record<string, string> = {
   'strict-transport-security': 'max-age=63072000; includeSubDomains; preload',
   'x-content-type-options': 'nosniff',
@@ -39,28 +43,37 @@ export function responseHeadersPolicy(config: GatewayConfig): ResponseHeadersPol
 
 const VIA = '1.1 local.cloudfront.net (CloudFront)';
 
-/** Receives each response header the viewer gets (lower-case name). */
-export type HeaderSink = (name: string, value: string | string[]) => void;
+/** Receives each response header the viewer gets (lower-case name): a fastify reply is one. */
+export interface HeaderSink {
+  header(name: string, value: string | string[]): unknown;
+}
+
+/** An origin response's headers (lower-case names). */
+export type OriginHeaders = Readonly<Record<string, string | string[] | undefined>>;
 
 /**
  * The response headers policy applied to an origin response (lower-case names): the policy's
  * removals dropped, its headers set (over the origin's), `Server: CloudFront` when the config
  * removes Server or the origin sent none, `Via` as CloudFront adds it. One pass per response,
  * emitted to `sink` without changing (or copying) the origin's header object; `content-length`
- * is left out (the server computes it).
+ * is left out (the server computes it). `dropCors` leaves out the origin's `access-control-*`
+ * headers (the CORS policy replaces them).
  */
-export function compileResponseHeaders(policy: ResponseHeadersPolicy, removeServer: boolean): (headers: Readonly<Record<string, string | string[] | undefined>>, sink: HeaderSink) => void {
+export function compileResponseHeaders(policy: ResponseHeadersPolicy, removeServer: boolean): (headers: OriginHeaders, sink: HeaderSink, dropCors?: boolean) => void {
   const skip = new Set([...policy.remove, ...Object.keys(policy.add), 'server', 'via', 'content-length']);
   const add = Object.entries(policy.add);
-  return (headers, sink) => {
+  const emit = (sink: HeaderSink, dropCors: boolean, name: string, value: string | string[]) => {
+    if (!dropCors || !name.startsWith('access-control-')) sink.header(name, value);
+  };
+  return (headers, sink, dropCors = false) => {
     for (const name in headers) {
       const value = headers[name];
-      if (value !== undefined && !skip.has(name)) sink(name, value);
+      if (value !== undefined && !skip.has(name)) emit(sink, dropCors, name, value);
     }
-    for (let i = 0; i < add.length; i++) sink(add[i][0], add[i][1]);
+    for (let i = 0; i < add.length; i++) emit(sink, dropCors, add[i][0], add[i][1]);
     const server = headers.server;
-    sink('server', removeServer || server === undefined ? 'CloudFront' : server);
-    sink('via', VIA);
+    emit(sink, dropCors, 'server', removeServer || server === undefined ? 'CloudFront' : server);
+    emit(sink, dropCors, 'via', VIA);
   };
 }
 
@@ -104,3 +117,97 @@ export function viewerRequestHeaders(host: string | undefined, viewerIp: string)
 
 /** Header names the viewer-request function owns (lower case). */
 export const VIEWER_REQUEST_HEADERS = VIEWER_FUNCTION_HEADERS.map((h) => h.toLowerCase());
+
+/** What the edge answers itself, as `{message, code}` (logged as `edge:<code>`). */
+export interface EdgeRefusal {
+  readonly statusCode: number;
+  readonly message: string;
+  readonly code: string;
+  /** Extra response headers (the 405's `Allow`). */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+const URI_TOO_LONG: EdgeRefusal = { statusCode: 414, message: 'URI too long', code: 'uri_too_long' };
+const HEADERS_TOO_LARGE: EdgeRefusal = { statusCode: 431, message: 'Request header fields too large', code: 'header_too_large' };
+const METHOD_NOT_ALLOWED: EdgeRefusal = { statusCode: 405, message: 'Method not allowed', code: 'method_not_allowed', headers: { allow: [...CLOUDFRONT_METHODS].join(', ') } };
+export const BAD_REQUEST: EdgeRefusal = { statusCode: 400, message: 'Bad request', code: 'bad_request' };
+export const INTERNAL_ERROR: EdgeRefusal = { statusCode: 500, message: 'Internal server error', code: 'internal_error' };
+const REQUEST_TIMEOUT: EdgeRefusal = { statusCode: 408, message: 'Request timeout', code: 'request_timeout' };
+
+/**
+ * The viewer request checks, in CloudFront's order: URL over 8,192 bytes -> 414, headers (raw
+ * name/value list, 2 bytes each for `: `/CRLF) over 20,480 bytes -> 431, a method the behaviour
+ * does not allow -> 405 with `Allow`.
+ */
+export function viewerRequestRefusal(method: string, url: string, rawHeaders: readonly string[]): EdgeRefusal | undefined {
+  // A UTF-16 unit is at most 3 UTF-8 bytes: short URLs need no byte count.
+  if (url.length * 3 > MAX_URL_BYTES && Buffer.byteLength(url) > MAX_URL_BYTES) return URI_TOO_LONG;
+  let headerBytes = 0;
+  for (let i = 0; i < rawHeaders.length; i++) headerBytes += rawHeaders[i].length + 2;
+  if (headerBytes > MAX_HEADER_BYTES) return HEADERS_TOO_LARGE;
+  if (!CLOUDFRONT_METHODS.has(method)) return METHOD_NOT_ALLOWED;
+  return undefined;
+}
+
+/**
+ * A request the HTTP parser refused, as the edge answers it: header overflow -> 431, a
+ * well-formed request line with an unknown method -> 405 (bytes that are not HTTP are 400), a
+ * request that took too long -> 408, anything else -> 400.
+ */
+export function parserRefusal(code: string | undefined, rawPacket: unknown): EdgeRefusal {
+  const packet = Buffer.isBuffer(rawPacket) ? rawPacket.toString('latin1') : '';
+  if (code === 'HPE_INVALID_METHOD' && !/^[A-Za-z-]{1,32} \S+ HTTP\/1\.[01]\r?\n/.test(packet)) code = 'HPE_INVALID';
+  return code === 'HPE_HEADER_OVERFLOW' ? HEADERS_TOO_LARGE
+    : code === 'HPE_INVALID_METHOD' ? METHOD_NOT_ALLOWED
+      : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? REQUEST_TIMEOUT
+        : BAD_REQUEST;
+}
+
+/** The body of an edge refusal. */
+export const edgeBody = (refusal: EdgeRefusal): string => JSON.stringify({ message: refusal.message, code: refusal.code });
+
+/** Header names the viewer-request function sets, and X-Forwarded-For (appended to), lower case. */
+const VIEWER_OWNED = new Set([...VIEWER_REQUEST_HEADERS, 'x-forwarded-for']);
+
+/**
+ * The headers CloudFront sends the origin for a viewer's raw header list (`name, value, ...`):
+ * the viewer's own minus those the viewer-request function owns, then X-Forwarded-Host (from the
+ * first Host) and the client IP, X-Forwarded-For with the viewer's IP appended, and
+ * X-Forwarded-Proto https.
+ */
+export function originRequestHeaders(rawHeaders: readonly string[], viewerIp: string): [string, string][] {
+  const headers: [string, string][] = [];
+  let viewerHost: string | undefined;
+  let forwardedFor = '';
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i];
+    const lower = name.toLowerCase();
+    if (lower === 'host') viewerHost ??= rawHeaders[i + 1];
+    if (lower === 'x-forwarded-for') { forwardedFor += `${rawHeaders[i + 1]}, `; continue; }
+    if (!VIEWER_OWNED.has(lower)) headers.push([name, rawHeaders[i + 1]]);
+  }
+  for (const pair of viewerRequestHeaders(viewerHost, viewerIp)) headers.push(pair);
+  headers.push(['X-Forwarded-For', `${forwardedFor}${viewerIp}`], ['X-Forwarded-Proto', 'https']);
+  return headers;
+}
+
+/** The viewer's request headers the CORS policy reads (Node's lower-cased header object). */
+export interface ViewerCorsHeaders {
+  readonly origin?: string | string[];
+  readonly 'access-control-request-method'?: string | string[];
+}
+
+/**
+ * The whole response side for one config: CORS for the request's Origin (a preflight is OPTIONS
+ * with Access-Control-Request-Method), then the response headers policy; the CORS headers
+ * replace the origin's `access-control-*`.
+ */
+export function compileViewerResponse(config: GatewayConfig): (method: string, request: ViewerCorsHeaders, headers: OriginHeaders, sink: HeaderSink) => void {
+  const viewerHeaders = compileResponseHeaders(responseHeadersPolicy(config), removesServer(config));
+  const cors = compileCors(config.cors);
+  return (method, request, headers, sink) => {
+    const corsHeaders = cors(typeof request.origin === 'string' ? request.origin : undefined, method === 'OPTIONS' && request['access-control-request-method'] !== undefined);
+    viewerHeaders(headers, sink, corsHeaders !== undefined);
+    if (corsHeaders) for (const name in corsHeaders) sink.header(name, corsHeaders[name]);
+  };
+}

@@ -1,6 +1,7 @@
 import type { GatewayEnvironment } from '../lib/config/load';
 import type { RouteConfig } from '../lib/config/schema';
-import { LOCAL_ISSUER_NAME, type Seed, type SeedClient } from './seed';
+import { COGNITO_ISSUER_NAME, LOCAL_ISSUER_NAME } from '../lib/gateway/issuers';
+import type { Seed, SeedClient } from './seed';
 import { userPassword } from './user-passwords';
 
 /** One call the printed block makes: a route of the config with a credential of the seed. */
@@ -109,7 +110,7 @@ export const NO_DEMO_CONSUMER = 'no demo consumer of the seed can call it';
 /** A client credentials client can call a JWT route of its issuer whose scopes and groups it has. */
 function acceptsClient(route: RouteConfig, client: SeedClient): boolean {
   if (!route.auth.strategies.includes('jwt')) return false;
-  const issuer = client.issuer === LOCAL_ISSUER_NAME ? 'cognito' : client.issuer;
+  const issuer = client.issuer === LOCAL_ISSUER_NAME ? COGNITO_ISSUER_NAME : client.issuer;
   if (!route.auth.issuers.includes(issuer)) return false;
   const scopes = client.scope.split(' ');
   if (!route.auth.scopes.every((s) => scopes.includes(s))) return false;

@@ -1,4 +1,5 @@
 import type { GatewayConfig } from '../lib/config/schema';
+import { COGNITO_ISSUER_NAME } from '../lib/gateway/issuers';
 import { loadSeed, parseSeed, type Seed } from './seed';
 
 /**
@@ -46,10 +47,10 @@ export function deriveDemoSeed(config: GatewayConfig): Seed {
       client_id: c.name, grant_types: ['authorization_code', 'refresh_token'], redirect_uris: c.callback_urls,
       scope: c.scopes.join(' '), tier: c.tier ?? tiers[0],
       // Cognito users belong to no tenant; a tenant route's users get theirs from the client record.
-      ...(tenantRoutes.some((r) => r.auth.issuers.includes('cognito')) ? { tenant: DEMO_TENANT } : {}),
+      ...(tenantRoutes.some((r) => r.auth.issuers.includes(COGNITO_ISSUER_NAME)) ? { tenant: DEMO_TENANT } : {}),
     });
   }
-  const cognitoCanaryRoutes = canaryRoutes.filter((r) => r.auth.strategies.includes('jwt') && r.auth.issuers.includes('cognito'));
+  const cognitoCanaryRoutes = canaryRoutes.filter((r) => r.auth.strategies.includes('jwt') && r.auth.issuers.includes(COGNITO_ISSUER_NAME));
   if (cognitoCanaryRoutes.length > 0) {
     const scopes = [...new Set(cognitoCanaryRoutes.flatMap((r) => r.auth.scopes))].filter((s) => cognitoScopes.includes(s));
     const tenanted = cognitoCanaryRoutes.some((r) => r.hosts.length > 0);

@@ -1,7 +1,8 @@
 import type { GatewayEnvironment } from '../lib/config/load';
+import { LOCAL_ISSUER_NAME } from '../lib/gateway/issuers';
 import { planDemoCalls, type DemoCall, type DemoPlan, type DemoStep } from './demo-calls';
 import { LOCAL_AUDIENCE } from './oidc-issuer';
-import { LOCAL_ISSUER_NAME, type Seed } from './seed';
+import type { Seed } from './seed';
 import type { LocalGateway } from './server';
 
 /** One local issuer as the printed credentials name it. */

@@ -1,5 +1,6 @@
 import type { GatewayEnvironment } from '../lib/config/load';
 import { toAuthorizerConfig, type AuthorizerConfig } from '../lambdas/authorizer/config';
+import { COGNITO_ISSUER_NAME } from '../lib/gateway/issuers';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER_NAME, startLocalIssuer, type LocalIssuer, type SigningKey } from './oidc-issuer';
 import type { Seed } from './seed';
 
@@ -99,7 +100,7 @@ export function localAuthorizerConfig(gateway: GatewayEnvironment, issuers?: Pic
       name: LOCAL_ISSUER_NAME, issuer: url, audiences: [LOCAL_AUDIENCE], jwks_uri: `${url}/jwks`,
       scope_claim: 'scope', tier_claim: COGNITO_STAND_IN_CLAIMS.tier, tenant_claim: COGNITO_STAND_IN_CLAIMS.tenant, rate_limit_by: 'user',
     }],
-    routes: base.routes.map((r) => (r.auth.issuers.includes('cognito')
+    routes: base.routes.map((r) => (r.auth.issuers.includes(COGNITO_ISSUER_NAME)
       ? { ...r, auth: { ...r.auth, issuers: [...r.auth.issuers, LOCAL_ISSUER_NAME] } }
       : r)),
   };

@@ -1,8 +1,8 @@
 import { renameSync, rmSync, watch, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { loadConfigFile, selectEnvironments, type SelectedWith } from '../lib/config/load';
+import { localConsumersTableName } from '../lib/gateway/resource-names';
 import { demoCredentials, curlExamples, type DemoCredentials } from './demo';
-import { localConsumersTableName } from './dynamodb-seed';
 import { describeListenError, formatEnvProblems, readLocalEnv } from './env';
 import { ListenError } from './listen';
 import { jsonLineLogger } from './request-log';
@@ -63,7 +63,7 @@ export async function runLocalGateway(options: LocalStartOptions): Promise<numbe
       started = await startLocalGateway({
         gateway, seed, port: ports.port, issuerPort: ports.issuerPort, host: env.host, issuerContinuity: continuity,
         redisUrl: env.redisUrl,
-        dynamodb: env.dynamodbEndpoint ? { endpoint: env.dynamodbEndpoint, tableName: env.consumersTableName ?? localConsumersTableName(gateway.config.name, gateway.name) } : undefined,
+        dynamodb: env.dynamodbEndpoint ? { endpoint: env.dynamodbEndpoint, tableName: env.consumersTableName ?? localConsumersTableName(gateway) } : undefined,
         log,
         stageThrottle,
         notice: (line) => process.stderr.write(`${line}\n`),

@@ -5,15 +5,16 @@ import { closestKey, describeIssue, knownKeysAt } from '../lib/config/describe-i
 import { formatPath } from '../lib/config/errors';
 import { readYaml } from '../lib/config/yaml-source';
 import { isHeaderSafe, isTenant } from '../lambdas/authorizer/context-values';
-import { apiKeyId, clientRecordId, InMemoryConsumerStore, type ConsumerRecord } from '../lambdas/authorizer/consumer-store';
+import { InMemoryConsumerStore } from '../lambdas/authorizer/consumer-store';
+import { apiKeyId, clientRecordId, type ConsumerRecord } from '../lib/gateway/consumer-record';
+import { LOCAL_ISSUER_NAME } from '../lib/gateway/issuers';
 
 /**
  * Issuer name the local gateway gives the local OAuth issuer in the authorizer config
- * (local/server.ts; re-exported by local/oidc-issuer.ts). The seed's OAuth clients are that
- * issuer's clients, so their records are bound to it: `client#local#<client_id>`. Defined here,
- * not beside the issuer, so reading a seed never loads oidc-provider (ESM only).
+ * (lib/gateway/issuers.ts; re-exported here and by local/oidc-issuer.ts). The seed's OAuth clients
+ * are that issuer's clients, so their records are bound to it: `client#local#<client_id>`.
  */
-export const LOCAL_ISSUER_NAME = 'local';
+export { LOCAL_ISSUER_NAME };
 
 /**
  * What the authorizer accepts in a record or claim that becomes an upstream header

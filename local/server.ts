@@ -7,7 +7,7 @@ import type { Clock } from '../lib/rate-limit/rate-limiter';
 import type { AuthorizerConfig } from '../lambdas/authorizer/config';
 import { ApiGateway, type ApiResponse } from './api-gateway/pipeline';
 import { createLocalAuthorizer, type LocalAuthorizer } from './authorizer-adapter';
-import { CLOUDFRONT_METHODS, compileCors, compileResponseHeaders, removesServer, responseHeadersPolicy, VIEWER_REQUEST_HEADERS, viewerRequestHeaders } from './cloudfront';
+import { BAD_REQUEST, CLOUDFRONT_METHODS, compileViewerResponse, edgeBody, INTERNAL_ERROR, MAX_URL_BYTES, originRequestHeaders, parserRefusal, viewerRequestRefusal, type EdgeRefusal } from './cloudfront';
 import { localAuthorizerConfig, startLocalIssuers, type IssuerContinuity, type LocalIssuers } from './issuers';
 import type { LocalIssuer } from './oidc-issuer';
 import { redactUrl } from './env';
@@ -17,9 +17,7 @@ import { checkSeedTiers, seedConsumerStore, type Seed } from './seed';
 import { startSampleUpstream, type SampleUpstream } from './upstreams';
 import { WAF_BODY } from '../lib/gateway/request-checks';
 
-/** Limits of the front door (CloudFront): URL 8,192 bytes, all headers 20,480 bytes. */
-export const MAX_URL_BYTES = 8192;
-export const MAX_HEADER_BYTES = 20_480;
+export { MAX_HEADER_BYTES, MAX_URL_BYTES } from './cloudfront';
 /** Node's own parser limit (request line + headers); beyond it Node answers 431 itself. */
 const NODE_MAX_HEADER_SIZE = 32 * 1024;
 
@@ -155,7 +153,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
 }
 
 function buildServer(config: GatewayConfig, api: ApiGateway, log: RequestLogger, clock: Clock, requestTimeoutSeconds: number): FastifyInstance {
-  const viewerHeaders = compileResponseHeaders(responseHeadersPolicy(config), removesServer(config));
+  const viewerResponse = compileViewerResponse(config);
   // A little above the WAF limit so the WAF rule (not the parser) answers with its own body.
   const bodyLimit = config.security.max_body_bytes + 1;
   const app = Fastify<Server>({
@@ -172,7 +170,7 @@ function buildServer(config: GatewayConfig, api: ApiGateway, log: RequestLogger,
     frameworkErrors: (error, req, reply) => {
       if ((error as { code?: string }).code === 'FST_ERR_BAD_URL') return void serve(req, reply);
       const started = (req as FastifyRequest & { started?: number }).started ?? clock();
-      return void edgeError(reply, req, 400, 'Bad request', 'bad_request', started);
+      return void edgeError(reply, req, BAD_REQUEST, started);
     },
     serverFactory: (handler) => {
       const server = createServer({
@@ -188,50 +186,32 @@ function buildServer(config: GatewayConfig, api: ApiGateway, log: RequestLogger,
     clientErrorHandler: (error, socket) => {
       if (!socket.writable) { socket.destroy(); return; }
       const err = error as Error & { code?: string; rawPacket?: unknown };
-      // A well-formed request line with an unknown method is 405; bytes that are not HTTP are 400.
-      const packet = Buffer.isBuffer(err.rawPacket) ? err.rawPacket.toString('latin1') : '';
-      if (err.code === 'HPE_INVALID_METHOD' && !/^[A-Za-z-]{1,32} \S+ HTTP\/1\.[01]\r?\n/.test(packet)) err.code = 'HPE_INVALID';
-      const [status, message, code] = err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request header fields too large', 'header_too_large']
-        : err.code === 'HPE_INVALID_METHOD' ? [405, 'Method not allowed', 'method_not_allowed']
-          : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request timeout', 'request_timeout']
-            : [400, 'Bad request', 'bad_request'];
-      const body = JSON.stringify({ message, code });
+      const refusal = parserRefusal(err.code, err.rawPacket);
+      const status = refusal.statusCode;
+      const body = edgeBody(refusal);
       socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
     },
   });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_req, body, done) => done(null, body));
 
-  const cors = compileCors(config.cors);
   const send = (reply: FastifyReply, method: string, res: { statusCode: number; headers: Record<string, string | string[] | undefined>; body: Buffer | string }) => {
     reply.code(res.statusCode);
-    const request = reply.request.headers;
-    const corsHeaders = cors(typeof request.origin === 'string' ? request.origin : undefined, method === 'OPTIONS' && request['access-control-request-method'] !== undefined);
-    viewerHeaders(res.headers, (name, value) => { if (!corsHeaders || !name.startsWith('access-control-')) reply.header(name, value); });
-    if (corsHeaders) for (const name in corsHeaders) reply.header(name, corsHeaders[name]);
+    viewerResponse(method, reply.request.headers, res.headers, reply);
     return reply.send(method === 'HEAD' ? undefined : typeof res.body === 'string' ? Buffer.from(res.body) : res.body);
   };
-  const edgeError = (reply: FastifyReply, req: FastifyRequest, statusCode: number, message: string, code: string, started: number) => {
+  const edgeError = (reply: FastifyReply, req: FastifyRequest, refusal: EdgeRefusal, started: number) => {
+    const { statusCode, code } = refusal;
     log({ time: isoTime(clock()), requestId: '-', method: req.method, path: pathOf(req.raw.url), status: statusCode, latencyMs: clock() - started, error: `edge:${code}` });
-    return send(reply, req.method, { statusCode, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }, body: JSON.stringify({ message, code }) });
+    if (refusal.headers) for (const name in refusal.headers) reply.header(name, refusal.headers[name]);
+    return send(reply, req.method, { statusCode, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }, body: edgeBody(refusal) });
   };
-  const allowedMethods = [...CLOUDFRONT_METHODS].join(', ');
 
   app.addHook('onRequest', (req, reply, done) => {
     const started = clock();
     (req as FastifyRequest & { started?: number }).started = started;
-    const url = req.raw.url ?? '/';
-    // A UTF-16 unit is at most 3 UTF-8 bytes: short URLs need no byte count.
-    if (url.length * 3 > MAX_URL_BYTES && Buffer.byteLength(url) > MAX_URL_BYTES) { edgeError(reply, req, 414, 'URI too long', 'uri_too_long', started); return; }
-    const raw = req.raw.rawHeaders;
-    let headerBytes = 0;
-    for (let i = 0; i < raw.length; i++) headerBytes += raw[i].length + 2;
-    if (headerBytes > MAX_HEADER_BYTES) { edgeError(reply, req, 431, 'Request header fields too large', 'header_too_large', started); return; }
-    if (!CLOUDFRONT_METHODS.has(req.method)) {
-      reply.header('allow', allowedMethods);
-      edgeError(reply, req, 405, 'Method not allowed', 'method_not_allowed', started);
-      return;
-    }
+    const refusal = viewerRequestRefusal(req.method, req.raw.url ?? '/', req.raw.rawHeaders);
+    if (refusal) { edgeError(reply, req, refusal, started); return; }
     done();
   });
 
@@ -243,7 +223,7 @@ function buildServer(config: GatewayConfig, api: ApiGateway, log: RequestLogger,
       return send(reply, req.method, { statusCode: 413, headers: { 'content-type': 'application/json' }, body });
     }
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-    return edgeError(reply, req, status, status === 500 ? 'Internal server error' : 'Bad request', status === 500 ? 'internal_error' : 'bad_request', started);
+    return edgeError(reply, req, status === 500 ? INTERNAL_ERROR : { ...BAD_REQUEST, statusCode: status }, started);
   });
 
   // CloudFront and API Gateway in front of the pipeline; also the fallback of a request the
@@ -256,25 +236,13 @@ function buildServer(config: GatewayConfig, api: ApiGateway, log: RequestLogger,
       const rawQuery = q >= 0 ? url.slice(q + 1) : '';
       // CloudFront: X-Forwarded-Host from Host (a client value is dropped), X-Forwarded-For appended.
       const sourceIp = normaliseIp(req.socket.remoteAddress ?? '127.0.0.1');
-      const raw = req.raw.rawHeaders;
-      const headers: [string, string][] = [];
-      let viewerHost: string | undefined;
-      let forwardedFor = '';
-      for (let i = 0; i + 1 < raw.length; i += 2) {
-        const name = raw[i];
-        const lower = name.toLowerCase();
-        if (lower === 'host') viewerHost ??= raw[i + 1];
-        if (lower === 'x-forwarded-for') { forwardedFor += `${raw[i + 1]}, `; continue; }
-        if (!VIEWER_OWNED.has(lower)) headers.push([name, raw[i + 1]]);
-      }
-      for (const pair of viewerRequestHeaders(viewerHost, sourceIp)) headers.push(pair);
-      headers.push(['X-Forwarded-For', `${forwardedFor}${sourceIp}`], ['X-Forwarded-Proto', 'https']);
+      const headers = originRequestHeaders(req.raw.rawHeaders, sourceIp);
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       let res: ApiResponse;
       try {
         res = await api.handle({ method: req.method, rawPath, rawQuery, rawHeaders: headers, body, sourceIp });
       } catch {
-        return edgeError(reply, req, 500, 'Internal server error', 'internal_error', started);
+        return edgeError(reply, req, INTERNAL_ERROR, started);
       }
       log({
         time: isoTime(clock()), method: req.method, path: rawPath, status: res.statusCode, latencyMs: clock() - started,
@@ -285,9 +253,6 @@ function buildServer(config: GatewayConfig, api: ApiGateway, log: RequestLogger,
   app.route({ method: [...CLOUDFRONT_METHODS], url: '/*', handler: serve });
   return app;
 }
-
-/** Header names the viewer-request function sets, and X-Forwarded-For (appended to), lower case. */
-const VIEWER_OWNED = new Set([...VIEWER_REQUEST_HEADERS, 'x-forwarded-for']);
 
 let lastIsoMs = NaN;
 let lastIso = '';

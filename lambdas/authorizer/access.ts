@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { RouteConfig, TierConfig } from '../../lib/config/schema';
-import { REASON } from '../../lib/gateway/authorizer-context';
+import { CHALLENGE_CONTEXT, REASON, type DenyReason } from '../../lib/gateway/authorizer-context';
+import { challengeValue, routeSchemes } from '../../lib/gateway/challenges';
+import { Denied } from './errors';
+import type { AuthorizerContext } from './policy';
 
 /** Who the caller is once authenticated. */
 export interface Identity {
@@ -21,7 +24,7 @@ export interface Identity {
   readonly usageKey?: string;
 }
 
-export type AccessDecision = { readonly allowed: true } | { readonly allowed: false; readonly reason: string; readonly message: string };
+export type AccessDecision = { readonly allowed: true } | { readonly allowed: false; readonly reason: DenyReason; readonly message: string };
 
 /** The tier by name, or the first tier (the default) when the name is absent or unknown. */
 export function resolveTier(tiers: readonly TierConfig[], name: string | undefined): TierConfig {
@@ -31,17 +34,37 @@ export function resolveTier(tiers: readonly TierConfig[], name: string | undefin
 /** Whether an authenticated identity may use the chosen route (credential kind, issuer, scopes, groups, tenant). */
 export function checkAccess(route: RouteConfig, identity: Identity, wildcardLabel: string | undefined): AccessDecision {
   const { strategies, issuers, scopes, groups } = route.auth;
-  if (!strategies.includes(identity.kind)) return deny('credential_not_accepted', `route ${route.name} does not accept ${identity.kind} credentials`);
+  if (!strategies.includes(identity.kind)) return deny(REASON.credentialNotAccepted, `route ${route.name} does not accept ${identity.kind} credentials`);
   if (identity.kind === 'jwt' && issuers.length > 0 && !issuers.includes(identity.issuer ?? '')) {
-    return deny('issuer_not_accepted', `route ${route.name} does not accept tokens from this issuer`);
+    return deny(REASON.issuerNotAccepted, `route ${route.name} does not accept tokens from this issuer`);
   }
   const missing = scopes.filter((s) => !identity.scopes.includes(s));
   if (missing.length > 0) return deny(REASON.insufficientScope, `missing scope: ${missing.join(' ')}`);
-  if (groups.length > 0 && !groups.some((g) => identity.groups.includes(g))) return deny('group_required', `requires one of the groups: ${groups.join(', ')}`);
+  if (groups.length > 0 && !groups.some((g) => identity.groups.includes(g))) return deny(REASON.groupRequired, `requires one of the groups: ${groups.join(', ')}`);
   if (wildcardLabel !== undefined && identity.kind !== 'none' && identity.tenant !== wildcardLabel) {
-    return deny('tenant_mismatch', 'the credential does not belong to this tenant');
+    return deny(REASON.tenantMismatch, 'the credential does not belong to this tenant');
   }
   return { allowed: true };
+}
+
+/**
+ * The access step: {@link checkAccess}, a refusal thrown as {@link Denied}. A refusal that RFC 6750
+ * names (insufficient_scope) carries its `WWW-Authenticate`: one challenge per scheme of the route
+ * (`apiKeyHeader` names the API key's), the error on the presented credential's, `scope` = what
+ * the route requires.
+ */
+export function requireAccess(route: RouteConfig, identity: Identity, wildcardLabel: string | undefined, apiKeyHeader: string): void {
+  const access = checkAccess(route, identity, wildcardLabel);
+  if (access.allowed) return;
+  const extra: AuthorizerContext = {};
+  if (access.reason === REASON.insufficientScope) {
+    const refusal = identity.kind === 'jwt' || identity.kind === 'api_key'
+      ? { scheme: identity.kind, error: 'insufficient_scope' as const, description: access.message, scopes: route.auth.scopes }
+      : undefined; // anonymous: RFC 6750 3.1, no error without credentials
+    const value = challengeValue(routeSchemes(route.auth.strategies, apiKeyHeader), refusal);
+    if (value) extra[CHALLENGE_CONTEXT] = value;
+  }
+  throw new Denied(access.reason, access.message, extra);
 }
 
 /**
@@ -77,6 +100,6 @@ export function claimScopes(value: unknown): string[] {
   return [];
 }
 
-function deny(reason: string, message: string): AccessDecision {
+function deny(reason: DenyReason, message: string): AccessDecision {
   return { allowed: false, reason, message };
 }

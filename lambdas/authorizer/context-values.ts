@@ -1,4 +1,5 @@
 import type { ConsumerRecord } from './consumer-store';
+import { REASON } from '../../lib/gateway/authorizer-context';
 import { AuthenticationError } from './errors';
 
 /**
@@ -40,14 +41,14 @@ export function isTenant(value: string): boolean {
 export function claimText(payload: Readonly<Record<string, unknown>>, claim: string): string | undefined {
   const value = payload[claim];
   if (typeof value !== 'string' || value.length === 0) return undefined;
-  if (!isHeaderSafe(value)) throw new AuthenticationError('claim_malformed', `claim ${claim} is not printable ASCII of at most ${MAX_VALUE_LENGTH} characters`);
+  if (!isHeaderSafe(value)) throw new AuthenticationError(REASON.claimMalformed, `claim ${claim} is not printable ASCII of at most ${MAX_VALUE_LENGTH} characters`);
   return value;
 }
 
 /** A tenant claim: {@link claimText}, and a DNS label; otherwise AuthenticationError `claim_malformed` (401). */
 export function claimTenant(payload: Readonly<Record<string, unknown>>, claim: string): string | undefined {
   const value = claimText(payload, claim);
-  if (value !== undefined && !isTenant(value)) throw new AuthenticationError('claim_malformed', `claim ${claim} is not a tenant (a lower-case DNS label)`);
+  if (value !== undefined && !isTenant(value)) throw new AuthenticationError(REASON.claimMalformed, `claim ${claim} is not a tenant (a lower-case DNS label)`);
   return value;
 }
 
@@ -58,7 +59,7 @@ export function claimTenant(payload: Readonly<Record<string, unknown>>, claim: s
  */
 export function checkRecord<R extends ConsumerRecord | undefined>(record: R): R {
   if (record && (!isHeaderSafe(record.consumer) || (record.tenant && !isTenant(record.tenant)))) {
-    throw new AuthenticationError('record_malformed', 'consumer record with a consumer or tenant unfit for upstream headers');
+    throw new AuthenticationError(REASON.recordMalformed, 'consumer record with a consumer or tenant unfit for upstream headers');
   }
   return record;
 }

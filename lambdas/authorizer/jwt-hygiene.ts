@@ -1,6 +1,7 @@
 import type { DecomposedJwt } from 'aws-jwt-verify/jwt';
 import type { JwtHeader, JwtPayload } from 'aws-jwt-verify/jwt-model';
 import { safeJsonParse } from 'aws-jwt-verify/safe-json-parse';
+import { REASON, type UnauthorizedReason } from '../../lib/gateway/authorizer-context';
 import { AuthenticationError } from './errors';
 
 /**
@@ -43,34 +44,34 @@ const SEGMENT = /^[A-Za-z0-9_-]+$/;
 export function inspectJwt(token: string, nowSeconds: number, options: JwtHygieneOptions = {}): InspectedJwt {
   const maxLength = options.maxTokenLength ?? 8192;
   const skew = options.skewSeconds ?? 60;
-  if (token.length > maxLength) throw reject('jwt_too_large', `token longer than ${maxLength} characters`);
+  if (token.length > maxLength) throw reject(REASON.jwtTooLarge, `token longer than ${maxLength} characters`);
   const dot1 = token.indexOf('.');
   const dot2 = dot1 < 0 ? -1 : token.indexOf('.', dot1 + 1);
-  if (dot2 < 0 || token.indexOf('.', dot2 + 1) >= 0) throw reject('jwt_malformed', 'a JWS has three dot-separated parts (JWE and unsigned tokens are refused)');
+  if (dot2 < 0 || token.indexOf('.', dot2 + 1) >= 0) throw reject(REASON.jwtMalformed, 'a JWS has three dot-separated parts (JWE and unsigned tokens are refused)');
   const headerB64 = token.slice(0, dot1);
   const payloadB64 = token.slice(dot1 + 1, dot2);
   const signatureB64 = token.slice(dot2 + 1);
-  if (!SEGMENT.test(headerB64) || !SEGMENT.test(payloadB64) || !SEGMENT.test(signatureB64)) throw reject('jwt_malformed', 'a part is empty or not base64url');
-  if (headerB64.length > Math.ceil(((options.maxHeaderBytes ?? 1024) * 4) / 3)) throw reject('jwt_header_too_large', 'header too large');
+  if (!SEGMENT.test(headerB64) || !SEGMENT.test(payloadB64) || !SEGMENT.test(signatureB64)) throw reject(REASON.jwtMalformed, 'a part is empty or not base64url');
+  if (headerB64.length > Math.ceil(((options.maxHeaderBytes ?? 1024) * 4) / 3)) throw reject(REASON.jwtHeaderTooLarge, 'header too large');
   // Canonical encoding only: a token has exactly one textual form (signature included).
-  if (!isCanonicalBase64url(signatureB64)) throw reject('jwt_malformed', 'signature is not canonical base64url');
+  if (!isCanonicalBase64url(signatureB64)) throw reject(REASON.jwtMalformed, 'signature is not canonical base64url');
 
   const header = decodeJson(headerB64, 'header');
   const payload = decodeJson(payloadB64, 'payload');
 
-  if (typeof header.alg !== 'string' || !ALLOWED_ALGORITHMS.has(header.alg)) throw reject('jwt_alg', `alg ${String(header.alg)} is not allowed`);
-  for (const p of FORBIDDEN_HEADER_PARAMS) if (p in header) throw reject('jwt_header_key_source', `header parameter ${p} is not accepted`);
-  if ('crit' in header) throw reject('jwt_crit', 'no critical header extensions are understood');
-  if ('cty' in header) throw reject('jwt_nested', 'nested tokens (cty) are not accepted');
-  if ('b64' in header || 'zip' in header || 'enc' in header) throw reject('jwt_header', 'unsupported header parameter');
+  if (typeof header.alg !== 'string' || !ALLOWED_ALGORITHMS.has(header.alg)) throw reject(REASON.jwtAlg, `alg ${String(header.alg)} is not allowed`);
+  for (const p of FORBIDDEN_HEADER_PARAMS) if (p in header) throw reject(REASON.jwtHeaderKeySource, `header parameter ${p} is not accepted`);
+  if ('crit' in header) throw reject(REASON.jwtCrit, 'no critical header extensions are understood');
+  if ('cty' in header) throw reject(REASON.jwtNested, 'nested tokens (cty) are not accepted');
+  if ('b64' in header || 'zip' in header || 'enc' in header) throw reject(REASON.jwtHeader, 'unsupported header parameter');
   if (header.typ !== undefined && (typeof header.typ !== 'string' || !ALLOWED_TYP.has(header.typ.toLowerCase()))) {
-    throw reject('jwt_typ', `typ ${String(header.typ)} is not an access token type`);
+    throw reject(REASON.jwtTyp, `typ ${String(header.typ)} is not an access token type`);
   }
-  if (typeof header.kid !== 'string' || header.kid.length === 0 || header.kid.length > 256) throw reject('jwt_kid', 'kid missing or invalid');
+  if (typeof header.kid !== 'string' || header.kid.length === 0 || header.kid.length > 256) throw reject(REASON.jwtKid, 'kid missing or invalid');
 
-  if (typeof payload.iss !== 'string' || payload.iss.length === 0) throw reject('jwt_iss', 'iss missing');
-  if (typeof payload.exp !== 'number' || !Number.isFinite(payload.exp)) throw reject('jwt_exp_missing', 'exp missing');
-  if (payload.exp <= nowSeconds - skew) throw reject('jwt_expired', 'token expired');
+  if (typeof payload.iss !== 'string' || payload.iss.length === 0) throw reject(REASON.jwtIss, 'iss missing');
+  if (typeof payload.exp !== 'number' || !Number.isFinite(payload.exp)) throw reject(REASON.jwtExpMissing, 'exp missing');
+  if (payload.exp <= nowSeconds - skew) throw reject(REASON.jwtExpired, 'token expired');
   for (const claim of ['nbf', 'iat'] as const) {
     const v = payload[claim];
     if (v === undefined) continue;
@@ -78,11 +79,11 @@ export function inspectJwt(token: string, nowSeconds: number, options: JwtHygien
     if (v > nowSeconds + skew) throw reject(`jwt_${claim}_future`, `${claim} is in the future`);
   }
   for (const claim of STRING_CLAIMS) {
-    if (payload[claim] !== undefined && typeof payload[claim] !== 'string') throw reject('jwt_claim_type', `${claim} is not a string`);
+    if (payload[claim] !== undefined && typeof payload[claim] !== 'string') throw reject(REASON.jwtClaimType, `${claim} is not a string`);
   }
   const aud = payload.aud;
   if (aud !== undefined && typeof aud !== 'string' && !(Array.isArray(aud) && aud.every((a) => typeof a === 'string'))) {
-    throw reject('jwt_claim_type', 'aud is not a string or an array of strings');
+    throw reject(REASON.jwtClaimType, 'aud is not a string or an array of strings');
   }
   return {
     header,
@@ -93,17 +94,17 @@ export function inspectJwt(token: string, nowSeconds: number, options: JwtHygien
 }
 
 function decodeJson(segment: string, part: string): Record<string, unknown> {
-  if (!isCanonicalBase64url(segment)) throw reject('jwt_malformed', `${part} is not canonical base64url`);
+  if (!isCanonicalBase64url(segment)) throw reject(REASON.jwtMalformed, `${part} is not canonical base64url`);
   const text = Buffer.from(segment, 'base64url').toString('utf8');
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    throw reject('jwt_malformed', `${part} is not JSON`);
+    throw reject(REASON.jwtMalformed, `${part} is not JSON`);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw reject('jwt_malformed', `${part} is not a JSON object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw reject(REASON.jwtMalformed, `${part} is not a JSON object`);
   const members = scanMembers(text);
-  if (members & DUPLICATE) throw reject('jwt_duplicate_claims', `${part} has duplicate members`);
+  if (members & DUPLICATE) throw reject(REASON.jwtDuplicateClaims, `${part} has duplicate members`);
   // Rare: parse again the way aws-jwt-verify does (drops __proto__ / constructor at every depth),
   // so the verifier sees exactly the object its own decoder would have produced.
   if (members & PROTOTYPE_NAME) return safeJsonParse(text) as Record<string, unknown>;
@@ -171,6 +172,6 @@ export function hasDuplicateKeys(json: string): boolean {
   return (scanMembers(json) & DUPLICATE) !== 0;
 }
 
-function reject(reason: string, message: string): AuthenticationError {
+function reject(reason: UnauthorizedReason, message: string): AuthenticationError {
   return new AuthenticationError(reason, message);
 }

@@ -1,6 +1,13 @@
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
-import { RATE_LIMIT_CONTEXT as KEY } from '../../lib/gateway/authorizer-context';
-import type { RateLimitDecision } from '../../lib/rate-limit/rate-limiter';
+import type { RouteConfig } from '../../lib/config/schema';
+import { RATE_LIMIT_CONTEXT as KEY, REASON, USAGE_CONTEXT } from '../../lib/gateway/authorizer-context';
+import { RATE_LIMITED_USAGE_KEY } from '../../lib/gateway/usage-keys';
+import { QUOTA_WINDOW, type RateLimitDecision } from '../../lib/rate-limit/rate-limiter';
+import type { Identity } from './access';
+import type { AuthorizerConfig } from './config';
+import type { Denied } from './errors';
+import { quotaResetSeconds } from './limit';
+import type { Outcome } from './outcome';
 
 /** Flat authorizer context (API Gateway accepts string, number and boolean values only). */
 export type AuthorizerContext = Record<string, string | number | boolean>;
@@ -13,6 +20,46 @@ export function policy(effect: 'Allow' | 'Deny', principalId: string, resourceAr
     context,
     ...(usageIdentifierKey ? { usageIdentifierKey } : {}),
   };
+}
+
+/**
+ * The policy step: the limiter's decision on an authenticated, authorized request. A refusal is
+ * allowed by policy but with a usage key no plan holds: API Gateway answers with the
+ * INVALID_API_KEY gateway response, rendered as the configured 429 (decision 0007). `report` is
+ * told the outcome first.
+ */
+export function limitedPolicy(
+  config: Pick<AuthorizerConfig, 'rateLimiting' | 'usageKeys'>, resourceArn: string, route: RouteConfig, identity: Identity,
+  canary: boolean, decision: RateLimitDecision, nowMs: number, report: (outcome: Outcome) => void,
+): APIGatewayAuthorizerResult {
+  const limiting = config.rateLimiting;
+  const figures = limiting.hide_client_headers ? {} : rateLimitContext(decision);
+  const about = { route: route.name, tier: identity.tier.name, credential: identity.kind };
+  if (!decision.allowed) {
+    const reason = decision.refusedBy === QUOTA_WINDOW ? REASON.quotaExceeded : REASON.rateLimited;
+    report({ effect: 'deny', reason, ...about });
+    return policy('Allow', identity.principal, resourceArn, {
+      reason, message: limiting.error_message, statusCode: limiting.error_code,
+      [KEY.retryAfter]: decision.retryAfterSeconds, ...figures,
+    }, RATE_LIMITED_USAGE_KEY);
+  }
+  report({ effect: 'allow', ...about, limiterDegraded: decision.degraded });
+  return policy('Allow', identity.principal, resourceArn, {
+    principal: identity.principal,
+    consumer: identity.consumer,
+    tenant: identity.tenant ?? '',
+    tier: identity.tier.name,
+    scopes: identity.scopes.join(' '),
+    canary: String(canary),
+    route: route.name,
+    ...figures,
+    [USAGE_CONTEXT.quotaReset]: quotaResetSeconds(identity.tier, nowMs),
+  }, identity.usageKey ?? config.usageKeys[identity.tier.name]);
+}
+
+/** The Deny of a refused caller; `identity` is unknown when the refusal came before authentication. */
+export function deniedPolicy(err: Denied, identity: Identity | undefined, resourceArn: string): APIGatewayAuthorizerResult {
+  return policy('Deny', identity?.principal ?? 'anonymous', resourceArn, { reason: err.reason, message: err.message, ...err.extra });
 }
 
 /**

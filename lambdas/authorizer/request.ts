@@ -1,5 +1,6 @@
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { CLIENT_IP_HEADER } from '../../lib/gateway/headers';
+import { REASON } from '../../lib/gateway/authorizer-context';
 import { AuthenticationError } from './errors';
 
 /** What the authorizer reads from an API Gateway REST REQUEST authorizer event, normalised. */
@@ -108,5 +109,5 @@ function isRecord(v: unknown): v is Record<string, any> { // eslint-disable-line
 }
 
 function malformed(what: string): AuthenticationError {
-  return new AuthenticationError('malformed_event', `not a REST REQUEST authorizer event: ${what}`);
+  return new AuthenticationError(REASON.malformedEvent, `not a REST REQUEST authorizer event: ${what}`);
 }

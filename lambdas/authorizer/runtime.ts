@@ -2,10 +2,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AUTHORIZER_ENV } from '../../lib/gateway/authorizer-env';
 import { InMemoryRateLimiter } from '../../lib/rate-limit/memory-limiter';
 import type { RateLimiter } from '../../lib/rate-limit/rate-limiter';
-import { createAuthorizer, type Authorize, type Outcome } from './authorizer';
+import type { Authorize, Outcome } from './authorizer';
+import { buildAuthorizer } from './build-authorizer';
 import type { AuthorizerConfig } from './config';
-import { CachingConsumerStore, DynamoConsumerStore, InMemoryConsumerStore } from './consumer-store';
-import { CachingTokenVerifier } from './token-cache';
+import { DynamoConsumerStore, InMemoryConsumerStore } from './consumer-store';
 import { IssuerVerifier } from './token-verifier';
 
 export interface RuntimeHooks {
@@ -39,15 +39,10 @@ export async function authorizerFromEnv(
   const config = JSON.parse(raw) as AuthorizerConfig;
   const clientIds = JSON.parse(env[AUTHORIZER_ENV.cognitoClientIds] ?? '{}') as Record<string, string>;
   const userPoolId = env[AUTHORIZER_ENV.cognitoUserPoolId];
-  // Verified tokens are reused until exp: limits: exact runs the authorizer on every request.
-  const tokens = new CachingTokenVerifier(new IssuerVerifier({
-    issuers: config.issuers,
-    cognito: userPoolId ? { userPoolId, clientIds: Object.values(clientIds) } : undefined,
-  }));
+  const tokens = new IssuerVerifier({ issuers: config.issuers, cognito: userPoolId ? { userPoolId, clientIds: Object.values(clientIds) } : undefined });
   const table = env[AUTHORIZER_ENV.consumersTable];
   const endpoint = env[AUTHORIZER_ENV.dynamodbEndpoint];
-  const inner = table ? new DynamoConsumerStore({ tableName: table, client: new DynamoDBClient(endpoint ? { endpoint } : {}) }) : new InMemoryConsumerStore();
-  const consumers = new CachingConsumerStore(inner, { ttlSeconds: config.apiKeys.cache_seconds, onLookup: hooks.onKeyCache });
+  const consumers = table ? new DynamoConsumerStore({ tableName: table, client: new DynamoDBClient(endpoint ? { endpoint } : {}) }) : new InMemoryConsumerStore();
   const redisUrl = env[AUTHORIZER_ENV.redisUrl];
   let limiter: RateLimiter = new InMemoryRateLimiter();
   let redisReady: Promise<boolean> | undefined;
@@ -60,10 +55,14 @@ export async function authorizerFromEnv(
     limiter = redis;
     redisReady = redis.ready(1000);
   }
+  const built = buildAuthorizer({
+    config, tokens, consumers, limiter,
+    cognitoClientNames: Object.fromEntries(Object.entries(clientIds).map(([name, id]) => [id, name])),
+    ...hooks,
+  });
   await Promise.all([
-    tokens.hydrate().catch(() => undefined), // an unreachable JWKS is retried per kid (penalty box)
+    built.tokens.hydrate().catch(() => undefined), // an unreachable JWKS is retried per kid (penalty box)
     redisReady,
   ]);
-  const cognitoClientNames = Object.fromEntries(Object.entries(clientIds).map(([name, id]) => [id, name]));
-  return { authorize: createAuthorizer({ config, tokens, consumers, limiter, cognitoClientNames, onOutcome: hooks.onOutcome }), limiter };
+  return { authorize: built.authorize, limiter };
 }

@@ -8,11 +8,13 @@ import type { DecomposedJwt } from 'aws-jwt-verify/jwt';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
 import { JwtVerifierBase } from 'aws-jwt-verify/jwt-verifier';
 import type { IssuerConfig } from '../../lib/config/schema';
+import { COGNITO_ISSUER_NAME, jwksUriOf } from '../../lib/gateway/issuers';
+import { REASON, type UnauthorizedReason } from '../../lib/gateway/authorizer-context';
 import { AuthenticationError } from './errors';
 import { inspectJwt, type JwtHygieneOptions } from './jwt-hygiene';
 
-/** The Cognito issuer name used in `routes[].auth.issuers`. */
-export const COGNITO = 'cognito';
+/** The Cognito issuer name used in `routes[].auth.issuers` (the contract's, under the authorizer's short name). */
+export const COGNITO = COGNITO_ISSUER_NAME;
 
 export interface VerifiedToken {
   /** Config issuer name (`cognito` or `identity.issuers[].name`). */
@@ -121,7 +123,7 @@ export class IssuerVerifier implements TokenVerifier {
       this.byIss.set(issuer, { name: COGNITO, verifier });
     }
     for (const issuer of props.issuers) {
-      const jwksUri = issuer.jwks_uri ?? `${issuer.issuer.replace(/\/$/, '')}/.well-known/jwks.json`;
+      const jwksUri = jwksUriOf(issuer);
       const verifier = new DecodedJwtVerifier({ issuer: issuer.issuer, audience: [...issuer.audiences], jwksUri, graceSeconds: 0 }, jwksCache);
       if (props.jwks?.[issuer.name]) verifier.cacheJwks(props.jwks[issuer.name]);
       this.byIss.set(issuer.issuer, { name: issuer.name, verifier });
@@ -140,7 +142,7 @@ export class IssuerVerifier implements TokenVerifier {
   async verify(token: string): Promise<VerifiedToken> {
     const { issuer, decomposed } = inspectJwt(token, Math.floor(this.clock() / 1000), this.hygiene);
     const entry = this.byIss.get(issuer);
-    if (!entry) throw new AuthenticationError('jwt_issuer_unknown', 'iss is not a configured issuer');
+    if (!entry) throw new AuthenticationError(REASON.jwtIssuerUnknown, 'iss is not a configured issuer');
     try {
       const payload = entry.verifier.verifyDecoded(decomposed);
       // Warm path: the JWKS holds the kid and verification was synchronous (no extra await).
@@ -156,16 +158,16 @@ export class IssuerVerifier implements TokenVerifier {
  * shown to callers): a bad signature, an unknown key, a wrong audience and the other claim checks
  * are told apart. By class, not `name`: the deploy bundle is minified.
  */
-function verifierReason(cause: unknown): string {
-  if (cause instanceof JwtInvalidSignatureError) return 'jwt_signature_invalid';
-  if (cause instanceof KidNotFoundInJwksError) return 'jwt_kid_unknown';
-  if (cause instanceof JwtInvalidAudienceError) return 'jwt_audience_invalid';
+function verifierReason(cause: unknown): UnauthorizedReason {
+  if (cause instanceof JwtInvalidSignatureError) return REASON.jwtSignatureInvalid;
+  if (cause instanceof KidNotFoundInJwksError) return REASON.jwtKidUnknown;
+  if (cause instanceof JwtInvalidAudienceError) return REASON.jwtAudienceInvalid;
   // aws-jwt-verify checks exp and nbf without the hygiene's skew: the same reasons as jwt-hygiene.ts.
-  if (cause instanceof JwtExpiredError) return 'jwt_expired';
-  if (cause instanceof JwtNotBeforeError) return 'jwt_nbf_future';
+  if (cause instanceof JwtExpiredError) return REASON.jwtExpired;
+  if (cause instanceof JwtNotBeforeError) return REASON.jwtNbfFuture;
   // Cognito's token_use and client_id, and every other claim check.
-  if (cause instanceof JwtInvalidClaimError) return 'jwt_claim_invalid';
-  return 'jwt_invalid';
+  if (cause instanceof JwtInvalidClaimError) return REASON.jwtClaimInvalid;
+  return REASON.jwtInvalid;
 }
 
 /**

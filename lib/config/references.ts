@@ -2,17 +2,18 @@ import { checkComplianceFindings } from './compliance-findings';
 import { checkDeployRules, checkEnvironmentDeployRules } from './deploy-rules';
 import type { ConfigProblem } from './errors';
 import { UNREMOVABLE_RESPONSE_HEADERS } from '../gateway/headers';
+import { COGNITO_ISSUER_NAME as COGNITO, jwksUriOf, LOCAL_ISSUER_NAME } from '../gateway/issuers';
+import { resourcePrefix } from '../gateway/resource-names';
 import { BODY_METHODS, CACHEABLE_METHODS, compileRouteTable, requestedAuthorizerTtl, upstreamPath } from '../gateway/route-table';
 import { vpcZoneCount } from './profile';
 import type { EnvironmentConfig, GatewayConfig, RouteConfig } from './schema';
 
-const COGNITO = 'cognito';
 /**
  * Issuer names Gatehouse uses itself: the Cognito user pool, and the local gateway's OIDC issuer
- * (LOCAL_ISSUER_NAME in local/seed.ts). An external issuer with one of them would share its
+ * (lib/gateway/issuers.ts). An external issuer with one of them would share its
  * consumer records (`client#<issuer>#<id>`, decision 0013) and its routes.
  */
-export const RESERVED_ISSUER_NAMES: readonly string[] = [COGNITO, 'local'];
+export const RESERVED_ISSUER_NAMES: readonly string[] = [COGNITO, LOCAL_ISSUER_NAME];
 /** Cognito refuses hosted-domain prefixes that contain these words. */
 const RESERVED_DOMAIN_WORDS = ['aws', 'amazon', 'cognito'];
 /** Longest name suffix added to `<name>-<environment>`: the audit transformer's Lambda function name. */
@@ -114,7 +115,7 @@ export function checkReferences(config: GatewayConfig, envName?: string, env?: E
     }
   }
   config.identity.issuers.forEach((issuer, i) => {
-    const jwks = issuer.jwks_uri ?? `${issuer.issuer.replace(/\/$/, '')}/.well-known/jwks.json`;
+    const jwks = jwksUriOf(issuer);
     if (jwks.startsWith('https://') || LOOPBACK_URL.test(jwks)) return;
     const at = issuer.jwks_uri ? `identity.issuers[${i}].jwks_uri` : `identity.issuers[${i}].issuer`;
     add(at, issuer.jwks_uri
@@ -270,7 +271,7 @@ function checkEnvironment(config: GatewayConfig, envName: string, env: Environme
   if ('cidr' in env.vpc && env.vpc.nat_gateways > vpcZoneCount(env.vpc)) {
     add(`${at}.vpc.nat_gateways`, `${env.vpc.nat_gateways} NAT gateways, but the VPC has ${vpcZoneCount(env.vpc)} availability zones and gets at most one NAT gateway per zone: set nat_gateways to ${vpcZoneCount(env.vpc)} or less`);
   }
-  const longest = `${config.name}-${envName}${LONGEST_NAME_SUFFIX}`;
+  const longest = `${resourcePrefix({ config, name: envName })}${LONGEST_NAME_SUFFIX}`;
   if (longest.length > MAX_FUNCTION_NAME) {
     add(at, `the gateway name "${config.name}" and the environment name "${envName}" make resource names too long: the Lambda function ${longest} has ${longest.length} characters, AWS allows ${MAX_FUNCTION_NAME}; name and environment together may have at most ${MAX_FUNCTION_NAME - LONGEST_NAME_SUFFIX.length - 1} characters (now ${config.name.length + envName.length}): shorten one of them`);
   }

@@ -15,6 +15,7 @@ import type { AuthorizerSettings } from '../gateway/route-table';
 import { TRACING } from '../observability/tracing';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
+import { resourcePrefix } from '../gateway/resource-names';
 
 export { AUTHORIZER_ENTRY };
 
@@ -50,7 +51,7 @@ export class ApiAuthorizer extends Construct {
   constructor(scope: Construct, id: string, props: ApiAuthorizerProps) {
     super(scope, id);
     const { gateway } = props;
-    this.prefix = `${gateway.config.name}-${gateway.name}`;
+    this.prefix = resourcePrefix(gateway);
     if (!existsSync(AUTHORIZER_ENTRY)) {
       throw new Error(`The authorizer entry ${AUTHORIZER_ENTRY} does not exist (lambdas/authorizer/handler.ts must export handler)`);
     }

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import type { GatewayEnvironment } from '../config/load';
 import { tierPlans } from '../gateway/usage-plans';
 import { tierUsageKey } from '../gateway/usage-keys';
+import { resourcePrefix } from '../gateway/resource-names';
 
 export interface ApiUsagePlansProps {
   readonly gateway: GatewayEnvironment;
@@ -27,7 +28,7 @@ export class ApiUsagePlans extends Construct {
   constructor(scope: Construct, id: string, props: ApiUsagePlansProps) {
     super(scope, id);
     const { gateway } = props;
-    const prefix = `${gateway.config.name}-${gateway.name}`;
+    const prefix = resourcePrefix(gateway);
     const plans = new Map<string, apigw.UsagePlan>();
     const metering = new Map<string, apigw.UsagePlan>();
     const apiStages = [{ api: props.api, stage: props.stage }];

@@ -17,6 +17,7 @@ import { AUDIT_TRANSFORMER_SERVICE } from '../observability/metric-names';
 import { TRACING } from '../observability/tracing';
 import { AUDIT_PREFIX } from './audit-bucket';
 import { LOG_GROUP_REMOVAL, toRetention } from './api-log-groups';
+import { resourcePrefix } from '../gateway/resource-names';
 
 export const AUDIT_TRANSFORMER_ENTRY = join(__dirname, '../../lambdas/audit-transformer/handler.ts');
 /**
@@ -50,7 +51,7 @@ export class AuditPipeline extends Construct {
     super(scope, id);
     const { gateway, key } = props;
     const { config, profile } = gateway;
-    const prefix = `${config.name}-${gateway.name}`;
+    const prefix = resourcePrefix(gateway);
     this.transformerFunctionName = `${prefix}-audit-transformer`;
     this.deliveryStreamName = `${prefix}-audit`;
     const retention = toRetention(profile.logRetentionDays);

@@ -3,14 +3,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { acknowledge, inEveryCompliancePack } from '../compliance/nag';
-
-/**
- * Partition key of the consumers table: `key#<sha256>`, `client#<issuer name>#<client id>`,
- * `cert#<issuer DN>#<subject DN or serial>` (docs/decisions/0013-consumer-records-bound-to-issuer.md).
- */
-export const CONSUMERS_PARTITION_KEY = 'pk';
-/** Epoch-seconds attribute after which DynamoDB deletes a record (revoked or expiring keys). */
-export const CONSUMERS_TTL_ATTRIBUTE = 'expires_at';
+import { CONSUMERS_PARTITION_KEY, CONSUMERS_TTL_ATTRIBUTE } from '../gateway/consumer-record';
 
 export interface ConsumersTableProps {
   /** Customer-managed key; without it the table uses the AWS managed key (aws/dynamodb). */
@@ -20,7 +13,7 @@ export interface ConsumersTableProps {
 /**
  * API consumers (key hash, OAuth client or certificate -> tier, tenant, status), read by the
  * authorizer on a cache miss. On-demand billing: reads follow traffic, which is bursty.
- * No GSI: the authorizer only reads by `pk`; listing a tenant's consumers is an ops task a scan serves.
+ * No GSI: the authorizer only reads by the partition key (lib/gateway/consumer-record.ts); listing a tenant's consumers is an ops task a scan serves.
  */
 export class ConsumersTable extends Construct {
   public readonly table: dynamodb.TableV2;

@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
+import { COGNITO_ISSUER_NAME } from '../gateway/issuers';
 import type { CognitoConfig } from './identity-user-pool';
 
 /** Scopes Cognito defines itself (usable without a resource server). */
@@ -11,8 +12,6 @@ const STANDARD_SCOPES: Record<string, cognito.OAuthScope> = {
   phone: cognito.OAuthScope.PHONE,
   'aws.cognito.signin.user.admin': cognito.OAuthScope.COGNITO_ADMIN,
 };
-/** The user pool's own directory, as named in `public_clients[].identity_providers`. */
-const COGNITO_PROVIDER = 'cognito';
 
 export interface AppClientsProps {
   readonly userPool: cognito.UserPool;
@@ -68,7 +67,7 @@ export class AppClients extends Construct {
           logoutUrls: app.logout_urls.length > 0 ? app.logout_urls : undefined,
         },
         supportedIdentityProviders: app.identity_providers.map((p) =>
-          p === COGNITO_PROVIDER ? cognito.UserPoolClientIdentityProvider.COGNITO : cognito.UserPoolClientIdentityProvider.custom(p)),
+          p === COGNITO_ISSUER_NAME ? cognito.UserPoolClientIdentityProvider.COGNITO : cognito.UserPoolClientIdentityProvider.custom(p)),
         accessTokenValidity: Duration.minutes(app.access_token_minutes),
         idTokenValidity: Duration.minutes(app.access_token_minutes),
         refreshTokenValidity: Duration.days(app.refresh_token_days),

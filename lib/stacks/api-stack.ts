@@ -17,9 +17,8 @@ import type { DataStack } from './data-stack';
 import type { GatewayStackProps } from './gateway-stack-props';
 import type { IdentityStack } from './identity-stack';
 import type { NetworkStack } from './network-stack';
+import { API_STAGE_NAME, resourcePrefix } from '../gateway/resource-names';
 
-/** The one stage of the REST API. Environments are separate stacks, so the stage name does not vary. */
-export const API_STAGE_NAME = 'live';
 /** Responses smaller than this are not worth compressing. */
 export const MIN_COMPRESSION_SIZE = Size.kibibytes(1);
 /**
@@ -53,7 +52,7 @@ export class ApiStack extends Stack {
     super(scope, id, props);
     const { gateway, network } = props;
     const { config, env, profile } = gateway;
-    const prefix = `${config.name}-${gateway.name}`;
+    const prefix = resourcePrefix(gateway);
     const methods = compileRouteTable(config);
     const cached = cachedMethods(methods);
     // With a custom domain, CloudFront uses it; the execute-api URL would bypass the domain's TLS policy.

@@ -10,6 +10,7 @@ import { protectLogGroup } from '../constructs/audit-data-protection';
 import { AuditPipeline } from '../constructs/audit-pipeline';
 import type { ApiStack } from './api-stack';
 import type { GatewayStackProps } from './gateway-stack-props';
+import { resourcePrefix } from '../gateway/resource-names';
 
 export interface AuditStackProps extends GatewayStackProps {
   readonly api: ApiStack;
@@ -32,7 +33,7 @@ export class AuditStack extends Stack {
     super(scope, id, props);
     const { gateway, api } = props;
     const { config, profile } = gateway;
-    const prefix = `${config.name}-${gateway.name}`;
+    const prefix = resourcePrefix(gateway);
 
     this.key = new kms.Key(this, 'Key', {
       description: `${prefix} audit trail: bucket, Firehose, CloudTrail and their log groups`,

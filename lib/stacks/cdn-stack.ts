@@ -8,6 +8,7 @@ import { CdnLogBucket } from '../constructs/cdn-log-bucket';
 import { corsAllowMethods } from '../gateway/cors';
 import { ORIGIN_VERIFY_HEADER, UNREMOVABLE_RESPONSE_HEADERS } from '../gateway/headers';
 import type { GatewayStackProps } from './gateway-stack-props';
+import { resourcePrefix } from '../gateway/resource-names';
 
 export interface CdnStackProps extends GatewayStackProps {
   readonly webAclArn: string;
@@ -33,7 +34,7 @@ export class CdnStack extends Stack {
     super(scope, id, props);
     const { gateway } = props;
     const { config, env, profile } = gateway;
-    const prefix = `${config.name}-${gateway.name}`;
+    const prefix = resourcePrefix(gateway);
 
     const origin = new origins.HttpOrigin(props.originDomainName, {
       originPath: props.originPath || undefined,

@@ -8,6 +8,7 @@ import { CONSUMERS_TABLE_OUTPUT } from '../stack-names';
 import { RateLimitCache } from '../constructs/data-rate-limit-cache';
 import type { GatewayStackProps } from './gateway-stack-props';
 import type { NetworkStack } from './network-stack';
+import { resourcePrefix } from '../gateway/resource-names';
 
 export interface DataStackProps extends GatewayStackProps {
   readonly network: NetworkStack;
@@ -30,7 +31,7 @@ export class DataStack extends Stack {
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
-    const { config, profile, name } = props.gateway;
+    const { config, profile } = props.gateway;
     const { network } = props;
 
     if (profile.customerManagedKeys) {
@@ -47,7 +48,7 @@ export class DataStack extends Stack {
     const cache = new RateLimitCache(this, 'RateLimitCache', {
       vpc: network.vpc,
       subnets: network.dataSubnets,
-      cacheName: `${config.name}-${name}-ratelimit`.slice(0, CACHE_NAME_MAX).replace(/-+$/, ''),
+      cacheName: `${resourcePrefix(props.gateway)}-ratelimit`.slice(0, CACHE_NAME_MAX).replace(/-+$/, ''),
       clientSecurityGroup: network.lambdaSecurityGroup,
       encryptionKey: this.encryptionKey,
     });

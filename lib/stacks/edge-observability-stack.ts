@@ -3,11 +3,12 @@ import type { Construct } from 'constructs';
 import { ObservabilityAlarmTopics } from '../constructs/observability-alarm-topics';
 import { ObservabilityDashboard } from '../constructs/observability-dashboard';
 import { ObservabilityEdgeAlarms } from '../constructs/observability-edge-alarms';
-import { API_STAGE_NAME, type ApiStack } from './api-stack';
+import type { ApiStack } from './api-stack';
 import type { AuditStack } from './audit-stack';
 import type { CdnStack } from './cdn-stack';
 import type { EdgeStack } from './edge-stack';
 import type { GatewayStackProps } from './gateway-stack-props';
+import { API_STAGE_NAME, resourcePrefix } from '../gateway/resource-names';
 
 export interface EdgeObservabilityStackProps extends GatewayStackProps {
   readonly edge: EdgeStack;
@@ -32,7 +33,7 @@ export class EdgeObservabilityStack extends Stack {
     super(scope, id, props);
     const { gateway, api, audit } = props;
     const { config, profile } = gateway;
-    const prefix = `${config.name}-${gateway.name}`;
+    const prefix = resourcePrefix(gateway);
     const webAclMetricName = literal((props.edge.webAcl.webAcl.visibilityConfig as wafv2.CfnWebACL.VisibilityConfigProperty).metricName, 'web ACL metric name');
     const authorizerFunctionName = literal((api.authorizerFunction.node.defaultChild as lambda.CfnFunction).functionName, 'authorizer function name');
     const distributionId = props.cdn.distribution.distributionId;

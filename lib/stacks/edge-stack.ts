@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import { acknowledge } from '../compliance/nag';
 import { EdgeWebAcl, wafLogGroupArn } from '../constructs/web-acl';
 import type { GatewayStackProps } from './gateway-stack-props';
+import { resourcePrefix } from '../gateway/resource-names';
 
 export interface EdgeStackProps extends GatewayStackProps {
   /** Region of the REST API: the origin-verify secret is replicated there. */
@@ -27,7 +28,7 @@ export class EdgeStack extends Stack {
   constructor(scope: Construct, id: string, props: EdgeStackProps) {
     super(scope, id, props);
     const { gateway } = props;
-    const prefix = `${gateway.config.name}-${gateway.name}`;
+    const prefix = resourcePrefix(gateway);
     this.originVerifySecretName = `${gateway.config.name}/${gateway.name}/origin-verify`;
 
     if (gateway.profile.customerManagedKeys) {

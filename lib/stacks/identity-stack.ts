@@ -6,6 +6,7 @@ import { AppClients } from '../constructs/identity-app-clients';
 import { Federation } from '../constructs/identity-federation';
 import { GatewayUserPool } from '../constructs/identity-user-pool';
 import type { GatewayStackProps } from './gateway-stack-props';
+import { resourcePrefix } from '../gateway/resource-names';
 
 /**
  * Cognito user pool, resource servers, clients and federation, as configured.
@@ -25,7 +26,7 @@ export class IdentityStack extends Stack {
 
   constructor(scope: Construct, id: string, props: GatewayStackProps) {
     super(scope, id, props);
-    const { config, name, file } = props.gateway;
+    const { config, file } = props.gateway;
     const settings = config.identity.cognito;
     if (!settings) {
       acknowledge(this, { id: 'CloudFormation-Validate::F0001', reason: 'identity.cognito is not configured, so this stack is intentionally empty; the CDK CLI skips deploying an empty stack (and deletes a previously deployed one, whose user pool is retained).' });
@@ -34,7 +35,7 @@ export class IdentityStack extends Stack {
 
     const pool = new GatewayUserPool(this, 'Users', {
       cognito: settings,
-      userPoolName: `${config.name}-${name}`,
+      userPoolName: resourcePrefix(props.gateway),
       // Unique per region across all accounts: environments sharing a region override it.
       domainPrefix: settings.domain_prefix,
       strongAuthentication: props.gateway.profile.strongAuthentication,

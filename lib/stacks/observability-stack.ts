@@ -3,9 +3,10 @@ import type { Construct } from 'constructs';
 import { ObservabilityAlarmTopics } from '../constructs/observability-alarm-topics';
 import { ObservabilityComponentAlarms } from '../constructs/observability-component-alarms';
 import { ObservabilitySloAlarms } from '../constructs/observability-slo-alarms';
-import { API_STAGE_NAME, type ApiStack } from './api-stack';
+import type { ApiStack } from './api-stack';
 import type { AuditStack } from './audit-stack';
 import type { GatewayStackProps } from './gateway-stack-props';
+import { API_STAGE_NAME, resourcePrefix } from '../gateway/resource-names';
 
 export interface ObservabilityStackProps extends GatewayStackProps {
   readonly api: ApiStack;
@@ -25,7 +26,7 @@ export class ObservabilityStack extends Stack {
   constructor(scope: Construct, id: string, props: ObservabilityStackProps) {
     super(scope, id, props);
     const { gateway, api, audit } = props;
-    const prefix = `${gateway.config.name}-${gateway.name}`;
+    const prefix = resourcePrefix(gateway);
 
     this.topics = new ObservabilityAlarmTopics(this, 'Topics', { prefix, alerting: gateway.config.alerting });
     this.slo = new ObservabilitySloAlarms(this, 'Slo', {

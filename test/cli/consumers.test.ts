@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { apiKeyId, fromItem } from '../../lambdas/authorizer/consumer-store';
+import { apiKeyId, consumerFromItem } from '../../lib/gateway/consumer-record';
 import { localDynamoClient, seedConsumersTable } from '../../local/dynamodb-seed';
 import { freePort } from '../rate-limit/redis-server';
 import { cleanEnv, descendants, alive, eventually, gatehouseAsync, ROOT, STACK_TRACE } from './support';
@@ -48,7 +48,7 @@ describe('gatehouse consumers against a local table (dynalite)', () => {
     ].join('\n'));
     const stored = (await items()).find((i) => (i as { pk: { S: string } }).pk.S === apiKeyId(key))!;
     expect(JSON.stringify(await items())).not.toContain(key);
-    expect(fromItem(stored as never)).toEqual({ consumer: 'acme', tier: 'pro', tenant: 'acme', status: 'active', allowedCidrs: ['10.0.0.0/8'], canary: false });
+    expect(consumerFromItem(stored as never)).toEqual({ consumer: 'acme', tier: 'pro', tenant: 'acme', status: 'active', allowedCidrs: ['10.0.0.0/8'], canary: false });
   });
 
   it('lists the records as a table and as JSON', async () => {

@@ -1,6 +1,6 @@
 import { InMemoryRateLimiter } from '../../lib/rate-limit/memory-limiter';
 import { InvalidRateLimitRequestError, type RateWindow } from '../../lib/rate-limit/rate-limiter';
-import { assertValidRequest, decide, estimateAt, waitMs, windowPosition, type WindowCounts } from '../../lib/rate-limit/sliding-window';
+import { assertValidRequest, decide, degradedDecision, estimateAt, waitMs, windowPosition, type WindowCounts } from '../../lib/rate-limit/sliding-window';
 
 /** Deterministic PRNG (mulberry32). */
 function random(seed: number): () => number {
@@ -49,7 +49,7 @@ describe('the wait a refused request is told (Retry-After), against a brute-forc
     // 20 s into the minute: 5 now + ceil(10 * 40/60) = 12 counted; fits from 36 s (5 + 4 + 1 = 10).
     expect(waitMs({ current: 5, previous: 10 }, 60_000 * 100 + 20_000, minute, 1)).toBe(16_000);
     const refused = decide({ key: 'k', windows: [minute] }, [{ current: 5, previous: 10 }], false, 60_000 * 100 + 20_000);
-    expect(refused).toMatchObject({ allowed: false, retryAfterSeconds: 16, refusedBy: 'minute' });
+    expect(refused).toMatchObject({ allowed: false, retryAfterSeconds: 16, refusedBy: 'minute', degraded: false });
   });
 
   it('waits for the next period of a calendar quota, and forever for a cost above the limit', () => {
@@ -57,6 +57,35 @@ describe('the wait a refused request is told (Retry-After), against a brute-forc
     const noon = Date.UTC(2026, 11, 2, 12);
     expect(waitMs({ current: 5, previous: 0 }, noon, day, 1)).toBe(12 * 3_600_000);
     expect(waitMs({ current: 0, previous: 0 }, noon, { name: 's', sizeMs: 1000, limit: 2 }, 3)).toBe(Number.POSITIVE_INFINITY);
+  });
+});
+
+describe('calendar quota windows (UTC, as usage plan quotas count)', () => {
+  const DAY = 86_400_000;
+  it('starts weeks on Monday 00:00 UTC', () => {
+    const monday = Date.UTC(2026, 10, 30); // Monday 30 November 2026
+    const week = (t: number) => windowPosition({ sizeMs: 7 * DAY, calendar: 'WEEK' }, t);
+    expect(week(monday)).toEqual({ index: week(monday).index, elapsedMs: 0, sizeMs: 7 * DAY, carryMs: 0 });
+    expect(week(monday - 1)).toMatchObject({ index: week(monday).index - 1, elapsedMs: 7 * DAY - 1 });
+    expect(week(monday + 3 * DAY + 5)).toMatchObject({ index: week(monday).index, elapsedMs: 3 * DAY + 5 });
+  });
+
+  it('gives months their own length, leap February included, and counts them across a year end', () => {
+    const month = (t: number) => windowPosition({ sizeMs: 30 * DAY, calendar: 'MONTH' }, t);
+    expect(month(Date.UTC(2028, 1, 10, 6))).toEqual({ index: 2028 * 12 + 1, elapsedMs: 9 * DAY + 6 * 3_600_000, sizeMs: 29 * DAY, carryMs: 0 });
+    expect(month(Date.UTC(2026, 11, 31, 23, 59))).toMatchObject({ index: 2026 * 12 + 11, sizeMs: 31 * DAY });
+    expect(month(Date.UTC(2027, 0, 1)).index).toBe(month(Date.UTC(2026, 11, 31)).index + 1);
+    expect(windowPosition({ sizeMs: DAY, calendar: 'DAY' }, Date.UTC(2026, 11, 2, 18))).toEqual({ index: Math.floor(Date.UTC(2026, 11, 2) / DAY), elapsedMs: 18 * 3_600_000, sizeMs: DAY, carryMs: 0 });
+  });
+});
+
+describe('a degraded admission (fault tolerant, Redis unavailable)', () => {
+  it('is allowed, marked degraded, counts nothing and reports the windows\' own figures', () => {
+    const now = 60_000 * 100 + 15_000;
+    expect(degradedDecision({ key: 'k', windows: [{ name: 'minute', sizeMs: 60_000, limit: 60 }] }, now)).toEqual({
+      allowed: true, degraded: true, retryAfterSeconds: 0,
+      windows: [{ name: 'minute', limit: 60, remaining: 60, resetSeconds: 45, windowSeconds: 60 }],
+    });
   });
 });
 
@@ -97,6 +126,34 @@ describe('the in-memory limiter sweeps only counters that no longer count', () =
     now += 2 * 60_000; // two minutes later nothing of a, b or c counts
     await limiter.check({ key: 'd', windows: [minute] });
     expect(limiter.size).toBe(1);
+  });
+
+  it('sweeps only above maxEntries, and never reads a counter two windows old as the previous one', async () => {
+    let now = 60_000 * 1000;
+    const limiter = new InMemoryRateLimiter({ clock: () => now, maxEntries: 2 });
+    for (let i = 0; i < 9; i++) await limiter.check({ key: 'a', windows: [minute] });
+    now += 2 * 60_000;
+    await limiter.check({ key: 'b', windows: [minute] }); // 2 counters, not above 2: no sweep
+    expect(limiter.size).toBe(2);
+    // a's 9 are two minutes old: they weigh nothing (they were never the previous minute's).
+    expect((await limiter.check({ key: 'a', windows: [minute] })).windows[0].remaining).toBe(9);
+  });
+
+  it.each([['WEEK', 14], ['MONTH', 62]] as const)('sweeps %s quota counters by their calendar period', async (calendar, days) => {
+    const quota: RateWindow = { name: 'quota', sizeMs: 86_400_000, limit: 5, calendar };
+    let now = Date.UTC(2026, 11, 2, 10);
+    const limiter = new InMemoryRateLimiter({ clock: () => now, maxEntries: 1 });
+    await limiter.check({ key: 'a', windows: [quota] });
+    now += days * 86_400_000; // two periods later
+    await limiter.check({ key: 'b', windows: [quota] });
+    expect(limiter.size).toBe(1);
+  });
+
+  it('forgets every counter when closed', async () => {
+    const limiter = new InMemoryRateLimiter();
+    await limiter.check({ key: 'a', windows: [minute] });
+    await limiter.close();
+    expect(limiter.size).toBe(0);
   });
 
   it('keeps the current period of a calendar quota and drops the last one', async () => {
