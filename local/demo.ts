@@ -1,7 +1,6 @@
 import type { GatewayEnvironment } from '../lib/config/load';
 import { LOCAL_ISSUER_NAME } from '../lib/gateway/issuers';
 import { planDemoCalls, type DemoCall, type DemoPlan, type DemoStep } from './demo-calls';
-import { LOCAL_AUDIENCE } from './oidc-issuer';
 import type { Seed } from './seed';
 import type { LocalGateway } from './server';
 
@@ -34,12 +33,11 @@ export interface DemoCredentials {
 
 /** `about`: the config file and the seed's source (`seed file F`, `derived from the config`), for the banner. */
 export function demoCredentials(local: LocalGateway, seed: Seed, gateway: GatewayEnvironment, about: { config?: string; consumers?: string } = {}): DemoCredentials {
-  const issuers: DemoIssuer[] = [];
-  const describe = (name: string, url: string, audience: string): DemoIssuer => ({ name, url, tokenEndpoint: `${url}/token`, discovery: `${url}/.well-known/openid-configuration`, audience });
-  if (local.issuers?.cognito) issuers.push(describe(LOCAL_ISSUER_NAME, local.issuers.cognito.url, LOCAL_AUDIENCE));
-  for (const [name, standIn] of Object.entries(local.issuers?.standIns ?? {})) {
-    issuers.push(describe(name, standIn.url, gateway.config.identity.issuers.find((i) => i.name === name)!.audiences[0]));
-  }
+  const running = [
+    ...(local.issuers?.cognito ? [[LOCAL_ISSUER_NAME, local.issuers.cognito] as const] : []),
+    ...Object.entries(local.issuers?.standIns ?? {}),
+  ];
+  const issuers: DemoIssuer[] = running.map(([name, i]) => ({ name, url: i.url, tokenEndpoint: i.tokenEndpoint, discovery: i.discovery, audience: i.audience }));
   return {
     gateway: local.url,
     environment: gateway.name,
@@ -71,12 +69,12 @@ export function curlExamples(c: DemoCredentials): string {
       const t = step.token;
       const endpoint = issuer.get(t.issuer)?.tokenEndpoint;
       if (!endpoint) continue;
-      lines.push(`${t.variable}=$(curl -sS --fail-with-body ${endpoint} -u '${t.clientId}:${t.clientSecret}' -d grant_type=client_credentials${t.scope ? ` -d 'scope=${t.scope}'` : ''} | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')`);
+      lines.push(`${t.variable}=$(curl -sS --fail-with-body ${endpoint} -u '${t.clientId}:${t.clientSecret}' -d grant_type=client_credentials${t.scope ? ` -d 'scope=${t.scope}'` : ''} | ${ACCESS_TOKEN_OF_ANSWER})`);
     }
     if (step.signIn) {
-      const endpoint = issuer.get(step.signIn.issuer);
-      if (!endpoint) continue;
-      lines.push(...signInLines(endpoint.url, step.signIn));
+      const signInIssuer = issuer.get(step.signIn.issuer);
+      if (!signInIssuer) continue;
+      lines.push(...signInLines(signInIssuer, step.signIn));
     }
     for (const call of step.calls) lines.push(curlLine(c.gateway, call));
     lines.push('');
@@ -92,19 +90,22 @@ export function curlExamples(c: DemoCredentials): string {
  * request, the login page, the form post, the redirects (at most 8) up to the client's redirect
  * URI, then the code exchange with the verifier. Needs openssl for the challenge.
  */
-function signInLines(issuer: string, s: NonNullable<DemoStep['signIn']>): string[] {
+function signInLines(issuer: DemoIssuer, s: NonNullable<DemoStep['signIn']>): string[] {
   const v = s.variable;
   const follow = `curl -sS --fail-with-body -b "$${v}_JAR" -c "$${v}_JAR" -o /dev/null -w '%{redirect_url}'`;
-  const authorize = `${issuer}/auth?response_type=code&client_id=${encodeURIComponent(s.clientId)}&redirect_uri=${encodeURIComponent(s.redirectUri)}&scope=${encodeURIComponent(s.scope)}&state=demo&code_challenge_method=S256&code_challenge=$${v}_CHALLENGE`;
+  const authorize = `${issuer.url}/auth?response_type=code&client_id=${encodeURIComponent(s.clientId)}&redirect_uri=${encodeURIComponent(s.redirectUri)}&scope=${encodeURIComponent(s.scope)}&state=demo&code_challenge_method=S256&code_challenge=$${v}_CHALLENGE`;
   return [
     `${v}_JAR=$(mktemp); ${v}_VERIFIER=$(openssl rand -hex 32)`,
     `${v}_CHALLENGE=$(printf %s "$${v}_VERIFIER" | openssl dgst -sha256 -binary | openssl base64 -A | tr '+/' '-_' | tr -d '=')`,
     `${v}_PAGE=$(${follow} "${authorize}")`,
     `${v}_URL=$(${follow} "$${v}_PAGE/login" -d 'username=${s.username}' -d 'password=${s.password}')`,
     `for _ in 1 2 3 4 5 6 7 8; do case "$${v}_URL" in '${s.redirectUri}'*) break;; esac; ${v}_URL=$(${follow} "$${v}_URL"); done`,
-    `${v}=$(curl -sS --fail-with-body ${issuer}/token -d grant_type=authorization_code -d 'client_id=${s.clientId}' -d 'redirect_uri=${s.redirectUri}' -d "code_verifier=$${v}_VERIFIER" -d "code=$(printf %s "$${v}_URL" | sed -E 's/.*[?&]code=([^&]+).*/\\1/')" | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')`,
+    `${v}=$(curl -sS --fail-with-body ${issuer.tokenEndpoint} -d grant_type=authorization_code -d 'client_id=${s.clientId}' -d 'redirect_uri=${s.redirectUri}' -d "code_verifier=$${v}_VERIFIER" -d "code=$(printf %s "$${v}_URL" | sed -E 's/.*[?&]code=([^&]+).*/\\1/')" | ${ACCESS_TOKEN_OF_ANSWER})`,
   ];
 }
+
+/** The shell end of a token request: the access_token of the JSON answer, without jq. */
+const ACCESS_TOKEN_OF_ANSWER = `sed -E 's/.*"access_token":"([^"]+)".*/\\1/'`;
 
 function curlLine(gateway: string, call: DemoCall): string {
   const headers = Object.entries(call.headers).map(([k, v]) => (v.includes('$') ? ` -H "${k}: ${v}"` : ` -H '${k}: ${v}'`)).join('');

@@ -89,15 +89,15 @@ export function localAuthorizerConfig(gateway: GatewayEnvironment, issuers?: Pic
   if (!issuers) return base;
   const external = base.issuers.map((i) => {
     const standIn = issuers.standIns[i.name];
-    return standIn ? { ...i, issuer: standIn.url, jwks_uri: `${standIn.url}/jwks` } : i;
+    return standIn ? { ...i, issuer: standIn.url, jwks_uri: standIn.jwksUri } : i;
   });
-  const url = issuers.cognito?.url;
-  if (!url) return { ...base, issuers: external };
+  const cognito = issuers.cognito;
+  if (!cognito) return { ...base, issuers: external };
   return {
     ...base,
     cognitoStandIn: LOCAL_ISSUER_NAME,
     issuers: [...external, {
-      name: LOCAL_ISSUER_NAME, issuer: url, audiences: [LOCAL_AUDIENCE], jwks_uri: `${url}/jwks`,
+      name: LOCAL_ISSUER_NAME, issuer: cognito.url, audiences: [cognito.audience], jwks_uri: cognito.jwksUri,
       scope_claim: 'scope', tier_claim: COGNITO_STAND_IN_CLAIMS.tier, tenant_claim: COGNITO_STAND_IN_CLAIMS.tenant, rate_limit_by: 'user',
     }],
     routes: base.routes.map((r) => (r.auth.issuers.includes(COGNITO_ISSUER_NAME)

@@ -19,6 +19,11 @@ export interface LocalIssuer {
   /** The issuer identifier (`iss`), e.g. http://127.0.0.1:8081 */
   readonly url: string;
   readonly tokenEndpoint: string;
+  readonly jwksUri: string;
+  /** `<url>/.well-known/openid-configuration` */
+  readonly discovery: string;
+  /** `aud` of its access tokens. */
+  readonly audience: string;
   /** Its RS256 signing key (private JWK with kid): handed to the next start so issued tokens stay valid (`--watch`). */
   readonly signingKey: SigningKey;
   close(): Promise<void>;
@@ -43,6 +48,9 @@ export interface LocalIssuerProps {
   /** Sign with this key instead of a new one (a reload keeps the tokens it issued valid). */
   readonly signingKey?: SigningKey;
 }
+
+/** Where a local issuer serves its JWKS (oidc-provider's `routes.jwks`). */
+const JWKS_PATH = '/jwks';
 
 /** The standard scopes every local issuer knows (Cognito's hosted UI knows the first three and phone). */
 const OIDC_SCOPES = ['openid', 'email', 'profile', 'phone', 'offline_access'];
@@ -117,7 +125,7 @@ export async function startLocalIssuer(props: LocalIssuerProps): Promise<LocalIs
     cookies: { keys: [randomUUID()] },
     // The issuer listens on loopback http only; oidc-provider would refuse http redirect URIs otherwise.
     enabledJWA: { authorizationSigningAlgValues: ['RS256'], idTokenSigningAlgValues: ['RS256'] },
-    routes: { jwks: '/jwks' },
+    routes: { jwks: JWKS_PATH },
     renderError: (ctx: { type: string; body: string }, out: Record<string, string>) => {
       ctx.type = 'application/json';
       ctx.body = JSON.stringify(out);
@@ -136,7 +144,10 @@ export async function startLocalIssuer(props: LocalIssuerProps): Promise<LocalIs
     else callback(req, res);
   });
 
-  return { url, tokenEndpoint: `${url}/token`, signingKey: jwk, close: () => closeServer(server) };
+  return {
+    url, tokenEndpoint: `${url}/token`, jwksUri: `${url}${JWKS_PATH}`, discovery: `${url}/.well-known/openid-configuration`,
+    audience: props.audience, signingKey: jwk, close: () => closeServer(server),
+  };
 }
 
 function newSigningKey(): SigningKey {

@@ -7,6 +7,7 @@ import { parse, stringify } from 'yaml';
 import type { DemoCredentials } from '../../local/demo';
 import { freePort } from '../rate-limit/redis-server';
 import { alive, cleanEnv, collect, descendants, eventually, gatehouse, gatehouseAsync, ROOT, STACK_TRACE } from './support';
+import { runPrintedBlock } from '../support/printed-block';
 
 /** Whether something accepts TCP connections on 127.0.0.1:port. */
 function listening(port: number): Promise<boolean> {
@@ -153,18 +154,6 @@ describe('gatehouse start', () => {
   }, 30_000);
 });
 
-/** Runs a printed block as a user pastes it: one bash, variables carry, the first failing call stops it. */
-function runBlock(block: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('bash', ['-euo', 'pipefail', '-c', block], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 describe('the commands a started gateway prints work as printed (the README\'s first screen)', () => {
   it.each([
     ['npm start', []],
@@ -177,7 +166,7 @@ describe('the commands a started gateway prints work as printed (the README\'s f
       const text = started.stderr();
       const block = text.slice(text.indexOf('# Gatehouse local gateway'), text.indexOf('\n', text.indexOf('# Request log')));
       const calls = block.split('\n').filter((l) => l.startsWith('curl ')).length;
-      const run = await runBlock(block);
+      const run = await runPrintedBlock(block);
       expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
       expect(calls).toBeGreaterThan(1);
       expect(run.stdout.trim().split('\n')).toHaveLength(calls);

@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfigFile } from '../../lib/config/load';
 import { NO_DEMO_CONSUMER } from '../../local/demo-calls';
 import { deriveDemoSeed, demoKey } from '../../local/demo-seed';
 import { startTestGateway } from './support/harness';
+import { runPrintedBlock } from '../support/printed-block';
 
 const ROOT = join(__dirname, '../..');
 const CONFIGS = [
@@ -14,25 +14,13 @@ const CONFIGS = [
 ];
 const ENVIRONMENTS = CONFIGS.flatMap((file) => Object.keys(loadConfigFile(join(ROOT, file)).environments).map((env) => [file, env] as const));
 
-/** Runs a printed block as a user pastes it: one bash, variables carry, stops at the first failing command. */
-function runBlock(block: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('bash', ['-euo', 'pipefail', '-c', block], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 describe('npm start prints commands that work, for every shipped config and environment and a config written from the docs', () => {
   it.each(ENVIRONMENTS)('%s, environment %s: every printed call answers 2xx', async (file, env) => {
     const gw = await startTestGateway({ configFile: file, env, seed: 'derived' });
     try {
       const { credentials, printed: block } = gw;
       const calls = block.split('\n').filter((l) => l.startsWith('curl '));
-      const run = await runBlock(block);
+      const run = await runPrintedBlock(block);
       // On failure the answers up to the failing call show which one it was.
       expect({ code: run.code, stderr: run.stderr, answers: run.code === 0 ? 'ok' : run.stdout }).toEqual({ code: 0, stderr: '', answers: 'ok' });
       // Each call printed one answer line; the block reached every route it lists.
