@@ -2,7 +2,7 @@
  * Gatehouse's layers, checked by `npm test` (test/architecture/layers.test.ts): no module imports
  * from a layer above it. From the ground up:
  *   lib/config, lib/rate-limit, lib/observability  the config model and pure libraries
- *   lib/gateway                                   the shared contract (route table, responses, headers)
+ *   lib/contract                                   the shared contract (route table, responses, headers)
  *   lambdas/                                      the Lambda handlers and their pure modules
  *   lib/plan                                      the capacity and cost planner
  *   lib/constructs -> lib/stacks -> lib/stage     CDK: constructs build, stacks compose
@@ -19,9 +19,9 @@ module.exports = {
     { name: 'planner-imports-runtime', severity: 'error', comment: 'The planner computes from the config and the contract; it never imports Lambda code, CDK or the twin.',
       from: { path: '^lib/plan/' }, to: { path: `^lambdas/|${CDK}|^local/` } },
     { name: 'contract-imports-above', severity: 'error', comment: 'The contract sits on the ground floor beside the config: it imports only config and pure libraries.',
-      from: { path: '^lib/gateway/' }, to: { path: `^lambdas/|^lib/plan/|${CDK}|^local/|^bin/` } },
+      from: { path: '^lib/contract/' }, to: { path: `^lambdas/|^lib/plan/|${CDK}|^local/|^bin/` } },
     { name: 'config-imports-above', severity: 'error', comment: 'The config model imports nothing above it. Known exceptions, to go when the checks move above the contract (issue 11): references.ts and deploy-rules.ts compile the route table.',
-      from: { path: '^lib/config/', pathNot: '^lib/config/(references|deploy-rules)\\.ts$' }, to: { path: `^lib/gateway/|^lambdas/|^lib/plan/|${CDK}|^local/|^bin/` } },
+      from: { path: '^lib/config/', pathNot: '^lib/config/(references|deploy-rules)\\.ts$' }, to: { path: `^lib/contract/|^lambdas/|^lib/plan/|${CDK}|^local/|^bin/` } },
     { name: 'construct-imports-stack', severity: 'error', comment: 'Constructs take the resources they use, never whole stacks (they must build and test alone).',
       from: { path: '^lib/constructs/' }, to: { path: '^lib/(stacks|stage)' } },
     { name: 'twin-imports-cdk', severity: 'error', comment: 'The local twin runs the contract and the Lambda modules, never CDK code.',

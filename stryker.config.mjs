@@ -13,7 +13,7 @@ export default {
   mutate: [
     'lambdas/authorizer/jwt-hygiene.ts',
     'lambdas/authorizer/access.ts',
-    'lib/gateway/route-match.ts',
+    'lib/contract/route-match.ts',
     'lib/rate-limit/sliding-window.ts',
     'lib/rate-limit/memory-limiter.ts',
     'lambdas/audit-transformer/mask.ts',

@@ -5,12 +5,12 @@ import {
 import {
   apiKeyId, clientRecordId, consumerFromItem, consumerIdOf, consumerRecordKind, newConsumerItem, revokeConsumer,
   type ConsumerRecord, type ConsumerRecordKind,
-} from '../lib/gateway/consumer-record';
+} from '../lib/contract/consumer-record';
 import { InputError } from './errors';
 
 /**
  * The consumers table as an operator edits it: API keys and OAuth client records in the one item
- * format of lib/gateway/consumer-record.ts, which the authorizer reads and the seeder writes. A
+ * format of lib/contract/consumer-record.ts, which the authorizer reads and the seeder writes. A
  * key exists in clear only in the answer to create and rotate; the table holds its SHA-256
  * (`apiKeyId`).
  */

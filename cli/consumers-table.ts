@@ -2,7 +2,7 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { GatewayEnvironment } from '../lib/config/load';
 import { CONSUMERS_TABLE_OUTPUT, stackName } from '../lib/stack-names';
-import { localConsumersTableName } from '../lib/gateway/resource-names';
+import { localConsumersTableName } from '../lib/contract/resource-names';
 import { consumersTableProblem, localDynamoClient } from '../local/dynamodb-seed';
 import { InputError } from './errors';
 

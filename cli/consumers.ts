@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import type { GatewayEnvironment } from '../lib/config/load';
-import { COGNITO_ISSUER_NAME as COGNITO, LOCAL_ISSUER_NAME } from '../lib/gateway/issuers';
+import { COGNITO_ISSUER_NAME as COGNITO, LOCAL_ISSUER_NAME } from '../lib/contract/issuers';
 import type { ConsumerEntry, ConsumerRecords, NewRecord } from './consumer-records';
 import type { ConsumersTable } from './consumers-table';
 import { announceConfig, collect, configOption, SELECTED_WITH } from './config-option';
@@ -156,7 +156,7 @@ function checkTier(gateway: GatewayEnvironment, tier: string): void {
 
 /**
  * The issuer part of a client record: the name the authorizer gives the issuer that verified
- * the token. Cognito is `cognito` deployed; locally its stand-in is `local` (lib/gateway/issuers.ts).
+ * the token. Cognito is `cognito` deployed; locally its stand-in is `local` (lib/contract/issuers.ts).
  */
 function issuerName(gateway: GatewayEnvironment, table: ConsumersTable, asked: string | undefined): string {
   const external = gateway.config.identity.issuers.map((i) => i.name);

@@ -1,4 +1,4 @@
-import { resourcePrefix, type NamedEnvironment } from './gateway/resource-names';
+import { resourcePrefix, type NamedEnvironment } from './contract/resource-names';
 
 /**
  * What a deployed environment is found by, outside CDK: its CloudFormation stack names and the

@@ -1,6 +1,6 @@
 import type { GatewayConfig } from '../lib/config/schema';
-import { CLIENT_IP_HEADER, FORWARDED_HOST_HEADER, UNREMOVABLE_RESPONSE_HEADERS, VIEWER_FUNCTION_HEADERS } from '../lib/gateway/headers';
-import { corsAllowMethods } from '../lib/gateway/cors';
+import { CLIENT_IP_HEADER, FORWARDED_HOST_HEADER, UNREMOVABLE_RESPONSE_HEADERS, VIEWER_FUNCTION_HEADERS } from '../lib/contract/headers';
+import { corsAllowMethods } from '../lib/contract/cors';
 
 /**
  * What CloudFront does to requests and responses in front of the API (lib/stacks/cdn-stack.ts):

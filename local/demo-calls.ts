@@ -1,6 +1,6 @@
 import type { GatewayEnvironment } from '../lib/config/load';
 import type { RouteConfig } from '../lib/config/schema';
-import { COGNITO_ISSUER_NAME, LOCAL_ISSUER_NAME } from '../lib/gateway/issuers';
+import { COGNITO_ISSUER_NAME, LOCAL_ISSUER_NAME } from '../lib/contract/issuers';
 import type { Seed, SeedClient } from './seed';
 import { userPassword } from './user-passwords';
 

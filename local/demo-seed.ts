@@ -1,5 +1,5 @@
 import type { GatewayConfig } from '../lib/config/schema';
-import { COGNITO_ISSUER_NAME } from '../lib/gateway/issuers';
+import { COGNITO_ISSUER_NAME } from '../lib/contract/issuers';
 import { loadSeed, parseSeed, type Seed } from './seed';
 
 /**

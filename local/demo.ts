@@ -1,5 +1,5 @@
 import type { GatewayEnvironment } from '../lib/config/load';
-import { LOCAL_ISSUER_NAME } from '../lib/gateway/issuers';
+import { LOCAL_ISSUER_NAME } from '../lib/contract/issuers';
 import { planDemoCalls, type DemoCall, type DemoPlan, type DemoStep } from './demo-calls';
 import type { Seed } from './seed';
 import type { LocalGateway } from './server';

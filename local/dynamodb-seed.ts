@@ -3,14 +3,14 @@ import { parseArgs } from 'node:util';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, PutItemCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { DEFAULT_CONFIG } from '../cli/config-option';
 import { loadConfigFile, selectEnvironments } from '../lib/config/load';
-import { CONSUMERS_PARTITION_KEY as PK, consumerItem } from '../lib/gateway/consumer-record';
-import { localConsumersTableName } from '../lib/gateway/resource-names';
+import { CONSUMERS_PARTITION_KEY as PK, consumerItem } from '../lib/contract/consumer-record';
+import { localConsumersTableName } from '../lib/contract/resource-names';
 import { formatEnvProblems, readLocalEnv } from './env';
 import { loadSeed, seedRecords, type Seed } from './seed';
 
 /**
  * The demo consumers in a DynamoDB consumers table (dynalite or real), in the item format of
- * lib/gateway/consumer-record.ts, which the table of lib/constructs/data-consumers-table.ts holds
+ * lib/contract/consumer-record.ts, which the table of lib/constructs/data-consumers-table.ts holds
  * and `DynamoConsumerStore` reads.
  *
  * CLI: `DYNAMODB_ENDPOINT=http://127.0.0.1:4567 npx tsx local/dynamodb-seed.ts [--seed FILE] [--config FILE] [--env NAME]`

@@ -1,6 +1,6 @@
 import type { GatewayEnvironment } from '../lib/config/load';
 import { toAuthorizerConfig, type AuthorizerConfig } from '../lambdas/authorizer/config';
-import { COGNITO_ISSUER_NAME } from '../lib/gateway/issuers';
+import { COGNITO_ISSUER_NAME } from '../lib/contract/issuers';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER_NAME, startLocalIssuer, type LocalIssuer, type SigningKey } from './oidc-issuer';
 import type { Seed } from './seed';
 

@@ -9,9 +9,9 @@ import { closeServer } from './upstreams';
 
 /**
  * Issuer name the local gateway adds to the authorizer config (routes accepting `cognito` accept
- * it too; lib/gateway/issuers.ts); the seed's OAuth client records are bound to it (local/seed.ts).
+ * it too; lib/contract/issuers.ts); the seed's OAuth client records are bound to it (local/seed.ts).
  */
-export { LOCAL_ISSUER_NAME } from '../lib/gateway/issuers';
+export { LOCAL_ISSUER_NAME } from '../lib/contract/issuers';
 /** `aud` of the Cognito stand-in's access tokens (its one resource server). */
 export const LOCAL_AUDIENCE = 'https://gatehouse.local/api';
 

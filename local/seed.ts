@@ -6,12 +6,12 @@ import { formatPath } from '../lib/config/errors';
 import { readYaml } from '../lib/config/yaml-source';
 import { isHeaderSafe, isTenant } from '../lambdas/authorizer/context-values';
 import { InMemoryConsumerStore } from '../lambdas/authorizer/consumer-store';
-import { apiKeyId, clientRecordId, type ConsumerRecord } from '../lib/gateway/consumer-record';
-import { LOCAL_ISSUER_NAME } from '../lib/gateway/issuers';
+import { apiKeyId, clientRecordId, type ConsumerRecord } from '../lib/contract/consumer-record';
+import { LOCAL_ISSUER_NAME } from '../lib/contract/issuers';
 
 /**
  * Issuer name the local gateway gives the local OAuth issuer in the authorizer config
- * (lib/gateway/issuers.ts; re-exported here and by local/oidc-issuer.ts). The seed's OAuth clients
+ * (lib/contract/issuers.ts; re-exported here and by local/oidc-issuer.ts). The seed's OAuth clients
  * are that issuer's clients, so their records are bound to it: `client#local#<client_id>`.
  */
 export { LOCAL_ISSUER_NAME };

@@ -15,7 +15,7 @@ import { hostPort, ListenError } from './listen';
 import { silentLogger, type RequestLogger } from './request-log';
 import { checkSeedTiers, seedConsumerStore, type Seed } from './seed';
 import { startSampleUpstream, type SampleUpstream } from './upstreams';
-import { WAF_BODY } from '../lib/gateway/request-checks';
+import { WAF_BODY } from '../lib/contract/request-checks';
 
 export { MAX_HEADER_BYTES, MAX_URL_BYTES } from './cloudfront';
 /** Node's own parser limit (request line + headers); beyond it Node answers 431 itself. */

@@ -1,4 +1,4 @@
-import { ACCESS_LOG_FIELDS } from '../../lib/gateway/access-log';
+import { ACCESS_LOG_FIELDS } from '../../lib/contract/access-log';
 import type { SubscriptionLogEvent } from './decode';
 import { limitNesting } from './nesting';
 

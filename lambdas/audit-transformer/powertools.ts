@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { METRICS_NAMESPACE } from '../../lib/gateway/authorizer-env';
+import { METRICS_NAMESPACE } from '../../lib/contract/authorizer-env';
 import { AUDIT_TRANSFORMER_SERVICE } from '../../lib/observability/metric-names';
 import { createTracer } from '../../lib/observability/powertools-tracer';
 

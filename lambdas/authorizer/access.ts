@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { RouteConfig, TierConfig } from '../../lib/config/schema';
-import { CHALLENGE_CONTEXT, REASON, type DenyReason } from '../../lib/gateway/authorizer-context';
-import { challengeValue, routeSchemes } from '../../lib/gateway/challenges';
+import { CHALLENGE_CONTEXT, REASON, type DenyReason } from '../../lib/contract/authorizer-context';
+import { challengeValue, routeSchemes } from '../../lib/contract/challenges';
 import { Denied } from './errors';
 import type { AuthorizerContext } from './policy';
 

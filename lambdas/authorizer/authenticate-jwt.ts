@@ -1,4 +1,4 @@
-import { REASON } from '../../lib/gateway/authorizer-context';
+import { REASON } from '../../lib/contract/authorizer-context';
 import type { IssuerConfig } from '../../lib/config/schema';
 import { claimScopes, resolveTier, type Identity } from './access';
 import { checkIp } from './consumer-identity';

@@ -1,5 +1,5 @@
-import { REASON } from '../../lib/gateway/authorizer-context';
-import type { RouteMatch } from '../../lib/gateway/route-match';
+import { REASON } from '../../lib/contract/authorizer-context';
+import type { RouteMatch } from '../../lib/contract/route-match';
 import type { Identity } from './access';
 import { authenticateJwt, type AuthenticationSeams } from './authenticate-jwt';
 import type { AuthorizerConfig } from './config';

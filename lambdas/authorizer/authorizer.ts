@@ -1,6 +1,6 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import type { RouteMatch } from '../../lib/gateway/route-match';
-import { REASON } from '../../lib/gateway/authorizer-context';
+import type { RouteMatch } from '../../lib/contract/route-match';
+import { REASON } from '../../lib/contract/authorizer-context';
 import { RateLimiterUnavailableError, type RateLimiter } from '../../lib/rate-limit/rate-limiter';
 import { decideCanary, requireAccess, type Identity } from './access';
 import { createAuthenticate } from './authenticate';

@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import type { BuildOptions } from 'esbuild';
-import { AUTHORIZER_ENV } from '../../lib/gateway/authorizer-env';
+import { AUTHORIZER_ENV } from '../../lib/contract/authorizer-env';
 import type { AuthorizerConfig } from './config';
 
 

@@ -1,6 +1,6 @@
 import type { GatewayEnvironment } from '../../lib/config/load';
 import type { GatewayConfig } from '../../lib/config/schema';
-import { tierUsageKey } from '../../lib/gateway/usage-keys';
+import { tierUsageKey } from '../../lib/contract/usage-keys';
 
 /**
  * What the authorizer needs from the gateway config, JSON-serializable. The API stack bakes it

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { REASON } from '../../lib/gateway/authorizer-context';
+import { REASON } from '../../lib/contract/authorizer-context';
 import type { TierConfig } from '../../lib/config/schema';
 import { resolveTier, type Identity } from './access';
 import { ipAllowed, normaliseIp } from './client-ip';

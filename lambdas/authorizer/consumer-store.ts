@@ -1,9 +1,9 @@
 import { DynamoDBClient, GetItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { CONSUMER_PROJECTION, consumerFromItem, consumerKey, type ConsumerRecord } from '../../lib/gateway/consumer-record';
+import { CONSUMER_PROJECTION, consumerFromItem, consumerKey, type ConsumerRecord } from '../../lib/contract/consumer-record';
 import { ConsumerStoreError } from './errors';
 
-// The record and its ids are the contract's (lib/gateway/consumer-record.ts); re-exported for the authorizer.
-export { apiKeyId, certRecordId, clientRecordId, type ConsumerRecord } from '../../lib/gateway/consumer-record';
+// The record and its ids are the contract's (lib/contract/consumer-record.ts); re-exported for the authorizer.
+export { apiKeyId, certRecordId, clientRecordId, type ConsumerRecord } from '../../lib/contract/consumer-record';
 
 export interface ConsumerStore {
   /** The record under `id` (a table pk), or undefined when there is none. */

@@ -1,16 +1,16 @@
 import type { ConsumerRecord } from './consumer-store';
-import { REASON } from '../../lib/gateway/authorizer-context';
+import { REASON } from '../../lib/contract/authorizer-context';
 import { AuthenticationError } from './errors';
 
 /**
  * Text the authorizer reads from token claims and consumer records. What identifies the caller
  * (principal, consumer, tenant) goes into its context, and the API stack maps the context to
  * upstream request headers (X-Gatehouse-Principal, -Consumer, -Tenant: CONTEXT_HEADERS,
- * lib/gateway/transformations.ts). So every such value must be a header value that an upstream
+ * lib/contract/transformations.ts). So every such value must be a header value that an upstream
  * reads exactly as the authorizer meant it: printable ASCII (no CR, LF or other control
  * characters, nothing beyond 0x7e), no leading or trailing space (HTTP would trim it), at most
  * {@link MAX_VALUE_LENGTH} characters. A tenant is also a lower-case DNS label, the form a
- * host-based tenant has (`*.api.example.com`, lib/gateway/route-match.ts).
+ * host-based tenant has (`*.api.example.com`, lib/contract/route-match.ts).
  *
  * A malformed value is never dropped or rewritten: that would make the caller someone else
  * (another principal through the claim's fallback, a tenant nobody chose). It refuses the request

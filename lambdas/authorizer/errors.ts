@@ -1,4 +1,4 @@
-import type { DenyReason, Reason, UnauthorizedReason } from '../../lib/gateway/authorizer-context';
+import type { DenyReason, Reason, UnauthorizedReason } from '../../lib/contract/authorizer-context';
 import type { AuthorizerContext } from './policy';
 
 /**

@@ -1,7 +1,7 @@
 import type { DecomposedJwt } from 'aws-jwt-verify/jwt';
 import type { JwtHeader, JwtPayload } from 'aws-jwt-verify/jwt-model';
 import { safeJsonParse } from 'aws-jwt-verify/safe-json-parse';
-import { REASON, type UnauthorizedReason } from '../../lib/gateway/authorizer-context';
+import { REASON, type UnauthorizedReason } from '../../lib/contract/authorizer-context';
 import { AuthenticationError } from './errors';
 
 /**

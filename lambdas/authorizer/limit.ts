@@ -1,5 +1,5 @@
 import type { RouteConfig, TierConfig } from '../../lib/config/schema';
-import { tierPlans } from '../../lib/gateway/usage-plans';
+import { tierPlans } from '../../lib/contract/usage-plans';
 import { tierWindows, type RateLimitDecision, type RateLimiter, type RateWindow } from '../../lib/rate-limit/rate-limiter';
 import { windowPosition } from '../../lib/rate-limit/sliding-window';
 import type { Identity } from './access';

@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { REASON } from '../../lib/gateway/authorizer-context';
-import { METRICS_NAMESPACE, POWERTOOLS_SERVICE } from '../../lib/gateway/authorizer-env';
+import { REASON } from '../../lib/contract/authorizer-context';
+import { METRICS_NAMESPACE, POWERTOOLS_SERVICE } from '../../lib/contract/authorizer-env';
 import { METRIC, METRIC_DIMENSION } from '../../lib/observability/metric-names';
 import type { Outcome } from './authorizer';
 import { CounterBatch } from './metric-batch';

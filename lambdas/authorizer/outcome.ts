@@ -1,4 +1,4 @@
-import type { Reason } from '../../lib/gateway/authorizer-context';
+import type { Reason } from '../../lib/contract/authorizer-context';
 import type { Identity } from './access';
 
 /** What happened, for metrics and the one log line per request (no credentials, no PII). */

@@ -1,7 +1,7 @@
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import type { RouteConfig } from '../../lib/config/schema';
-import { RATE_LIMIT_CONTEXT as KEY, REASON, USAGE_CONTEXT } from '../../lib/gateway/authorizer-context';
-import { RATE_LIMITED_USAGE_KEY } from '../../lib/gateway/usage-keys';
+import { RATE_LIMIT_CONTEXT as KEY, REASON, USAGE_CONTEXT } from '../../lib/contract/authorizer-context';
+import { RATE_LIMITED_USAGE_KEY } from '../../lib/contract/usage-keys';
 import { QUOTA_WINDOW, type RateLimitDecision } from '../../lib/rate-limit/rate-limiter';
 import type { Identity } from './access';
 import type { AuthorizerConfig } from './config';

@@ -1,6 +1,6 @@
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { CLIENT_IP_HEADER } from '../../lib/gateway/headers';
-import { REASON } from '../../lib/gateway/authorizer-context';
+import { CLIENT_IP_HEADER } from '../../lib/contract/headers';
+import { REASON } from '../../lib/contract/authorizer-context';
 import { AuthenticationError } from './errors';
 
 /** What the authorizer reads from an API Gateway REST REQUEST authorizer event, normalised. */

@@ -1,7 +1,7 @@
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { REASON } from '../../lib/gateway/authorizer-context';
-import { compileHostClaim, compileRouteCandidates, type RouteCandidatesMatcher, type RouteMatch } from '../../lib/gateway/route-match';
-import { methodKey, routesByMethod } from '../../lib/gateway/route-table';
+import { REASON } from '../../lib/contract/authorizer-context';
+import { compileHostClaim, compileRouteCandidates, type RouteCandidatesMatcher, type RouteMatch } from '../../lib/contract/route-match';
+import { methodKey, routesByMethod } from '../../lib/contract/route-table';
 import type { AuthorizerConfig } from './config';
 import { AuthenticationError, Denied } from './errors';
 import type { RequestFacts } from './request';

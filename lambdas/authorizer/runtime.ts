@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { AUTHORIZER_ENV } from '../../lib/gateway/authorizer-env';
+import { AUTHORIZER_ENV } from '../../lib/contract/authorizer-env';
 import { InMemoryRateLimiter } from '../../lib/rate-limit/memory-limiter';
 import type { RateLimiter } from '../../lib/rate-limit/rate-limiter';
 import type { Authorize, Outcome } from './authorizer';
@@ -26,7 +26,7 @@ export function bakedConfigJson(): string | undefined {
 
 /**
  * Builds the authorizer from the config JSON (baked in, see {@link bakedConfigJson}) and the
- * deployment environment variables (names in lib/gateway/authorizer-env.ts); hydrates JWKS and
+ * deployment environment variables (names in lib/contract/authorizer-env.ts); hydrates JWKS and
  * waits briefly for Redis.
  */
 export async function authorizerFromEnv(

@@ -8,8 +8,8 @@ import type { DecomposedJwt } from 'aws-jwt-verify/jwt';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
 import { JwtVerifierBase } from 'aws-jwt-verify/jwt-verifier';
 import type { IssuerConfig } from '../../lib/config/schema';
-import { COGNITO_ISSUER_NAME, jwksUriOf } from '../../lib/gateway/issuers';
-import { REASON, type UnauthorizedReason } from '../../lib/gateway/authorizer-context';
+import { COGNITO_ISSUER_NAME, jwksUriOf } from '../../lib/contract/issuers';
+import { REASON, type UnauthorizedReason } from '../../lib/contract/authorizer-context';
 import { AuthenticationError } from './errors';
 import { inspectJwt, type JwtHygieneOptions } from './jwt-hygiene';
 

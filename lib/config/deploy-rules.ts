@@ -1,7 +1,7 @@
 import Ajv from 'ajv-draft-04';
-import { BODY_METHODS, compileRouteTable, resourcePathsFor } from '../gateway/route-table';
-import { compileRequestTransformation, TransformationError } from '../gateway/transformations';
-import { USAGE_PLANS_PER_TIER } from '../gateway/usage-plans';
+import { BODY_METHODS, compileRouteTable, resourcePathsFor } from '../contract/route-table';
+import { compileRequestTransformation, TransformationError } from '../contract/transformations';
+import { USAGE_PLANS_PER_TIER } from '../contract/usage-plans';
 import { HEADER_TEMPLATES, type EnvironmentConfig, type GatewayConfig, type RouteConfig } from './schema';
 
 /**
@@ -23,7 +23,7 @@ export const MAX_STACK_RESOURCES = 500;
  * web ACL); measured with `cdk synth`, a lower bound (a custom key and domains add more).
  */
 const API_STACK_FIXED_RESOURCES = 31;
-/** Per tier: two usage plans (lib/gateway/usage-plans.ts), the shared API key and its usage plan key. */
+/** Per tier: two usage plans (lib/contract/usage-plans.ts), the shared API key and its usage plan key. */
 const RESOURCES_PER_TIER = USAGE_PLANS_PER_TIER + 2;
 /** Per distinct authorizer cache setting: the authorizer and its Lambda permission. */
 const RESOURCES_PER_AUTHORIZER = 2;
@@ -95,7 +95,7 @@ export function checkEnvironmentDeployRules(envName: string, env: EnvironmentCon
 
 /**
  * Request headers: compiled exactly as the API stack and the local gateway compile them
- * (lib/gateway/transformations.ts), so every template or format problem surfaces at load time
+ * (lib/contract/transformations.ts), so every template or format problem surfaces at load time
  * with its line. Response headers only need known templates.
  */
 function checkHeaderTemplates(config: GatewayConfig, add: Add): void {

@@ -1,16 +1,16 @@
 import { checkComplianceFindings } from './compliance-findings';
 import { checkDeployRules, checkEnvironmentDeployRules } from './deploy-rules';
 import type { ConfigProblem } from './errors';
-import { UNREMOVABLE_RESPONSE_HEADERS } from '../gateway/headers';
-import { COGNITO_ISSUER_NAME as COGNITO, jwksUriOf, LOCAL_ISSUER_NAME } from '../gateway/issuers';
-import { resourcePrefix } from '../gateway/resource-names';
-import { BODY_METHODS, CACHEABLE_METHODS, compileRouteTable, requestedAuthorizerTtl, upstreamPath } from '../gateway/route-table';
+import { UNREMOVABLE_RESPONSE_HEADERS } from '../contract/headers';
+import { COGNITO_ISSUER_NAME as COGNITO, jwksUriOf, LOCAL_ISSUER_NAME } from '../contract/issuers';
+import { resourcePrefix } from '../contract/resource-names';
+import { BODY_METHODS, CACHEABLE_METHODS, compileRouteTable, requestedAuthorizerTtl, upstreamPath } from '../contract/route-table';
 import { vpcZoneCount } from './profile';
 import type { EnvironmentConfig, GatewayConfig, RouteConfig } from './schema';
 
 /**
  * Issuer names Gatehouse uses itself: the Cognito user pool, and the local gateway's OIDC issuer
- * (lib/gateway/issuers.ts). An external issuer with one of them would share its
+ * (lib/contract/issuers.ts). An external issuer with one of them would share its
  * consumer records (`client#<issuer>#<id>`, decision 0013) and its routes.
  */
 export const RESERVED_ISSUER_NAMES: readonly string[] = [COGNITO, LOCAL_ISSUER_NAME];

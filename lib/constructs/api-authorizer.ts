@@ -10,12 +10,12 @@ import { AUTHORIZER_BUNDLING, AUTHORIZER_ENTRY, authorizerDefine } from '../../l
 import { toAuthorizerConfig } from '../../lambdas/authorizer/config';
 import { acknowledge, inEveryCompliancePack } from '../compliance/nag';
 import type { GatewayEnvironment } from '../config/load';
-import { AUTHORIZER_ENV, AUTHORIZER_MEMORY_MB, METRICS_NAMESPACE, POWERTOOLS_SERVICE } from '../gateway/authorizer-env';
-import type { AuthorizerSettings } from '../gateway/route-table';
+import { AUTHORIZER_ENV, AUTHORIZER_MEMORY_MB, METRICS_NAMESPACE, POWERTOOLS_SERVICE } from '../contract/authorizer-env';
+import type { AuthorizerSettings } from '../contract/route-table';
 import { TRACING } from '../observability/tracing';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
-import { resourcePrefix } from '../gateway/resource-names';
+import { resourcePrefix } from '../contract/resource-names';
 
 export { AUTHORIZER_ENTRY };
 

@@ -1,13 +1,13 @@
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { Construct } from 'constructs';
-import { gatewayResponses, toResponseTemplate, type GatewayResponsesConfig } from '../gateway/responses';
+import { gatewayResponses, toResponseTemplate, type GatewayResponsesConfig } from '../contract/responses';
 
 export interface ApiGatewayResponsesProps {
   readonly api: apigw.RestApi;
   readonly config: GatewayResponsesConfig;
 }
 
-/** The gateway responses of `lib/gateway/responses.ts` (how rate limits become 429 is explained there). */
+/** The gateway responses of `lib/contract/responses.ts` (how rate limits become 429 is explained there). */
 export class ApiGatewayResponses extends Construct {
   constructor(scope: Construct, id: string, props: ApiGatewayResponsesProps) {
     super(scope, id);

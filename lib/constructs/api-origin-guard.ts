@@ -3,12 +3,12 @@ import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
-import { ORIGIN_VERIFY_HEADER, VIEWER_FUNCTION_HEADERS } from '../gateway/headers';
+import { ORIGIN_VERIFY_HEADER, VIEWER_FUNCTION_HEADERS } from '../contract/headers';
 import { wafRedactedFields } from './web-acl';
 import type { ApiLogGroups } from './api-log-groups';
-import { allowedContentTypePattern, repeatedQueryParameterPattern, WAF_BODY } from '../gateway/request-checks';
-import { BODY_METHODS } from '../gateway/route-table';
-import { contentLengthOver } from '../gateway/edge-waf-rules';
+import { allowedContentTypePattern, repeatedQueryParameterPattern, WAF_BODY } from '../contract/request-checks';
+import { BODY_METHODS } from '../contract/route-table';
+import { contentLengthOver } from '../contract/edge-waf-rules';
 
 
 export interface ApiOriginGuardProps {
@@ -114,7 +114,7 @@ export class ApiOriginGuard extends Construct {
           statement: { andStatement: { statements: [mtlsHost, contentLengthOver(props.maxBodyBytes)] } },
         }] : []),
         ...(props.cacheKeyQueries?.length ? [{
-          // lib/gateway/request-checks.ts repeatedQueryParameterPattern: no stage-cache poisoning by
+          // lib/contract/request-checks.ts repeatedQueryParameterPattern: no stage-cache poisoning by
           // a parameter whose first value the upstream reads and whose last value keys the cache.
           name: 'RepeatedCacheKeyParameter',
           priority: 3,
@@ -137,7 +137,7 @@ export class ApiOriginGuard extends Construct {
             } }))),
             // A body-less POST (Content-Length 0) needs no content type.
             { sizeConstraintStatement: { fieldToMatch: { body: { oversizeHandling: 'MATCH' } }, comparisonOperator: 'GT', size: 0, textTransformations: [{ priority: 0, type: 'NONE' }] } },
-            // The media type exactly (parameters allowed), never a prefix: lib/gateway/request-checks.ts.
+            // The media type exactly (parameters allowed), never a prefix: lib/contract/request-checks.ts.
             { notStatement: { statement: { regexMatchStatement: {
               fieldToMatch: { singleHeader: { Name: 'content-type' } },
               regexString: allowedContentTypePattern(props.allowedContentTypes),

@@ -2,8 +2,8 @@ import { Duration } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { Construct } from 'constructs';
 import type { GatewayConfig } from '../config/schema';
-import { BODY_METHODS, upstreamPath, type ApiMethod } from '../gateway/route-table';
-import { compileRequestTransformation, toIntegrationRequestParameters } from '../gateway/transformations';
+import { BODY_METHODS, upstreamPath, type ApiMethod } from '../contract/route-table';
+import { compileRequestTransformation, toIntegrationRequestParameters } from '../contract/transformations';
 import { acknowledge } from '../compliance/nag';
 import type { ApiAuthorizer } from './api-authorizer';
 

@@ -1,9 +1,9 @@
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { Construct } from 'constructs';
 import type { GatewayEnvironment } from '../config/load';
-import { tierPlans } from '../gateway/usage-plans';
-import { tierUsageKey } from '../gateway/usage-keys';
-import { resourcePrefix } from '../gateway/resource-names';
+import { tierPlans } from '../contract/usage-plans';
+import { tierUsageKey } from '../contract/usage-keys';
+import { resourcePrefix } from '../contract/resource-names';
 
 export interface ApiUsagePlansProps {
   readonly gateway: GatewayEnvironment;
@@ -12,7 +12,7 @@ export interface ApiUsagePlansProps {
 }
 
 /**
- * Two usage plans per tier (lib/gateway/usage-plans.ts, decision 0016), covering the stage:
+ * Two usage plans per tier (lib/contract/usage-plans.ts, decision 0016), covering the stage:
  * - `<prefix>-<tier>`: for consumers with their own usage key (the consumers tool adds their API
  *   Gateway keys to it); a per-consumer throttle and quota never stricter than the tier;
  * - `<prefix>-<tier>-metering`: holds the tier's shared key, the `usageIdentifierKey` of every

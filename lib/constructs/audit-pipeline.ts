@@ -12,12 +12,12 @@ import { Construct } from 'constructs';
 import { AUDIT_TRANSFORMER_ENV } from '../../lambdas/audit-transformer/settings';
 import { acknowledge, inEveryCompliancePack } from '../compliance/nag';
 import type { GatewayEnvironment } from '../config/load';
-import { METRICS_NAMESPACE } from '../gateway/authorizer-env';
+import { METRICS_NAMESPACE } from '../contract/authorizer-env';
 import { AUDIT_TRANSFORMER_SERVICE } from '../observability/metric-names';
 import { TRACING } from '../observability/tracing';
 import { AUDIT_PREFIX } from './audit-bucket';
 import { LOG_GROUP_REMOVAL, toRetention } from './api-log-groups';
-import { resourcePrefix } from '../gateway/resource-names';
+import { resourcePrefix } from '../contract/resource-names';
 
 export const AUDIT_TRANSFORMER_ENTRY = join(__dirname, '../../lambdas/audit-transformer/handler.ts');
 /**

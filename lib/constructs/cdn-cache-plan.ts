@@ -1,6 +1,6 @@
 import { ConfigError } from '../config/errors';
 import type { GatewayConfig, RouteConfig } from '../config/schema';
-import { FORWARDED_HOST_HEADER } from '../gateway/headers';
+import { FORWARDED_HOST_HEADER } from '../contract/headers';
 
 /** CloudFront quotas (default, per distribution / per cache policy). */
 export const CLOUDFRONT_LIMITS = { behaviors: 25, cacheKeyHeaders: 10, cacheKeyQueryStrings: 10 } as const;

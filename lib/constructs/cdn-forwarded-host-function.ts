@@ -1,6 +1,6 @@
 import { Stack, aws_cloudfront as cloudfront } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { CLIENT_IP_HEADER, FORWARDED_HOST_HEADER } from '../gateway/headers';
+import { CLIENT_IP_HEADER, FORWARDED_HOST_HEADER } from '../contract/headers';
 
 /**
  * Viewer-request code (CloudFront Functions, JS 2.0): copies the viewer's Host into

@@ -3,7 +3,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { acknowledge, inEveryCompliancePack } from '../compliance/nag';
-import { CONSUMERS_PARTITION_KEY, CONSUMERS_TTL_ATTRIBUTE } from '../gateway/consumer-record';
+import { CONSUMERS_PARTITION_KEY, CONSUMERS_TTL_ATTRIBUTE } from '../contract/consumer-record';
 
 export interface ConsumersTableProps {
   /** Customer-managed key; without it the table uses the AWS managed key (aws/dynamodb). */
@@ -13,7 +13,7 @@ export interface ConsumersTableProps {
 /**
  * API consumers (key hash, OAuth client or certificate -> tier, tenant, status), read by the
  * authorizer on a cache miss. On-demand billing: reads follow traffic, which is bursty.
- * No GSI: the authorizer only reads by the partition key (lib/gateway/consumer-record.ts); listing a tenant's consumers is an ops task a scan serves.
+ * No GSI: the authorizer only reads by the partition key (lib/contract/consumer-record.ts); listing a tenant's consumers is an ops task a scan serves.
  */
 export class ConsumersTable extends Construct {
   public readonly table: dynamodb.TableV2;

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
-import { COGNITO_ISSUER_NAME } from '../gateway/issuers';
+import { COGNITO_ISSUER_NAME } from '../contract/issuers';
 import type { CognitoConfig } from './identity-user-pool';
 
 /** Scopes Cognito defines itself (usable without a resource server). */

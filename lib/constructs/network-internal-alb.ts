@@ -3,7 +3,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
 import { acknowledge, inEveryCompliancePack } from '../compliance/nag';
 import type { RouteConfig, ServiceConfig } from '../config/schema';
-import { ROUTE_HEADER } from '../gateway/headers';
+import { ROUTE_HEADER } from '../contract/headers';
 import { AlbAccessLogs } from './network-alb-access-logs';
 import { ServiceTargetGroup } from './network-service-target-group';
 

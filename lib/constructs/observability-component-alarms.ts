@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE, POWERTOOLS_SERVICE } from '../gateway/authorizer-env';
+import { METRICS_NAMESPACE, POWERTOOLS_SERVICE } from '../contract/authorizer-env';
 import { AUDIT_TRANSFORMER_SERVICE, METRIC, METRIC_DIMENSION } from '../observability/metric-names';
 
 /** Custom metric counted from the access logs: requests API Gateway failed because the authorizer did. */

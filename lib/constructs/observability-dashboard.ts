@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE, POWERTOOLS_SERVICE } from '../gateway/authorizer-env';
+import { METRICS_NAMESPACE, POWERTOOLS_SERVICE } from '../contract/authorizer-env';
 import { AUDIT_TRANSFORMER_SERVICE, METRIC, METRIC_DIMENSION } from '../observability/metric-names';
 import { AUTHORIZER_FAILURES_METRIC } from './observability-component-alarms';
 

@@ -1,10 +1,10 @@
 import { ArnFormat, Stack, aws_kms as kms, aws_logs as logs, aws_wafv2 as wafv2 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { GatewayConfig } from '../config/schema';
-import { planEdgeRules, RESPONSE_BODY, WCU_LIMIT } from '../gateway/edge-waf-rules';
+import { planEdgeRules, RESPONSE_BODY, WCU_LIMIT } from '../contract/edge-waf-rules';
 import { LOG_GROUP_REMOVAL } from './api-log-groups';
-import { credentialHeaders } from '../gateway/headers';
-import { WAF_BODY } from '../gateway/request-checks';
+import { credentialHeaders } from '../contract/headers';
+import { WAF_BODY } from '../contract/request-checks';
 
 export interface EdgeWebAclProps {
   /** Web ACL name; also the suffix of the log group name `aws-waf-logs-<name>`. */

@@ -3,7 +3,7 @@
  * imported by the authorizer (emits), the audit transformer (emits), and the observability
  * stacks (dashboard widgets and alarms read them).
  *
- * Every metric lives in `METRICS_NAMESPACE` (lib/gateway/authorizer-env.ts) and carries
+ * Every metric lives in `METRICS_NAMESPACE` (lib/contract/authorizer-env.ts) and carries
  * Powertools' default `service` dimension (POWERTOOLS_SERVICE_NAME of the emitting function)
  * plus, where listed, one more dimension. A metric emitted with another dimension set is a
  * different metric to CloudWatch: the alarms would silently never see it.

@@ -33,7 +33,7 @@ export interface AuthorizerInvocations {
 /**
  * Authorizer invocations for `requestsPerSecond` spread over the mix. The cache is keyed per
  * credential, viewer IP, host (with host routes), HTTP method and resource path
- * (lib/gateway/route-table.ts, decisions 0002 and 0014), so every endpoint has its own
+ * (lib/contract/route-table.ts, decisions 0002 and 0014), so every endpoint has its own
  * `identities` keys: each identity is assumed to call every endpoint from one address (an upper
  * bound on hits for callers behind many addresses, docs/capacity.md).
  */

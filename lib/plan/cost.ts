@@ -1,8 +1,8 @@
 import type { EnvironmentConfig, GatewayConfig } from '../config/schema';
 import type { Profile } from '../config/profile';
-import { ACCESS_LOG_FORMAT } from '../gateway/access-log';
-import { AUTHORIZER_MEMORY_MB } from '../gateway/authorizer-env';
-import { planEdgeRules } from '../gateway/edge-waf-rules';
+import { ACCESS_LOG_FORMAT } from '../contract/access-log';
+import { AUTHORIZER_MEMORY_MB } from '../contract/authorizer-env';
+import { planEdgeRules } from '../contract/edge-waf-rules';
 import { secondsPerMonth, type PlanAssumptions } from './assumptions';
 import { note, warning, type Finding } from './finding';
 import { fmt, pct, usd } from './format-number';

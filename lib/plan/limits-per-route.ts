@@ -1,6 +1,6 @@
 import type { GatewayEnvironment } from '../config/load';
 import { DEFAULT_APPROXIMATE_CACHE_TTL, type RATE_LIMIT_MODES } from '../config/rate-limit-modes';
-import { compileRouteTable, requestedAuthorizerTtl } from '../gateway/route-table';
+import { compileRouteTable, requestedAuthorizerTtl } from '../contract/route-table';
 import type { PlanAssumptions } from './assumptions';
 import { planCore, type CorePlan } from './plan-core';
 import { approximate, EXACT, withRouteLimits, type LimitsChoice } from './route-limits';

@@ -1,5 +1,5 @@
 import type { GatewayEnvironment } from '../config/load';
-import { compileRouteTable } from '../gateway/route-table';
+import { compileRouteTable } from '../contract/route-table';
 import type { PlanAssumptions } from './assumptions';
 import { authorizerInvocations, type AuthorizerInvocations } from './authorizer-invocations';
 import { availabilityPlan, type AvailabilityPlan } from './availability';

@@ -1,4 +1,4 @@
-import { requestedAuthorizerTtl, resourcePathsFor, type ApiMethod } from '../gateway/route-table';
+import { requestedAuthorizerTtl, resourcePathsFor, type ApiMethod } from '../contract/route-table';
 import type { AuthStrategy } from './types';
 import type { GatewayConfig, HttpMethod } from '../config/schema';
 

@@ -1,6 +1,6 @@
 import type { GatewayConfig } from '../config/schema';
 import { ACCOUNT_THROTTLE, type Profile } from '../config/profile';
-import { tierPlanLimits } from '../gateway/usage-plans';
+import { tierPlanLimits } from '../contract/usage-plans';
 import { note, warning, type Finding } from './finding';
 import { fmt, pct } from './format-number';
 

@@ -4,8 +4,8 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { acknowledge, inEveryCompliancePack } from '../compliance/nag';
-import { compileRouteTable } from '../gateway/route-table';
-import { ACCESS_LOG_FORMAT } from '../gateway/access-log';
+import { compileRouteTable } from '../contract/route-table';
+import { ACCESS_LOG_FORMAT } from '../contract/access-log';
 import { ApiAuthorizer } from '../constructs/api-authorizer';
 import { ApiDomains } from '../constructs/api-domains';
 import { ApiGatewayResponses } from '../constructs/api-gateway-responses';
@@ -17,7 +17,7 @@ import type { DataStack } from './data-stack';
 import type { GatewayStackProps } from './gateway-stack-props';
 import type { IdentityStack } from './identity-stack';
 import type { NetworkStack } from './network-stack';
-import { API_STAGE_NAME, resourcePrefix } from '../gateway/resource-names';
+import { API_STAGE_NAME, resourcePrefix } from '../contract/resource-names';
 
 /** Responses smaller than this are not worth compressing. */
 export const MIN_COMPRESSION_SIZE = Size.kibibytes(1);

@@ -10,7 +10,7 @@ import { protectLogGroup } from '../constructs/audit-data-protection';
 import { AuditPipeline } from '../constructs/audit-pipeline';
 import type { ApiStack } from './api-stack';
 import type { GatewayStackProps } from './gateway-stack-props';
-import { resourcePrefix } from '../gateway/resource-names';
+import { resourcePrefix } from '../contract/resource-names';
 
 export interface AuditStackProps extends GatewayStackProps {
   readonly api: ApiStack;

@@ -5,10 +5,10 @@ import type { GatewayConfig } from '../config/schema';
 import { planEdgeBehaviors, type EdgeCacheKey } from '../constructs/cdn-cache-plan';
 import { ForwardedHostFunction } from '../constructs/cdn-forwarded-host-function';
 import { CdnLogBucket } from '../constructs/cdn-log-bucket';
-import { corsAllowMethods } from '../gateway/cors';
-import { ORIGIN_VERIFY_HEADER, UNREMOVABLE_RESPONSE_HEADERS } from '../gateway/headers';
+import { corsAllowMethods } from '../contract/cors';
+import { ORIGIN_VERIFY_HEADER, UNREMOVABLE_RESPONSE_HEADERS } from '../contract/headers';
 import type { GatewayStackProps } from './gateway-stack-props';
-import { resourcePrefix } from '../gateway/resource-names';
+import { resourcePrefix } from '../contract/resource-names';
 
 export interface CdnStackProps extends GatewayStackProps {
   readonly webAclArn: string;

@@ -8,7 +8,7 @@ import { CONSUMERS_TABLE_OUTPUT } from '../stack-names';
 import { RateLimitCache } from '../constructs/data-rate-limit-cache';
 import type { GatewayStackProps } from './gateway-stack-props';
 import type { NetworkStack } from './network-stack';
-import { resourcePrefix } from '../gateway/resource-names';
+import { resourcePrefix } from '../contract/resource-names';
 
 export interface DataStackProps extends GatewayStackProps {
   readonly network: NetworkStack;

@@ -8,7 +8,7 @@ import type { AuditStack } from './audit-stack';
 import type { CdnStack } from './cdn-stack';
 import type { EdgeStack } from './edge-stack';
 import type { GatewayStackProps } from './gateway-stack-props';
-import { API_STAGE_NAME, resourcePrefix } from '../gateway/resource-names';
+import { API_STAGE_NAME, resourcePrefix } from '../contract/resource-names';
 
 export interface EdgeObservabilityStackProps extends GatewayStackProps {
   readonly edge: EdgeStack;

@@ -3,7 +3,7 @@ import type { Construct } from 'constructs';
 import { acknowledge } from '../compliance/nag';
 import { EdgeWebAcl, wafLogGroupArn } from '../constructs/web-acl';
 import type { GatewayStackProps } from './gateway-stack-props';
-import { resourcePrefix } from '../gateway/resource-names';
+import { resourcePrefix } from '../contract/resource-names';
 
 export interface EdgeStackProps extends GatewayStackProps {
   /** Region of the REST API: the origin-verify secret is replicated there. */

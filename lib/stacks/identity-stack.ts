@@ -6,7 +6,7 @@ import { AppClients } from '../constructs/identity-app-clients';
 import { Federation } from '../constructs/identity-federation';
 import { GatewayUserPool } from '../constructs/identity-user-pool';
 import type { GatewayStackProps } from './gateway-stack-props';
-import { resourcePrefix } from '../gateway/resource-names';
+import { resourcePrefix } from '../contract/resource-names';
 
 /**
  * Cognito user pool, resource servers, clients and federation, as configured.

@@ -6,7 +6,7 @@ import { ObservabilitySloAlarms } from '../constructs/observability-slo-alarms';
 import type { ApiStack } from './api-stack';
 import type { AuditStack } from './audit-stack';
 import type { GatewayStackProps } from './gateway-stack-props';
-import { API_STAGE_NAME, resourcePrefix } from '../gateway/resource-names';
+import { API_STAGE_NAME, resourcePrefix } from '../contract/resource-names';
 
 export interface ObservabilityStackProps extends GatewayStackProps {
   readonly api: ApiStack;

@@ -1,4 +1,4 @@
-import { gatewayResponses, renderResponseBody, renderResponseHeaders, type GatewayResponseDefinition, type GatewayResponsesConfig, type GatewayResponseType, type ResponseFacts } from '../../lib/gateway/responses';
+import { gatewayResponses, renderResponseBody, renderResponseHeaders, type GatewayResponseDefinition, type GatewayResponsesConfig, type GatewayResponseType, type ResponseFacts } from '../../lib/contract/responses';
 
 /** Every API Gateway response type the local gateway can produce. */
 export type LocalResponseType = GatewayResponseType | 'AUTHORIZER_CONFIGURATION_ERROR' | 'API_CONFIGURATION_ERROR';
@@ -10,7 +10,7 @@ export interface RenderedResponse {
 }
 
 /**
- * Gateway responses as the deployed API renders them (`lib/gateway/responses.ts`). A type the
+ * Gateway responses as the deployed API renders them (`lib/contract/responses.ts`). A type the
  * API does not customize falls back to DEFAULT_4XX or DEFAULT_5XX, and, as documented by AWS,
  * a status code set on DEFAULT_4XX/5XX replaces the status of every uncustomized type too.
  */

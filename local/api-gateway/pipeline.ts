@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { GatewayEnvironment } from '../../lib/config/load';
-import { compileRouteTable, upstreamPath, type ApiMethod } from '../../lib/gateway/route-table';
-import { compileRequestTransformation } from '../../lib/gateway/transformations';
+import { compileRouteTable, upstreamPath, type ApiMethod } from '../../lib/contract/route-table';
+import { compileRequestTransformation } from '../../lib/contract/transformations';
 import type { Clock } from '../../lib/rate-limit/rate-limiter';
 import type { AuthorizerFn } from '../authorizer-adapter';
 import { AuthorizerResultCache } from './authorizer-cache';

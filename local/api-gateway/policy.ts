@@ -1,5 +1,5 @@
 import type { PolicyDocument, Statement } from 'aws-lambda';
-import { escapeRegExp } from '../../lib/gateway/request-checks';
+import { escapeRegExp } from '../../lib/contract/request-checks';
 
 /**
  * Evaluates an authorizer's IAM policy against the request's method ARN the way API Gateway

@@ -1,4 +1,4 @@
-import type { ApiMethod } from '../../lib/gateway/route-table';
+import type { ApiMethod } from '../../lib/contract/route-table';
 
 /**
  * API Gateway REST resource selection: a request path picks one resource of the tree the API

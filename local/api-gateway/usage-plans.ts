@@ -1,5 +1,5 @@
 import type { TierConfig } from '../../lib/config/schema';
-import { tierPlans, type PlanLimits } from '../../lib/gateway/usage-plans';
+import { tierPlans, type PlanLimits } from '../../lib/contract/usage-plans';
 import type { Clock } from '../../lib/rate-limit/rate-limiter';
 
 /**

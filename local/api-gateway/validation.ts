@@ -1,8 +1,8 @@
 import Ajv04 from 'ajv-draft-04';
 import type { ValidateFunction } from 'ajv';
 import type { GatewayConfig, RouteConfig } from '../../lib/config/schema';
-import { allowedContentTypePattern, repeatedQueryParameterPattern, WAF_BODY } from '../../lib/gateway/request-checks';
-import { BODY_METHODS, type ApiMethod } from '../../lib/gateway/route-table';
+import { allowedContentTypePattern, repeatedQueryParameterPattern, WAF_BODY } from '../../lib/contract/request-checks';
+import { BODY_METHODS, type ApiMethod } from '../../lib/contract/route-table';
 
 /**
  * Request checks in the order the deployed path applies them: the web ACL rules
@@ -27,7 +27,7 @@ export interface WafBlock extends WafRejection {
  * - regional `AllowedContentTypes`: POST/PUT/PATCH with a non-empty body whose Content-Type is
  *   not an allowed media type (parameters allowed; a repeated header, joined with commas, never is) -> 415;
  * - regional `RepeatedCacheKeyParameter`: a query parameter some stage cache is keyed on, given
- *   twice -> 400 (lib/gateway/request-checks.ts explains the poisoning).
+ *   twice -> 400 (lib/contract/request-checks.ts explains the poisoning).
  */
 export function compileWafChecks(config: GatewayConfig, methods: readonly ApiMethod[]): (request: { method: string; contentType?: string; bodyBytes: number; rawQuery: string }) => WafBlock | undefined {
   const limit = config.security.max_body_bytes;

@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import type { FirehoseTransformationEventRecord } from 'aws-lambda';
-import { ACCESS_LOG_FIELDS } from '../../lib/gateway/access-log';
+import { ACCESS_LOG_FIELDS } from '../../lib/contract/access-log';
 
 export const ACCESS_LOG_GROUP = 'gatehouse-dev-Api-LogsAccessLogs1A2B3C4D-abcdEFGH1234';
 

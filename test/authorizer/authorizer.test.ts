@@ -1,4 +1,4 @@
-import { RATE_LIMITED_USAGE_KEY } from '../../lib/gateway/usage-keys';
+import { RATE_LIMITED_USAGE_KEY } from '../../lib/contract/usage-keys';
 import { InMemoryRateLimiter } from '../../lib/rate-limit/memory-limiter';
 import type { RateLimiter } from '../../lib/rate-limit/rate-limiter';
 import { RateLimiterUnavailableError } from '../../lib/rate-limit/rate-limiter';

@@ -1,6 +1,6 @@
 import { Route } from '../../lib/config/schema';
-import { gatewayResponses, renderResponseBody, renderResponseHeaders, type GatewayResponseType } from '../../lib/gateway/responses';
-import { challengeValue } from '../../lib/gateway/challenges';
+import { gatewayResponses, renderResponseBody, renderResponseHeaders, type GatewayResponseType } from '../../lib/contract/responses';
+import { challengeValue } from '../../lib/contract/challenges';
 import { clientRecordId } from '../../lambdas/authorizer/consumer-store';
 import { COGNITO } from '../../lambdas/authorizer/token-verifier';
 import { FIELD_VALUE, HOSTILE_CREDENTIALS, MARKER } from '../support/hostile-credentials';
@@ -10,7 +10,7 @@ import { API_KEYS, CLIENTS, cognitoClaims, harness, issuersForSuite, keyPair, si
 /**
  * Decision 0018, at the authorizer: every reason it decides, what it answers (a thrown
  * `Unauthorized` or a Deny and its context) and the `WWW-Authenticate` the caller then gets from
- * the gateway response that answer selects (lib/gateway/responses.ts, as both runtimes render it).
+ * the gateway response that answer selects (lib/contract/responses.ts, as both runtimes render it).
  */
 const suite = issuersForSuite();
 let attacker: Keys;

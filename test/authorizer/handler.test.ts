@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 import { apiKeyId } from '../../lambdas/authorizer/consumer-store';
-import { AUTHORIZER_ENV } from '../../lib/gateway/authorizer-env';
+import { AUTHORIZER_ENV } from '../../lib/contract/authorizer-env';
 import { requestEvent } from './events';
 import { testConfig } from './fixtures';
 

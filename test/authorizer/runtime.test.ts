@@ -1,6 +1,6 @@
 import type { Outcome } from '../../lambdas/authorizer/authorizer';
 import { authorizerFromEnv } from '../../lambdas/authorizer/runtime';
-import { AUTHORIZER_ENV } from '../../lib/gateway/authorizer-env';
+import { AUTHORIZER_ENV } from '../../lib/contract/authorizer-env';
 import { SlowProxy, TestRedisServer } from '../rate-limit/redis-server';
 import { requestEvent } from './events';
 import { testConfig } from './fixtures';

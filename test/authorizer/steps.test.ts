@@ -1,8 +1,8 @@
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { Route, type RouteConfig, type TierConfig } from '../../lib/config/schema';
-import { REASON, type Reason } from '../../lib/gateway/authorizer-context';
-import type { RouteMatch } from '../../lib/gateway/route-match';
-import { RATE_LIMITED_USAGE_KEY } from '../../lib/gateway/usage-keys';
+import { REASON, type Reason } from '../../lib/contract/authorizer-context';
+import type { RouteMatch } from '../../lib/contract/route-match';
+import { RATE_LIMITED_USAGE_KEY } from '../../lib/contract/usage-keys';
 import type { RateLimitDecision, RateLimiter, RateLimitRequest } from '../../lib/rate-limit/rate-limiter';
 import { requireAccess, type Identity } from '../../lambdas/authorizer/access';
 import { jwtIdentity } from '../../lambdas/authorizer/authenticate-jwt';

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { apiKeyId, consumerFromItem } from '../../lib/gateway/consumer-record';
+import { apiKeyId, consumerFromItem } from '../../lib/contract/consumer-record';
 import { localDynamoClient, seedConsumersTable } from '../../local/dynamodb-seed';
 import { freePort } from '../rate-limit/redis-server';
 import { cleanEnv, descendants, alive, eventually, gatehouseAsync, ROOT, STACK_TRACE } from './support';

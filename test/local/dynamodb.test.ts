@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { apiKeyId, consumerItem } from '../../lib/gateway/consumer-record';
+import { apiKeyId, consumerItem } from '../../lib/contract/consumer-record';
 import { localDynamoClient, seedConsumersTable } from '../../local/dynamodb-seed';
 import { loadSeed } from '../../local/seed';
 import { apiKey, startTestGateway, type TestGateway } from './support/harness';

@@ -25,7 +25,7 @@ describe('rate limits seen from outside (manual clock)', () => {
     expect(statuses).toEqual(Array(60).fill(200));
     const refused = await get();
     const body = await refused.json();
-    // lib/gateway/responses.ts: over the limit, the authorizer returns a usage key no plan holds and
+    // lib/contract/responses.ts: over the limit, the authorizer returns a usage key no plan holds and
     // API Gateway's INVALID_API_KEY response carries the configured 429, message and headers.
     expect({ status: refused.status, body }).toEqual({
       status: 429, body: { message: ERROR_MESSAGE, code: 'rate_limited', requestId: refused.headers.get('x-amzn-requestid') },

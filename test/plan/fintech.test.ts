@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { loadConfigFile } from '../../lib/config/load';
-import { EXACT_LIMITS_REASON } from '../../lib/gateway/route-table';
+import { EXACT_LIMITS_REASON } from '../../lib/contract/route-table';
 import type { LimitsModeRow } from '../../lib/plan/limits-modes';
 import { planConfig, type EnvironmentPlan } from '../../lib/plan/plan';
 

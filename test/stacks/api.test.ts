@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { AUTHORIZER_ENTRY } from '../../lib/constructs/api-authorizer';
-import { tierUsageKey } from '../../lib/gateway/usage-keys';
+import { tierUsageKey } from '../../lib/contract/usage-keys';
 import { findingsIn, formatFindings, ROOT, synthesize, type Synthesized } from '../support/synth';
 
 /**
@@ -340,7 +340,7 @@ describeWithAuthorizer('ApiStack with gateway.config.yaml (dev: no custom domain
     t.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
       ResourceArn: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([{ Ref: Object.keys(stages)[0] }])] }),
     });
-    // The same credentials are redacted from both web ACLs' logs (lib/gateway/headers.ts credentialHeaders).
+    // The same credentials are redacted from both web ACLs' logs (lib/contract/headers.ts credentialHeaders).
     t.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
       RedactedFields: [
         { SingleHeader: { Name: 'authorization' } }, { SingleHeader: { Name: 'x-api-key' } },

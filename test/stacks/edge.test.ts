@@ -1,6 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { parseConfig } from '../../lib/config/load';
-import { bodySizeStatement, integerGreaterThanRegex, planEdgeRules, WCU_LIMIT } from '../../lib/gateway/edge-waf-rules';
+import { bodySizeStatement, integerGreaterThanRegex, planEdgeRules, WCU_LIMIT } from '../../lib/contract/edge-waf-rules';
 import { findingsIn, formatFindings, synthesize, type Synthesized } from '../support/synth';
 
 /** A second gateway: every WAF option away from its default, one environment. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { ROUTE_HEADER } from '../../lib/gateway/headers';
+import { ROUTE_HEADER } from '../../lib/contract/headers';
 import type { NetworkStack } from '../../lib/stacks/network-stack';
 import { findingsIn } from '../support/synth';
 import { cachedVpcLookup, formatFindings, synthesizeFoundation } from './foundation-synth';

@@ -1,8 +1,8 @@
 import { Stack, aws_wafv2 as wafv2, type CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, type NagRuleResult } from 'cdk-nag';
-import { credentialHeaders } from '../../gateway/headers';
+import { credentialHeaders } from '../../contract/headers';
 
-/** GH1: every WAF logging configuration redacts every credential header (lib/gateway/headers.ts). */
+/** GH1: every WAF logging configuration redacts every credential header (lib/contract/headers.ts). */
 export const GH1 = {
   id: 'GH1',
   info: 'A WAF logging configuration does not redact every credential header (Authorization, the API key header, Cookie, X-Origin-Verify).',

@@ -1,5 +1,5 @@
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
-import { REASON } from '../../../lib/gateway/authorizer-context';
+import { REASON } from '../../../lib/contract/authorizer-context';
 import { RateLimiterUnavailableError } from '../../../lib/rate-limit/rate-limiter';
 import { refusalReason, type AuthorizerDecision } from '../../authorizer-adapter';
 import { AuthorizerResultCache } from '../authorizer-cache';

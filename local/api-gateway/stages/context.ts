@@ -1,7 +1,7 @@
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import type { GatewayConfig, RouteConfig, ServiceConfig } from '../../../lib/config/schema';
-import type { ApiMethod } from '../../../lib/gateway/route-table';
-import type { RequestTransformation } from '../../../lib/gateway/transformations';
+import type { ApiMethod } from '../../../lib/contract/route-table';
+import type { RequestTransformation } from '../../../lib/contract/transformations';
 import type { Clock } from '../../../lib/rate-limit/rate-limiter';
 import type { AuthorizerFn } from '../../authorizer-adapter';
 import type { RequestLogLine } from '../../request-log';
@@ -167,7 +167,7 @@ export async function runStages(stages: readonly Stage[], ctx: RequestContext): 
   throw new Error('no stage answered the request');
 }
 
-/** A gateway response (lib/gateway/responses.ts) with the request id, logged as `error: type`. */
+/** A gateway response (lib/contract/responses.ts) with the request id, logged as `error: type`. */
 export function gatewayResponse(ctx: RequestContext, log: LogFields, type: LocalResponseType, authorizer?: Record<string, string | number | boolean | undefined>, validationErrors?: string): ApiResponse {
   const { requestId } = ctx;
   const r = ctx.gateway.responses.render(type, { requestId, authorizer, validationErrors });

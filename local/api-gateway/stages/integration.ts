@@ -1,4 +1,4 @@
-import { resolveUpstreamHeaders } from '../../../lib/gateway/transformations';
+import { resolveUpstreamHeaders } from '../../../lib/contract/transformations';
 import { HOP_BY_HOP, upstreamTarget, type IntegrationResult } from '../integration';
 import { gatewayResponse, type RequestContext, type StageResult } from './context';
 

@@ -1,4 +1,4 @@
-import { REASON } from '../../../lib/gateway/authorizer-context';
+import { REASON } from '../../../lib/contract/authorizer-context';
 import { CONTINUE, gatewayResponse, type RequestContext, type StageResult } from './context';
 
 /**

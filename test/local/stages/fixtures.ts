@@ -1,6 +1,6 @@
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import type { RouteConfig } from '../../../lib/config/schema';
-import type { ApiMethod } from '../../../lib/gateway/route-table';
+import type { ApiMethod } from '../../../lib/contract/route-table';
 import type { LocalResponseType } from '../../../local/api-gateway/gateway-responses';
 import { RequestContext, type ApiRequest, type CompiledGateway, type CompiledMethod } from '../../../local/api-gateway/stages/context';
 

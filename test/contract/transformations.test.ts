@@ -2,7 +2,7 @@ import { parseConfig } from '../../lib/config/load';
 import {
   compileHeader, compileRequestTransformation, mappingExpression, resolveUpstreamHeaders, SCRUBBED_VALUE,
   toIntegrationRequestParameters, TransformationError,
-} from '../../lib/gateway/transformations';
+} from '../../lib/contract/transformations';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../support/synth';

@@ -1,4 +1,4 @@
-import { tierPlans } from '../../lib/gateway/usage-plans';
+import { tierPlans } from '../../lib/contract/usage-plans';
 import { InMemoryRateLimiter } from '../../lib/rate-limit/memory-limiter';
 import { tierWindows } from '../../lib/rate-limit/rate-limiter';
 

@@ -91,7 +91,7 @@ export type UnauthorizedReason = Exclude<Reason, DenyReason | `${REASON.rateLimi
   | `${REASON.ipNotAllowed}`;
 
 /**
- * Context key of a Deny's `WWW-Authenticate` value (lib/gateway/challenges.ts): set only where the
+ * Context key of a Deny's `WWW-Authenticate` value (lib/contract/challenges.ts): set only where the
  * refusal has an RFC 6750 error of its own (insufficient_scope); ACCESS_DENIED maps it to the header.
  * Unlike `message` and `reason` it holds `"` (quoted strings): it reaches a header, never a body template.
  */

@@ -1,5 +1,5 @@
 import { Route, type RouteConfig } from '../../lib/config/schema';
-import { compileRouteCandidates, compileRouteMatcher, requestHost, type RouteMatch, type RouteRequest } from '../../lib/gateway/route-match';
+import { compileRouteCandidates, compileRouteMatcher, requestHost, type RouteMatch, type RouteRequest } from '../../lib/contract/route-match';
 
 const route = (r: Record<string, unknown>): RouteConfig => Route.parse({ service: 'svc', ...r });
 const ROUTES = [

@@ -1,4 +1,4 @@
-import { gatewayResponses, renderResponseBody, renderResponseHeaders, toResponseTemplate, type GatewayResponseType } from '../../lib/gateway/responses';
+import { gatewayResponses, renderResponseBody, renderResponseHeaders, toResponseTemplate, type GatewayResponseType } from '../../lib/contract/responses';
 
 const config = {
   rate_limiting: { strategy: 'redis' as const, fault_tolerant: true, hide_client_headers: false, error_code: 429, error_message: 'Slow down, upgrade at https://x.example/plans', redis_timeout_ms: 20 },
