@@ -81,6 +81,6 @@ export class GatewayStage extends Stage {
     Tags.of(this).add('gatehouse:environment', gateway.name);
     Tags.of(this).add('gatehouse:organization', gateway.config.organization.name);
     if (gateway.config.compliance.length > 0) Tags.of(this).add('gatehouse:compliance', gateway.config.compliance.join('+'));
-    applyCompliancePacks(this, gateway.profile.nagPacks, { apiKeyHeader: gateway.config.identity.api_keys.header });
+    applyCompliancePacks(this, gateway.profile.nagPacks, { apiKeyHeader: gateway.config.identity.api_keys.header, routes: gateway.config.routes });
   }
 }

@@ -3,10 +3,14 @@ import { NagMessageLevel, NagPack, type NagPackProps } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { GH1 } from './gatehouse-rules/GH1-WafLogsRedactCredentials';
 import { GH2 } from './gatehouse-rules/GH2-RequestLogsMasked';
+import { GH3 } from './gatehouse-rules/GH3-AuthenticatedRoutesNotEdgeCached';
+import type { RouteConfig } from '../config/schema';
 
 export interface GatehouseChecksProps extends NagPackProps {
   /** `identity.api_keys.header`: a credential header like Authorization. */
   readonly apiKeyHeader: string;
+  /** The gateway's routes (GH3 checks which of them the edge caches). */
+  readonly routes: readonly RouteConfig[];
 }
 
 /**
@@ -21,7 +25,7 @@ export class GatehouseChecks extends NagPack {
   constructor(scope: IConstruct, props: GatehouseChecksProps) {
     super(scope, props);
     this.packName = 'Gatehouse';
-    this.rules = [{ ...GH1, rule: GH1.rule(props.apiKeyHeader) }, GH2];
+    this.rules = [{ ...GH1, rule: GH1.rule(props.apiKeyHeader) }, GH2, { ...GH3, rule: GH3.rule(props.routes, props.apiKeyHeader) }];
   }
 
   protected checkResource(node: CfnResource): void {

@@ -2,14 +2,14 @@ import { Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, type NagPack as CdkNagPack } from 'cdk-nag';
 import type { NagPack } from '../config/profile';
-import { GatehouseChecks } from './gatehouse-pack';
+import { GatehouseChecks, type GatehouseChecksProps } from './gatehouse-pack';
 
 /**
  * Registers the cdk-nag packs the compliance profile implies, and Gatehouse's own invariants
  * (lib/compliance/gatehouse-pack.ts) always. Every unacknowledged finding fails synth;
  * acknowledgements live next to the resource they concern, each with its reason.
  */
-export function applyCompliancePacks(scope: IConstruct, packs: readonly NagPack[], gatehouse: { readonly apiKeyHeader: string }): void {
+export function applyCompliancePacks(scope: IConstruct, packs: readonly NagPack[], gatehouse: Pick<GatehouseChecksProps, 'apiKeyHeader' | 'routes'>): void {
   const plugins: CdkNagPack[] = packs.map((pack) => {
     switch (pack) {
       case 'AwsSolutions': return new AwsSolutionsChecks(scope, { verbose: true });
@@ -18,7 +18,7 @@ export function applyCompliancePacks(scope: IConstruct, packs: readonly NagPack[
       case 'NIST-800-53-R5': return new NIST80053R5Checks(scope, { verbose: true });
     }
   });
-  Validations.of(scope).addPlugins(...plugins, new GatehouseChecks(scope, { verbose: true, apiKeyHeader: gatehouse.apiKeyHeader }));
+  Validations.of(scope).addPlugins(...plugins, new GatehouseChecks(scope, { verbose: true, ...gatehouse }));
 }
 
 /** One acknowledged finding: the rule id (with `[finding]` where the rule has several) and why. */
