@@ -36,8 +36,8 @@ import { CachingConsumerStore } from '../lambdas/authorizer/consumer-store';
 import { createHandler } from '../lambdas/authorizer/handler';
 import { recordKeyCache, recordOutcome } from '../lambdas/authorizer/observability';
 import { IssuerVerifier } from '../lambdas/authorizer/token-verifier';
-import { loadConfigFile } from '../lib/config/load';
-import { AUTHORIZER_ENV } from '../lib/contract/authorizer-env';
+import { loadConfigFile } from '../lib/checks/load';
+import { AUTHORIZER_ENV, AUTHORIZER_MEMORY_MB } from '../lib/contract/authorizer-env';
 import { defaultJwksUri } from '../lib/contract/issuers';
 import { InMemoryRateLimiter } from '../lib/rate-limit/memory-limiter';
 import { tierWindows, type RateLimiter } from '../lib/rate-limit/rate-limiter';
@@ -83,7 +83,7 @@ function quietStdout<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 const CONTEXT = {
-  awsRequestId: 'bench', functionName: 'authorizer', functionVersion: '$LATEST', memoryLimitInMB: '512',
+  awsRequestId: 'bench', functionName: 'authorizer', functionVersion: '$LATEST', memoryLimitInMB: String(AUTHORIZER_MEMORY_MB),
   invokedFunctionArn: 'arn:aws:lambda:eu-west-1:111111111111:function:authorizer', getRemainingTimeInMillis: () => 3000,
 } as unknown as Context;
 

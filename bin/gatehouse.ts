@@ -8,7 +8,8 @@
  */
 import { App } from 'aws-cdk-lib';
 import { ConfigError } from '../lib/config/errors';
-import { loadConfigFile, selectEnvironments, type SelectedWith } from '../lib/config/load';
+import { loadConfigFile } from '../lib/checks/load';
+import { selectEnvironments, type SelectedWith } from '../lib/config/environments';
 import { unknownContextKeys, unknownGatehouseVariables } from '../lib/config/selection';
 import { complianceGateMessage, synthesizeGateway, SynthError } from '../lib/synth';
 

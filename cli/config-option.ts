@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import type { SelectedWith } from '../lib/config/load';
+import type { SelectedWith } from '../lib/config/environments';
 
 /** The default config file, at the repository root. */
 export const DEFAULT_CONFIG = 'gateway.config.yaml';

@@ -1,6 +1,6 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { GatewayEnvironment } from '../lib/config/load';
+import type { GatewayEnvironment } from '../lib/config/environments';
 import { CONSUMERS_TABLE_OUTPUT, stackName } from '../lib/stack-names';
 import { localConsumersTableName } from '../lib/contract/resource-names';
 import { consumersTableProblem, localDynamoClient } from '../local/dynamodb-seed';

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import type { GatewayEnvironment } from '../lib/config/load';
+import type { GatewayEnvironment } from '../lib/config/environments';
 import { COGNITO_ISSUER_NAME as COGNITO, LOCAL_ISSUER_NAME } from '../lib/contract/issuers';
 import type { ConsumerEntry, ConsumerRecords, NewRecord } from './consumer-records';
 import type { ConsumersTable } from './consumers-table';
@@ -108,7 +108,8 @@ interface TableContext { readonly gateway: GatewayEnvironment; readonly records:
 /** Loads the config, opens the table, runs `work`, closes the client. */
 async function withTable(command: Command, opts: TableOptions, work: (context: TableContext) => Promise<void>): Promise<void> {
   /* eslint-disable @typescript-eslint/no-require-imports */
-  const { loadConfigFile, selectEnvironments } = require('../lib/config/load') as typeof import('../lib/config/load');
+  const { loadConfigFile } = require('../lib/checks/load') as typeof import('../lib/checks/load');
+  const { selectEnvironments } = require('../lib/config/environments') as typeof import('../lib/config/environments');
   const { endpointProblem } = require('../local/env') as typeof import('../local/env');
   const { openConsumersTable } = require('./consumers-table') as typeof import('./consumers-table');
   const { ConsumerRecords: Records } = require('./consumer-records') as typeof import('./consumer-records');

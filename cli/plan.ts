@@ -23,7 +23,8 @@ export function planCommand(program: Command): Command {
       if (opts.markdown !== undefined && opts.markdown.trim() === '') usageError(command, '--markdown needs a file name');
       // Loaded here: --help and the other commands do not pay for the planner.
       /* eslint-disable @typescript-eslint/no-require-imports */
-      const { loadConfigFile, selectEnvironments } = require('../lib/config/load') as typeof import('../lib/config/load');
+      const { loadConfigFile } = require('../lib/checks/load') as typeof import('../lib/checks/load');
+      const { selectEnvironments } = require('../lib/config/environments') as typeof import('../lib/config/environments');
       const { planConfig } = require('../lib/plan/plan') as typeof import('../lib/plan/plan');
       const { renderCapacityReport } = require('../lib/plan/render-markdown') as typeof import('../lib/plan/render-markdown');
       const { renderTerminal } = require('../lib/plan/render-terminal') as typeof import('../lib/plan/render-terminal');

@@ -33,7 +33,8 @@ export function synthCommand(program: Command): Command {
       announceConfig(command, opts.config);
       /* eslint-disable @typescript-eslint/no-require-imports */
       const { App } = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
-      const { loadConfigFile, selectEnvironments } = require('../lib/config/load') as typeof import('../lib/config/load');
+      const { loadConfigFile } = require('../lib/checks/load') as typeof import('../lib/checks/load');
+      const { selectEnvironments } = require('../lib/config/environments') as typeof import('../lib/config/environments');
       const { complianceGateMessage, synthesizeGateway } = require('../lib/synth') as typeof import('../lib/synth');
       /* eslint-enable @typescript-eslint/no-require-imports */
       const config = loadConfigFile(opts.config, SELECTED_WITH);

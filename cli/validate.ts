@@ -26,7 +26,9 @@ export function validateCommand(program: Command): Command {
     .action((opts: ValidateOptions, command: Command) => {
       announceConfig(command, opts.config);
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { loadConfigFile, selectEnvironments } = require('../lib/config/load') as typeof import('../lib/config/load');
+      const { loadConfigFile } = require('../lib/checks/load') as typeof import('../lib/checks/load');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { selectEnvironments } = require('../lib/config/environments') as typeof import('../lib/config/environments');
       let environments: string[];
       try {
         environments = selectEnvironments(loadConfigFile(opts.config, SELECTED_WITH), environmentNames(opts.env), SELECTED_WITH).map((e) => e.name);

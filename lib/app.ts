@@ -1,5 +1,5 @@
 import type { App } from 'aws-cdk-lib';
-import { selectEnvironments, type LoadedConfig } from './config/load';
+import { selectEnvironments, type LoadedConfig } from './config/environments';
 import { GatewayStage } from './stage';
 
 export interface AddGatewayOptions {

@@ -1,7 +1,7 @@
 import { Stage, Tags, type StageProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { applyCompliancePacks } from './compliance/nag';
-import type { GatewayEnvironment } from './config/load';
+import type { GatewayEnvironment } from './config/environments';
 import { ApiStack } from './stacks/api-stack';
 import { AuditStack } from './stacks/audit-stack';
 import { CdnStack } from './stacks/cdn-stack';

@@ -2,7 +2,7 @@ import type { App } from 'aws-cdk-lib';
 import { addGatewayStages } from './app';
 import { explainFindings, readValidationFindings, traceFindings, type GateFinding } from './compliance/report';
 import { ConfigError } from './config/errors';
-import type { LoadedConfig } from './config/load';
+import type { LoadedConfig } from './config/environments';
 import type { GatewayStage } from './stage';
 
 /**
@@ -56,7 +56,7 @@ export class SynthError extends Error {
     super([
       `Synth failed${where ? ` at ${where}` : ''}: ${lines[0] ?? error.name}`,
       ...lines.slice(1).map((l) => `  ${l}`),
-      `  ${file} passed config validation, so this is a check lib/config does not make yet; change the setting the message names, and please report it.`,
+      `  ${file} passed config validation, so this is a check lib/checks does not make yet; change the setting the message names, and please report it.`,
     ].join('\n'), { cause });
     this.name = 'SynthError';
   }

@@ -1,15 +1,15 @@
 import type { GatewayConfig } from '../lib/config/schema';
-import { CLIENT_IP_HEADER, FORWARDED_HOST_HEADER, UNREMOVABLE_RESPONSE_HEADERS, VIEWER_FUNCTION_HEADERS } from '../lib/contract/headers';
-import { corsAllowMethods } from '../lib/contract/cors';
+import type { CorsPolicy } from '../lib/contract/cors';
+import { CLIENT_IP_HEADER, FORWARDED_HOST_HEADER, VIEWER_FUNCTION_HEADERS } from '../lib/contract/headers';
+import { REFUSAL, refusalBody, type RefusalText } from '../lib/contract/refusals';
+import { responseHeadersPolicy, securityHeaderValues, type ResponseHeadersPolicy } from '../lib/contract/response-headers-policy';
 
 /**
  * What CloudFront does to requests and responses in front of the API (lib/stacks/cdn-stack.ts):
  * - viewer-request function: `X-Forwarded-Host` = the viewer's Host (a client value is overwritten);
  * - allowed methods: GET, HEAD, OPTIONS, PUT, PATCH, POST, DELETE; anything else is refused here;
- * - response headers policy: security headers (HSTS 730 days with subdomains and preload,
- *   nosniff, X-Frame-Options DENY, Referrer-Policy no-referrer), `transformations.response.add_headers`
- *   without templates, `remove_headers` minus those CloudFront cannot remove; removing `Server`
- *   makes CloudFront answer `Server: CloudFront`.
+ * - response headers policy: lib/contract/response-headers-policy.ts, the data the CDN stack
+ *   deploys (security headers, custom headers, removed headers, CORS), applied here.
  */
 export const CLOUDFRONT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE']);
 
@@ -17,28 +17,18 @@ export const CLOUDFRONT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'PAT
 export const MAX_URL_BYTES = 8192;
 export const MAX_HEADER_BYTES = 20_480;
 
-const SECURITY_HEADERS: Record<string, string> = {
-  'strict-transport-security': 'max-age=63072000; includeSubDomains; preload',
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
-};
-
-export interface ResponseHeadersPolicy {
+/** The response headers the policy sets and removes, as the twin applies them (lower-case names). */
+export interface ViewerHeaderRules {
   readonly remove: readonly string[];
+  /** Security headers, then custom headers (name -> value); a later custom name wins. */
   readonly add: Readonly<Record<string, string>>;
 }
 
-export function responseHeadersPolicy(config: GatewayConfig): ResponseHeadersPolicy {
-  const { add_headers: add, remove_headers: remove } = config.transformations.response;
-  const reserved = new Set(Object.keys(SECURITY_HEADERS));
+/** The policy's headers as header operations: CloudFront matches names case-insensitively. */
+export function viewerHeaderRules(policy: ResponseHeadersPolicy): ViewerHeaderRules {
   const custom: Record<string, string> = {};
-  for (const [name, value] of Object.entries(add)) {
-    if (reserved.has(name.toLowerCase()) || value.includes('$(')) continue;
-    custom[name.toLowerCase()] = value;
-  }
-  const removable = remove.map((h) => h.toLowerCase()).filter((h) => !UNREMOVABLE_RESPONSE_HEADERS.includes(h) && !reserved.has(h) && !(h in custom));
-  return { remove: removable, add: { ...SECURITY_HEADERS, ...custom } };
+  for (const { header, value } of policy.customHeaders) custom[header.toLowerCase()] = value;
+  return { remove: policy.removeHeaders.map((h) => h.toLowerCase()), add: { ...securityHeaderValues(policy.security), ...custom } };
 }
 
 const VIA = '1.1 local.cloudfront.net (CloudFront)';
@@ -59,7 +49,7 @@ export type OriginHeaders = Readonly<Record<string, string | string[] | undefine
  * is left out (the server computes it). `dropCors` leaves out the origin's `access-control-*`
  * headers (the CORS policy replaces them).
  */
-export function compileResponseHeaders(policy: ResponseHeadersPolicy, removeServer: boolean): (headers: OriginHeaders, sink: HeaderSink, dropCors?: boolean) => void {
+export function compileResponseHeaders(policy: ViewerHeaderRules, removeServer: boolean): (headers: OriginHeaders, sink: HeaderSink, dropCors?: boolean) => void {
   const skip = new Set([...policy.remove, ...Object.keys(policy.add), 'server', 'via', 'content-length']);
   const add = Object.entries(policy.add);
   const emit = (sink: HeaderSink, dropCors: boolean, name: string, value: string | string[]) => {
@@ -78,34 +68,31 @@ export function compileResponseHeaders(policy: ResponseHeadersPolicy, removeServ
 }
 
 /**
- * The CORS part of the response headers policy (lib/stacks/cdn-stack.ts `corsBehavior`, origin
- * override on): for a request whose Origin is allowed, the CORS headers replace the origin's;
- * preflight answers (OPTIONS with Access-Control-Request-Method) get the allowed methods, headers
- * and max age, other responses the exposed headers. Other requests get no CORS header.
+ * The CORS part of the response headers policy (lib/contract/cors.ts, origin override on): for a
+ * request whose Origin is allowed, the CORS headers replace the origin's; preflight answers
+ * (OPTIONS with Access-Control-Request-Method) get the allowed methods, headers and max age, other
+ * responses the exposed headers. Other requests get no CORS header.
  */
-export function compileCors(cors: GatewayConfig['cors']): (origin: string | undefined, preflight: boolean) => Record<string, string> | undefined {
+export function compileCors(cors: CorsPolicy | undefined): (origin: string | undefined, preflight: boolean) => Record<string, string> | undefined {
   if (!cors) return () => undefined;
-  const any = cors.origins.includes('*');
-  const allowed = new Set(cors.origins);
-  const methods = corsAllowMethods(cors).join(', ');
+  const any = cors.allowOrigins.includes('*');
+  const allowed = new Set(cors.allowOrigins);
+  const methods = cors.allowMethods.join(', ');
   return (origin, preflight) => {
     if (!origin || (!any && !allowed.has(origin))) return undefined;
     const out: Record<string, string> = { 'access-control-allow-origin': any ? '*' : origin };
     if (!any) out.vary = 'Origin';
-    if (cors.credentials) out['access-control-allow-credentials'] = 'true';
+    if (cors.allowCredentials) out['access-control-allow-credentials'] = 'true';
     if (preflight) {
       out['access-control-allow-methods'] = methods;
-      out['access-control-allow-headers'] = cors.headers.join(', ');
-      out['access-control-max-age'] = String(cors.max_age);
-    } else if (cors.expose_headers.length > 0) {
-      out['access-control-expose-headers'] = cors.expose_headers.join(', ');
+      out['access-control-allow-headers'] = cors.allowHeaders.join(', ');
+      out['access-control-max-age'] = String(cors.maxAgeSeconds);
+    } else if (cors.exposeHeaders.length > 0) {
+      out['access-control-expose-headers'] = cors.exposeHeaders.join(', ');
     }
     return out;
   };
 }
-
-/** Whether the config asks to remove Server (CloudFront then sends `Server: CloudFront`). */
-export const removesServer = (config: GatewayConfig) => config.transformations.response.remove_headers.some((h) => h.toLowerCase() === 'server');
 
 /**
  * The headers the viewer-request function sets (lib/constructs/cdn-forwarded-host-function.ts):
@@ -118,21 +105,19 @@ export function viewerRequestHeaders(host: string | undefined, viewerIp: string)
 /** Header names the viewer-request function owns (lower case). */
 export const VIEWER_REQUEST_HEADERS = VIEWER_FUNCTION_HEADERS.map((h) => h.toLowerCase());
 
-/** What the edge answers itself, as `{message, code}` (logged as `edge:<code>`). */
-export interface EdgeRefusal {
+/** What the edge answers itself, as `{message, code}` (lib/contract/refusals.ts; logged as `edge:<code>`). */
+export interface EdgeRefusal extends RefusalText {
   readonly statusCode: number;
-  readonly message: string;
-  readonly code: string;
   /** Extra response headers (the 405's `Allow`). */
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-const URI_TOO_LONG: EdgeRefusal = { statusCode: 414, message: 'URI too long', code: 'uri_too_long' };
-const HEADERS_TOO_LARGE: EdgeRefusal = { statusCode: 431, message: 'Request header fields too large', code: 'header_too_large' };
-const METHOD_NOT_ALLOWED: EdgeRefusal = { statusCode: 405, message: 'Method not allowed', code: 'method_not_allowed', headers: { allow: [...CLOUDFRONT_METHODS].join(', ') } };
-export const BAD_REQUEST: EdgeRefusal = { statusCode: 400, message: 'Bad request', code: 'bad_request' };
-export const INTERNAL_ERROR: EdgeRefusal = { statusCode: 500, message: 'Internal server error', code: 'internal_error' };
-const REQUEST_TIMEOUT: EdgeRefusal = { statusCode: 408, message: 'Request timeout', code: 'request_timeout' };
+const URI_TOO_LONG: EdgeRefusal = { statusCode: 414, ...REFUSAL.uriTooLong };
+const HEADERS_TOO_LARGE: EdgeRefusal = { statusCode: 431, ...REFUSAL.headerTooLarge };
+const METHOD_NOT_ALLOWED: EdgeRefusal = { statusCode: 405, ...REFUSAL.methodNotAllowed, headers: { allow: [...CLOUDFRONT_METHODS].join(', ') } };
+export const BAD_REQUEST: EdgeRefusal = { statusCode: 400, ...REFUSAL.badRequest };
+export const INTERNAL_ERROR: EdgeRefusal = { statusCode: 500, ...REFUSAL.internalError };
+const REQUEST_TIMEOUT: EdgeRefusal = { statusCode: 408, ...REFUSAL.requestTimeout };
 
 /**
  * The viewer request checks, in CloudFront's order: URL over 8,192 bytes -> 414, headers (raw
@@ -164,7 +149,7 @@ export function parserRefusal(code: string | undefined, rawPacket: unknown): Edg
 }
 
 /** The body of an edge refusal. */
-export const edgeBody = (refusal: EdgeRefusal): string => JSON.stringify({ message: refusal.message, code: refusal.code });
+export const edgeBody = (refusal: EdgeRefusal): string => refusalBody(refusal);
 
 /** Header names the viewer-request function sets, and X-Forwarded-For (appended to), lower case. */
 const VIEWER_OWNED = new Set([...VIEWER_REQUEST_HEADERS, 'x-forwarded-for']);
@@ -203,8 +188,9 @@ export interface ViewerCorsHeaders {
  * replace the origin's `access-control-*`.
  */
 export function compileViewerResponse(config: GatewayConfig): (method: string, request: ViewerCorsHeaders, headers: OriginHeaders, sink: HeaderSink) => void {
-  const viewerHeaders = compileResponseHeaders(responseHeadersPolicy(config), removesServer(config));
-  const cors = compileCors(config.cors);
+  const policy = responseHeadersPolicy(config);
+  const viewerHeaders = compileResponseHeaders(viewerHeaderRules(policy), policy.removesServer);
+  const cors = compileCors(policy.cors);
   return (method, request, headers, sink) => {
     const corsHeaders = cors(typeof request.origin === 'string' ? request.origin : undefined, method === 'OPTIONS' && request['access-control-request-method'] !== undefined);
     viewerHeaders(headers, sink, corsHeaders !== undefined);

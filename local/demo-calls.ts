@@ -1,4 +1,4 @@
-import type { GatewayEnvironment } from '../lib/config/load';
+import type { GatewayEnvironment } from '../lib/config/environments';
 import type { RouteConfig } from '../lib/config/schema';
 import { COGNITO_ISSUER_NAME, LOCAL_ISSUER_NAME } from '../lib/contract/issuers';
 import type { Seed, SeedClient } from './seed';

@@ -1,4 +1,4 @@
-import type { GatewayEnvironment } from '../lib/config/load';
+import type { GatewayEnvironment } from '../lib/config/environments';
 import { LOCAL_ISSUER_NAME } from '../lib/contract/issuers';
 import { planDemoCalls, type DemoCall, type DemoPlan, type DemoStep } from './demo-calls';
 import type { Seed } from './seed';

@@ -1,4 +1,4 @@
-import type { GatewayEnvironment } from '../lib/config/load';
+import type { GatewayEnvironment } from '../lib/config/environments';
 import { toAuthorizerConfig, type AuthorizerConfig } from '../lambdas/authorizer/config';
 import { COGNITO_ISSUER_NAME } from '../lib/contract/issuers';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER_NAME, startLocalIssuer, type LocalIssuer, type SigningKey } from './oidc-issuer';

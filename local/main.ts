@@ -1,6 +1,7 @@
 import { renameSync, rmSync, watch, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { loadConfigFile, selectEnvironments, type SelectedWith } from '../lib/config/load';
+import { loadConfigFile } from '../lib/checks/load';
+import { selectEnvironments, type SelectedWith } from '../lib/config/environments';
 import { localConsumersTableName } from '../lib/contract/resource-names';
 import { demoCredentials, curlExamples, type DemoCredentials } from './demo';
 import { describeListenError, formatEnvProblems, readLocalEnv } from './env';

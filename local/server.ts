@@ -1,7 +1,7 @@
 import { createServer, STATUS_CODES, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { GatewayEnvironment } from '../lib/config/load';
+import type { GatewayEnvironment } from '../lib/config/environments';
 import type { GatewayConfig } from '../lib/config/schema';
 import type { Clock } from '../lib/rate-limit/rate-limiter';
 import type { AuthorizerConfig } from '../lambdas/authorizer/config';
@@ -15,7 +15,7 @@ import { hostPort, ListenError } from './listen';
 import { silentLogger, type RequestLogger } from './request-log';
 import { checkSeedTiers, seedConsumerStore, type Seed } from './seed';
 import { startSampleUpstream, type SampleUpstream } from './upstreams';
-import { WAF_BODY } from '../lib/contract/request-checks';
+import { refusalBody, tooLarge } from '../lib/contract/refusals';
 
 export { MAX_HEADER_BYTES, MAX_URL_BYTES } from './cloudfront';
 /** Node's own parser limit (request line + headers); beyond it Node answers 431 itself. */
@@ -218,7 +218,7 @@ function buildServer(config: GatewayConfig, api: ApiGateway, log: RequestLogger,
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
     const started = (req as FastifyRequest & { started?: number }).started ?? clock();
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      const body = JSON.stringify(WAF_BODY.tooLarge(config.security.max_body_bytes));
+      const body = refusalBody(tooLarge(config.security.max_body_bytes));
       log({ time: isoTime(clock()), requestId: '-', method: req.method, path: pathOf(req.raw.url), status: 413, latencyMs: clock() - started, error: 'waf:MaxBodySize' });
       return send(reply, req.method, { statusCode: 413, headers: { 'content-type': 'application/json' }, body });
     }

@@ -5,7 +5,7 @@
  *   npx tsx scripts/nag-config-experiment.ts [name-filter]   (~20 s of synth per row)
  */
 import { join } from 'node:path';
-import { loadConfigFile } from '../lib/config/load';
+import { loadConfigFile } from '../lib/checks/load';
 import { nagFindings, ruleOf, withChanges, type ConfigChange } from '../test/support/nag-experiment';
 import { ROOT } from '../test/support/synth';
 

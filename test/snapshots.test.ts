@@ -1,4 +1,4 @@
-import { apiSize } from '../lib/config/deploy-rules';
+import { apiSize } from '../lib/checks/deploy-rules';
 import { EXAMPLES, synthesize } from './support/synth';
 
 const STACKS = ['Edge', 'Network', 'Data', 'Identity', 'Api', 'Cdn', 'Audit', 'Observability', 'EdgeObservability'] as const;

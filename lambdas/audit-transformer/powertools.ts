@@ -1,7 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { METRICS_NAMESPACE } from '../../lib/contract/authorizer-env';
-import { AUDIT_TRANSFORMER_SERVICE } from '../../lib/observability/metric-names';
+import { AUDIT_TRANSFORMER_SERVICE, METRICS_NAMESPACE } from '../../lib/observability/metric-names';
 import { createTracer } from '../../lib/observability/powertools-tracer';
 
 /** Created once per execution environment and shared by the handler's middlewares. */

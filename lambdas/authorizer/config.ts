@@ -1,4 +1,4 @@
-import type { GatewayEnvironment } from '../../lib/config/load';
+import type { GatewayEnvironment } from '../../lib/config/environments';
 import type { GatewayConfig } from '../../lib/config/schema';
 import { tierUsageKey } from '../../lib/contract/usage-keys';
 

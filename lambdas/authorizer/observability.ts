@@ -1,8 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { REASON } from '../../lib/contract/authorizer-context';
-import { METRICS_NAMESPACE, POWERTOOLS_SERVICE } from '../../lib/contract/authorizer-env';
-import { METRIC, METRIC_DIMENSION } from '../../lib/observability/metric-names';
+import { AUTHORIZER_SERVICE, METRIC, METRIC_DIMENSION, METRICS_NAMESPACE } from '../../lib/observability/metric-names';
 import type { Outcome } from './authorizer';
 import { CounterBatch } from './metric-batch';
 
@@ -14,10 +13,10 @@ export const ALLOW_LOG_SAMPLE_RATE = 0.01;
 
 /** Created once per execution environment. Never log tokens, keys or client IPs. */
 export const logger = new Logger({
-  serviceName: POWERTOOLS_SERVICE,
+  serviceName: AUTHORIZER_SERVICE,
   sampleRateValue: process.env.POWERTOOLS_LOGGER_SAMPLE_RATE === undefined ? ALLOW_LOG_SAMPLE_RATE : undefined,
 });
-export const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: POWERTOOLS_SERVICE });
+export const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: AUTHORIZER_SERVICE });
 /** The hot path's counters, written at most once a second (metric-batch.ts); the rest goes to `metrics`. */
 export const counters = new CounterBatch(metrics);
 // No in-process tracer: X-Ray data comes from Lambda active tracing (lib/observability/tracing.ts,

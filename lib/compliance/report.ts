@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { configFindingOf } from '../config/compliance-findings';
 import { parsePath } from '../config/errors';
-import type { GatewayEnvironment } from '../config/load';
+import type { GatewayEnvironment } from '../config/environments';
 
 /** A finding of the validation report that nobody acknowledged (cdk-nag packs, CloudFormation checks, annotations). */
 export interface ValidationFinding {

@@ -3,8 +3,9 @@ import type { EnvironmentConfig, GatewayConfig } from './schema';
 
 /**
  * The findings of the compliance gate that a config choice causes, one row per cause: which
- * config key, and what to change there. One table for two readers: the loader refuses every row
- * the config alone decides (`decided: 'load'`), with the message the gate would print, so
+ * config key, and what to change there. One table for two readers: the loader
+ * (lib/checks/check-config.ts) refuses every row the config alone decides (`at: 'load'`), with
+ * the message the gate would print, so
  * `validate`, `plan`, `npm start` and synth agree; the gate (lib/compliance/report.ts) prints the
  * row of every finding that still reaches synth.
  *
@@ -84,14 +85,4 @@ export const CONFIG_FINDINGS: readonly ConfigFinding[] = [
 /** The row of a finding of an environment, if a config key causes it. */
 export function configFindingOf(finding: FindingText, env: EnvironmentConfig): ConfigFinding | undefined {
   return CONFIG_FINDINGS.find((row) => (row.at === 'load' ? rule(row.rule)(finding) : row.matches(finding, env)));
-}
-
-/**
- * The loader's half of the table: every finding the config alone decides, as a problem at its
- * key (lib/config/references.ts calls it for the file as written and for each environment).
- */
-export function checkComplianceFindings(config: GatewayConfig, add: (path: string, message: string) => void): void {
-  for (const row of CONFIG_FINDINGS) {
-    if (row.at === 'load' && row.refused(config)) add(row.key, row.problem(config));
-  }
 }

@@ -1,3 +1,4 @@
+import { API_GATEWAY_LIMITS } from './aws-limits';
 import { gatewayConfigJsonSchema } from './json-schema';
 
 /** Where the generated reference is committed (relative to the repo root). */
@@ -44,7 +45,7 @@ export function renderConfigReference(): string {
   return out.join('\n').replace(/\n{3,}/g, '\n\n');
 }
 
-/** Checked by lib/config/references.ts and lib/config/deploy-rules.ts (not expressible in JSON Schema). */
+/** Checked at load by lib/checks/ (not expressible in JSON Schema). */
 const CROSS_KEY_RULES = [
   'Names are unique within services, routes, tiers and identity.issuers.',
   '`traffic.peak_rps` >= `traffic.steady_rps`; each tier\'s `hour` >= its `minute`.',
@@ -58,7 +59,7 @@ const CROSS_KEY_RULES = [
   '`request_schema` is a valid JSON Schema draft 4 and the route has a POST, PUT or PATCH method.',
   '`cache` needs a GET or HEAD method; `key_headers`/`key_query` need `ttl` or `cdn_ttl` above 0.',
   'Header values may use the templates $(uuid), $(client_ip), $(request_time), $(principal), $(consumer), $(tenant), $(tier), $(scopes), $(canary); a request header value is one whole template or a literal (API Gateway mappings cannot concatenate); plugin `add.headers` entries are `Name:value`.',
-  'tiers x environments sharing an account and region <= 300 (API Gateway usage plans).',
+  `tiers x environments sharing an account and region <= ${API_GATEWAY_LIMITS.usagePlans} (API Gateway usage plans).`,
   'Cognito `public_clients` and `machine_clients` need `domain_prefix`; callback URLs use https (http only for localhost).',
   'Per environment: `domains.edge` needs `certificates.cloudfront` (us-east-1); `domains.api`, `domains.tenants` and `domains.mtls` need `certificates.regional` in the environment\'s region; any private service needs `certificates.alb` in that region and `domains.internal` (the host name on that certificate); certificates belong to the environment\'s account; mTLS routes need `domains.mtls` and `identity.mtls`.',
   '`environments.<env>.overrides` may not change `name` or `environments`; the merged result is validated like the file.',

@@ -8,6 +8,18 @@ export interface ConfigProblem {
 }
 
 /**
+ * A problem as a check reports it: the key path as an array (the loader turns it into the
+ * printed path and the line, as written or in the environment override that sets it).
+ */
+export interface KeyProblem {
+  readonly key: readonly PropertyKey[];
+  readonly message: string;
+}
+
+/** How a check reports a problem: at a key path, with what is wrong and how to fix it. */
+export type AddProblem = (key: readonly PropertyKey[], message: string) => void;
+
+/**
  * A config that cannot be used. Its message lists every problem as
  * `file:line path: what is wrong`, ready to print without a stack trace.
  */

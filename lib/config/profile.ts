@@ -1,3 +1,4 @@
+import { ACCOUNT_THROTTLE } from './aws-limits';
 import type { Compliance, EnvironmentConfig, GatewayConfig } from './schema';
 
 /** cdk-nag packs, by the names `lib/compliance/nag.ts` registers. */
@@ -58,8 +59,11 @@ export const RETENTION: Record<Compliance | 'none', { logs: number; audit: numbe
 /** Assumed warm authorizer duration used to size concurrency (measured by bench:authorizer). */
 export const AUTHORIZER_DURATION_SECONDS = 0.02;
 const BURST_HEADROOM = { steady: 1.5, moderate: 2, bursty: 3 } as const;
-/** API Gateway regional account defaults (raisable rate, fixed burst). */
-export const ACCOUNT_THROTTLE = { rateLimit: 10000, burstLimit: 5000 } as const;
+/**
+ * The stage throttle's headroom over the configured peak; the planner warns when the account
+ * throttle leaves less than this (lib/plan/throttle-limits.ts).
+ */
+export const THROTTLE_HEADROOM = 1.2;
 /** Google SRE workbook multi-window burn rates: 2 % of a 30-day budget in 1 h, 5 % in 6 h. */
 export const BURN_RATES = { fast: 14.4, slow: 6 } as const;
 
@@ -68,7 +72,7 @@ export function deriveProfile(config: GatewayConfig): Profile {
   const logRetentionDays = Math.max(...regimes.map((c) => RETENTION[c].logs));
   const auditRetentionDays = config.audit.retention_days ?? Math.max(...regimes.map((c) => RETENTION[c].audit));
   const headroom = BURST_HEADROOM[config.traffic.burstiness];
-  const rateLimit = Math.min(ACCOUNT_THROTTLE.rateLimit, Math.ceil(config.traffic.peak_rps * 1.2));
+  const rateLimit = Math.min(ACCOUNT_THROTTLE.rateLimit, Math.ceil(config.traffic.peak_rps * THROTTLE_HEADROOM));
   const burstLimit = Math.min(ACCOUNT_THROTTLE.burstLimit, Math.max(10, Math.ceil(config.traffic.peak_rps * (headroom / 4))));
   const errorBudget = round(1 - config.targets.availability / 100, 8);
 

@@ -3,9 +3,10 @@
  * its TypeScript types, its defaults and the exported JSON Schema (schema/gateway.config.schema.json).
  *
  * Keys are snake_case so that Kong users feel at home (`strip_path`, `fault_tolerant`, ...).
- * Cross-references (route -> service, tier and issuer names) are checked in `references.ts`.
+ * Cross-references (route -> service, tier and issuer names) are checked at load by lib/checks/.
  */
 import { z } from 'zod';
+import { CLOUDFRONT_LIMITS } from './aws-limits';
 import { ipv4CidrProblem } from './ipv4-cidr';
 import { DEFAULT_REDIS_TIMEOUT_MS } from '../rate-limit/rate-limiter';
 import { DEFAULT_APPROXIMATE_CACHE_TTL, RATE_LIMIT_MODES } from './rate-limit-modes';
@@ -143,8 +144,8 @@ export const RouteAuth = z.strictObject({
 export const RouteCache = z.strictObject({
   ttl: z.number().int().min(0).max(3600).describe('Stage (gateway) cache TTL in seconds. The entry is shared by every caller the route admits (add the credential header to key_headers when responses differ per consumer); a route with hosts is keyed per host; not allowed on a path and method another route shares.'),
   cdn_ttl: z.number().int().min(0).max(31536000).default(0).describe('CloudFront TTL in seconds; 0 = not cached at the edge.'),
-  key_headers: z.array(headerName).max(10).default([]).describe('Request headers that are part of the cache key (CloudFront allows 10).'),
-  key_query: z.array(z.string().min(1)).max(10).default([]).describe('Query string parameters that are part of the cache key (CloudFront allows 10).'),
+  key_headers: z.array(headerName).max(CLOUDFRONT_LIMITS.cacheKeyHeaders).default([]).describe(`Request headers that are part of the cache key (CloudFront allows ${CLOUDFRONT_LIMITS.cacheKeyHeaders}).`),
+  key_query: z.array(z.string().min(1)).max(CLOUDFRONT_LIMITS.cacheKeyQueryStrings).default([]).describe(`Query string parameters that are part of the cache key (CloudFront allows ${CLOUDFRONT_LIMITS.cacheKeyQueryStrings}).`),
   allow_authenticated_cdn: z.boolean().default(false)
     .describe('Cache an authenticated route at the edge (the credential becomes part of the cache key).'),
 }).describe('Response caching for GET/HEAD: stage cache (ttl) and CloudFront (cdn_ttl).');
@@ -277,13 +278,15 @@ export const Issuer = z.strictObject({
   rate_limit_by: RateLimitBy,
 }).describe('An external JWT issuer (e.g. an internal IdP).');
 
+const ApiKeys = z.strictObject({
+  header: headerName.default('x-api-key').describe('Request header that carries the API key.'),
+  cache_seconds: z.number().int().min(0).max(300).default(60).describe('In-memory key cache (negative results too).'),
+});
+
 export const Identity = z.strictObject({
   cognito: Cognito.optional(),
   issuers: z.array(Issuer).default([]).describe('External JWT issuers.'),
-  api_keys: z.strictObject({
-    header: headerName.default('x-api-key').describe('Request header that carries the API key.'),
-    cache_seconds: z.number().int().min(0).max(300).default(60).describe('In-memory key cache (negative results too).'),
-  }).default({ header: 'x-api-key', cache_seconds: 60 }).describe('API key authentication (consumer records in DynamoDB).'),
+  api_keys: ApiKeys.default(ApiKeys.parse({})).describe('API key authentication (consumer records in DynamoDB).'),
   mtls: z.strictObject({
     truststore_uri: z.string().regex(/^s3:\/\/[a-z0-9.-]{3,63}\/.+\.pem$/, 'an s3://bucket/key.pem URI')
       .describe('S3 URI of the PEM bundle of trusted client CAs.'),
@@ -324,6 +327,14 @@ export const Caching = z.strictObject({
     .describe('API Gateway cache cluster size; default none, or 0.5 when any route sets cache.'),
 }).describe('Gateway (stage) cache settings.');
 
+
+const Waf = z.strictObject({
+  ip_rate_limit: z.number().int().min(10).max(MAX_WAF_RATE_LIMIT).default(2000).describe('Requests per IP per 5 minutes (AWS WAF allows 10 to 2,000,000,000).'),
+  api_key_rate_limit: z.number().int().min(10).max(MAX_WAF_RATE_LIMIT).default(20000).describe('Requests per API key header value per 5 minutes (AWS WAF allows 10 to 2,000,000,000).'),
+  bot_control: z.enum(['common', 'targeted', 'off']).default('common').describe('AWS WAF Bot Control inspection level.'),
+  anonymous_ip: z.enum(['block', 'count']).default('block').describe('Anonymous IP list (VPNs, Tor, hosting providers): block or only count.'),
+});
+
 export const Security = z.strictObject({
   max_body_bytes: z.number().int().min(1024).max(10 * 1024 * 1024).default(1024 * 1024)
     .describe('Largest request body accepted (WAF size rule; API Gateway allows 10 MB).'),
@@ -335,12 +346,7 @@ export const Security = z.strictObject({
     deny: z.array(z.string().regex(/^[A-Z]{2}$/, 'ISO 3166 alpha-2 country code')).default([])
       .describe('These countries are blocked (ISO 3166 alpha-2); excludes allow.'),
   }).default({ allow: [], deny: [] }).describe('Geographic restriction at CloudFront/WAF: set allow or deny, not both.'),
-  waf: z.strictObject({
-    ip_rate_limit: z.number().int().min(10).max(MAX_WAF_RATE_LIMIT).default(2000).describe('Requests per IP per 5 minutes (AWS WAF allows 10 to 2,000,000,000).'),
-    api_key_rate_limit: z.number().int().min(10).max(MAX_WAF_RATE_LIMIT).default(20000).describe('Requests per API key header value per 5 minutes (AWS WAF allows 10 to 2,000,000,000).'),
-    bot_control: z.enum(['common', 'targeted', 'off']).default('common').describe('AWS WAF Bot Control inspection level.'),
-    anonymous_ip: z.enum(['block', 'count']).default('block').describe('Anonymous IP list (VPNs, Tor, hosting providers): block or only count.'),
-  }).default({ ip_rate_limit: 2000, api_key_rate_limit: 20000, bot_control: 'common', anonymous_ip: 'block' })
+  waf: Waf.default(Waf.parse({}))
     .describe('Web ACL rules in front of CloudFront and the API.'),
 }).describe('Request validation and threat protection.');
 
@@ -361,6 +367,21 @@ export const Alerting = z.strictObject({
 }).describe('Where alarms go.');
 
 const certificateArn = (where: string) => z.string().regex(/^arn:aws:acm:[\w-]+:\d{12}:certificate\/[\w-]+$/, `an ACM certificate ARN ${where}`);
+
+
+const NewVpc = z.strictObject({
+  cidr: z.string()
+    .superRefine((cidr, ctx) => {
+      const problem = ipv4CidrProblem(cidr);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      else if (!/\/(1[6-9]|2[0-4])$/.test(cidr)) ctx.addIssue({ code: 'custom', message: `"${cidr}": a VPC CIDR block is /16 to /24` });
+    })
+    .default('10.40.0.0/16').describe('CIDR of a new VPC: a network address (host bits zero), /16 to /24.'),
+  max_azs: z.number().int().min(2).max(6).default(3).describe('Availability zones of a new VPC: the region\'s first zones (a, b, c, ...) unless availability_zones names them (then leave it out, or give their number).'),
+  availability_zones: z.array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, 'an availability zone name like eu-west-1a')).min(2).max(6).optional()
+    .describe('Zones of a new VPC, for regions whose zone letters are not a, b, c (e.g. ap-northeast-1: a, c, d). Named explicitly so synth never looks zones up in AWS.'),
+  nat_gateways: z.number().int().min(1).max(6).default(1).describe('NAT gateways of a new VPC (one per AZ for zone independence; at most one per AZ).'),
+});
 
 export const Environment = z.strictObject({
   account: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id').describe('AWS account id (12 digits, quoted).'),
@@ -388,20 +409,8 @@ export const Environment = z.strictObject({
   }).default({}).describe('ACM certificate ARNs, in the same account as the environment.'),
   vpc: z.union([
     z.strictObject({ id: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, 'a VPC id like vpc-0abc12345678def01').describe('Existing VPC to use.') }),
-    z.strictObject({
-      cidr: z.string()
-        .superRefine((cidr, ctx) => {
-          const problem = ipv4CidrProblem(cidr);
-          if (problem) ctx.addIssue({ code: 'custom', message: problem });
-          else if (!/\/(1[6-9]|2[0-4])$/.test(cidr)) ctx.addIssue({ code: 'custom', message: `"${cidr}": a VPC CIDR block is /16 to /24` });
-        })
-        .default('10.40.0.0/16').describe('CIDR of a new VPC: a network address (host bits zero), /16 to /24.'),
-      max_azs: z.number().int().min(2).max(6).default(3).describe('Availability zones of a new VPC: the region\'s first zones (a, b, c, ...) unless availability_zones names them (then leave it out, or give their number).'),
-      availability_zones: z.array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, 'an availability zone name like eu-west-1a')).min(2).max(6).optional()
-        .describe('Zones of a new VPC, for regions whose zone letters are not a, b, c (e.g. ap-northeast-1: a, c, d). Named explicitly so synth never looks zones up in AWS.'),
-      nat_gateways: z.number().int().min(1).max(6).default(1).describe('NAT gateways of a new VPC (one per AZ for zone independence; at most one per AZ).'),
-    }),
-  ]).default({ cidr: '10.40.0.0/16', max_azs: 3, nat_gateways: 1 }).describe('Network for the internal ALB and the authorizer: an existing VPC id, or a new VPC.'),
+    NewVpc,
+  ]).default(NewVpc.parse({})).describe('Network for the internal ALB and the authorizer: an existing VPC id, or a new VPC.'),
   overrides: z.record(z.string(), z.unknown()).default({}).describe('Any other top-level key, deep-merged for this environment (named lists merge by name; each name must exist in the top-level list).'),
 }).describe('One deployable environment (account + region).');
 

@@ -9,8 +9,9 @@ import { Construct } from 'constructs';
 import { AUTHORIZER_BUNDLING, AUTHORIZER_ENTRY, authorizerDefine } from '../../lambdas/authorizer/bundling';
 import { toAuthorizerConfig } from '../../lambdas/authorizer/config';
 import { acknowledge, inEveryCompliancePack } from '../compliance/nag';
-import type { GatewayEnvironment } from '../config/load';
-import { AUTHORIZER_ENV, AUTHORIZER_MEMORY_MB, METRICS_NAMESPACE, POWERTOOLS_SERVICE } from '../contract/authorizer-env';
+import type { GatewayEnvironment } from '../config/environments';
+import { AUTHORIZER_ENV, AUTHORIZER_MEMORY_MB } from '../contract/authorizer-env';
+import { AUTHORIZER_SERVICE, METRICS_NAMESPACE } from '../observability/metric-names';
 import type { AuthorizerSettings } from '../contract/route-table';
 import { TRACING } from '../observability/tracing';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -58,7 +59,7 @@ export class ApiAuthorizer extends Construct {
 
     const environment: Record<string, string> = {
       [AUTHORIZER_ENV.consumersTable]: props.consumersTable.tableName,
-      POWERTOOLS_SERVICE_NAME: POWERTOOLS_SERVICE,
+      POWERTOOLS_SERVICE_NAME: AUTHORIZER_SERVICE,
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       // Stack traces point at the TypeScript sources (bundling.sourceMap).
       NODE_OPTIONS: '--enable-source-maps',

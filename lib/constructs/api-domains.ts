@@ -2,7 +2,7 @@ import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import type { GatewayEnvironment } from '../config/load';
+import type { GatewayEnvironment } from '../config/environments';
 
 /**
  * TLS of the API and tenant domains: TLS 1.3, plus TLS 1.2 with forward-secret suites only and

@@ -1,8 +1,8 @@
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { allowCloudWatchLogsToUseKey } from './cloudwatch-logs-key';
 
 export interface ApiLogGroupsProps {
   /** Retention of every log group (`profile.logRetentionDays`). */
@@ -24,18 +24,12 @@ export class ApiLogGroups extends Construct {
     super(scope, id);
     this.retention = toRetention(props.retentionDays);
     if (props.customerManagedKey) {
-      const { region, account } = Stack.of(this);
       this.key = new kms.Key(this, 'Key', {
         description: 'API access, authorizer and WAF logs',
         enableKeyRotation: true,
         removalPolicy: RemovalPolicy.RETAIN,
       });
-      this.key.addToResourcePolicy(new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal(`logs.${region}.amazonaws.com`)],
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'],
-        conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${Stack.of(this).partition}:logs:${region}:${account}:log-group:*` } },
-      }));
+      allowCloudWatchLogsToUseKey(this.key);
     }
   }
 

@@ -3,11 +3,10 @@ import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
-import { ORIGIN_VERIFY_HEADER, VIEWER_FUNCTION_HEADERS } from '../contract/headers';
 import { wafRedactedFields } from './web-acl';
 import type { ApiLogGroups } from './api-log-groups';
-import { allowedContentTypePattern, repeatedQueryParameterPattern, WAF_BODY } from '../contract/request-checks';
-import { BODY_METHODS } from '../contract/route-table';
+import { requestChecks, type RequestCheck, type RequestCheckRule } from '../contract/request-checks';
+import { refusalBody } from '../contract/refusals';
 import { contentLengthOver } from '../contract/edge-waf-rules';
 
 
@@ -28,7 +27,7 @@ export interface ApiOriginGuardProps {
    */
   readonly mtlsDomain?: string;
   /** `security.max_body_bytes`: enforced here for the mTLS domain, whose requests skip the edge web ACL. */
-  readonly maxBodyBytes?: number;
+  readonly maxBodyBytes: number;
   /** `identity.api_keys.header`: redacted from the web ACL's logs with the other credentials. */
   readonly apiKeyHeader: string;
 }
@@ -60,92 +59,43 @@ export class ApiOriginGuard extends Construct {
       ? { andStatement: { statements: [statement, { notStatement: { statement: mtlsHost } }] } }
       : statement);
 
+    const checks = requestChecks({
+      maxBodyBytes: props.maxBodyBytes,
+      allowedContentTypes: props.allowedContentTypes,
+      cacheKeyQueries: props.cacheKeyQueries ?? [],
+      mtlsDomain: mtlsHost !== undefined,
+    }).filter((check) => check.scope === 'regional');
+    const statement = (check: RequestCheck): wafv2.CfnWebACL.StatementProperty | undefined => {
+      switch (check.rule) {
+        case 'RequireOriginVerify': return withoutMtlsDomain(originVerifyMissing(check.header, originVerifyValue));
+        case 'AllowedContentTypes': return contentTypeNotAllowed(check.methods, check.contentTypePattern);
+        // WAF refuses an empty OR: with no cache-keyed parameter there is nothing to block.
+        case 'RepeatedCacheKeyParameter': return check.patterns.length > 0 ? oneOf(check.patterns.map(queryStringMatches)) : undefined;
+        case 'MtlsDomainNoEdgeHeaders': return mtlsHost && { andStatement: { statements: [mtlsHost, oneOf(check.headers.map(headerPresent))] } };
+        case 'MtlsDomainMaxBodySize': return mtlsHost && { andStatement: { statements: [mtlsHost, contentLengthOver(check.maxBodyBytes)] } };
+        case 'MaxBodySize': return undefined; // the edge web ACL's rule
+      }
+    };
+    const inTemplateOrder = [...checks].sort((a, b) => TEMPLATE_ORDER.indexOf(a.rule) - TEMPLATE_ORDER.indexOf(b.rule));
+    const rules = inTemplateOrder.flatMap((check): wafv2.CfnWebACL.RuleProperty[] => {
+      const matches = statement(check);
+      return matches ? [{
+        name: check.rule,
+        priority: check.priority,
+        action: { block: { customResponse: { responseCode: check.statusCode, customResponseBodyKey: check.bodyKey } } },
+        visibilityConfig: visibility(METRIC_NAME[check.rule]),
+        statement: matches,
+      }] : [];
+    });
+
     this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
       name: `${props.prefix}-api-origin-guard`,
       description: 'Regional API stage - only CloudFront with the origin-verify header may call, allowed content types only',
       scope: 'REGIONAL',
       defaultAction: { allow: {} },
       visibilityConfig: visibility('api-origin-guard'),
-      customResponseBodies: {
-        Forbidden: { contentType: 'APPLICATION_JSON', content: JSON.stringify({ message: 'Forbidden', code: 'forbidden' }) },
-        UnsupportedMediaType: { contentType: 'APPLICATION_JSON', content: JSON.stringify(WAF_BODY.unsupportedMediaType) },
-        RepeatedParameter: { contentType: 'APPLICATION_JSON', content: JSON.stringify(WAF_BODY.repeatedParameter) },
-        ...(props.mtlsDomain && props.maxBodyBytes ? { TooLarge: { contentType: 'APPLICATION_JSON' as const, content: JSON.stringify(WAF_BODY.tooLarge(props.maxBodyBytes)) } } : {}),
-      },
-      rules: [
-        {
-          name: 'RequireOriginVerify',
-          priority: 0,
-          action: { block: { customResponse: { responseCode: 403, customResponseBodyKey: 'Forbidden' } } },
-          visibilityConfig: visibility('origin-verify-missing'),
-          statement: withoutMtlsDomain({
-            notStatement: {
-              statement: {
-                byteMatchStatement: {
-                  fieldToMatch: { singleHeader: { Name: ORIGIN_VERIFY_HEADER.toLowerCase() } },
-                  positionalConstraint: 'EXACTLY',
-                  searchString: originVerifyValue,
-                  textTransformations: [{ priority: 0, type: 'NONE' }],
-                },
-              },
-            },
-          }),
-        },
-        ...(mtlsHost ? [{
-          // On the mTLS domain a client could otherwise choose the client IP the authorizer checks
-          // allowlists against and the host it matches tenants with (CloudFront overwrites both).
-          name: 'MtlsDomainNoEdgeHeaders',
-          priority: 2,
-          action: { block: { customResponse: { responseCode: 403, customResponseBodyKey: 'Forbidden' } } },
-          visibilityConfig: visibility('mtls-edge-headers'),
-          statement: { andStatement: { statements: [
-            mtlsHost,
-            { orStatement: { statements: VIEWER_FUNCTION_HEADERS.map((name) => ({ sizeConstraintStatement: {
-              fieldToMatch: { singleHeader: { Name: name.toLowerCase() } }, comparisonOperator: 'GT', size: 0, textTransformations: [{ priority: 0, type: 'NONE' }],
-            } })) } },
-          ] } },
-        }] : []),
-        ...(mtlsHost && props.maxBodyBytes ? [{
-          // The edge web ACL's MaxBodySize does not see the mTLS domain's requests.
-          name: 'MtlsDomainMaxBodySize',
-          priority: 4,
-          action: { block: { customResponse: { responseCode: 413, customResponseBodyKey: 'TooLarge' } } },
-          visibilityConfig: visibility('mtls-body-size'),
-          statement: { andStatement: { statements: [mtlsHost, contentLengthOver(props.maxBodyBytes)] } },
-        }] : []),
-        ...(props.cacheKeyQueries?.length ? [{
-          // lib/contract/request-checks.ts repeatedQueryParameterPattern: no stage-cache poisoning by
-          // a parameter whose first value the upstream reads and whose last value keys the cache.
-          name: 'RepeatedCacheKeyParameter',
-          priority: 3,
-          action: { block: { customResponse: { responseCode: 400, customResponseBodyKey: 'RepeatedParameter' } } },
-          visibilityConfig: visibility('repeated-cache-key'),
-          statement: oneOf(props.cacheKeyQueries.map((param) => ({ regexMatchStatement: {
-            fieldToMatch: { queryString: {} },
-            regexString: repeatedQueryParameterPattern(param),
-            textTransformations: [{ priority: 0, type: 'URL_DECODE' }],
-          } }))),
-        }] : []),
-        {
-          name: 'AllowedContentTypes',
-          priority: 1,
-          action: { block: { customResponse: { responseCode: 415, customResponseBodyKey: 'UnsupportedMediaType' } } },
-          visibilityConfig: visibility('content-type-rejected'),
-          statement: { andStatement: { statements: [
-            oneOf(BODY_METHODS.map((m) => ({ byteMatchStatement: {
-              fieldToMatch: { method: {} }, positionalConstraint: 'EXACTLY', searchString: m, textTransformations: [{ priority: 0, type: 'NONE' }],
-            } }))),
-            // A body-less POST (Content-Length 0) needs no content type.
-            { sizeConstraintStatement: { fieldToMatch: { body: { oversizeHandling: 'MATCH' } }, comparisonOperator: 'GT', size: 0, textTransformations: [{ priority: 0, type: 'NONE' }] } },
-            // The media type exactly (parameters allowed), never a prefix: lib/contract/request-checks.ts.
-            { notStatement: { statement: { regexMatchStatement: {
-              fieldToMatch: { singleHeader: { Name: 'content-type' } },
-              regexString: allowedContentTypePattern(props.allowedContentTypes),
-              textTransformations: [{ priority: 0, type: 'LOWERCASE' }],
-            } } } },
-          ] } },
-        },
-      ],
+      customResponseBodies: Object.fromEntries(checks.map((check) => [check.bodyKey, { contentType: 'APPLICATION_JSON', content: refusalBody(check.body) }])),
+      rules,
     });
 
     new wafv2.CfnWebACLAssociation(this, 'Association', {
@@ -168,7 +118,65 @@ export class ApiOriginGuard extends Construct {
   }
 }
 
+type Statement = wafv2.CfnWebACL.StatementProperty;
+
+/**
+ * The order the template has always listed the rules in. WAF evaluates by priority, so the order
+ * means nothing to it, but a reordered list is a WebACL update on every environment's next deploy.
+ */
+const TEMPLATE_ORDER: readonly RequestCheckRule[] = ['RequireOriginVerify', 'MtlsDomainNoEdgeHeaders', 'MtlsDomainMaxBodySize', 'RepeatedCacheKeyParameter', 'AllowedContentTypes'];
+
+/** CloudWatch metric name of each rule (after the prefix): the names dashboards already read. */
+const METRIC_NAME: Readonly<Record<RequestCheckRule, string>> = {
+  // The edge web ACL's rule, never in this one; named as the edge names it.
+  MaxBodySize: 'MaxBodySize',
+  RequireOriginVerify: 'origin-verify-missing',
+  AllowedContentTypes: 'content-type-rejected',
+  MtlsDomainNoEdgeHeaders: 'mtls-edge-headers',
+  RepeatedCacheKeyParameter: 'repeated-cache-key',
+  MtlsDomainMaxBodySize: 'mtls-body-size',
+};
+
+/** The origin-verify header is missing or holds another value. */
+function originVerifyMissing(header: string, value: string): Statement {
+  return { notStatement: { statement: { byteMatchStatement: {
+    fieldToMatch: { singleHeader: { Name: header.toLowerCase() } },
+    positionalConstraint: 'EXACTLY',
+    searchString: value,
+    textTransformations: [{ priority: 0, type: 'NONE' }],
+  } } } };
+}
+
+/** A body method with a non-empty body whose Content-Type does not match `pattern` (lower-cased). */
+function contentTypeNotAllowed(methods: readonly string[], pattern: string): Statement {
+  return { andStatement: { statements: [
+    oneOf(methods.map((m) => ({ byteMatchStatement: {
+      fieldToMatch: { method: {} }, positionalConstraint: 'EXACTLY', searchString: m, textTransformations: [{ priority: 0, type: 'NONE' }],
+    } }))),
+    // A body-less POST (Content-Length 0) needs no content type.
+    { sizeConstraintStatement: { fieldToMatch: { body: { oversizeHandling: 'MATCH' } }, comparisonOperator: 'GT', size: 0, textTransformations: [{ priority: 0, type: 'NONE' }] } },
+    // The media type exactly (parameters allowed), never a prefix: lib/contract/request-checks.ts.
+    { notStatement: { statement: { regexMatchStatement: {
+      fieldToMatch: { singleHeader: { Name: 'content-type' } },
+      regexString: pattern,
+      textTransformations: [{ priority: 0, type: 'LOWERCASE' }],
+    } } } },
+  ] } };
+}
+
+/** The URL-decoded query string matches `pattern` (lib/contract/request-checks.ts repeatedQueryParameterPattern). */
+function queryStringMatches(pattern: string): Statement {
+  return { regexMatchStatement: { fieldToMatch: { queryString: {} }, regexString: pattern, textTransformations: [{ priority: 0, type: 'URL_DECODE' }] } };
+}
+
+/** The request carries `header` with any value. */
+function headerPresent(header: string): Statement {
+  return { sizeConstraintStatement: {
+    fieldToMatch: { singleHeader: { Name: header.toLowerCase() } }, comparisonOperator: 'GT', size: 0, textTransformations: [{ priority: 0, type: 'NONE' }],
+  } };
+}
+
 /** WAF rejects an OR with one statement. */
-function oneOf(statements: wafv2.CfnWebACL.StatementProperty[]): wafv2.CfnWebACL.StatementProperty {
+function oneOf(statements: Statement[]): Statement {
   return statements.length === 1 ? statements[0] : { orStatement: { statements } };
 }

@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { Construct } from 'constructs';
 import type { GatewayConfig } from '../config/schema';
+import { corsPolicy } from '../contract/cors';
 import { BODY_METHODS, upstreamPath, type ApiMethod } from '../contract/route-table';
 import { compileRequestTransformation, toIntegrationRequestParameters } from '../contract/transformations';
 import { acknowledge } from '../compliance/nag';
@@ -133,17 +134,18 @@ export class ApiRoutes extends Construct {
 
     // CORS preflight: browsers send OPTIONS without credentials, so every resource answers it
     // with a MOCK integration and no authorizer; CloudFront's response headers policy adds the
-    // CORS headers to every response (lib/stacks/cdn-stack.ts).
-    const { cors } = config;
-    if (cors) {
+    // same CORS headers (lib/contract/cors.ts) to every response (lib/stacks/cdn-stack.ts).
+    if (config.cors) {
+      const cors = corsPolicy(config.cors);
       for (const resourcePath of new Set(props.methods.map((m) => m.resourcePath))) {
         const preflight = api.root.resourceForPath(resourcePath).addCorsPreflight({
-          allowOrigins: cors.origins,
-          allowMethods: cors.methods,
-          allowHeaders: cors.headers,
-          exposeHeaders: cors.expose_headers,
-          allowCredentials: cors.credentials,
-          maxAge: Duration.seconds(cors.max_age),
+          statusCode: cors.preflightStatus,
+          allowOrigins: [...cors.allowOrigins],
+          allowMethods: [...cors.allowMethods],
+          allowHeaders: [...cors.allowHeaders],
+          exposeHeaders: [...cors.exposeHeaders],
+          allowCredentials: cors.allowCredentials,
+          maxAge: Duration.seconds(cors.maxAgeSeconds),
         });
         acknowledge(preflight,
           { id: 'AwsSolutions-APIG4', reason: 'CORS preflight (OPTIONS): browsers send it without credentials; it is a MOCK integration that reaches no backend and returns only the CORS headers.' },

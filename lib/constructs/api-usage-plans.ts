@@ -1,6 +1,6 @@
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { Construct } from 'constructs';
-import type { GatewayEnvironment } from '../config/load';
+import type { GatewayEnvironment } from '../config/environments';
 import { tierPlans } from '../contract/usage-plans';
 import { tierUsageKey } from '../contract/usage-keys';
 import { resourcePrefix } from '../contract/resource-names';

@@ -1,15 +1,12 @@
 import { SecretValue } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
-import { ConfigError } from '../config/errors';
 import type { SecretRefConfig } from '../config/schema';
 import type { CognitoConfig } from './identity-user-pool';
 
 export interface FederationProps {
   readonly userPool: cognito.IUserPool;
   readonly federation: CognitoConfig['federation'];
-  /** Config file, for error messages. */
-  readonly file: string;
 }
 
 /**
@@ -34,8 +31,8 @@ export class Federation extends Construct {
         attributeMapping: { email: cognito.ProviderAttribute.other('http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress') },
       }));
     }
-    props.federation.oidc.forEach((oidc, i) => {
-      const secret = clientSecret(oidc.client_secret, `identity.cognito.federation.oidc[${i}].client_secret`, props.file);
+    for (const oidc of props.federation.oidc) {
+      const secret = clientSecret(oidc.client_secret);
       providers.set(oidc.name, new cognito.UserPoolIdentityProviderOidc(this, `Oidc-${oidc.name}`, {
         userPool: props.userPool,
         name: oidc.name,
@@ -47,19 +44,16 @@ export class Federation extends Construct {
         attributeRequestMethod: cognito.OidcAttributeRequestMethod.GET,
         attributeMapping: email,
       }));
-    });
+    }
     this.providers = providers;
   }
 }
 
 /**
- * CloudFormation resolves `ssm-secure` references only for a fixed list of resource types, and
- * Cognito identity providers are not on it: an SSM reference would reach Cognito as literal text.
+ * The loader refuses SSM references here (lib/checks/federation-secrets.ts: CloudFormation cannot
+ * resolve them for Cognito identity providers), so only Secrets Manager references arrive.
  */
-function clientSecret(ref: SecretRefConfig, path: string, file: string): SecretValue {
+function clientSecret(ref: SecretRefConfig): SecretValue {
   if ('secrets_manager' in ref) return SecretValue.secretsManager(ref.secrets_manager);
-  throw new ConfigError(file, [{
-    path,
-    message: `reference the OIDC client secret as { secrets_manager: name }: CloudFormation cannot resolve SSM SecureString parameters (${ref.ssm}) in Cognito identity providers`,
-  }]);
+  throw new Error(`invariant: an SSM reference (${ref.ssm}) for an OIDC client secret reached the identity stack; the loader refuses it`);
 }

@@ -4,11 +4,12 @@ import { Construct } from 'constructs';
 import { acknowledge, inEveryCompliancePack } from '../compliance/nag';
 import type { RouteConfig, ServiceConfig } from '../config/schema';
 import { ROUTE_HEADER } from '../contract/headers';
+import { REFUSAL, refusalBody } from '../contract/refusals';
 import { AlbAccessLogs } from './network-alb-access-logs';
 import { ServiceTargetGroup } from './network-service-target-group';
 
 /** Body of the listener's default action: the route header named no route this ALB knows. */
-export const NO_ROUTE_MATCHED_BODY = JSON.stringify({ message: 'no route matched' });
+export const NO_ROUTE_MATCHED_BODY = refusalBody(REFUSAL.noRouteMatched);
 /** TLS 1.3 plus TLS 1.2 with AES-GCM ECDHE suites only (API Gateway's VPC link speaks TLS 1.2+). */
 export const ALB_SSL_POLICY = elbv2.SslPolicy.TLS13_RES;
 

@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledge, inEveryCompliancePack } from '../compliance/nag';
 import type { EnvironmentConfig } from '../config/schema';
+import { allowCloudWatchLogsToUseKey } from './cloudwatch-logs-key';
 
 export interface GatewayVpcProps {
   /** `env.vpc`: either `{ id }` (import) or `{ cidr, max_azs, nat_gateways }` (create). */
@@ -123,17 +124,11 @@ export class GatewayVpc extends Construct {
 
   /** CMK for the flow log group; CloudWatch Logs may use it only for this account's log groups. */
   private flowLogKey(): kms.Key {
-    const { region, account, partition } = Stack.of(this);
     const key = new kms.Key(this, 'FlowLogsKey', {
       description: 'Encrypts the gateway VPC flow logs',
       enableKeyRotation: true,
     });
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      principals: [new iam.ServicePrincipal(`logs.${region}.amazonaws.com`)],
-      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-      resources: ['*'],
-      conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${partition}:logs:${region}:${account}:log-group:*` } },
-    }));
+    allowCloudWatchLogsToUseKey(key);
     return key;
   }
 }

@@ -1,10 +1,11 @@
 import { ArnFormat, Stack, aws_kms as kms, aws_logs as logs, aws_wafv2 as wafv2 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { GatewayConfig } from '../config/schema';
-import { planEdgeRules, RESPONSE_BODY, WCU_LIMIT } from '../contract/edge-waf-rules';
+import { planEdgeRules, RESPONSE_BODY } from '../contract/edge-waf-rules';
 import { LOG_GROUP_REMOVAL } from './api-log-groups';
 import { credentialHeaders } from '../contract/headers';
-import { WAF_BODY } from '../contract/request-checks';
+import { refusalBody } from '../contract/refusals';
+import { edgeWebAclBodies } from '../contract/web-acl-bodies';
 
 export interface EdgeWebAclProps {
   /** Web ACL name; also the suffix of the log group name `aws-waf-logs-<name>`. */
@@ -29,19 +30,18 @@ export interface EdgeWebAclProps {
 export class EdgeWebAcl extends Construct {
   public readonly webAcl: wafv2.CfnWebACL;
   public readonly logGroup: logs.LogGroup;
-  /** Estimated web ACL capacity units (must stay under 1500). */
+  /** Estimated web ACL capacity units (at most WCU_LIMIT, lib/config/aws-limits.ts). */
   public readonly wcu: number;
 
   constructor(scope: Construct, id: string, props: EdgeWebAclProps) {
     super(scope, id);
     const { config } = props;
+    // The loader holds the plan to WAF's capacity (lib/checks/edge-limits.ts).
     const plan = planEdgeRules(config);
-    if (plan.wcu > WCU_LIMIT) {
-      throw new Error(`the edge web ACL needs ${plan.wcu} WCU, more than WAF's limit of ${WCU_LIMIT}; turn off security.waf.bot_control or a geo list`);
-    }
     this.wcu = plan.wcu;
 
-    const json = (body: object) => ({ contentType: 'APPLICATION_JSON', content: JSON.stringify(body) });
+    const bodies = edgeWebAclBodies(config);
+    const json = (key: keyof typeof bodies) => ({ contentType: 'APPLICATION_JSON', content: refusalBody(bodies[key]) });
     this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
       name: props.name,
       scope: 'CLOUDFRONT',
@@ -49,9 +49,9 @@ export class EdgeWebAcl extends Construct {
       defaultAction: { allow: {} },
       rules: plan.rules,
       customResponseBodies: {
-        [RESPONSE_BODY.geo]: json({ message: 'Requests from this country are not allowed' }),
-        [RESPONSE_BODY.tooLarge]: json(WAF_BODY.tooLarge(config.security.max_body_bytes)),
-        [RESPONSE_BODY.rateLimited]: json({ message: config.rate_limiting.error_message }),
+        [RESPONSE_BODY.geo]: json('geo'),
+        [RESPONSE_BODY.tooLarge]: json('tooLarge'),
+        [RESPONSE_BODY.rateLimited]: json('rateLimited'),
       },
       // See bodySizeStatement: the limit is chosen to cover security.max_body_bytes.
       associationConfig: { requestBody: { CLOUDFRONT: { defaultSizeInspectionLimit: plan.bodyInspectionLimit } } },

@@ -1,4 +1,7 @@
 /**
+ * Owns: the fields of the API stage's access log line (CDK writes the format; the audit
+ * transformer and the twin read and write the same fields).
+ *
  * The stage's access log line: one JSON object per request (cdk-nag APIG1 / structured logging).
  * Every value is a quoted `$context` variable so the format itself is valid JSON; API Gateway
  * prints `-` for a variable that has no value.

@@ -1,3 +1,7 @@
+/**
+ * Owns: the names of the authorizer context keys that other components act on (gateway
+ * responses, the local twin, metrics).
+ */
 import type { RATE_LIMIT_HEADERS } from './headers';
 
 /**

@@ -1,4 +1,7 @@
 /**
+ * Owns: the authorizer Lambda's environment variable names and its memory size (the API
+ * stack sets them, the handler reads them, the twin sets them the same way; the planner prices the memory).
+ *
  * Environment variables of the authorizer Lambda (set by the API stack, read by the handler,
  * set the same way by the local gateway). One truth for their names.
  */
@@ -22,5 +25,9 @@ export const AUTHORIZER_ENV = {
  */
 export const AUTHORIZER_MEMORY_MB = 512;
 
-export const POWERTOOLS_SERVICE = 'gatehouse-authorizer';
-export const METRICS_NAMESPACE = 'Gatehouse';
+/**
+ * The metric namespace and the authorizer's service name, defined in
+ * lib/observability/metric-names.ts; re-exported under their older names for the observability
+ * constructs that still import them from here.
+ */
+export { METRICS_NAMESPACE, AUTHORIZER_SERVICE as POWERTOOLS_SERVICE } from '../observability/metric-names';

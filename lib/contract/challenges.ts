@@ -1,3 +1,6 @@
+/**
+ * Owns: the `WWW-Authenticate` challenges a 401 carries, per route strategy (decision 0018).
+ */
 import type { AUTH_STRATEGIES, GatewayConfig, RouteConfig } from '../config/schema';
 
 /** What the API-wide challenge depends on: the routes' strategies and the API key header. */

@@ -1,3 +1,6 @@
+/**
+ * Owns: the consumer record and its item in the consumers table (see below).
+ */
 import { createHash } from 'node:crypto';
 import type { AttributeValue, PutItemCommandInput, UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
 

@@ -1,11 +1,18 @@
+/**
+ * Owns: the edge web ACL's rule plan (rules, priorities, WCU, body inspection limit).
+ *
+ * The edge (CLOUDFRONT-scope) web ACL as data: its rules in priority order, their capacity cost,
+ * the body inspection limit and the custom response body keys. The edge stack maps the plan to
+ * CDK; the loader holds its cost to WAF's limit (lib/checks/edge-limits.ts).
+ */
 import type { aws_wafv2 as wafv2 } from 'aws-cdk-lib';
 import type { GatewayConfig } from '../config/schema';
 
+/** WAF's capacity limit, re-exported beside the plan it bounds; written once in lib/config/aws-limits.ts. */
+export { WCU_LIMIT } from '../config/aws-limits';
+
 type Rule = wafv2.CfnWebACL.RuleProperty;
 type Statement = wafv2.CfnWebACL.StatementProperty;
-
-/** WAF's hard capacity limit per web ACL (web ACL capacity units). */
-export const WCU_LIMIT = 1500;
 
 /** Bodies CloudFront-scope WAF can inspect, in bytes, by `defaultSizeInspectionLimit`. */
 export const BODY_INSPECTION_LIMITS = { KB_16: 16 * 1024, KB_32: 32 * 1024, KB_48: 48 * 1024, KB_64: 64 * 1024 } as const;

@@ -1,4 +1,6 @@
 /**
+ * Owns: the header names shared by the CDK app, the authorizer and the local twin.
+ *
  * Header names shared by the CDK app, the authorizer and the local gateway (one truth).
  */
 

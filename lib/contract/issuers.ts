@@ -1,5 +1,5 @@
 /**
- * Owns the issuer names Gatehouse gives its own token issuers and the default JWKS location:
+ * Owns: the issuer names Gatehouse gives its own token issuers and the default JWKS location:
  * used by the config checks, the authorizer's token verifier, the local twin and the CLI.
  */
 

@@ -1,5 +1,5 @@
 /**
- * Owns the names an environment's resources share: the resource prefix `<gateway>-<environment>`
+ * Owns: the names an environment's resources share: the resource prefix `<gateway>-<environment>`
  * that every deployed name starts with, the API Gateway stage name, and the local consumers
  * table's default name. Used by the stacks and constructs, the config checks (name lengths), the
  * CLI and the local twin.

@@ -1,7 +1,12 @@
+/**
+ * Owns: API Gateway's gateway responses (status, headers, body template) and their rendering for
+ * the local twin. The words they print are ./refusals.ts's.
+ */
 import type { GatewayConfig } from '../config/schema';
 import { CHALLENGE_CONTEXT, RATE_LIMIT_CONTEXT, REASON, USAGE_CONTEXT } from './authorizer-context';
 import { apiSchemes, CHALLENGE_HEADER, challengeValue, type ChallengeConfig } from './challenges';
 import { RATE_LIMIT_HEADERS } from './headers';
+import { REFUSAL, type RefusalText } from './refusals';
 
 /** Client-facing rate-limit headers (Kong's names) -> authorizer context keys. */
 export const RATE_LIMIT_CONTEXT_HEADERS: Readonly<Record<string, string>> = Object.fromEntries(
@@ -11,7 +16,8 @@ export const RATE_LIMIT_CONTEXT_HEADERS: Readonly<Record<string, string>> = Obje
 /**
  * Errors the gateway itself answers (not the upstream), as data: one truth for the API stack's
  * gateway responses and the local gateway. Every body is JSON
- * `{"message": ..., "code": ..., "requestId": ...}`; no CORS headers, no internal details.
+ * `{"message": ..., "code": ..., "requestId": ...}`, its words from ./refusals.ts (shared with
+ * the web ACLs and the ALB); no CORS headers, no internal details.
  *
  * Rate limits and status codes (the one decision a newcomer would question; decision 0007):
  * - One API Gateway response type has one status code. The authorizer rejects a bad or missing
@@ -84,18 +90,19 @@ export type GatewayResponsesConfig = Pick<GatewayConfig, 'rate_limiting'> & Chal
 export function gatewayResponses(config: GatewayResponsesConfig): GatewayResponseDefinition[] {
   const { error_code, error_message, hide_client_headers } = config.rate_limiting;
   const challenge = challengeValue(apiSchemes(config));
-  const fixed = (type: GatewayResponseType, statusCode: number, message: string, code: string, headers: Readonly<Record<string, string>> = HEADERS): GatewayResponseDefinition => ({
+  const fixed = (type: GatewayResponseType, statusCode: number, { message, code }: RefusalText, headers: Readonly<Record<string, string>> = HEADERS): GatewayResponseDefinition => ({
     type, statusCode, message: { text: message }, code: { text: code }, headers,
   });
+  const configured = (code: string): RefusalText => ({ message: error_message, code });
   // Responses API Gateway sends after the authorizer allowed the request carry its figures.
   const figures = hide_client_headers ? undefined : RATE_LIMIT_CONTEXT_HEADERS;
   const afterAuthorizer = (def: GatewayResponseDefinition): GatewayResponseDefinition => (figures ? { ...def, contextHeaders: { ...figures, ...def.contextHeaders } } : def);
   return [
-    fixed('UNAUTHORIZED', 401, 'Unauthorized', 'unauthorized', challenge ? { ...HEADERS, [CHALLENGE_HEADER]: challenge } : HEADERS),
+    fixed('UNAUTHORIZED', 401, REFUSAL.unauthorized, challenge ? { ...HEADERS, [CHALLENGE_HEADER]: challenge } : HEADERS),
     {
       type: 'ACCESS_DENIED', statusCode: 403, headers: HEADERS,
-      message: { authorizerKey: 'message', fallback: 'Forbidden' },
-      code: { authorizerKey: 'reason', fallback: 'forbidden' },
+      message: { authorizerKey: 'message', fallback: REFUSAL.forbidden.message },
+      code: { authorizerKey: 'reason', fallback: REFUSAL.forbidden.code },
       contextHeaders: { [CHALLENGE_HEADER]: CHALLENGE_CONTEXT },
     },
     {
@@ -106,33 +113,33 @@ export function gatewayResponses(config: GatewayResponsesConfig): GatewayRespons
       contextHeaders: hide_client_headers ? { [RATE_LIMIT_HEADERS.retryAfter]: RATE_LIMIT_CONTEXT.retryAfter } : RATE_LIMIT_CONTEXT_HEADERS,
     },
     // The stage throttle (before the authorizer) and a consumer plan's throttle (decision 0016).
-    fixed('THROTTLED', error_code, error_message, USAGE_PLAN_CODE.throttled, RETRY_SOON),
+    fixed('THROTTLED', error_code, configured(USAGE_PLAN_CODE.throttled), RETRY_SOON),
     // A consumer plan's quota: only reached when the authorizer's exact quota was bypassed (limits: approximate).
     {
-      ...fixed('QUOTA_EXCEEDED', error_code, error_message, USAGE_PLAN_CODE.quotaExceeded),
+      ...fixed('QUOTA_EXCEEDED', error_code, configured(USAGE_PLAN_CODE.quotaExceeded)),
       contextHeaders: { [RATE_LIMIT_HEADERS.retryAfter]: USAGE_CONTEXT.quotaReset },
     },
     afterAuthorizer({
       type: 'BAD_REQUEST_BODY', statusCode: 400, headers: HEADERS,
-      message: { validationErrors: true, fallback: 'Invalid request body' }, code: { text: 'invalid_body' },
+      message: { validationErrors: true, fallback: REFUSAL.invalidBody.message }, code: { text: REFUSAL.invalidBody.code },
     }),
     {
       type: 'BAD_REQUEST_PARAMETERS', statusCode: 400, headers: HEADERS,
-      message: { validationErrors: true, fallback: 'Invalid request parameters' }, code: { text: 'invalid_parameters' },
+      message: { validationErrors: true, fallback: REFUSAL.invalidParameters.message }, code: { text: REFUSAL.invalidParameters.code },
     },
-    fixed('REQUEST_TOO_LARGE', 413, 'Request body too large', 'request_too_large'),
-    fixed('UNSUPPORTED_MEDIA_TYPE', 415, 'Unsupported content type', 'unsupported_media_type'),
+    fixed('REQUEST_TOO_LARGE', 413, REFUSAL.requestTooLarge),
+    fixed('UNSUPPORTED_MEDIA_TYPE', 415, REFUSAL.unsupportedMediaType),
     // REST APIs answer an unknown path or method with "Missing Authentication Token" (403).
-    fixed('MISSING_AUTHENTICATION_TOKEN', 404, 'Not found', 'not_found'),
-    fixed('RESOURCE_NOT_FOUND', 404, 'Not found', 'not_found'),
-    fixed('WAF_FILTERED', 403, 'Forbidden', 'forbidden'),
-    afterAuthorizer(fixed('INTEGRATION_TIMEOUT', 504, 'Upstream timed out', 'upstream_timeout')),
-    afterAuthorizer(fixed('INTEGRATION_FAILURE', 502, 'Upstream unavailable', 'upstream_unavailable')),
+    fixed('MISSING_AUTHENTICATION_TOKEN', 404, REFUSAL.notFound),
+    fixed('RESOURCE_NOT_FOUND', 404, REFUSAL.notFound),
+    fixed('WAF_FILTERED', 403, REFUSAL.forbidden),
+    afterAuthorizer(fixed('INTEGRATION_TIMEOUT', 504, REFUSAL.upstreamTimeout)),
+    afterAuthorizer(fixed('INTEGRATION_FAILURE', 502, REFUSAL.upstreamUnavailable)),
     // The authorizer failed: with fault_tolerant false that is a limiter outage (REASON.limiterUnavailable),
     // else a consumer store outage. Never cached by API Gateway, so retrying soon is right.
-    fixed('AUTHORIZER_FAILURE', 503, 'Temporarily unavailable, retry shortly', 'temporarily_unavailable', RETRY_SOON),
-    fixed('DEFAULT_4XX', 400, 'Bad request', 'bad_request'),
-    fixed('DEFAULT_5XX', 500, 'Internal server error', 'internal_error'),
+    fixed('AUTHORIZER_FAILURE', 503, REFUSAL.temporarilyUnavailable, RETRY_SOON),
+    fixed('DEFAULT_4XX', 400, REFUSAL.badRequest),
+    fixed('DEFAULT_5XX', 500, REFUSAL.internalError),
   ];
 }
 

@@ -1,5 +1,10 @@
+/**
+ * Owns: request-time route matching (which route a request reaches), for the authorizer and
+ * the local twin; priority comes from ./route-priority.ts.
+ */
 import type { RouteConfig } from '../config/schema';
 import { FORWARDED_HOST_HEADER } from './headers';
+import { compareRouteRanks, comparePathSpecificity, compileRoutePath, routeRank, SegmentKind, splitPath, type RoutePath, type RouteRank } from './route-priority';
 
 /**
  * Request-time route matching, shared by the authorizer and the local gateway (Kong semantics),
@@ -16,7 +21,8 @@ import { FORWARDED_HOST_HEADER } from './headers';
  * - header conditions match case-insensitively on name and value, any of a repeated header;
  *   the canary header is never read from the request: it is matched against the authorizer's
  *   canary decision, so a client cannot reach a canary by sending the header;
- * - priority: more header conditions, then more hosts, then the longer path, then config order.
+ * - priority: ./route-priority.ts (header conditions, hosts, the more specific path, config
+ *   order), the same rule the route table orders a method's routes by.
  */
 export interface RouteRequest {
   readonly method: string;
@@ -49,27 +55,16 @@ export interface RouteCandidates {
 
 export type RouteCandidatesMatcher = (request: Omit<RouteRequest, 'canary'>) => RouteCandidates;
 
-const enum Segment { Literal, Param, Greedy }
-
-interface CompiledPath {
-  readonly raw: string;
-  readonly kinds: readonly Segment[];
-  readonly segments: readonly string[];
-}
-
 interface CompiledRoute {
   readonly route: RouteConfig;
-  readonly order: number;
-  /** Longest first: the first path that matches is the one reported. */
-  readonly paths: readonly CompiledPath[];
+  /** Most specific first: the first path that matches is the one that serves, with its rank. */
+  readonly paths: readonly RouteRank[];
   readonly methods: ReadonlySet<string>;
   readonly hosts: readonly string[];
   readonly headers: readonly (readonly [string, string])[];
   /** Which canary decision the route serves: both (no condition), only one, or none (any other value). */
   readonly servesStable: boolean;
   readonly servesCanary: boolean;
-  /** Priority without the path length: header conditions (canary included), then hosts. */
-  readonly headerRank: number;
 }
 
 /**
@@ -85,14 +80,12 @@ export function compileRouteCandidates(routes: readonly RouteConfig[], options: 
     const conditions = headers.filter(([k]) => k !== canaryHeader);
     return {
       route,
-      order,
-      paths: route.paths.map(compilePath).sort((a, b) => b.raw.length - a.raw.length),
+      paths: route.paths.map(compileRoutePath).sort((a, b) => comparePathSpecificity(b, a)).map((path) => routeRank(route, path, order)),
       methods: new Set<string>(route.methods),
       hosts: route.hosts.map((h) => h.toLowerCase()),
       headers: conditions,
       servesStable: canaryCondition === undefined || canaryCondition === 'false',
       servesCanary: canaryCondition === undefined || canaryCondition === 'true',
-      headerRank: conditions.length + (canaryCondition ? 1 : 0),
     };
   });
   const anyCanaryCondition = compiled.some((c) => !(c.servesStable && c.servesCanary));
@@ -114,11 +107,12 @@ export function compileRouteCandidates(routes: readonly RouteConfig[], options: 
         hostMatch = matchHost(c.hosts, host);
         if (!hostMatch) continue;
       }
-      const path = c.paths.find((p) => pathMatches(p, segments));
-      if (!path) continue;
-      const candidate: Best = { c, pathLength: path.raw.length, path: path.raw, hostMatch };
-      if (c.servesStable && outranks(candidate, stable)) stable = candidate;
-      if (c.servesCanary && outranks(candidate, canary)) canary = candidate;
+      const rank = c.paths.find((p) => pathMatches(p.path, segments));
+      if (!rank) continue;
+      const candidate: Best = { c, rank, hostMatch };
+      // Route priority (./route-priority.ts): the candidate serves unless the best so far outranks it.
+      if (c.servesStable && (!stable || compareRouteRanks(rank, stable.rank) < 0)) stable = candidate;
+      if (c.servesCanary && (!canary || compareRouteRanks(rank, canary.rank) < 0)) canary = candidate;
     }
     const stableMatch = toMatch(stable);
     return { stable: stableMatch, canary: anyCanaryCondition ? toMatch(canary) : stableMatch };
@@ -136,34 +130,19 @@ export function compileRouteMatcher(routes: readonly RouteConfig[], options: { r
 
 interface Best {
   readonly c: CompiledRoute;
-  readonly pathLength: number;
-  readonly path: string;
+  /** The rank of the route with the path that matched. */
+  readonly rank: RouteRank;
   readonly hostMatch?: { host: string; label?: string };
 }
 
-/** Priority: more header conditions, then more hosts, then the longer path, then config order. */
-function outranks(a: Best, b: Best | undefined): boolean {
-  if (!b) return true;
-  if (a.c.headerRank !== b.c.headerRank) return a.c.headerRank > b.c.headerRank;
-  if (a.c.hosts.length !== b.c.hosts.length) return a.c.hosts.length > b.c.hosts.length;
-  if (a.pathLength !== b.pathLength) return a.pathLength > b.pathLength;
-  return a.c.order < b.c.order;
-}
-
 function toMatch(best: Best | undefined): RouteMatch | undefined {
-  return best && { route: best.c.route, path: best.path, host: best.hostMatch?.host, wildcardLabel: best.hostMatch?.label };
+  return best && { route: best.c.route, path: best.rank.path.raw, host: best.hostMatch?.host, wildcardLabel: best.hostMatch?.label };
 }
 
 function headerHas(values: readonly string[] | undefined, expected: string): boolean {
   if (!values) return false;
   for (const v of values) if (v.trim().toLowerCase() === expected) return true;
   return false;
-}
-
-function compilePath(raw: string): CompiledPath {
-  const segments = splitPath(raw);
-  const kinds = segments.map((seg) => (/^\{[^}]+\+\}$/.test(seg) ? Segment.Greedy : seg.startsWith('{') && seg.endsWith('}') ? Segment.Param : Segment.Literal));
-  return { raw, kinds, segments };
 }
 
 /**
@@ -199,16 +178,12 @@ function matchHost(patterns: readonly string[], host: string): { host: string; l
   return undefined;
 }
 
-function splitPath(path: string): string[] {
-  return path.split('?')[0].split('/').filter((s) => s.length > 0);
-}
-
-function pathMatches(route: CompiledPath, request: readonly string[]): boolean {
+function pathMatches(route: RoutePath, request: readonly string[]): boolean {
   const { kinds, segments } = route;
   for (let i = 0; i < kinds.length; i++) {
-    if (kinds[i] === Segment.Greedy) return request.length > i;
+    if (kinds[i] === SegmentKind.Greedy) return request.length > i;
     if (i >= request.length) return false;
-    if (kinds[i] === Segment.Literal && segments[i] !== request[i]) return false;
+    if (kinds[i] === SegmentKind.Literal && segments[i] !== request[i]) return false;
   }
   return true;
 }

@@ -1,6 +1,11 @@
+/**
+ * Owns: the API's static shape from `routes` (resources, methods, each method's primary route,
+ * the authorizer TTL and identity sources, i.e. its cache key), read by CDK, the checks and the twin.
+ */
 import { DEFAULT_APPROXIMATE_CACHE_TTL } from '../config/rate-limit-modes';
 import type { GatewayConfig, HttpMethod, RouteConfig, ServiceConfig } from '../config/schema';
 import { CLIENT_IP_HEADER, FORWARDED_HOST_HEADER } from './headers';
+import { compareRouteRanks, comparePathSpecificity, compileRoutePath, routeRank, type RouteRank } from './route-priority';
 
 /**
  * The static shape of the API derived from `routes`: which API Gateway resources and methods
@@ -15,7 +20,7 @@ export interface ApiMethod {
   /** API Gateway resource path, e.g. `/v1/users` or `/v1/users/{proxy+}`. */
   readonly resourcePath: string;
   readonly httpMethod: HttpMethod;
-  /** Routes that can answer this method, most specific first; [0] is the fallback. */
+  /** Routes that can answer this method, in route priority (./route-priority.ts); [0] is the fallback. */
   readonly routes: readonly RouteConfig[];
   /** Route whose auth, cache and schema settings the method carries. */
   readonly primary: RouteConfig;
@@ -91,7 +96,8 @@ export function compileRouteTable(config: GatewayConfig): ApiMethod[] {
   const usesHosts = config.routes.some((r) => r.hosts.length > 0);
 
   return [...routesByMethod(config.routes).values()].map(({ resourcePath, httpMethod, routes }) => {
-    const ordered = [...routes].sort((a, b) => specificity(b) - specificity(a));
+    const ranks = new Map(routes.map((route) => [route, methodRank(route, resourcePath, config.routes.indexOf(route))]));
+    const ordered = [...routes].sort((a, b) => compareRouteRanks(ranks.get(a)!, ranks.get(b)!));
     const primary = ordered.find((r) => r.hosts.length === 0 && Object.keys(r.headers).length === 0) ?? ordered[0];
     const service = services.get(primary.service);
     const directService = ordered.length === 1 && service?.url ? service : undefined;
@@ -124,9 +130,16 @@ export function resourcePathsFor(path: string): string[] {
   return [base, base === '/' ? '/{proxy+}' : `${base}/{proxy+}`];
 }
 
-/** Kong-like priority: header conditions, then hosts, then longer paths. */
-function specificity(route: RouteConfig): number {
-  return Object.keys(route.headers).length * 1_000_000 + route.hosts.length * 10_000 + Math.max(...route.paths.map((p) => p.length));
+/**
+ * A route's rank on one method: with the path that gives the method its resource (the one its
+ * requests match, as the matcher ranks them), not a longer path of the route elsewhere.
+ */
+function methodRank(route: RouteConfig, resourcePath: string, order: number): RouteRank {
+  const serving = route.paths
+    .filter((p) => resourcePathsFor(p).includes(resourcePath))
+    .map(compileRoutePath)
+    .sort((a, b) => comparePathSpecificity(b, a));
+  return routeRank(route, serving[0], order);
 }
 
 function authorizerSettings(config: GatewayConfig, primary: RouteConfig, routes: RouteConfig[], usesHosts: boolean): AuthorizerSettings {

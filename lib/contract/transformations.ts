@@ -1,3 +1,7 @@
+/**
+ * Owns: the request and response transformations (headers set, removed, rewritten) as API
+ * Gateway mappings and as the twin applies them.
+ */
 import type { GatewayConfig, RouteConfig } from '../config/schema';
 import { HEADER_TEMPLATES } from '../config/schema';
 import { CLIENT_IP_HEADER, CONTEXT_HEADERS, ORIGIN_VERIFY_HEADER, ROUTE_HEADER, type ContextKey } from './headers';

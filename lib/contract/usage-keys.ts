@@ -1,5 +1,9 @@
+/**
+ * Owns: the API key value of each tier's usage plan (the authorizer returns it, the API stack
+ * creates it, the twin meters with it).
+ */
 import { createHash } from 'node:crypto';
-import type { GatewayEnvironment } from '../config/load';
+import type { GatewayEnvironment } from '../config/environments';
 
 /**
  * The API key value of a tier's usage plan. The authorizer returns it as `usageIdentifierKey`

@@ -1,3 +1,6 @@
+/**
+ * Owns: the usage plans of each tier (decision 0016), for the API stack, the planner and the twin.
+ */
 import type { TierConfig } from '../config/schema';
 
 /**

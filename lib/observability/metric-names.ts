@@ -1,16 +1,23 @@
 /**
- * The custom CloudWatch metrics of the gateway: one truth for their names and dimensions,
- * imported by the authorizer (emits), the audit transformer (emits), and the observability
- * stacks (dashboard widgets and alarms read them).
+ * Owns: the custom CloudWatch metrics of the gateway: their namespace, the service names of the
+ * functions that emit them, their names and dimensions. Imported by the authorizer and the audit
+ * transformer (emit), the constructs that deploy them (POWERTOOLS_* environment) and the
+ * observability stacks (dashboard widgets and alarms read them).
  *
- * Every metric lives in `METRICS_NAMESPACE` (lib/contract/authorizer-env.ts) and carries
- * Powertools' default `service` dimension (POWERTOOLS_SERVICE_NAME of the emitting function)
- * plus, where listed, one more dimension. A metric emitted with another dimension set is a
- * different metric to CloudWatch: the alarms would silently never see it.
+ * Every metric lives in `METRICS_NAMESPACE` and carries Powertools' default `service` dimension
+ * (POWERTOOLS_SERVICE_NAME of the emitting function: `AUTHORIZER_SERVICE` or
+ * `AUDIT_TRANSFORMER_SERVICE`) plus, where listed, one more dimension. A metric emitted with
+ * another dimension set is a different metric to CloudWatch: the alarms would silently never see it.
  *
- * The values are PascalCase like AWS's own metrics, and equal to what
- * lambdas/authorizer/observability.ts emits today (it should import `METRIC` from here).
+ * The values are PascalCase like AWS's own metrics.
  */
+
+/** CloudWatch namespace of every Gatehouse metric (POWERTOOLS_METRICS_NAMESPACE). */
+export const METRICS_NAMESPACE = 'Gatehouse';
+
+/** Powertools service name (the `service` dimension, logger and tracer name) of the authorizer. */
+export const AUTHORIZER_SERVICE = 'gatehouse-authorizer';
+
 export const METRIC = {
   /** A request the authorizer allowed. Count. Dimensions: service. */
   allowed: 'Allowed',

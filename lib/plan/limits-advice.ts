@@ -1,4 +1,4 @@
-import type { GatewayEnvironment } from '../config/load';
+import type { GatewayEnvironment } from '../config/environments';
 import type { PlanAssumptions } from './assumptions';
 import type { Finding } from './finding';
 import { fmt, pct } from './format-number';

@@ -1,4 +1,4 @@
-import type { GatewayEnvironment } from '../config/load';
+import type { GatewayEnvironment } from '../config/environments';
 import type { PlanAssumptions } from './assumptions';
 import { planCore, type CorePlan } from './plan-core';
 import { approximate, EXACT, withRouteLimits } from './route-limits';

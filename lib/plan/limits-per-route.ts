@@ -1,4 +1,4 @@
-import type { GatewayEnvironment } from '../config/load';
+import type { GatewayEnvironment } from '../config/environments';
 import { DEFAULT_APPROXIMATE_CACHE_TTL, type RATE_LIMIT_MODES } from '../config/rate-limit-modes';
 import { compileRouteTable, requestedAuthorizerTtl } from '../contract/route-table';
 import type { PlanAssumptions } from './assumptions';

@@ -1,4 +1,4 @@
-import type { GatewayEnvironment } from '../config/load';
+import type { GatewayEnvironment } from '../config/environments';
 import { compileRouteTable } from '../contract/route-table';
 import type { PlanAssumptions } from './assumptions';
 import { authorizerInvocations, type AuthorizerInvocations } from './authorizer-invocations';

@@ -1,3 +1,4 @@
+import { API_GATEWAY_LIMITS } from '../config/aws-limits';
 import type { Finding } from './finding';
 import { fmt, pct, rate, usd } from './format-number';
 import type { EnvironmentPlan } from './plan';
@@ -51,7 +52,7 @@ export function planSections(p: EnvironmentPlan): Section[] {
           ['stage throttle (req/s, burst ' + fmt(p.throttle.stageBurst) + ')', fmt(p.throttle.peakRps), fmt(p.throttle.stageRate), pct(p.throttle.peakRps / p.throttle.stageRate)],
           ['authorizer concurrency (reserved)', rate(p.concurrency.peak), fmt(p.concurrency.reserved), pct(p.concurrency.peak / p.concurrency.reserved)],
           ['reserved concurrency (account default)', fmt(p.concurrency.reserved), fmt(p.concurrency.maxReservable), pct(p.concurrency.reserved / p.concurrency.maxReservable)],
-          ['usage plans', fmt(p.throttle.usagePlans), '300', pct(p.throttle.usagePlans / 300)],
+          ['usage plans', fmt(p.throttle.usagePlans), fmt(API_GATEWAY_LIMITS.usagePlans), pct(p.throttle.usagePlans / API_GATEWAY_LIMITS.usagePlans)],
           ['API keys (tier keys + one per consumer, at most)', fmt(p.throttle.apiKeysAtMost), '10,000', pct(p.throttle.apiKeysAtMost / 10_000)],
         ],
       },

@@ -1,4 +1,4 @@
-import type { GatewayEnvironment, LoadedConfig } from '../config/load';
+import type { GatewayEnvironment, LoadedConfig } from '../config/environments';
 import { DEFAULT_ASSUMPTIONS, type PlanAssumptions } from './assumptions';
 import { note, warning, type Finding } from './finding';
 import { planCore, type CorePlan } from './plan-core';
@@ -6,7 +6,7 @@ import { PRICES_AS_OF } from './prices';
 import { adviseExactLimits } from './limits-advice';
 import { limitsModes, type LimitsModeRow } from './limits-modes';
 import { limitsPerRoute, type RouteLimits } from './limits-per-route';
-import { API_GATEWAY_LIMITS } from './throttle-limits';
+import { API_GATEWAY_LIMITS } from '../config/aws-limits';
 
 /** The capacity and cost plan of one environment (what `--json` prints, one per environment). */
 export interface EnvironmentPlan extends CorePlan {

@@ -1,4 +1,4 @@
-import type { LoadedConfig } from '../config/load';
+import type { LoadedConfig } from '../config/environments';
 import type { EnvironmentPlan } from './plan';
 import { planSections } from './plan-sections';
 import { PRICES_AS_OF, priceTableRows } from './prices';

@@ -1,4 +1,4 @@
-import { checkReferences } from '../config/references';
+import { checkConfig } from '../checks/check-config';
 import type { GatewayConfig, RouteConfig } from '../config/schema';
 
 /** A route's `auth.limits` in a what-if: exact, or approximate with an authorizer cache TTL. */
@@ -20,9 +20,9 @@ export interface WhatIfConfig {
 
 /**
  * The config with `choose(route)` applied to each route's auth (`undefined` keeps the route as
- * written). A choice the config rules refuse on a route (checkReferences, the rules synth
- * applies: e.g. a route accepting both jwt and api_key cannot cache the authorizer) is not made
- * there, so a what-if never plans a config that could not be deployed. The route table then
+ * written). A choice the config rules refuse on a route (checkConfig, the rules every entry
+ * point applies: e.g. a route accepting both jwt and api_key cannot cache the authorizer) is not
+ * made there, so a what-if never plans a config that could not be deployed. The route table then
  * forces its own zeros (anonymous, mTLS, header routes, mixed auth) when planCore compiles it.
  */
 export function withRouteLimits(config: GatewayConfig, choose: (route: RouteConfig) => LimitsChoice | undefined): WhatIfConfig {
@@ -31,8 +31,9 @@ export function withRouteLimits(config: GatewayConfig, choose: (route: RouteConf
     return choice ? { ...route, auth: authWith(route.auth, choice) } : route;
   });
   const refused = new Map<number, string>();
-  for (const problem of checkReferences({ ...config, routes: changed })) {
-    const index = Number(/^routes\[(\d+)\]\.auth\b/.exec(problem.path)?.[1] ?? -1);
+  for (const problem of checkConfig({ ...config, routes: changed })) {
+    const [list, index = -1, key] = problem.key;
+    if (list !== 'routes' || key !== 'auth' || typeof index !== 'number') continue;
     if (index >= 0 && changed[index] !== config.routes[index] && !refused.has(index)) refused.set(index, ruleOf(problem.message));
   }
   return {

@@ -1,13 +1,10 @@
 import type { GatewayConfig } from '../config/schema';
-import { ACCOUNT_THROTTLE, type Profile } from '../config/profile';
+import { ACCOUNT_THROTTLE, API_GATEWAY_LIMITS } from '../config/aws-limits';
+import { THROTTLE_HEADROOM, type Profile } from '../config/profile';
 import { tierPlanLimits } from '../contract/usage-plans';
 import { note, warning, type Finding } from './finding';
 import { fmt, pct } from './format-number';
 
-/** API Gateway account and region limits that a plan is checked against. */
-export const API_GATEWAY_LIMITS = { usagePlans: 300, apiKeys: 10_000 } as const;
-/** Headroom the planner wants between the peak and the account throttle (the profile's 1.2). */
-export const THROTTLE_HEADROOM = 1.2;
 
 export interface TierLimits {
   readonly tier: string;

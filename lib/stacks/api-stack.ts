@@ -123,7 +123,7 @@ export class ApiStack extends Stack {
       api: this.restApi,
       methods,
       authorizer,
-      // domains.internal is required with private services (lib/config/references.ts).
+      // domains.internal is required with private services (lib/checks/environment-rules.ts).
       privateTarget: network.vpcLink && network.loadBalancer && env.domains.internal ? {
         vpcLinkId: network.vpcLink.vpcLinkId,
         loadBalancerArn: network.loadBalancer.loadBalancerArn,

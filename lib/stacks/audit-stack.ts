@@ -8,6 +8,7 @@ import { AuditBucket } from '../constructs/audit-bucket';
 import { AuditCloudTrail } from '../constructs/audit-cloudtrail';
 import { protectLogGroup } from '../constructs/audit-data-protection';
 import { AuditPipeline } from '../constructs/audit-pipeline';
+import { allowCloudWatchLogsToUseKey } from '../constructs/cloudwatch-logs-key';
 import type { ApiStack } from './api-stack';
 import type { GatewayStackProps } from './gateway-stack-props';
 import { resourcePrefix } from '../contract/resource-names';
@@ -40,13 +41,7 @@ export class AuditStack extends Stack {
       enableKeyRotation: true,
       alias: `alias/${prefix}-audit`,
     });
-    this.key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'CloudWatchLogs',
-      principals: [new iam.ServicePrincipal(`logs.${this.region}.amazonaws.com`)],
-      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-      resources: ['*'],
-      conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${this.partition}:logs:${this.region}:${this.account}:log-group:*` } },
-    }));
+    allowCloudWatchLogsToUseKey(this.key, { sid: 'CloudWatchLogs' });
     this.key.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'CloudTrailEncrypt',
       principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],

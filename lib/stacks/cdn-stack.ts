@@ -2,11 +2,11 @@ import { Duration, SecretValue, Stack, aws_certificatemanager as acm, aws_cloudf
 import type { Construct } from 'constructs';
 import { acknowledge } from '../compliance/nag';
 import type { GatewayConfig } from '../config/schema';
-import { planEdgeBehaviors, type EdgeCacheKey } from '../constructs/cdn-cache-plan';
+import { planEdgeBehaviors, type EdgeCacheKey } from '../contract/edge-cache-plan';
 import { ForwardedHostFunction } from '../constructs/cdn-forwarded-host-function';
 import { CdnLogBucket } from '../constructs/cdn-log-bucket';
-import { corsAllowMethods } from '../contract/cors';
-import { ORIGIN_VERIFY_HEADER, UNREMOVABLE_RESPONSE_HEADERS } from '../contract/headers';
+import { ORIGIN_VERIFY_HEADER } from '../contract/headers';
+import { responseHeadersPolicy } from '../contract/response-headers-policy';
 import type { GatewayStackProps } from './gateway-stack-props';
 import { resourcePrefix } from '../contract/resource-names';
 
@@ -18,8 +18,9 @@ export interface CdnStackProps extends GatewayStackProps {
   readonly originVerifySecretName: string;
 }
 
-/** Set by the security headers behaviour; a custom header of the same name would be rejected. */
-const SECURITY_HEADERS = ['strict-transport-security', 'x-content-type-options', 'x-frame-options', 'referrer-policy'];
+/** The contract's security header values as CloudFront's enums. */
+const FRAME_OPTION = { DENY: cloudfront.HeadersFrameOption.DENY } as const;
+const REFERRER_POLICY = { 'no-referrer': cloudfront.HeadersReferrerPolicy.NO_REFERRER } as const;
 /** API Gateway's integration timeout caps at 29 s: a 30 s read timeout lets the API answer its own 504 first. */
 const ORIGIN_READ_TIMEOUT = Duration.seconds(30);
 
@@ -60,7 +61,7 @@ export class CdnStack extends Stack {
     });
     const cachePolicies = new Map<EdgeCacheKey, cloudfront.ICachePolicy>();
     const additionalBehaviors: Record<string, cloudfront.BehaviorOptions> = {};
-    for (const planned of planEdgeBehaviors(config, gateway.file)) {
+    for (const planned of planEdgeBehaviors(config)) {
       let policy: cloudfront.ICachePolicy = cloudfront.CachePolicy.CACHING_DISABLED;
       if (planned.cache) {
         policy = cachePolicies.get(planned.cache) ?? this.cachePolicy(planned.cache, cachePolicies.size);
@@ -144,34 +145,29 @@ export class CdnStack extends Stack {
     });
   }
 
+  /** lib/contract/response-headers-policy.ts mapped to CloudFront. */
   private responseHeaders(config: GatewayConfig): cloudfront.ResponseHeadersPolicy {
-    const { add_headers: add, remove_headers: remove } = config.transformations.response;
-    const reserved = new Set(SECURITY_HEADERS);
-    // Templated values ($(uuid) ...) are request-time values CloudFront cannot compute.
-    const customHeaders = Object.entries(add)
-      .filter(([name, value]) => !reserved.has(name.toLowerCase()) && !value.includes('$('))
-      .map(([header, value]) => ({ header, value, override: true }));
-    customHeaders.forEach(({ header }) => reserved.add(header.toLowerCase()));
-    const removeHeaders = remove.filter((h) => !UNREMOVABLE_RESPONSE_HEADERS.includes(h.toLowerCase()) && !reserved.has(h.toLowerCase()));
+    const { security, customHeaders, removeHeaders, cors } = responseHeadersPolicy(config);
+    const hsts = security.strictTransportSecurity;
     return new cloudfront.ResponseHeadersPolicy(this, 'ResponseHeaders', {
       comment: 'Security headers and response transformations',
       securityHeadersBehavior: {
-        strictTransportSecurity: { accessControlMaxAge: Duration.days(730), includeSubdomains: true, preload: true, override: true },
+        strictTransportSecurity: { accessControlMaxAge: Duration.days(hsts.maxAgeDays), includeSubdomains: hsts.includeSubdomains, preload: hsts.preload, override: true },
         contentTypeOptions: { override: true },
-        frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
-        referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
+        frameOptions: { frameOption: FRAME_OPTION[security.frameOptions], override: true },
+        referrerPolicy: { referrerPolicy: REFERRER_POLICY[security.referrerPolicy], override: true },
       },
-      customHeadersBehavior: customHeaders.length > 0 ? { customHeaders } : undefined,
-      removeHeaders: removeHeaders.length > 0 ? removeHeaders : undefined,
+      customHeadersBehavior: customHeaders.length > 0 ? { customHeaders: customHeaders.map(({ header, value }) => ({ header, value, override: true })) } : undefined,
+      removeHeaders: removeHeaders.length > 0 ? [...removeHeaders] : undefined,
       // CORS headers on every response to a request from an allowed origin, gateway errors and
       // the API's preflight answers included (CloudFront's values override the origin's).
-      corsBehavior: config.cors ? {
-        accessControlAllowOrigins: config.cors.origins,
-        accessControlAllowMethods: corsAllowMethods(config.cors),
-        accessControlAllowHeaders: config.cors.headers,
-        accessControlExposeHeaders: config.cors.expose_headers.length > 0 ? config.cors.expose_headers : undefined,
-        accessControlAllowCredentials: config.cors.credentials,
-        accessControlMaxAge: Duration.seconds(config.cors.max_age),
+      corsBehavior: cors ? {
+        accessControlAllowOrigins: [...cors.allowOrigins],
+        accessControlAllowMethods: [...cors.allowMethods],
+        accessControlAllowHeaders: [...cors.allowHeaders],
+        accessControlExposeHeaders: cors.exposeHeaders.length > 0 ? [...cors.exposeHeaders] : undefined,
+        accessControlAllowCredentials: cors.allowCredentials,
+        accessControlMaxAge: Duration.seconds(cors.maxAgeSeconds),
         originOverride: true,
       } : undefined,
     });

@@ -1,6 +1,7 @@
-import { Stack, aws_iam as iam, aws_kms as kms, aws_secretsmanager as secretsmanager } from 'aws-cdk-lib';
+import { Stack, aws_kms as kms, aws_secretsmanager as secretsmanager } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { acknowledge } from '../compliance/nag';
+import { allowCloudWatchLogsToUseKey } from '../constructs/cloudwatch-logs-key';
 import { EdgeWebAcl, wafLogGroupArn } from '../constructs/web-acl';
 import type { GatewayStackProps } from './gateway-stack-props';
 import { resourcePrefix } from '../contract/resource-names';
@@ -37,12 +38,7 @@ export class EdgeStack extends Stack {
         enableKeyRotation: true,
       });
       // CloudWatch Logs encrypts with the key only for this log group (encryption context).
-      this.key.addToResourcePolicy(new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal(`logs.${this.region}.amazonaws.com`)],
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'],
-        conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': wafLogGroupArn(this, prefix) } },
-      }));
+      allowCloudWatchLogsToUseKey(this.key, { logGroupArn: wafLogGroupArn(this, prefix) });
     }
 
     this.webAcl = new EdgeWebAcl(this, 'Waf', {

@@ -26,7 +26,7 @@ export class IdentityStack extends Stack {
 
   constructor(scope: Construct, id: string, props: GatewayStackProps) {
     super(scope, id, props);
-    const { config, file } = props.gateway;
+    const { config } = props.gateway;
     const settings = config.identity.cognito;
     if (!settings) {
       acknowledge(this, { id: 'CloudFormation-Validate::F0001', reason: 'identity.cognito is not configured, so this stack is intentionally empty; the CDK CLI skips deploying an empty stack (and deletes a previously deployed one, whose user pool is retained).' });
@@ -43,7 +43,7 @@ export class IdentityStack extends Stack {
     this.userPool = pool.userPool;
     this.userPoolDomain = pool.domain;
 
-    const federation = new Federation(this, 'Federation', { userPool: pool.userPool, federation: settings.federation, file });
+    const federation = new Federation(this, 'Federation', { userPool: pool.userPool, federation: settings.federation });
     const clients = new AppClients(this, 'Clients', {
       userPool: pool.userPool,
       machineClients: settings.machine_clients,

@@ -52,7 +52,7 @@ export class NetworkStack extends Stack {
 
     const certificateArn = env.certificates.alb;
     if (!certificateArn) {
-      // references.ts rejects this config already; keep the invariant local too.
+      // The loader refuses this config already (lib/checks/environment-rules.ts); keep the invariant local too.
       throw new Error(`environment ${props.gateway.name}: certificates.alb is required when any service is private`);
     }
     const alb = new InternalAlb(this, 'InternalAlb', {

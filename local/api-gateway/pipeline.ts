@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { GatewayEnvironment } from '../../lib/config/load';
+import type { GatewayEnvironment } from '../../lib/config/environments';
 import { compileRouteTable, upstreamPath, type ApiMethod } from '../../lib/contract/route-table';
 import { compileRequestTransformation } from '../../lib/contract/transformations';
 import type { Clock } from '../../lib/rate-limit/rate-limiter';

@@ -1,12 +1,13 @@
 import Ajv04 from 'ajv-draft-04';
 import type { ValidateFunction } from 'ajv';
 import type { GatewayConfig, RouteConfig } from '../../lib/config/schema';
-import { allowedContentTypePattern, repeatedQueryParameterPattern, WAF_BODY } from '../../lib/contract/request-checks';
+import { refusalBody } from '../../lib/contract/refusals';
+import { cacheKeyQueries, requestChecks, type RequestCheck, type RequestCheckRule } from '../../lib/contract/request-checks';
 import { BODY_METHODS, type ApiMethod } from '../../lib/contract/route-table';
 
 /**
  * Request checks in the order the deployed path applies them: the web ACL rules
- * ({@link compileWafChecks}), then API Gateway's request validator after the authorizer: the
+ * ({@link compileWafChecks}, from the contract's table), then API Gateway's request validator after the authorizer: the
  * route's `request_schema` (JSON Schema draft 4, a model keyed by the JSON types and `$default`,
  * so every content type is validated) -> BAD_REQUEST_BODY with the validation error text.
  */
@@ -18,34 +19,64 @@ export interface WafRejection {
 
 /** A web ACL block the local gateway emulates: the rule's name and the answer. */
 export interface WafBlock extends WafRejection {
-  readonly rule: 'MaxBodySize' | 'AllowedContentTypes' | 'RepeatedCacheKeyParameter';
+  readonly rule: RequestCheckRule;
+}
+
+/** What the web ACL rules read of a request. */
+export interface WafRequest {
+  readonly method: string;
+  readonly contentType?: string;
+  readonly bodyBytes: number;
+  readonly rawQuery: string;
 }
 
 /**
- * The web ACL rules that run before API Gateway, compiled once per gateway:
- * - edge `MaxBodySize`: a body over `security.max_body_bytes` -> 413;
- * - regional `AllowedContentTypes`: POST/PUT/PATCH with a non-empty body whose Content-Type is
- *   not an allowed media type (parameters allowed; a repeated header, joined with commas, never is) -> 415;
- * - regional `RepeatedCacheKeyParameter`: a query parameter some stage cache is keyed on, given
- *   twice -> 400 (lib/contract/request-checks.ts explains the poisoning).
+ * The web ACL rules that run before API Gateway (the table of lib/contract/request-checks.ts),
+ * compiled once per gateway and run in the table's order; the first that matches answers. The
+ * twin is a request through CloudFront: RequireOriginVerify always passes (its CloudFront sends
+ * the secret) and the mTLS domain's rows never apply.
  */
-export function compileWafChecks(config: GatewayConfig, methods: readonly ApiMethod[]): (request: { method: string; contentType?: string; bodyBytes: number; rawQuery: string }) => WafBlock | undefined {
-  const limit = config.security.max_body_bytes;
-  const allowedTypes = new RegExp(allowedContentTypePattern(config.security.allowed_content_types));
-  const repeated = [...new Set(methods.flatMap((m) => m.cache?.keyQuery ?? []))].map((q) => new RegExp(repeatedQueryParameterPattern(q)));
-  const block = (rule: WafBlock['rule'], statusCode: number, body: object): WafBlock => ({ rule, statusCode, body: JSON.stringify(body) });
-  return ({ method, contentType, bodyBytes, rawQuery }) => {
-    if (bodyBytes > limit) return block('MaxBodySize', 413, WAF_BODY.tooLarge(limit));
-    if (bodyBytes > 0 && BODY_METHODS.includes(method) && !allowedTypes.test((contentType ?? '').toLowerCase())) {
-      return block('AllowedContentTypes', 415, WAF_BODY.unsupportedMediaType);
+export function compileWafChecks(config: GatewayConfig, methods: readonly ApiMethod[]): (request: WafRequest) => WafBlock | undefined {
+  const checks = requestChecks({
+    maxBodyBytes: config.security.max_body_bytes,
+    allowedContentTypes: config.security.allowed_content_types,
+    cacheKeyQueries: cacheKeyQueries(methods),
+    mtlsDomain: false,
+  });
+  const compiled = checks.flatMap((check) => {
+    const matches = compileCheck(check);
+    return matches ? [{ matches, block: { rule: check.rule, statusCode: check.statusCode, body: refusalBody(check.body) } }] : [];
+  });
+  return (request) => compiled.find((c) => c.matches(request))?.block;
+}
+
+/** Whether a request matches the row's pattern; undefined for a row that never blocks in the twin. */
+function compileCheck(check: RequestCheck): ((request: WafRequest) => boolean) | undefined {
+  switch (check.rule) {
+    case 'MaxBodySize': return ({ bodyBytes }) => bodyBytes > check.maxBodyBytes;
+    case 'AllowedContentTypes': {
+      const allowed = new RegExp(check.contentTypePattern);
+      return ({ method, contentType, bodyBytes }) => bodyBytes > 0 && check.methods.includes(method) && !allowed.test((contentType ?? '').toLowerCase());
     }
-    if (rawQuery && repeated.length > 0) {
-      let decoded: string;
-      try { decoded = decodeURIComponent(rawQuery.replace(/\+/g, ' ')); } catch { decoded = rawQuery; }
-      if (repeated.some((p) => p.test(decoded))) return block('RepeatedCacheKeyParameter', 400, WAF_BODY.repeatedParameter);
+    case 'RepeatedCacheKeyParameter': {
+      if (check.patterns.length === 0) return undefined;
+      const repeated = check.patterns.map((p) => new RegExp(p));
+      return ({ rawQuery }) => {
+        if (rawQuery === '') return false;
+        // The URL-decoded query string, as the web ACL's URL_DECODE transformation sees it.
+        const decoded = decodeQuery(rawQuery);
+        return repeated.some((p) => p.test(decoded));
+      };
     }
-    return undefined;
-  };
+    // The twin's CloudFront always sends the origin-verify secret.
+    case 'RequireOriginVerify': return undefined;
+    // Not in the table without an mTLS domain, and the twin has none.
+    case 'MtlsDomainNoEdgeHeaders': case 'MtlsDomainMaxBodySize': return undefined;
+  }
+}
+
+function decodeQuery(rawQuery: string): string {
+  try { return decodeURIComponent(rawQuery.replace(/\+/g, ' ')); } catch { return rawQuery; }
 }
 
 /** Compiled request models, one per route with a `request_schema`. */

@@ -1,7 +1,7 @@
 import { buildSync } from 'esbuild';
 import { AUTHORIZER_BUNDLE_BUDGET_BYTES, authorizerEsbuildOptions, AUTHORIZER_BUNDLING } from '../../lambdas/authorizer/bundling';
 import { toAuthorizerConfig } from '../../lambdas/authorizer/config';
-import { loadConfigFile } from '../../lib/config/load';
+import { loadConfigFile } from '../../lib/checks/load';
 
 /** The deploy build (the options NodejsFunction uses), inspected as text: jest cannot load ESM. */
 describe('authorizer deploy bundle', () => {

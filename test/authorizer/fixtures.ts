@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generateKeyPairSync, sign as cryptoSign, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
-import { loadConfigFile } from '../../lib/config/load';
+import { loadConfigFile } from '../../lib/checks/load';
 import { Issuer, Route } from '../../lib/config/schema';
 import { InMemoryRateLimiter } from '../../lib/rate-limit/memory-limiter';
 import { createAuthorizer, type AuthorizerDeps, type Outcome } from '../../lambdas/authorizer/authorizer';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { explainFindings, NOT_FROM_CONFIG, traceFindings } from '../../lib/compliance/report';
 import { CONFIG_FINDINGS } from '../../lib/config/compliance-findings';
 import { ConfigError } from '../../lib/config/errors';
-import { loadConfigFile, parseConfig } from '../../lib/config/load';
+import { loadConfigFile, parseConfig } from '../../lib/checks/load';
 import { nagFindings, ruleOf, withChanges, type KeyChange } from '../support/nag-experiment';
 import { ROOT } from '../support/synth';
 

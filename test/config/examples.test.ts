@@ -5,7 +5,7 @@ import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 import { CONFIG_REFERENCE_FILE, renderConfigReference } from '../../lib/config/config-reference';
 import { JSON_SCHEMA_FILE, renderJsonSchema } from '../../lib/config/json-schema';
-import { loadConfigFile } from '../../lib/config/load';
+import { loadConfigFile } from '../../lib/checks/load';
 
 const ROOT = resolve(__dirname, '../..');
 const CONFIGS = ['gateway.config.yaml', 'examples/fintech-startup.yaml', 'examples/enterprise-saas.yaml', 'examples/ecommerce.yaml'];

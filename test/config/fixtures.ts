@@ -1,5 +1,5 @@
 import { ConfigError } from '../../lib/config/errors';
-import { parseConfig } from '../../lib/config/load';
+import { parseConfig } from '../../lib/checks/load';
 
 /** File name used in messages of inline configs. */
 export const FILE = 'gateway.yaml';

@@ -1,6 +1,6 @@
 import { locateOverride, mergeOverrides } from '../../lib/config/merge';
 import { BASE, edit, FILE, message, rejection } from './fixtures';
-import { parseConfig } from '../../lib/config/load';
+import { parseConfig } from '../../lib/checks/load';
 
 describe('mergeOverrides', () => {
   it('merges objects key by key', () => {

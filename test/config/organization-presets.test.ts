@@ -1,4 +1,4 @@
-import { parseConfig } from '../../lib/config/load';
+import { parseConfig } from '../../lib/checks/load';
 import { ORGANIZATION_PRESETS } from '../../lib/config/organization-presets';
 import { BASE, FILE, edit } from './fixtures';
 

@@ -1,4 +1,4 @@
-import { parseConfig } from '../../lib/config/load';
+import { parseConfig } from '../../lib/checks/load';
 import { deriveProfile, RETENTION, type Profile } from '../../lib/config/profile';
 import type { Compliance, GatewayConfig } from '../../lib/config/schema';
 import { BASE, FILE } from './fixtures';

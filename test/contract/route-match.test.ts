@@ -118,6 +118,15 @@ function referenceHost(headers: RouteRequest['headers']): string | undefined {
   return host.length >= 1 && host.length <= 253 && [...host].every((c) => /[a-z0-9.-]/.test(c)) ? host : undefined;
 }
 
+/**
+ * How specific a route path is, as API Gateway ranks REST resources: per segment literal (3) >
+ * {param} (2) > {param+} (1) > nothing (0, a shorter prefix), then the longer text; compared left to right.
+ */
+function specificity(path: string): number[] {
+  const kinds = path.split('/').filter(Boolean).map((s) => (/^\{.+\+\}$/.test(s) ? 1 : /^\{.+\}$/.test(s) ? 2 : 3));
+  return [...kinds, ...new Array(16 - kinds.length).fill(0), path.length];
+}
+
 /** The matching rules written out naively (one lookup per canary decision): the spec the compiled matcher must equal. */
 function reference(routes: readonly RouteConfig[], r: RouteRequest): RouteMatch | undefined {
   const segments = (p: string) => p.split('?')[0].split('/').filter(Boolean);
@@ -150,9 +159,10 @@ function reference(routes: readonly RouteConfig[], r: RouteRequest): RouteMatch 
       }
       if (!hostMatch) return;
     }
-    const path = route.paths.filter((p) => pathMatches(p, segments(r.path))).sort((a, b) => b.length - a.length)[0];
+    const byRank = (a: number[], b: number[]) => { const i = a.findIndex((v, k) => v !== b[k]); return i < 0 ? 0 : b[i] - a[i]; };
+    const path = route.paths.filter((p) => pathMatches(p, segments(r.path))).sort((a, b) => byRank(specificity(a), specificity(b)))[0];
     if (!path) return;
-    const rank = [others.length + (canary ? 1 : 0), route.hosts.length, path.length, -order];
+    const rank = [others.length + (canary ? 1 : 0), route.hosts.length, ...specificity(path), -order];
     const diff = best ? rank.findIndex((v, i) => v !== best!.rank[i]) : 0;
     if (!best || (diff >= 0 && rank[diff] > best.rank[diff])) best = { rank, match: { route, path, host: hostMatch?.host, wildcardLabel: hostMatch?.label } };
   });

@@ -1,4 +1,4 @@
-import { parseConfig } from '../../lib/config/load';
+import { parseConfig } from '../../lib/checks/load';
 import {
   compileHeader, compileRequestTransformation, mappingExpression, resolveUpstreamHeaders, SCRUBBED_VALUE,
   toIntegrationRequestParameters, TransformationError,

@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfigFile } from '../../lib/config/load';
+import { loadConfigFile } from '../../lib/checks/load';
 import { NO_DEMO_CONSUMER } from '../../local/demo-calls';
 import { deriveDemoSeed, demoKey } from '../../local/demo-seed';
 import { startTestGateway } from './support/harness';

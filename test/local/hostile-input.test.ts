@@ -34,7 +34,7 @@ describe('hostile input gets the right 4xx, never a crash or a hang', () => {
   it('answers bodies over security.max_body_bytes with 413 (the WAF rule body)', async () => {
     const res = await fetch(`${gw.url}/v1/users`, { method: 'POST', body: 'x'.repeat(1_048_577), headers: { 'x-api-key': key, 'content-type': 'application/json' } });
     expect(res.status).toBe(413);
-    expect(await res.json()).toEqual({ message: 'Request body too large (limit 1048576 bytes)' });
+    expect(await res.json()).toEqual({ message: 'Request body too large (limit 1048576 bytes)', code: 'request_too_large' });
   });
 
   it('answers URLs over 8,192 bytes with 414', async () => {

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { loadConfigFile } from '../../lib/config/load';
+import { loadConfigFile } from '../../lib/checks/load';
 import { EXACT_LIMITS_REASON } from '../../lib/contract/route-table';
 import type { LimitsModeRow } from '../../lib/plan/limits-modes';
 import { planConfig, type EnvironmentPlan } from '../../lib/plan/plan';

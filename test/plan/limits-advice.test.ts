@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
-import { loadConfigFile, type GatewayEnvironment } from '../../lib/config/load';
+import { loadConfigFile } from '../../lib/checks/load';
+import type { GatewayEnvironment } from '../../lib/config/environments';
 import { deriveProfile } from '../../lib/config/profile';
 import type { GatewayConfig } from '../../lib/config/schema';
 import { DEFAULT_ASSUMPTIONS } from '../../lib/plan/assumptions';

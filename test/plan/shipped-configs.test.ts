@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadConfigFile } from '../../lib/config/load';
+import { loadConfigFile } from '../../lib/checks/load';
 import { APPROXIMATE_CACHE_TTLS } from '../../lib/plan/limits-modes';
 import { APPROXIMATE_TRADE_OFF } from '../../lib/plan/limits-sections';
 import { planConfig } from '../../lib/plan/plan';

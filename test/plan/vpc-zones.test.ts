@@ -1,4 +1,4 @@
-import { parseConfig } from '../../lib/config/load';
+import { parseConfig } from '../../lib/checks/load';
 import { planConfig } from '../../lib/plan/plan';
 import { edit, FILE } from '../config/fixtures';
 

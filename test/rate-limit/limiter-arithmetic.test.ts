@@ -57,6 +57,32 @@ describe('the wait a refused request is told (Retry-After), against a brute-forc
     const noon = Date.UTC(2026, 11, 2, 12);
     expect(waitMs({ current: 5, previous: 0 }, noon, day, 1)).toBe(12 * 3_600_000);
     expect(waitMs({ current: 0, previous: 0 }, noon, { name: 's', sizeMs: 1000, limit: 2 }, 3)).toBe(Number.POSITIVE_INFINITY);
+    // Counts in the window must not turn "never" into a finite wait.
+    expect(waitMs({ current: 1, previous: 0 }, noon, { name: 's', sizeMs: 1000, limit: 2 }, 3)).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('makes a request as large as the whole limit wait until nothing else counts, for 1,000 random counts', () => {
+    const next = random(11);
+    const window: RateWindow = { name: 'second', sizeMs: 1000, limit: 4 };
+    for (let i = 0; i < 1000; i++) {
+      const counts = { current: Math.floor(next() * 3), previous: 1 + Math.floor(next() * 5) };
+      const now = 7_000_000 + Math.floor(next() * 1000);
+      const wait = waitMs(counts, now, window, window.limit);
+      let expected = 0;
+      while (!admits(counts, window, now, now + expected, window.limit)) expected++;
+      expect({ counts, now, wait }).toEqual({ counts, now, wait: expected });
+    }
+  });
+});
+
+describe('the window a refusal names (refusedBy)', () => {
+  it('is the first window without room, not a window this request fills exactly', () => {
+    const minute: RateWindow = { name: 'minute', sizeMs: 60_000, limit: 10 };
+    const hour: RateWindow = { name: 'hour', sizeMs: 3_600_000, limit: 100 };
+    const now = 3_600_000 * 50 + 30_000;
+    // The minute holds 9: this request makes it exactly full (fits); the hour holds 100 (no room).
+    const refused = decide({ key: 'k', windows: [minute, hour] }, [{ current: 9, previous: 0 }, { current: 100, previous: 0 }], false, now);
+    expect(refused.refusedBy).toBe('hour');
   });
 });
 

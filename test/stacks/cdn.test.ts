@@ -2,7 +2,7 @@ import { runInNewContext } from 'node:vm';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { parse as parseYaml } from 'yaml';
 import { GatewayConfigSchema } from '../../lib/config/schema';
-import { planEdgeBehaviors } from '../../lib/constructs/cdn-cache-plan';
+import { planEdgeBehaviors } from '../../lib/contract/edge-cache-plan';
 import { forwardedHostFunctionCode } from '../../lib/constructs/cdn-forwarded-host-function';
 import { findingsIn, formatFindings, synthesize, type Synthesized } from '../support/synth';
 

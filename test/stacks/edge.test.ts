@@ -1,5 +1,5 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { parseConfig } from '../../lib/config/load';
+import { parseConfig } from '../../lib/checks/load';
 import { bodySizeStatement, integerGreaterThanRegex, planEdgeRules, WCU_LIMIT } from '../../lib/contract/edge-waf-rules';
 import { findingsIn, formatFindings, synthesize, type Synthesized } from '../support/synth';
 
@@ -95,11 +95,11 @@ describe('Edge stack with the default gateway.config.yaml', () => {
 
   it('answers blocks with JSON bodies shaped like the gateway errors', () => {
     const bodies = Object.values(dev.findResources('AWS::WAFv2::WebACL'))[0].Properties.CustomResponseBodies as Record<string, { ContentType: string; Content: string }>;
-    expect(JSON.parse(bodies['rate-limited'].Content)).toEqual({ message: 'Rate limit exceeded. Upgrade at https://api.example.com/plans' });
-    expect(JSON.parse(bodies['payload-too-large'].Content)).toEqual({ message: 'Request body too large (limit 1048576 bytes)' });
+    expect(JSON.parse(bodies['rate-limited'].Content)).toEqual({ message: 'Rate limit exceeded. Upgrade at https://api.example.com/plans', code: 'edge_rate_limited' });
+    expect(JSON.parse(bodies['payload-too-large'].Content)).toEqual({ message: 'Request body too large (limit 1048576 bytes)', code: 'request_too_large' });
     for (const body of Object.values(bodies)) {
       expect(body.ContentType).toBe('APPLICATION_JSON');
-      expect(Object.keys(JSON.parse(body.Content))).toEqual(['message']);
+      expect(Object.keys(JSON.parse(body.Content))).toEqual(['message', 'code']);
     }
   });
 

@@ -1,5 +1,5 @@
 import type { Template } from 'aws-cdk-lib/assertions';
-import type { GatewayEnvironment } from '../../lib/config/load';
+import type { GatewayEnvironment } from '../../lib/config/environments';
 import type { DataStack } from '../../lib/stacks/data-stack';
 import type { IdentityStack } from '../../lib/stacks/identity-stack';
 import type { NetworkStack } from '../../lib/stacks/network-stack';

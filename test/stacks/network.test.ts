@@ -73,7 +73,7 @@ describe('network stack of the root gateway.config.yaml (soc2, four private serv
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
       DefaultActions: [{
         Type: 'fixed-response',
-        FixedResponseConfig: { StatusCode: '404', ContentType: 'application/json', MessageBody: '{"message":"no route matched"}' },
+        FixedResponseConfig: { StatusCode: '404', ContentType: 'application/json', MessageBody: '{"message":"no route matched","code":"no_route"}' },
       }],
     });
   });

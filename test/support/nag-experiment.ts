@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { readValidationFindings, type ValidationFinding } from '../../lib/compliance/report';
 import { parsePath } from '../../lib/config/errors';
-import type { GatewayEnvironment } from '../../lib/config/load';
+import type { GatewayEnvironment } from '../../lib/config/environments';
 import { deriveProfile } from '../../lib/config/profile';
 import type { GatewayConfig } from '../../lib/config/schema';
 import { GatewayStage } from '../../lib/stage';

@@ -5,7 +5,8 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { addGatewayStages } from '../../lib/app';
 import { readValidationFindings } from '../../lib/compliance/report';
-import { loadConfigFile, parseConfig, type LoadedConfig } from '../../lib/config/load';
+import { loadConfigFile, parseConfig } from '../../lib/checks/load';
+import type { LoadedConfig } from '../../lib/config/environments';
 import type { GatewayStage } from '../../lib/stage';
 
 export const ROOT = resolve(__dirname, '../..');

@@ -1,3 +1,4 @@
+import { REFUSAL, refusalBody } from '../../../lib/contract/refusals';
 import { resolveUpstreamHeaders } from '../../../lib/contract/transformations';
 import { HOP_BY_HOP, upstreamTarget, type IntegrationResult } from '../integration';
 import { gatewayResponse, type RequestContext, type StageResult } from './context';
@@ -7,7 +8,8 @@ import { gatewayResponse, type RequestContext, type StageResult } from './contex
  * gets it.
  */
 
-const NO_ROUTE_MATCHED = JSON.stringify({ message: 'no route matched' });
+/** The internal ALB's default action (lib/constructs/network-internal-alb.ts), from the same words. */
+const NO_ROUTE_MATCHED = refusalBody(REFUSAL.noRouteMatched);
 
 /**
  * The primary route's URI and transformation (as deployed); the "ALB" picks the service from

@@ -1,3 +1,4 @@
+import { CORS_PREFLIGHT_STATUS } from '../../../lib/contract/cors';
 import { CONTINUE, gatewayResponse, type RequestContext, type StageResult } from './context';
 
 /**
@@ -31,11 +32,12 @@ export function decodeRequestPath(ctx: RequestContext): StageResult {
 
 /**
  * CORS preflight: the MOCK OPTIONS method every resource gets when cors is set (no authorizer,
- * no backend); the CloudFront step adds the CORS headers (local/cloudfront.ts).
+ * no backend, lib/contract/cors.ts's status); the CloudFront step adds the CORS headers
+ * (local/cloudfront.ts), which replace the MOCK's own as CloudFront's origin override does.
  */
 export function corsPreflight(ctx: RequestContext): StageResult {
   if (ctx.req.method !== 'OPTIONS' || !ctx.gateway.config.cors || !ctx.gateway.tree.hasPath(ctx.path)) return CONTINUE;
-  return { statusCode: 204, headers: { 'x-amzn-requestid': ctx.requestId }, body: '', log: { ...ctx.log, route: 'cors-preflight' } };
+  return { statusCode: CORS_PREFLIGHT_STATUS, headers: { 'x-amzn-requestid': ctx.requestId }, body: '', log: { ...ctx.log, route: 'cors-preflight' } };
 }
 
 /** Resource and HTTP method -> the method (`ctx.method`), or MISSING_AUTHENTICATION_TOKEN. */

@@ -39,7 +39,7 @@ describe('callIntegration', () => {
   it('answers the ALB\'s 404 when no service matches the authorizer\'s route', () => {
     const { ctx, calls } = integrationContext();
     ctx.route = undefined;
-    expect(callIntegration(ctx)).toEqual({ statusCode: 404, headers: { 'content-type': 'application/json', 'x-amzn-requestid': ctx.requestId }, body: '{"message":"no route matched"}', log: { requestId: ctx.requestId, route: 'users', error: 'alb:no_route' } });
+    expect(callIntegration(ctx)).toEqual({ statusCode: 404, headers: { 'content-type': 'application/json', 'x-amzn-requestid': ctx.requestId }, body: '{"message":"no route matched","code":"no_route"}', log: { requestId: ctx.requestId, route: 'users', error: 'alb:no_route' } });
     expect(calls).toEqual([]);
   });
 

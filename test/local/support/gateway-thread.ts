@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MessagePort } from 'node:worker_threads';
 import { parse, stringify } from 'yaml';
-import { parseConfig } from '../../../lib/config/load';
+import { parseConfig } from '../../../lib/checks/load';
 import { mergeOverrides } from '../../../lib/config/merge';
 import { curlExamples, demoCredentials } from '../../../local/demo';
 import { deriveDemoSeed } from '../../../local/demo-seed';

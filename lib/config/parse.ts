@@ -1,62 +1,41 @@
+/**
+ * The parse of a config file: YAML with lines, the schema with defaults, the organization
+ * preset, then the model (one merged, validated config per environment, with its profile). The
+ * checks that need the contract (route table, transformations, edge plans) live above it in
+ * lib/checks and are handed in as `check`, so this layer imports nothing from the contract;
+ * lib/checks/load.ts is the loader everyone calls. Every problem is placed as `file:line key`,
+ * at the key as written or at the environment override that sets it.
+ */
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { closestKey, describeIssue, knownKeysAt } from './describe-issue';
-import { ConfigError, formatPath, parsePath, type ConfigProblem } from './errors';
+import type { GatewayEnvironment, LoadedConfig, SelectedWith } from './environments';
+import { ConfigError, formatPath, type ConfigProblem, type KeyProblem } from './errors';
 import { locateOverride, mergeOverrides, unknownOverrideNames } from './merge';
 import { withOrganizationPreset } from './organization-presets';
-import { deriveProfile, type Profile } from './profile';
-import { checkReferences } from './references';
+import { deriveProfile } from './profile';
 import { GatewayConfigSchema, type EnvironmentConfig, type GatewayConfig } from './schema';
 import { readYaml } from './yaml-source';
 
-/** One deployable environment: the config with its overrides applied, and what it implies. */
-export interface GatewayEnvironment {
-  readonly name: string;
-  /** The file it came from, for messages. */
-  readonly file: string;
-  readonly config: GatewayConfig;
-  readonly env: EnvironmentConfig;
-  readonly profile: Profile;
-  /**
-   * Where a key of this environment's config is written: the override that sets it, else the
-   * key as written (or its nearest written parent); for messages after loading, e.g. the gate's.
-   */
-  readonly locate: (path: readonly PropertyKey[]) => { readonly path: string; readonly line?: number };
-}
-
-export interface LoadedConfig {
-  readonly file: string;
-  /** The file as written, defaults applied, without environment overrides. */
-  readonly base: GatewayConfig;
-  readonly environments: Readonly<Record<string, GatewayEnvironment>>;
-}
+/**
+ * The rules beyond the schema, for the file as written (no `environment`) and for each
+ * environment's merged config; returns every problem, key paths as arrays.
+ */
+export type ConfigCheck = (config: GatewayConfig, environment?: { readonly name: string; readonly env: EnvironmentConfig }) => readonly KeyProblem[];
 
 /** Where a problem is reported: its key path as printed, and its line. */
 type Place = (path: readonly PropertyKey[]) => { path: string; line?: number };
 /** The text of the scalar at a key path as written in the file, if it is one. */
 type Source = (path: readonly PropertyKey[]) => string | undefined;
 
-
-/** How the user named the config file and the environments, for hints in messages. */
-export interface SelectedWith {
-  /** e.g. `-c config=FILE` (synth) or `--config FILE` (plan). */
-  readonly config: string;
-  /** e.g. `-c env=NAME` (synth) or `--env NAME` (plan). */
-  readonly env: string;
-}
-
-/** Keys an environment override may not change (they select or name the environments). */
-const NOT_OVERRIDABLE = ['environments', 'name', '$schema'];
-
-/** Reads, parses and validates a config file; throws {@link ConfigError} with every problem. */
-export function loadConfigFile(file: string, selectedWith?: SelectedWith): LoadedConfig {
+/** The text of a config file; throws {@link ConfigError} for an empty name or a file it cannot read. */
+export function readConfigText(file: string, selectedWith?: SelectedWith): string {
   const how = selectedWith ? `${selectedWith.config} or GATEHOUSE_CONFIG=FILE` : 'GATEHOUSE_CONFIG=FILE';
   if (file.trim() === '') {
     throw new ConfigError('', [{ path: '', message: `the config file name is empty (an unset variable?); name the file with ${how}` }]);
   }
-  let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT'
@@ -65,11 +44,13 @@ export function loadConfigFile(file: string, selectedWith?: SelectedWith): Loade
         : `cannot read file (${(err as Error).message})`;
     throw new ConfigError(file, [{ path: '', message: reason }], { cause: err });
   }
-  return parseConfig(text, file);
 }
 
-/** Parses and validates config text; `file` is only used in messages. */
-export function parseConfig(text: string, file: string): LoadedConfig {
+/** Keys an environment override may not change (they select or name the environments). */
+const NOT_OVERRIDABLE = ['environments', 'name', '$schema'];
+
+/** Parses config text into the model, running `check` on it; `file` is only used in messages. Throws {@link ConfigError} with every problem. */
+export function parseCheckedConfig(text: string, file: string, check: ConfigCheck): LoadedConfig {
   const read = readYaml(text);
   if ('problems' in read) throw new ConfigError(file, read.problems, { cause: read.cause });
   const { data: raw, locate, source: sourceAt } = read.yaml;
@@ -83,7 +64,7 @@ export function parseConfig(text: string, file: string): LoadedConfig {
   const asWritten: Place = (path) => ({ path: formatPath(path), line: locate(path) });
 
   const base = validate(GatewayConfigSchema, withOrganizationPreset(raw as Record<string, unknown>), asWritten, file, sourceAt);
-  fail(file, checkReferences(base).map((p) => ({ ...p, ...asWritten(parsePath(p.path)) })));
+  fail(file, check(base).map((p) => ({ ...asWritten(p.key), message: p.message })));
 
   const environments: Record<string, GatewayEnvironment> = {};
   const problems: ConfigProblem[] = [];
@@ -126,39 +107,11 @@ export function parseConfig(text: string, file: string): LoadedConfig {
       if (err instanceof ConfigError) { problems.push(...err.problems); continue; }
       throw err;
     }
-    problems.push(...checkReferences(config, name, env).map((p) => ({ ...p, ...inEnvironment(parsePath(p.path)) })));
+    problems.push(...check(config, { name, env }).map((p) => ({ ...inEnvironment(p.key), message: p.message })));
     environments[name] = { name, file, config, env, profile: deriveProfile(config), locate: inEnvironment };
   }
   fail(file, problems);
   return { file, base, environments };
-}
-
-/**
- * The environments to deploy, in the order asked for (all of them when `names` is undefined).
- * Throws {@link ConfigError} naming the defined environments when one does not exist, or when
- * the selection is empty or has an empty name (an unset variable must not select everything,
- * production included).
- */
-export function selectEnvironments(config: LoadedConfig, names?: readonly string[], selectedWith?: SelectedWith): GatewayEnvironment[] {
-  const defined = Object.keys(config.environments);
-  const flag = selectedWith ? ` (selected with ${selectedWith.env})` : '';
-  if (names && (names.length === 0 || names.some((n) => n.trim() === ''))) {
-    const what = selectedWith?.env ?? 'the environment selection';
-    const written = names.join(',');
-    throw new ConfigError(config.file, [{
-      path: 'environments',
-      message: `${what} ${written.trim() === '' ? 'is empty' : `has an empty name ("${written}")`} (an unset variable?); name one or more of: ${defined.join(', ')}`,
-    }]);
-  }
-  const wanted = names ?? defined;
-  const unknown = wanted.filter((n) => !Object.hasOwn(config.environments, n));
-  if (unknown.length > 0) {
-    throw new ConfigError(config.file, unknown.map((n) => ({
-      path: 'environments',
-      message: `no environment "${n}"${flag}; defined environments: ${defined.join(', ')}`,
-    })));
-  }
-  return wanted.map((n) => config.environments[n]);
 }
 
 /** max_azs and availability_zones both written, with a different number of zones. */

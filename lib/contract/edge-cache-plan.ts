@@ -1,9 +1,14 @@
-import { ConfigError } from '../config/errors';
+/**
+ * Owns: the CloudFront cache plan (behaviors, cache keys, TTLs); the CDN stack maps it to CDK,
+ * the loader holds it to CloudFront's quotas (lib/checks/edge-limits.ts), GH3 re-checks the result.
+ *
+ * The CloudFront cache plan: which path patterns get their own cache behavior, and the cache key
+ * and TTL of each, computed from `routes[].cache` alone. The CDN stack maps it to CDK and the
+ * load-time checks (lib/checks/edge-limits.ts) hold it to CloudFront's quotas, so a plan that
+ * reaches synth always fits; it is pure data so both read the same plan.
+ */
 import type { GatewayConfig, RouteConfig } from '../config/schema';
-import { FORWARDED_HOST_HEADER } from '../contract/headers';
-
-/** CloudFront quotas (default, per distribution / per cache policy). */
-export const CLOUDFRONT_LIMITS = { behaviors: 25, cacheKeyHeaders: 10, cacheKeyQueryStrings: 10 } as const;
+import { FORWARDED_HOST_HEADER } from './headers';
 
 /** One additional cache behavior of the distribution. */
 export interface EdgeBehaviorPlan {
@@ -34,7 +39,7 @@ export interface EdgeCacheKey {
  * their own non-caching behaviors so the cached prefix does not swallow them. Behaviors are
  * ordered most specific first, as CloudFront takes the first matching pattern.
  */
-export function planEdgeBehaviors(config: GatewayConfig, file = 'gateway config'): EdgeBehaviorPlan[] {
+export function planEdgeBehaviors(config: GatewayConfig): EdgeBehaviorPlan[] {
   const byPath = new Map<string, RouteConfig[]>();
   for (const route of config.routes) {
     for (const path of route.paths) {
@@ -46,7 +51,7 @@ export function planEdgeBehaviors(config: GatewayConfig, file = 'gateway config'
   const cached = new Map<string, EdgeCacheKey>();
   for (const [path, routes] of byPath) {
     if (!routes.every((r) => edgeCacheable(r))) continue;
-    cached.set(path, cacheKey(config, routes, file));
+    cached.set(path, cacheKey(config, routes));
   }
 
   const behaviors = new Map<string, EdgeBehaviorPlan>();
@@ -60,11 +65,7 @@ export function planEdgeBehaviors(config: GatewayConfig, file = 'gateway config'
     for (const pathPattern of pathPatterns(path)) behaviors.set(pathPattern, { pathPattern });
   }
 
-  const plan = [...behaviors.values()].sort((a, b) => specificity(b.pathPattern) - specificity(a.pathPattern) || a.pathPattern.localeCompare(b.pathPattern));
-  if (plan.length > CLOUDFRONT_LIMITS.behaviors) {
-    throw new ConfigError(file, [{ path: 'routes', message: `edge caching needs ${plan.length} CloudFront cache behaviors, more than the ${CLOUDFRONT_LIMITS.behaviors} a distribution allows; set cache.cdn_ttl: 0 on some routes` }]);
-  }
-  return plan;
+  return [...behaviors.values()].sort((a, b) => specificity(b.pathPattern) - specificity(a.pathPattern) || a.pathPattern.localeCompare(b.pathPattern));
 }
 
 /** Whether a route may be cached at the edge on its own (see planEdgeBehaviors). */
@@ -78,7 +79,7 @@ function authenticated(route: RouteConfig): boolean {
   return route.auth.strategies.some((s) => s !== 'none');
 }
 
-function cacheKey(config: GatewayConfig, routes: RouteConfig[], file: string): EdgeCacheKey {
+function cacheKey(config: GatewayConfig, routes: RouteConfig[]): EdgeCacheKey {
   const headers = new Map<string, string>();
   const addHeader = (h: string) => { if (!headers.has(h.toLowerCase())) headers.set(h.toLowerCase(), h); };
   const queryStrings = new Set<string>();
@@ -93,15 +94,6 @@ function cacheKey(config: GatewayConfig, routes: RouteConfig[], file: string): E
     Object.keys(route.headers).forEach(addHeader);
     if (route.hosts.length > 0) addHeader(FORWARDED_HOST_HEADER);
   }
-  const problems = [];
-  const where = `routes[${config.routes.indexOf(routes[0])}].cache`;
-  if (headers.size > CLOUDFRONT_LIMITS.cacheKeyHeaders) {
-    problems.push({ path: `${where}.key_headers`, message: `the edge cache key would need ${headers.size} headers (${[...headers.values()].join(', ')}); CloudFront allows ${CLOUDFRONT_LIMITS.cacheKeyHeaders}` });
-  }
-  if (queryStrings.size > CLOUDFRONT_LIMITS.cacheKeyQueryStrings) {
-    problems.push({ path: `${where}.key_query`, message: `the edge cache key would need ${queryStrings.size} query strings; CloudFront allows ${CLOUDFRONT_LIMITS.cacheKeyQueryStrings}` });
-  }
-  if (problems.length > 0) throw new ConfigError(file, problems);
   return {
     routes: routes.map((r) => r.name),
     ttl: Math.min(...routes.map((r) => r.cache!.cdn_ttl)),

@@ -1,22 +1,19 @@
-import Ajv from 'ajv-draft-04';
-import { BODY_METHODS, compileRouteTable, resourcePathsFor } from '../contract/route-table';
-import { compileRequestTransformation, TransformationError } from '../contract/transformations';
-import { USAGE_PLANS_PER_TIER } from '../contract/usage-plans';
-import { HEADER_TEMPLATES, type EnvironmentConfig, type GatewayConfig, type RouteConfig } from './schema';
-
 /**
  * Rules the schema cannot express but AWS (or the gateway at request time) would reject only
  * at deploy time: header templates, request models, cache keys, API Gateway resource paths
- * and account limits. Each returns problems as `{ path, message }` in file order.
+ * and account limits. Each reports problems at their key path, in file order. Above the
+ * contract, because header templates and resource paths are compiled as the stacks compile them.
  */
-type Add = (path: string, message: string) => void;
+import Ajv from 'ajv-draft-04';
+import { API_GATEWAY_LIMITS, MAX_STACK_RESOURCES } from '../config/aws-limits';
+import { parsePath, type AddProblem as Add } from '../config/errors';
+import { HEADER_TEMPLATES, type GatewayConfig, type RouteConfig } from '../config/schema';
+import { BODY_METHODS, compileRouteTable, resourcePathsFor } from '../contract/route-table';
+import { compileRequestTransformation, TransformationError } from '../contract/transformations';
+import { USAGE_PLANS_PER_TIER } from '../contract/usage-plans';
 
-/** API Gateway usage plans per account and region (not raisable beyond 300 without a quota increase). */
-export const MAX_USAGE_PLANS = 300;
-/** API Gateway resources (paths) per REST API, default quota. */
-export const MAX_API_RESOURCES = 300;
-/** CloudFormation resources per stack. */
-export const MAX_STACK_RESOURCES = 500;
+const MAX_API_RESOURCES = API_GATEWAY_LIMITS.resourcesPerApi;
+const MAX_USAGE_PLANS = API_GATEWAY_LIMITS.usagePlans;
 /**
  * CloudFormation resources the API stack creates whatever the routes (rest API, stage, deployment,
  * account, log groups, roles, authorizer function, validator, 16 gateway responses, origin-guard
@@ -33,9 +30,9 @@ const PARAM = /^\{([A-Za-z0-9_]+)(\+?)\}$/;
 export function checkDeployRules(config: GatewayConfig, add: Add): void {
   checkHeaderTemplates(config, add);
   config.routes.forEach((route, i) => {
-    checkRequestSchema(route, `routes[${i}]`, add);
-    checkCache(route, `routes[${i}]`, add);
-    route.paths.forEach((path, j) => checkPathSyntax(path, `routes[${i}].paths[${j}]`, add));
+    checkRequestSchema(route, ['routes', i], add);
+    checkCache(route, ['routes', i], add);
+    route.paths.forEach((path, j) => checkPathSyntax(path, ['routes', i, 'paths', j], add));
   });
   checkVariableSiblings(config.routes, add);
   checkUsagePlanCount(config, add);
@@ -80,16 +77,7 @@ function checkApiSize(config: GatewayConfig, add: Add): void {
     ...(size.stackResources > MAX_STACK_RESOURCES ? [`at least ${size.stackResources} CloudFormation resources in the API stack (${size.methods} methods, ${size.apiResources - 1} resources, usage plans, authorizers ...), above the ${MAX_STACK_RESOURCES} a stack allows`] : []),
   ];
   if (limits.length > 0) {
-    add('routes', `${config.routes.length} routes need ${limits.join(', and ')}: serve sub-paths with one route (a route path already serves everything below it), share paths between methods, or split the API into several gateway configs`);
-  }
-}
-
-export function checkEnvironmentDeployRules(envName: string, env: EnvironmentConfig, add: Add): void {
-  for (const [kind, arn] of Object.entries(env.certificates)) {
-    const account = arn?.split(':')[4];
-    if (account && account !== env.account) {
-      add(`environments.${envName}.certificates.${kind}`, `belongs to account ${account}, but the environment deploys to account ${env.account}; ACM certificates cannot be shared across accounts`);
-    }
+    add(['routes'], `${config.routes.length} routes need ${limits.join(', and ')}: serve sub-paths with one route (a route path already serves everything below it), share paths between methods, or split the API into several gateway configs`);
   }
 }
 
@@ -104,24 +92,25 @@ function checkHeaderTemplates(config: GatewayConfig, add: Add): void {
       compileRequestTransformation(config, route);
     } catch (err) {
       if (!(err instanceof TransformationError)) throw err;
-      add(err.path, err.message.slice(err.path.length + 2));
+      // The contract's compiler names the key as printed (lib/contract/transformations.ts).
+      add(parsePath(err.path), err.message.slice(err.path.length + 2));
     }
   }
-  const checkValue = (path: string, value: string) => {
+  const checkValue = (path: readonly PropertyKey[], value: string) => {
     for (const [, name] of value.matchAll(TEMPLATE)) {
       if (!(HEADER_TEMPLATES as readonly string[]).includes(name)) {
         add(path, `unknown template $(${name}); known templates: ${HEADER_TEMPLATES.map((t) => `$(${t})`).join(', ')}`);
       }
     }
   };
-  for (const [header, value] of Object.entries(config.transformations.response.add_headers)) checkValue(`transformations.response.add_headers.${header}`, value);
+  for (const [header, value] of Object.entries(config.transformations.response.add_headers)) checkValue(['transformations', 'response', 'add_headers', header], value);
 }
 
 /** API Gateway models are JSON Schema draft 4; an invalid one fails the deployment. */
-function checkRequestSchema(route: RouteConfig, at: string, add: Add): void {
+function checkRequestSchema(route: RouteConfig, at: readonly PropertyKey[], add: Add): void {
   if (!route.request_schema) return;
   if (!route.methods.some((m) => BODY_METHODS.includes(m))) {
-    add(`${at}.request_schema`, `validates request bodies, but the route has no ${BODY_METHODS.join(', ')} method (methods: ${route.methods.join(', ')})`);
+    add([...at, 'request_schema'], `validates request bodies, but the route has no ${BODY_METHODS.join(', ')} method (methods: ${route.methods.join(', ')})`);
   }
   const ajv = new Ajv({
     allErrors: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false, logger: false,
@@ -134,7 +123,7 @@ function checkRequestSchema(route: RouteConfig, at: string, add: Add): void {
       if (seen.has(e.instancePath) || e.keyword === 'anyOf') continue;
       seen.add(e.instancePath);
       const allowed = (e.params as { allowedValues?: unknown[] }).allowedValues;
-      add(`${at}.request_schema${pointerToPath(e.instancePath)}`, `not valid JSON Schema (draft 4): ${allowed ? `must be one of: ${allowed.join(', ')}` : e.message}`);
+      add([...at, 'request_schema', ...pointerToPath(e.instancePath)], `not valid JSON Schema (draft 4): ${allowed ? `must be one of: ${allowed.join(', ')}` : e.message}`);
     }
     return;
   }
@@ -144,25 +133,25 @@ function checkRequestSchema(route: RouteConfig, at: string, add: Add): void {
     const message = (err as Error).message;
     const keyword = /unknown keyword: "([^"]+)"/.exec(message)?.[1];
     const schemaPath = /at path "#([^"]*)"/.exec(message)?.[1];
-    const where = keyword ? findKey(route.request_schema, keyword) : schemaPath !== undefined ? pointerToPath(schemaPath) : '';
+    const where = keyword ? findKey(route.request_schema, keyword) : schemaPath !== undefined ? pointerToPath(schemaPath) : [];
     const hint = keyword ? `unknown keyword "${keyword}" (a typo? draft 4 keywords only)` : message.replace(/ ignored in schema at path "[^"]*"/, '');
-    add(`${at}.request_schema${where}`, `not valid JSON Schema (draft 4): ${hint}`);
+    add([...at, 'request_schema', ...where], `not valid JSON Schema (draft 4): ${hint}`);
   }
 }
 
-function checkCache(route: RouteConfig, at: string, add: Add): void {
+function checkCache(route: RouteConfig, at: readonly PropertyKey[], add: Add): void {
   const cache = route.cache;
   if (!cache) return;
   if (cache.ttl === 0 && cache.cdn_ttl === 0 && (cache.key_headers.length > 0 || cache.key_query.length > 0)) {
-    add(`${at}.cache`, 'key_headers and key_query need ttl or cdn_ttl above 0 (nothing is cached)');
+    add([...at, 'cache'], 'key_headers and key_query need ttl or cdn_ttl above 0 (nothing is cached)');
   }
   if (!route.methods.includes('GET') && !route.methods.includes('HEAD')) {
-    add(`${at}.cache`, `only GET and HEAD responses are cached, but the route's methods are ${route.methods.join(', ')}`);
+    add([...at, 'cache'], `only GET and HEAD responses are cached, but the route's methods are ${route.methods.join(', ')}`);
   }
 }
 
 /** API Gateway path parts: a literal or one whole `{name}`; the route table adds `{proxy+}` itself. */
-function checkPathSyntax(path: string, at: string, add: Add): void {
+function checkPathSyntax(path: string, at: readonly PropertyKey[], add: Add): void {
   const segments = path.split('/').slice(1);
   const names = new Set<string>();
   if (path.length > 1 && path.endsWith('/')) {
@@ -191,7 +180,7 @@ function checkVariableSiblings(routes: RouteConfig[], add: Add): void {
         const first = variables.get(parent);
         if (!first) variables.set(parent, { name: segments[d], route: i, path });
         else if (first.name !== segments[d]) {
-          add(`routes[${i}].paths[${j}]`, `${path} needs ${segments[d]} under ${parent}, where ${first.path} (routes[${first.route}]) already puts ${first.name}; API Gateway allows one variable path part per level. A route path also serves everything below it, so drop the longer path or use the same parameter name`);
+          add(['routes', i, 'paths', j], `${path} needs ${segments[d]} under ${parent}, where ${first.path} (routes[${first.route}]) already puts ${first.name}; API Gateway allows one variable path part per level. A route path also serves everything below it, so drop the longer path or use the same parameter name`);
           return;
         }
       }
@@ -208,24 +197,23 @@ function checkUsagePlanCount(config: GatewayConfig, add: Add): void {
   for (const [key, envs] of perAccountRegion) {
     const plans = config.tiers.length * USAGE_PLANS_PER_TIER * envs.length;
     if (plans > MAX_USAGE_PLANS) {
-      add('tiers', `${config.tiers.length} tiers x ${USAGE_PLANS_PER_TIER} plans x ${envs.length} environments (${envs.join(', ')}) in ${key} need ${plans} usage plans; API Gateway allows ${MAX_USAGE_PLANS} per account and region`);
+      add(['tiers'], `${config.tiers.length} tiers x ${USAGE_PLANS_PER_TIER} plans x ${envs.length} environments (${envs.join(', ')}) in ${key} need ${plans} usage plans; API Gateway allows ${MAX_USAGE_PLANS} per account and region`);
     }
   }
 }
 
-/** `/properties/email/type` -> `.properties.email.type`. */
-function pointerToPath(pointer: string): string {
-  return pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((p) => (/^\d+$/.test(p) ? `[${p}]` : /^[A-Za-z_$][\w$-]*$/.test(p) ? `.${p}` : `[${JSON.stringify(p)}]`)).join('');
+/** `/properties/email/type` -> `['properties', 'email', 'type']` (a list index as a number). */
+function pointerToPath(pointer: string): PropertyKey[] {
+  return pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~')).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
 }
 
-/** Path (as `.a.b`) of the first object key named `key` inside `value`, depth first. */
-function findKey(value: unknown, key: string, at = ''): string {
-  if (typeof value !== 'object' || value === null) return '';
-  if (!Array.isArray(value) && key in value) return `${at}.${key}`;
+/** Key path of the first object key named `key` inside `value`, depth first; empty if none. */
+function findKey(value: unknown, key: string, at: readonly PropertyKey[] = []): PropertyKey[] {
+  if (typeof value !== 'object' || value === null) return [];
+  if (!Array.isArray(value) && key in value) return [...at, key];
   for (const [k, v] of Object.entries(value)) {
-    const found = findKey(v, key, Array.isArray(value) ? `${at}[${k}]` : `${at}${pointerToPath(`/${k}`)}`);
-    if (found) return found;
+    const found = findKey(v, key, [...at, Array.isArray(value) || /^\d+$/.test(k) ? Number(k) : k]);
+    if (found.length > 0) return found;
   }
-  return '';
+  return [];
 }

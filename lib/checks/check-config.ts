@@ -1,0 +1,50 @@
+/**
+ * Every rule beyond the schema, in the order a user reads them: references and combinations,
+ * deploy-time rules of AWS, the compliance gate's load-time findings, the edge quotas, then the
+ * environment's own rules. This is the `ConfigCheck` the loader (lib/checks/load.ts) hands to the
+ * parse (lib/config/parse.ts), for the file as written and for each merged environment.
+ */
+import { CONFIG_FINDINGS } from '../config/compliance-findings';
+import { formatPath, parsePath, type AddProblem, type KeyProblem } from '../config/errors';
+import type { ConfigCheck } from '../config/parse';
+import { checkDeployRules } from './deploy-rules';
+import { checkEdgeCache, checkEdgeWebAcl } from './edge-limits';
+import { checkEnvironment } from './environment-rules';
+import { checkFederationSecrets } from './federation-secrets';
+import { checkReferences } from './references';
+
+/** Every problem of `config` (and of `environment`, when given), each once, in file order. */
+export const checkConfig: ConfigCheck = (config, environment) => {
+  const problems: KeyProblem[] = [];
+  const add: AddProblem = (key, message) => problems.push({ key, message });
+  checkReferences(config, add);
+  checkDeployRules(config, add);
+  checkComplianceFindings(config, add);
+  checkFederationSecrets(config, add);
+  checkEdgeCache(config, add);
+  checkEdgeWebAcl(config, add);
+  if (environment) checkEnvironment(config, environment.name, environment.env, add);
+  return dedupe(problems);
+};
+
+/**
+ * The loader's half of the compliance findings table (lib/config/compliance-findings.ts): every
+ * finding the config alone decides, at its key. The table keeps printed keys, since the gate
+ * (lib/compliance/report.ts) prints them too.
+ */
+function checkComplianceFindings(config: Parameters<ConfigCheck>[0], add: AddProblem): void {
+  for (const row of CONFIG_FINDINGS) {
+    if (row.at === 'load' && row.refused(config)) add(parsePath(row.key), row.problem(config));
+  }
+}
+
+/** Two rules may find the same problem (a cache behavior pattern pair, a reference seen twice). */
+function dedupe(problems: KeyProblem[]): KeyProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${formatPath(p.key)}\u0000${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
