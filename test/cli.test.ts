@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readValidationFindings } from '../lib/compliance/report';
 import { ROOT } from './support/synth';
+import { guardedEdit } from './support/config-text';
 
 const ROOT_YAML = readFileSync(join(ROOT, 'gateway.config.yaml'), 'utf8');
 const env = { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' };
@@ -28,7 +29,7 @@ describe('cdk synth from the command line', () => {
   }, 300_000);
 
   it('stops on a bad config with the file, line, key path and no stack trace', () => {
-    const file = writeConfig(ROOT_YAML.replace('    service: user-service-v1\n    auth: { strategies: [api_key] }\n  - name: api-v2-users', '    service: user-svc\n    auth: { strategies: [api_key] }\n  - name: api-v2-users'));
+    const file = writeConfig(guardedEdit(ROOT_YAML, ['    service: user-service-v1\n    auth: { strategies: [api_key] }\n  - name: api-v2-users', '    service: user-svc\n    auth: { strategies: [api_key] }\n  - name: api-v2-users']));
     const run = spawnSync('npx', ['tsx', 'bin/gatehouse.ts'], { cwd: ROOT, env: { ...env, GATEHOUSE_CONFIG: file, CDK_OUTDIR: mkdtempSync(join(tmpdir(), 'gatehouse-out-')) }, encoding: 'utf8' });
     expect(run.status).toBe(1);
     expect(run.stderr).toBe([
@@ -46,7 +47,7 @@ describe('cdk synth from the command line', () => {
   });
 
   it('stops a config that AWS would refuse (health check timeout >= interval) before synth, without a stack trace', () => {
-    const file = writeConfig(ROOT_YAML.replace('health_check: { path: /health }', 'health_check: { path: /health, interval_seconds: 5, timeout_seconds: 120 }'));
+    const file = writeConfig(guardedEdit(ROOT_YAML, ['health_check: { path: /health }', 'health_check: { path: /health, interval_seconds: 5, timeout_seconds: 120 }']));
     const run = spawnSync('npx', ['tsx', 'bin/gatehouse.ts'], { cwd: ROOT, env: { ...env, GATEHOUSE_CONFIG: file, CDK_OUTDIR: mkdtempSync(join(tmpdir(), 'gatehouse-out-')) }, encoding: 'utf8' });
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/^Invalid gateway config\n {2}\S+:\d+ services\[0\]\.private\.health_check\.timeout_seconds: 120 s must be less than interval_seconds \(5 s\)/);
@@ -54,7 +55,7 @@ describe('cdk synth from the command line', () => {
   });
 
   it('refuses a config the compliance gate would fail (optional MFA under soc2) before synth, at its key', () => {
-    const file = writeConfig(ROOT_YAML.replace('    mfa: required', '    mfa: optional'));
+    const file = writeConfig(guardedEdit(ROOT_YAML, ['    mfa: required', '    mfa: optional']));
     const run = spawnSync('npx', ['tsx', 'bin/gatehouse.ts'], { cwd: ROOT, env: { ...env, GATEHOUSE_CONFIG: file, CDK_OUTDIR: mkdtempSync(join(tmpdir(), 'gatehouse-out-')) }, encoding: 'utf8' });
     expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 1, stderr: [
       'Invalid gateway config',
@@ -65,7 +66,7 @@ describe('cdk synth from the command line', () => {
 
   it('fails synth through the compliance gate with each finding under the config key that causes it', () => {
     // An imported VPC without a cached lookup: synth sees CDK's placeholder VPC, the config cannot.
-    const file = writeConfig(ROOT_YAML.replace('    region: eu-west-1\n    domains:\n      internal: services.dev', '    region: eu-west-1\n    vpc: { id: vpc-0abc12345678def01 }\n    domains:\n      internal: services.dev'));
+    const file = writeConfig(guardedEdit(ROOT_YAML, ['    region: eu-west-1\n    domains:\n      internal: services.dev', '    region: eu-west-1\n    vpc: { id: vpc-0abc12345678def01 }\n    domains:\n      internal: services.dev']));
     const context = { ...cdkJsonContext(), config: file, env: 'dev', 'aws:cdk:bundling-stacks': [] };
     const run = spawnSync('npx', ['tsx', 'bin/gatehouse.ts'], { cwd: ROOT, env: { ...env, CDK_CONTEXT_JSON: JSON.stringify(context), CDK_OUTDIR: mkdtempSync(join(tmpdir(), 'gatehouse-out-')) }, encoding: 'utf8', timeout: 240_000 });
     expect(run.status).toBe(1);

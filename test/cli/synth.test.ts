@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SynthSummary } from '../../cli/synth';
-import { gatehouse, ROOT, STACK_TRACE, type Run } from './support';
+import { gatehouse, STACK_TRACE, type Run } from './support';
+import { editShipped } from '../support/config-text';
 
 const STACKS = ['Edge', 'Identity', 'Network', 'Data', 'Api', 'Audit', 'Cdn', 'Observability', 'EdgeObservability'];
 
@@ -40,7 +41,7 @@ describe('gatehouse synth', () => {
 
   it('refuses an invalid config before CDK runs, with the message validate prints, exit 1', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'gatehouse-synth-')), 'gateway.config.yaml');
-    writeFileSync(file, readFileSync(join(ROOT, 'gateway.config.yaml'), 'utf8').replace('    mfa: required', '    mfa: optional'));
+    writeFileSync(file, editShipped('gateway.config.yaml', ['    mfa: required', '    mfa: optional']));
     const synth = gatehouse(['synth', '-c', file, '--no-bundle']);
     const validate = gatehouse(['validate', '-c', file]);
     expect(synth.status).toBe(1);

@@ -3,14 +3,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanEnv, gatehouse, ROOT, STACK_TRACE } from './support';
+import { guardedEdit } from '../support/config-text';
 
 const DEFAULT_YAML = readFileSync(join(ROOT, 'gateway.config.yaml'), 'utf8');
 
 /** gateway.config.yaml with `from` replaced by `to`; throws unless `from` occurs exactly once. */
 function configWith(from: string, to: string): string {
-  if (DEFAULT_YAML.split(from).length !== 2) throw new Error(`"${from}" must occur exactly once in gateway.config.yaml`);
   const file = join(mkdtempSync(join(tmpdir(), 'gatehouse-validate-')), 'gateway.config.yaml');
-  writeFileSync(file, DEFAULT_YAML.replace(from, to));
+  writeFileSync(file, guardedEdit(DEFAULT_YAML, [from, to]));
   return file;
 }
 

@@ -6,6 +6,7 @@ import { ConfigError } from '../../lib/config/errors';
 import { loadConfigFile, parseConfig } from '../../lib/checks/load';
 import { nagFindings, ruleOf, withChanges, type KeyChange } from '../support/nag-experiment';
 import { ROOT } from '../support/synth';
+import { guardedEdit } from '../support/config-text';
 
 /**
  * Validate, plan, start and synth agree: a config change the loader refuses for a compliance
@@ -19,9 +20,8 @@ const lineOf = (needle: string) => TEXT.split('\n').findIndex((l) => l.includes(
 
 /** The loader's message for the file with one edit (which must occur exactly once). */
 function refusal(find: string, replace: string): string {
-  if (TEXT.split(find).length !== 2) throw new Error(`edit: ${JSON.stringify(find)} must occur once`);
   try {
-    parseConfig(TEXT.replace(find, replace), FILE);
+    parseConfig(guardedEdit(TEXT, [find, replace]), FILE);
   } catch (err) {
     if (err instanceof ConfigError) return err.message;
     throw err;
@@ -74,7 +74,7 @@ describe('the compliance gate speaks config', () => {
   });
 
   it('traces the placeholder VPC of an imported VPC without a cached lookup to environments.<env>.vpc.id (synth-only)', () => {
-    const text = TEXT.replace('    region: eu-west-1\n    domains:\n      internal: services.dev', '    region: eu-west-1\n    vpc: { id: vpc-0abc12345678def01 }\n    domains:\n      internal: services.dev');
+    const text = guardedEdit(TEXT, ['    region: eu-west-1\n    domains:\n      internal: services.dev', '    region: eu-west-1\n    vpc: { id: vpc-0abc12345678def01 }\n    domains:\n      internal: services.dev']);
     const imported = parseConfig(text, FILE).environments.dev;
     const message = explainFindings(traceFindings(nagFindings(imported), { dev: imported })).split('\n');
     const line = text.split('\n').findIndex((l) => l.includes('vpc: { id:')) + 1;

@@ -1,5 +1,6 @@
 import { ConfigError } from '../../lib/config/errors';
 import { parseConfig } from '../../lib/checks/load';
+import { guardedEdit } from '../support/config-text';
 
 /** File name used in messages of inline configs. */
 export const FILE = 'gateway.yaml';
@@ -86,13 +87,7 @@ alerting:
 
 /** BASE with each `find` (which must occur exactly once) replaced. */
 export function edit(...changes: Array<[find: string, replace: string]>): string {
-  let text = BASE;
-  for (const [find, replace] of changes) {
-    const count = text.split(find).length - 1;
-    if (count !== 1) throw new Error(`fixture edit: ${JSON.stringify(find)} occurs ${count} times`);
-    text = text.replace(find, replace);
-  }
-  return text;
+  return guardedEdit(BASE, ...changes);
 }
 
 /** `gateway.yaml:<line>` of the single line of `text` that contains `needle`. */

@@ -4,6 +4,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { AUTHORIZER_ENTRY } from '../../lib/constructs/api-authorizer';
 import { tierUsageKey } from '../../lib/contract/usage-keys';
 import { findingsIn, formatFindings, ROOT, synthesize, type Synthesized } from '../support/synth';
+import { guardedEdit } from '../support/config-text';
 
 /**
  * The API stack needs the authorizer's entry file (NodejsFunction checks it even when bundling is
@@ -12,26 +13,26 @@ import { findingsIn, formatFindings, ROOT, synthesize, type Synthesized } from '
 const describeWithAuthorizer = existsSync(AUTHORIZER_ENTRY) ? describe : describe.skip;
 
 const ROOT_YAML = readFileSync(join(ROOT, 'gateway.config.yaml'), 'utf8');
-const withCompliance = (list: string) => ROOT_YAML.replace('compliance: [soc2]', `compliance: ${list}`);
+const withCompliance = (list: string) => guardedEdit(ROOT_YAML, ['compliance: [soc2]', `compliance: ${list}`]);
 const DEV_CERTIFICATES = `    certificates:
       alb: arn:aws:acm:eu-west-1:111111111111:certificate/00000000-0000-4000-8000-000000000001
 `;
 /** dev with every custom domain, an mTLS truststore and the ALB's certificate host name. */
-const WITH_DOMAINS = ROOT_YAML
-  .replace('    domains:\n      internal: services.dev.internal.example.com       # host name on certificates.alb\n', '')
-  .replace(DEV_CERTIFICATES, `    domains:
+const WITH_DOMAINS = guardedEdit(ROOT_YAML,
+  ['    domains:\n      internal: services.dev.internal.example.com       # host name on certificates.alb\n', ''],
+  [DEV_CERTIFICATES, `    domains:
       api: origin.dev.example.com
       tenants: "*.dev.example.com"
       mtls: mtls.dev.example.com
       internal: internal.dev.example.com
 ${DEV_CERTIFICATES}      regional: arn:aws:acm:eu-west-1:111111111111:certificate/00000000-0000-4000-8000-000000000005
-`)
-  .replace('  api_keys:\n    header: x-api-key\n', `  api_keys:
+`],
+  ['  api_keys:\n    header: x-api-key\n', `  api_keys:
     header: x-api-key
   mtls:
     truststore_uri: s3://example-truststore/gatehouse/ca.pem
     truststore_version: v3
-`);
+`]);
 
 const apiFindings = (s: Synthesized) => formatFindings(findingsIn(s.findings, 'Api'));
 const methodsOf = (t: Template) => Object.values(t.findResources('AWS::ApiGateway::Method')) as Array<{ Properties: Record<string, any> }>;

@@ -4,9 +4,10 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { auditTransitions } from '../../lib/constructs/audit-bucket';
 import { MANAGED_IDENTIFIERS, REGIME_IDENTIFIERS } from '../../lib/constructs/audit-data-protection';
 import { EXAMPLES, findingsIn, formatFindings, ROOT, synthesize, type Synthesized } from '../support/synth';
+import { guardedEdit } from '../support/config-text';
 
 const ROOT_YAML = readFileSync(join(ROOT, 'gateway.config.yaml'), 'utf8');
-const withCompliance = (list: string, extra = '') => ROOT_YAML.replace('compliance: [soc2]', `compliance: ${list}`) + extra;
+const withCompliance = (list: string, extra = '') => guardedEdit(ROOT_YAML, ['compliance: [soc2]', `compliance: ${list}`]) + extra;
 const mine = (s: Synthesized) => formatFindings(findingsIn(s.findings, 'Audit', 'Observability', 'EdgeObservability'));
 const only = (t: Template, type: string) => {
   const found = Object.values(t.findResources(type));

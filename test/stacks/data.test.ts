@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { findingsIn, type NagFinding } from '../support/synth';
 import { cachedVpcLookup, formatFindings, synthesizeFoundation } from './foundation-synth';
+import { guardedEdit } from '../support/config-text';
 
 const ROOT_YAML = readFileSync(join(__dirname, '../../gateway.config.yaml'), 'utf8');
-const withCompliance = (list: string) => ROOT_YAML.replace('compliance: [soc2]', `compliance: ${list}`);
+const withCompliance = (list: string) => guardedEdit(ROOT_YAML, ['compliance: [soc2]', `compliance: ${list}`]);
 const dataFindings = (findings: NagFinding[]) => formatFindings(findingsIn(findings, 'Data'));
 
 describe('data stack of the root gateway.config.yaml (soc2, redis rate limiting)', () => {
@@ -96,7 +97,7 @@ describe('data stack compliance across profiles', () => {
 });
 
 describe('data stack with local rate limiting', () => {
-  const synth = synthesizeFoundation({ yaml: ROOT_YAML.replace('  strategy: redis', '  strategy: local') }, { environment: 'dev' });
+  const synth = synthesizeFoundation({ yaml: guardedEdit(ROOT_YAML, ['  strategy: redis', '  strategy: local']) }, { environment: 'dev' });
 
   it('creates no cache and exposes none', () => {
     synth.template('Data').resourceCountIs('AWS::ElastiCache::ServerlessCache', 0);

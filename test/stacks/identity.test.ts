@@ -1,52 +1,34 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { ConfigError } from '../../lib/config/errors';
+import { minimalConfig } from '../support/config-text';
 import { findingsIn, type NagFinding } from '../support/synth';
 import { formatFindings, synthesizeFoundation } from './foundation-synth';
 
 const identityFindings = (findings: NagFinding[]) => formatFindings(findingsIn(findings, 'Identity'));
 
-/** A gateway with public services only and a federated Cognito setup; placeholders filled per test. */
-const federatedYaml = (opts: { compliance?: string; threat?: string; mfa?: string; oidcSecret?: string } = {}) => `
-name: fed
-organization: { name: Fed, type: other }
-traffic: { steady_rps: 10, peak_rps: 20 }
-compliance: ${opts.compliance ?? '[hipaa]'}
-targets: { p99_latency_ms: 300, availability: 99.9 }
-environments:
-  dev: { account: "111111111111", region: eu-west-1 }
-services:
-  - { name: echo, url: https://echo.example.com }
-routes:
-  - { name: echo, paths: [/echo], service: echo }
-tiers:
-  - { name: free, minute: 60, hour: 1000 }
-rate_limiting: { strategy: local }
-identity:
-  cognito:
-    domain_prefix: fed-auth
-    mfa: ${opts.mfa ?? 'required'}
-    threat_protection: ${opts.threat ?? 'audit'}
-    resource_servers:
-      - identifier: echo
-        name: Echo
-        scopes: [{ name: read, description: Read echoes }]
-    machine_clients:
-      - { name: batch, scopes: [echo/read], access_token_minutes: 15 }
-    public_clients:
-      - name: spa
-        callback_urls: [https://app.example.com/callback]
-        scopes: [openid, echo/read]
-        identity_providers: [cognito, corp-saml, corp-oidc]
-        access_token_minutes: 30
-        refresh_token_days: 7
-    federation:
-      saml: [{ name: corp-saml, metadata_url: https://idp.example.com/saml/metadata }]
-      oidc:
-        - name: corp-oidc
-          issuer: https://login.example.com
-          client_id: fed-client
-          client_secret: ${opts.oidcSecret ?? '{ secrets_manager: fed/oidc-client-secret }'}
-`;
+/** The federated Cognito setup of these tests; what each test varies is an option. */
+const federatedCognito = (opts: { mfa?: string; threat?: string; oidcSecret?: object }) => ({
+  domain_prefix: 'fed-auth',
+  mfa: opts.mfa ?? 'required',
+  threat_protection: opts.threat ?? 'audit',
+  resource_servers: [{ identifier: 'echo', name: 'Echo', scopes: [{ name: 'read', description: 'Read echoes' }] }],
+  machine_clients: [{ name: 'batch', scopes: ['echo/read'], access_token_minutes: 15 }],
+  public_clients: [{
+    name: 'spa', callback_urls: ['https://app.example.com/callback'], scopes: ['openid', 'echo/read'],
+    identity_providers: ['cognito', 'corp-saml', 'corp-oidc'], access_token_minutes: 30, refresh_token_days: 7,
+  }],
+  federation: {
+    saml: [{ name: 'corp-saml', metadata_url: 'https://idp.example.com/saml/metadata' }],
+    oidc: [{ name: 'corp-oidc', issuer: 'https://login.example.com', client_id: 'fed-client', client_secret: opts.oidcSecret ?? { secrets_manager: 'fed/oidc-client-secret' } }],
+  },
+});
+
+/** The minimal gateway (public services only) with federated Cognito. */
+const federatedYaml = (opts: { compliance?: string[]; threat?: string; mfa?: string; oidcSecret?: object; cognito?: boolean } = {}) => minimalConfig({
+  compliance: opts.compliance ?? ['hipaa'],
+  rate_limiting: { strategy: 'local' },
+  ...(opts.cognito === false ? {} : { identity: { cognito: federatedCognito(opts) } }),
+});
 
 describe('identity stack of the root gateway.config.yaml (soc2)', () => {
   const synth = synthesizeFoundation({ file: 'gateway.config.yaml' }, { environment: 'dev' });
@@ -179,7 +161,7 @@ describe('identity stack with federation (hipaa, threat protection audit, MFA re
 
 describe('identity stack options', () => {
   it('uses the Essentials plan and no threat protection when threat_protection is off', () => {
-    const synth = synthesizeFoundation({ yaml: federatedYaml({ threat: 'off', mfa: 'off', compliance: '[gdpr]' }) });
+    const synth = synthesizeFoundation({ yaml: federatedYaml({ threat: 'off', mfa: 'off', compliance: ['gdpr'] }) });
     synth.template('Identity').hasResourceProperties('AWS::Cognito::UserPool', {
       UserPoolTier: 'ESSENTIALS',
       UserPoolAddOns: Match.absent(),
@@ -188,28 +170,28 @@ describe('identity stack options', () => {
     expect(identityFindings(synth.findings)).toBe('');
   });
 
-  it.each(['[gdpr]', '[]'])('accepts optional MFA with compliance %s', (compliance) => {
+  it.each([[['gdpr']], [[]]])('accepts optional MFA with compliance %j', (compliance) => {
     const synth = synthesizeFoundation({ yaml: federatedYaml({ compliance, mfa: 'optional', threat: 'enforced' }) });
     expect(identityFindings(synth.findings)).toBe('');
   });
 
   // What the compliance gate would find (AwsSolutions-COG2, COG8) is refused by the loader already;
   // test/compliance/findings-speak-config.test.ts shows synth past the loader finds the same.
-  it.each(['[pci-dss]', '[hipaa]', '[soc2]'])('refuses optional MFA and no threat protection under %s before synth', (compliance) => {
+  it.each([[['pci-dss']], [['hipaa']], [['soc2']]])('refuses optional MFA and no threat protection under %j before synth', (compliance) => {
     expect(() => synthesizeFoundation({ yaml: federatedYaml({ compliance, mfa: 'optional', threat: 'off' }) }))
       .toThrow(/identity\.cognito\.mfa: "optional", but compliance .+\n.+identity\.cognito\.threat_protection: "off", but compliance /);
   });
 
   it('rejects an OIDC client secret in SSM, which CloudFormation cannot resolve for Cognito', () => {
-    expect(() => synthesizeFoundation({ yaml: federatedYaml({ oidcSecret: '{ ssm: /fed/oidc-client-secret }' }) }))
+    expect(() => synthesizeFoundation({ yaml: federatedYaml({ oidcSecret: { ssm: '/fed/oidc-client-secret' } }) }))
       .toThrow(ConfigError);
-    expect(() => synthesizeFoundation({ yaml: federatedYaml({ oidcSecret: '{ ssm: /fed/oidc-client-secret }' }) }))
+    expect(() => synthesizeFoundation({ yaml: federatedYaml({ oidcSecret: { ssm: '/fed/oidc-client-secret' } }) }))
       .toThrow(/identity\.cognito\.federation\.oidc\[0\]\.client_secret: reference the OIDC client secret as \{ secrets_manager: name \}/);
   });
 });
 
 describe('identity stack without identity.cognito', () => {
-  const yaml = federatedYaml().replace(/\nidentity:[\s\S]*$/, '\n');
+  const yaml = federatedYaml({ cognito: false });
   const synth = synthesizeFoundation({ yaml });
 
   it('is empty and exposes no pool or clients', () => {

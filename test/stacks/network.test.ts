@@ -1,13 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { ROUTE_HEADER } from '../../lib/contract/headers';
 import type { NetworkStack } from '../../lib/stacks/network-stack';
+import { editShipped, guardedEdit, minimalConfig } from '../support/config-text';
 import { findingsIn } from '../support/synth';
 import { cachedVpcLookup, formatFindings, synthesizeFoundation } from './foundation-synth';
 
-const ROOT_YAML = readFileSync(join(__dirname, '../../gateway.config.yaml'), 'utf8');
-const withCompliance = (list: string) => ROOT_YAML.replace('compliance: [soc2]', `compliance: ${list}`);
+const withCompliance = (list: string) => editShipped('gateway.config.yaml', ['compliance: [soc2]', `compliance: ${list}`]);
 const DEV_ALB_CERT = 'arn:aws:acm:eu-west-1:111111111111:certificate/00000000-0000-4000-8000-000000000001';
 const IMPORTED_VPC = 'vpc-0abc12345678def01';
 
@@ -181,10 +179,10 @@ describe('network stack compliance across profiles', () => {
 });
 
 describe('network stack with an imported VPC', () => {
-  const yaml = withCompliance('[hipaa]').replace(
+  const yaml = guardedEdit(withCompliance('[hipaa]'), [
     '    certificates:\n      alb: arn:aws:acm:eu-west-1:111111111111',
     `    vpc: { id: ${IMPORTED_VPC} }\n    certificates:\n      alb: arn:aws:acm:eu-west-1:111111111111`,
-  );
+  ]);
   const synth = synthesizeFoundation({ yaml }, { environment: 'dev', context: cachedVpcLookup(IMPORTED_VPC, '111111111111', 'eu-west-1') });
   const template = synth.template('Network');
 
@@ -208,21 +206,7 @@ describe('network stack with an imported VPC', () => {
 });
 
 describe('network stack when every service is public', () => {
-  const yaml = `
-name: public-only
-organization: { name: Public Only, type: other }
-traffic: { steady_rps: 10, peak_rps: 20 }
-compliance: [pci-dss]
-targets: { p99_latency_ms: 300, availability: 99.9 }
-environments:
-  dev: { account: "111111111111", region: eu-west-1 }
-services:
-  - { name: echo, url: https://echo.example.com }
-routes:
-  - { name: echo, paths: [/echo], service: echo }
-tiers:
-  - { name: free, minute: 60, hour: 1000 }
-`;
+  const yaml = minimalConfig({ name: 'public-only', compliance: ['pci-dss'] });
   const synth = synthesizeFoundation({ yaml });
   const template = synth.template('Network');
 
