@@ -2,8 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE, POWERTOOLS_SERVICE } from '../contract/authorizer-env';
-import { AUDIT_TRANSFORMER_SERVICE, METRIC, METRIC_DIMENSION } from '../observability/metric-names';
+import { AUDIT_TRANSFORMER_SERVICE, AUTHORIZER_SERVICE, METRIC, METRIC_DIMENSION, METRICS_NAMESPACE } from '../observability/metric-names';
 
 /** Custom metric counted from the access logs: requests API Gateway failed because the authorizer did. */
 export const AUTHORIZER_FAILURES_METRIC = 'AuthorizerFailures';
@@ -44,9 +43,9 @@ export class ObservabilityComponentAlarms extends Construct {
       metricNamespace: METRICS_NAMESPACE,
       metricName: AUTHORIZER_FAILURES_METRIC,
       metricValue: '1',
-      dimensions: { [METRIC_DIMENSION.service]: POWERTOOLS_SERVICE },
+      dimensions: { [METRIC_DIMENSION.service]: AUTHORIZER_SERVICE },
     });
-    this.authorizerFailuresMetric = filter.metric({ statistic: 'Sum', period: minute, dimensionsMap: { [METRIC_DIMENSION.service]: POWERTOOLS_SERVICE } });
+    this.authorizerFailuresMetric = filter.metric({ statistic: 'Sum', period: minute, dimensionsMap: { [METRIC_DIMENSION.service]: AUTHORIZER_SERVICE } });
     this.authorizerFailures = new cloudwatch.Alarm(this, 'AuthorizerFailures', {
       alarmName: `${prefix}-authorizer-failures`,
       alarmDescription: 'Requests answered 500 because the authorizer failed (AUTHORIZER_FAILURE / AUTHORIZER_CONFIGURATION_ERROR) in 3 of the last 5 minutes.',
@@ -63,7 +62,7 @@ export class ObservabilityComponentAlarms extends Construct {
       alarmDescription: 'The authorizer could not reach the shared rate limiter (Redis) in 3 of the last 5 minutes; rate_limiting.fault_tolerant decides (fail open: limits not enforced; fail closed: requests rejected).',
       metric: new cloudwatch.Metric({
         namespace: METRICS_NAMESPACE, metricName: METRIC.limiterFallback, statistic: 'Sum', period: minute,
-        dimensionsMap: { [METRIC_DIMENSION.service]: POWERTOOLS_SERVICE },
+        dimensionsMap: { [METRIC_DIMENSION.service]: AUTHORIZER_SERVICE },
       }),
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

@@ -1,8 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE, POWERTOOLS_SERVICE } from '../contract/authorizer-env';
-import { AUDIT_TRANSFORMER_SERVICE, METRIC, METRIC_DIMENSION } from '../observability/metric-names';
+import { AUDIT_TRANSFORMER_SERVICE, AUTHORIZER_SERVICE, METRIC, METRIC_DIMENSION, METRICS_NAMESPACE } from '../observability/metric-names';
 import { AUTHORIZER_FAILURES_METRIC } from './observability-component-alarms';
 
 /** What the dashboard shows, by plain names: it may live in another region than the API. */
@@ -45,7 +44,7 @@ export class ObservabilityDashboard extends Construct {
     const m = (namespace: string, metricName: string, dimensionsMap: Record<string, string>, statistic = 'Sum', label?: string, r = region) =>
       new cloudwatch.Metric({ namespace, metricName, dimensionsMap, statistic, period: PERIOD, region: r, label });
     const api = (name: string, stat = 'Sum', label?: string) => m('AWS/ApiGateway', name, { ApiName: s.apiName, Stage: s.stageName }, stat, label);
-    const gh = (name: string, extra: Record<string, string> = {}, label?: string, service = POWERTOOLS_SERVICE) =>
+    const gh = (name: string, extra: Record<string, string> = {}, label?: string, service = AUTHORIZER_SERVICE) =>
       m(METRICS_NAMESPACE, name, { [METRIC_DIMENSION.service]: service, ...extra }, 'Sum', label);
     const search = (expression: string, label: string, r = region) => new cloudwatch.MathExpression({ expression, label, period: PERIOD, searchRegion: r });
     const graph = (title: string, left: cloudwatch.IMetric[], opts: Partial<cloudwatch.GraphWidgetProps> = {}) =>
@@ -87,7 +86,7 @@ export class ObservabilityDashboard extends Construct {
             gh(METRIC.allowed, {}, 'allowed'),
             search(`SEARCH('{${METRICS_NAMESPACE},${METRIC_DIMENSION.reason},${METRIC_DIMENSION.service}} MetricName="${METRIC.denied}"', 'Sum', 60)`, 'denied'),
             search(`SEARCH('{${METRICS_NAMESPACE},${METRIC_DIMENSION.reason},${METRIC_DIMENSION.service}} MetricName="${METRIC.unauthorized}"', 'Sum', 60)`, 'unauthorized'),
-            m(METRICS_NAMESPACE, AUTHORIZER_FAILURES_METRIC, { [METRIC_DIMENSION.service]: POWERTOOLS_SERVICE }, 'Sum', 'authorizer failures (500)'),
+            m(METRICS_NAMESPACE, AUTHORIZER_FAILURES_METRIC, { [METRIC_DIMENSION.service]: AUTHORIZER_SERVICE }, 'Sum', 'authorizer failures (500)'),
           ]),
           graph('Throttled by tier (rate limiter) and by API Gateway', [
             ...s.tiers.map((tier) => gh(METRIC.rateLimited, { [METRIC_DIMENSION.tier]: tier }, tier)),

@@ -25,9 +25,3 @@ export const AUTHORIZER_ENV = {
  */
 export const AUTHORIZER_MEMORY_MB = 512;
 
-/**
- * The metric namespace and the authorizer's service name, defined in
- * lib/observability/metric-names.ts; re-exported under their older names for the observability
- * constructs that still import them from here.
- */
-export { METRICS_NAMESPACE, AUTHORIZER_SERVICE as POWERTOOLS_SERVICE } from '../observability/metric-names';

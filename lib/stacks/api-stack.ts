@@ -18,6 +18,7 @@ import type { GatewayStackProps } from './gateway-stack-props';
 import type { IdentityStack } from './identity-stack';
 import type { NetworkStack } from './network-stack';
 import { API_STAGE_NAME, resourcePrefix } from '../contract/resource-names';
+import { cacheKeyQueries } from '../contract/request-checks';
 
 /** Responses smaller than this are not worth compressing. */
 export const MIN_COMPRESSION_SIZE = Size.kibibytes(1);
@@ -142,7 +143,7 @@ export class ApiStack extends Stack {
       logGroups,
       mtlsDomain: env.domains.mtls,
       maxBodyBytes: config.security.max_body_bytes,
-      cacheKeyQueries: [...new Set(methods.flatMap((m) => m.cache?.keyQuery ?? []))],
+      cacheKeyQueries: cacheKeyQueries(methods),
     });
 
     this.originDomainName = env.domains.api ?? `${this.restApi.restApiId}.execute-api.${this.region}.${this.urlSuffix}`;
