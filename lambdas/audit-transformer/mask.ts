@@ -103,7 +103,7 @@ const NO_TYPES: readonly MaskType[] = [];
  */
 class MaskRun implements TextRuleContext {
   readonly counts: MaskCounts = {};
-  /** How many values were masked so far: JSON re-serialised only when something inside changed. */
+  /** How many values were masked or cut (nesting) so far: JSON re-serialised only when something inside changed. */
   total = 0;
   /** The types counted while one memoable string is masked (plain text never nests). */
   recording: MaskType[] | undefined = undefined;
@@ -144,7 +144,11 @@ class MaskRun implements TextRuleContext {
 
 function maskValue(value: unknown, key: string | undefined, run: MaskRun, depth: number): unknown {
   if (value === null || value === undefined || typeof value === 'boolean') return value;
-  if (depth > MAX_NESTING) return TOO_DEEP;
+  if (depth > MAX_NESTING) {
+    // A cut is a change: JSON text holding it must be written back cut, never returned as it was.
+    run.total++;
+    return TOO_DEEP;
+  }
   const memo = key === undefined ? undefined : run.key(key);
   const rule = memo?.rule;
   if (rule !== undefined && rule !== 'ip') return maskWhole(value, rule, run);

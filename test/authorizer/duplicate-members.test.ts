@@ -1,5 +1,6 @@
 import { parseDocument } from 'yaml';
 import { hasDuplicateKeys } from '../../lambdas/authorizer/jwt-hygiene';
+import { seededRandom as random } from '../support/seeded-random';
 
 /**
  * The duplicate-member scan of jwt-hygiene.ts against an independent parser on generated JSON:
@@ -12,17 +13,6 @@ function referenceHasDuplicates(json: string): boolean {
   return doc.errors.some((e) => e.code === 'DUPLICATE_KEY');
 }
 
-/** Deterministic PRNG (mulberry32), so a failure names a reproducible case. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The spellings of a few names: plain, with escapes that decode to the same name, unicode. */
 const NAMES: readonly string[][] = [

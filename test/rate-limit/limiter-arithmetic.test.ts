@@ -1,17 +1,8 @@
 import { InMemoryRateLimiter } from '../../lib/rate-limit/memory-limiter';
 import { InvalidRateLimitRequestError, type RateWindow } from '../../lib/rate-limit/rate-limiter';
 import { assertValidRequest, decide, degradedDecision, estimateAt, waitMs, windowPosition, type WindowCounts } from '../../lib/rate-limit/sliding-window';
+import { seededRandom as random } from '../support/seeded-random';
 
-/** Deterministic PRNG (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The counts a window holds at `t` when nothing is admitted after `now` (what waitMs assumes). */
 function countsAt(counts: WindowCounts, window: RateWindow, now: number, t: number): WindowCounts {
