@@ -14,9 +14,11 @@ import type { AuthorizerConfig } from './config';
 /**
  * Size budget of the minified deploy bundle (bytes), checked by test/authorizer/bundling.test.ts
  * and printed by the bench. Issue 3 asked for <= 250 KB; ioredis 6 with its command table alone is
- * ~194 KB, so the libraries the issue names already take ~248 KB (docs/decisions/0012).
+ * ~194 KB, so the libraries the issue names already take ~248 KB (docs/decisions/0012). Raised
+ * from 290 KB to 300 KB for the circuit breaker read in the limiter's script (issue 14: the
+ * record, its per-slot keys and cluster-key-slot, ~6 KB).
  */
-export const AUTHORIZER_BUNDLE_BUDGET_BYTES = 290_000;
+export const AUTHORIZER_BUNDLE_BUDGET_BYTES = 300_000;
 
 /** The authorizer's entry (thin middy handler; decisions live in modules beside it). */
 export const AUTHORIZER_ENTRY = join(__dirname, 'handler.ts');

@@ -1,10 +1,12 @@
 import Redis, { type RedisOptions } from 'ioredis';
 import {
   DEFAULT_REDIS_TIMEOUT_MS, RateLimiterUnavailableError, systemClock,
-  type Clock, type RateLimitDecision, type RateLimiter, type RateLimitRequest,
+  type Clock, type RateLimiter,
 } from './rate-limiter';
 import { REFUND_SCRIPT, SCRIPT_STATUS, SLIDING_WINDOW_COMMAND, SLIDING_WINDOW_SCRIPT } from './redis-script';
 import { assertValidRequest, decide, degradedDecision, windowPosition, type WindowCounts } from './sliding-window';
+import { assertValidBreakerCheck, shedDecision, type BreakerLimitDecision, type BreakerLimitRequest } from '../resilience/breaker-decision';
+import { BREAKER_KEY_PREFIX, breakerRecordKeyBeside, verdictFromCode } from '../resilience/breaker-record';
 
 export interface RedisRateLimiterProps {
   /** A client created by the caller; see {@link redisClientOptions} for the recommended options. */
@@ -35,6 +37,8 @@ export interface RedisRateLimiterProps {
   readonly wallClock?: Clock;
   /** @default 'gh:rl:' */
   readonly keyPrefix?: string;
+  /** Prefix of the breaker records a check with `breaker` reads. @default BREAKER_KEY_PREFIX ('gh:br:') */
+  readonly breakerKeyPrefix?: string;
   /** Called with the cause each time a request is admitted degraded (metrics, logs). */
   readonly onDegraded?: (cause: unknown) => void;
   /**
@@ -53,6 +57,7 @@ interface QueuedCall {
   readonly keys: string[];
   readonly cost: number;
   readonly windowArgs: number[];
+  readonly refundKeys: string[];
   readonly resolve: (sent: { reply: number[]; sentAt: number }) => void;
   readonly reject: (err: unknown) => void;
 }
@@ -118,6 +123,7 @@ export class RedisRateLimiter implements RateLimiter {
   private offsetLearntAt = Number.NaN;
   private readonly liveness: RedisLiveness = { lastDataAt: Number.NEGATIVE_INFINITY };
   private readonly keyPrefix: string;
+  private readonly breakerKeyPrefix: string;
   private readonly onDegraded?: (cause: unknown) => void;
   private readonly batchWrites: boolean;
   /** Calls of this event-loop turn, written together in its check phase (batchWrites). */
@@ -137,6 +143,7 @@ export class RedisRateLimiter implements RateLimiter {
     this.clock = props.clock ?? systemClock;
     this.wallClock = props.wallClock ?? systemClock;
     this.keyPrefix = props.keyPrefix ?? 'gh:rl:';
+    this.breakerKeyPrefix = props.breakerKeyPrefix ?? BREAKER_KEY_PREFIX;
     this.onDegraded = props.onDegraded;
     this.batchWrites = props.batchWrites ?? false;
     const commands = this.redis as unknown as Record<string, ScriptRunner | undefined>;
@@ -162,8 +169,13 @@ export class RedisRateLimiter implements RateLimiter {
     return untilReady(this.redis, timeoutMs);
   }
 
-  async check(request: RateLimitRequest): Promise<RateLimitDecision> {
+  /**
+   * Checks and counts the windows; with `request.breaker`, also decides the service's breaker in
+   * the same script call (still one round trip): a request the breaker sheds is counted nowhere.
+   */
+  async check(request: BreakerLimitRequest): Promise<BreakerLimitDecision> {
     const cost = assertValidRequest(request);
+    if (request.breaker) assertValidBreakerCheck(request.breaker);
     const now = this.clock();
     const tag = `${this.keyPrefix}{${request.key.replace(/[{}%]/g, encodeURIComponent)}}`;
     const keys: string[] = [];
@@ -176,6 +188,12 @@ export class RedisRateLimiter implements RateLimiter {
       const ttlMs = w.calendar ? p.sizeMs - p.elapsedMs + 60_000 : 2 * p.sizeMs;
       windowArgs.push(w.limit, p.carryMs, p.sizeMs, ttlMs);
     }
+    const refundKeys = keys.filter((_, i) => i % 2 === 0);
+    if (request.breaker) {
+      // The record's copy in the windows' slot (see breaker-record.ts), so one EVALSHA serves both.
+      keys.push(breakerRecordKeyBeside(tag, request.breaker.service, this.breakerKeyPrefix));
+      windowArgs.push(now, request.breaker.trickleCount);
+    }
     let reply: number[];
     try {
       if (!this.isReady()) {
@@ -185,12 +203,12 @@ export class RedisRateLimiter implements RateLimiter {
       }
       let sentAt: number;
       if (this.batchWrites) {
-        ({ reply, sentAt } = await this.sendQueued(keys, cost, windowArgs));
+        ({ reply, sentAt } = await this.sendQueued(keys, cost, windowArgs, refundKeys));
       } else {
         sentAt = this.wallClock();
         const deadline = sentAt + this.serverOffsetMs + this.timeoutMs;
         // Twice the budget: a script that Redis started in time has answered by then on any healthy network.
-        reply = await this.send(keys, deadline, cost, windowArgs);
+        reply = await this.send(keys, deadline, cost, windowArgs, refundKeys);
       }
       this.learnServerOffset(Number(reply[1]), sentAt);
       // (An expired script says when Redis ran it: the bound above is then already corrected.)
@@ -204,15 +222,19 @@ export class RedisRateLimiter implements RateLimiter {
       return degradedDecision(request, now);
     }
     const before: WindowCounts[] = request.windows.map((_, i) => ({ current: Number(reply[2 + 2 * i]), previous: Number(reply[3 + 2 * i]) }));
-    return decide(request, before, Number(reply[0]) === SCRIPT_STATUS.admitted, now);
+    if (!request.breaker) return decide(request, before, Number(reply[0]) === SCRIPT_STATUS.admitted, now);
+    const at = 2 + 2 * request.windows.length;
+    const verdict = verdictFromCode(Number(reply[at]), Number(reply[at + 1]));
+    if (!verdict.admitted) return shedDecision(request, before, verdict, now);
+    return { ...decide(request, before, Number(reply[0]) === SCRIPT_STATUS.admitted, now), breaker: verdict };
   }
 
   /** Queues one script call for this turn's write (batchWrites); the deadline is set when it is written. */
-  private sendQueued(keys: string[], cost: number, windowArgs: number[]): Promise<{ reply: number[]; sentAt: number }> {
+  private sendQueued(keys: string[], cost: number, windowArgs: number[], refundKeys: string[]): Promise<{ reply: number[]; sentAt: number }> {
     return new Promise((resolve, reject) => {
       // The check phase runs after the poll phase: every call made while this turn's I/O is
       // handled goes out in the same write.
-      if (this.queued.push({ keys, cost, windowArgs, resolve, reject }) === 1) setImmediate(this.writeQueued);
+      if (this.queued.push({ keys, cost, windowArgs, refundKeys, resolve, reject }) === 1) setImmediate(this.writeQueued);
     });
   }
 
@@ -230,10 +252,10 @@ export class RedisRateLimiter implements RateLimiter {
     const deadline = sentAt + this.serverOffsetMs + this.timeoutMs;
     socket.cork();
     try {
-      for (const { keys, cost, windowArgs, resolve, reject } of calls) {
+      for (const { keys, cost, windowArgs, refundKeys, resolve, reject } of calls) {
         try {
           // Twice the budget, from the write, as unbatched.
-          this.send(keys, deadline, cost, windowArgs).then((reply) => resolve({ reply, sentAt }), reject);
+          this.send(keys, deadline, cost, windowArgs, refundKeys).then((reply) => resolve({ reply, sentAt }), reject);
         } catch (err) {
           reject(err);
         }
@@ -250,14 +272,15 @@ export class RedisRateLimiter implements RateLimiter {
    * refused it (fault_tolerant false), a late "admitted" answer is refunded, so Redis never keeps
    * a request it did not admit.
    */
-  private send(keys: readonly string[], deadline: number, cost: number, windowArgs: readonly number[]): Promise<number[]> {
+  private send(keys: readonly string[], deadline: number, cost: number, windowArgs: readonly number[], refundKeys: readonly string[]): Promise<number[]> {
     const raw = this.run(keys.length, ...keys, deadline, cost, ...windowArgs);
     const answer = awaitReply(raw, 2 * this.timeoutMs, this.liveness, this.wallClock(), this.wallClock);
     if (!this.faultTolerant) {
       answer.catch((err: unknown) => {
         if (!(err instanceof RedisTimeoutError)) return;
         raw.then((late) => {
-          if (Number(late[0]) === SCRIPT_STATUS.admitted) return this.refund(keys.filter((_, i) => i % 2 === 0), cost);
+          // (A trickle call the late answer spent stays spent: the breaker errs towards fewer trials.)
+          if (Number(late[0]) === SCRIPT_STATUS.admitted) return this.refund(refundKeys, cost);
           return undefined;
         }).catch(() => { /* Redis gone: nothing was counted that can be refunded now */ });
       });

@@ -18,13 +18,24 @@
  *       tests; the same integers as `estimateAt` in sliding-window.ts).
  * Returns: { status, server_ms, cur_1, prev_1, cur_2, prev_2, ... } with counts read BEFORE
  *          counting; status 1 = admitted and counted, 0 = refused, -1 = expired (nothing read).
+ *
+ * Optionally the service's circuit breaker, read in the same call (lib/resilience/breaker-record.ts
+ * explains the record, its copy per cluster slot and the decision this mirrors):
+ * KEYS: the windows' keys, then the breaker record copy of their slot (a hash).
+ * ARGV: as above, then now_ms (the caller's clock, as the window positions) and trickle_count.
+ *       The window count is (#ARGV - 2) / 4 rounded down; a remainder of 2 means a breaker.
+ * Returns: as above, then verdict (0 closed, 1 half-open trickle, 2 half-open refused, 3 open,
+ *          4 forced open) and retry_after_ms; status 2 = shed by the breaker: NOTHING counted, so
+ *          a shed request does not spend the consumer's budget. A trickle call is spent (HSET on the
+ *          record) only when the windows admit the request too: a 429 does not use up a trial.
  */
 export const SLIDING_WINDOW_SCRIPT = `
 local t = redis.call('TIME')
 local server_ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 if server_ms > tonumber(ARGV[1]) then return { -1, server_ms } end
 local cost = tonumber(ARGV[2])
-local n = #KEYS / 2
+local n = math.floor((#ARGV - 2) / 4)
+local breaker = (#ARGV - 2) % 4 == 2
 local out = { 1, server_ms }
 for i = 1, n do
   local limit = tonumber(ARGV[4 * i - 1])
@@ -37,20 +48,48 @@ for i = 1, n do
   out[2 * i + 1] = cur
   out[2 * i + 2] = prev
 end
+local verdict, retry_after, period, calls = 0, 0, 0, 0
+if breaker then
+  local now = tonumber(ARGV[4 * n + 3])
+  local b = redis.call('HMGET', KEYS[2 * n + 1], 'state', 'opened_at', 'wait_ms', 'half_open_period', 'half_open_calls')
+  if b[1] == 'FORCED_OPEN' then
+    verdict, retry_after = 4, tonumber(b[3])
+  elseif b[1] == 'OPEN' then
+    local wait = tonumber(b[3])
+    local wait_ends = tonumber(b[2]) + wait
+    if now < wait_ends then
+      verdict, retry_after = 3, wait_ends - now
+    else
+      period = math.floor((now - wait_ends) / wait)
+      if tonumber(b[4]) == period then calls = tonumber(b[5]) or 0 end
+      if calls < tonumber(ARGV[4 * n + 4]) then
+        verdict = 1
+      else
+        verdict, retry_after = 2, wait_ends + (period + 1) * wait - now
+      end
+    end
+  end
+  if verdict >= 2 then out[1] = 2 end
+end
 if out[1] == 1 then
   for i = 1, n do
     redis.call('INCRBY', KEYS[2 * i - 1], cost)
     redis.call('PEXPIRE', KEYS[2 * i - 1], tonumber(ARGV[4 * i + 2]))
   end
+  if verdict == 1 then redis.call('HSET', KEYS[2 * n + 1], 'half_open_period', period, 'half_open_calls', calls + 1) end
+end
+if breaker then
+  out[2 * n + 3] = verdict
+  out[2 * n + 4] = retry_after
 end
 return out
 `;
 
 /** The ioredis command name registered with defineCommand. */
-export const SLIDING_WINDOW_COMMAND = 'gatehouseSlidingWindowV2';
+export const SLIDING_WINDOW_COMMAND = 'gatehouseSlidingWindowV3';
 
 /** The script's first reply element. */
-export const SCRIPT_STATUS = { admitted: 1, refused: 0, expired: -1 } as const;
+export const SCRIPT_STATUS = { admitted: 1, refused: 0, expired: -1, shed: 2 } as const;
 
 /**
  * Takes a refused request back out of the counters it was counted in (KEYS: each window's current
