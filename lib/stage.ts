@@ -69,7 +69,7 @@ export class GatewayStage extends Stage {
     });
     this.audit = new AuditStack(this, 'Audit', { ...regional, stackName: name('audit'), api: this.api, edgeWafLogGroup: this.edge.webAcl.logGroup });
     this.observability = new ObservabilityStack(this, 'Observability', {
-      ...regional, stackName: name('observability'), api: this.api, audit: this.audit,
+      ...regional, stackName: name('observability'), api: this.api, audit: this.audit, network: this.network, data: this.data,
     });
     this.edgeObservability = new EdgeObservabilityStack(this, 'EdgeObservability', {
       ...global, stackName: name('edge-observability'), edge: this.edge, cdn: this.cdn, api: this.api, audit: this.audit,

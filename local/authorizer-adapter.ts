@@ -8,13 +8,16 @@ import type { AuthorizerConfig } from '../lambdas/authorizer/config';
 import { DynamoConsumerStore, InMemoryConsumerStore, type ConsumerStore } from '../lambdas/authorizer/consumer-store';
 import { FetchJwksFetcher, IssuerVerifier } from '../lambdas/authorizer/token-verifier';
 import { InMemoryRateLimiter, RedisRateLimiter, redisClientOptions, type Clock, type RateLimiter } from '../lib/rate-limit';
+import { memoryBreakerRecords, redisBreakerRecords, type BreakerRecordSink } from './breaker-records';
 import { consumersTableProblem, localDynamoClient } from './dynamodb-seed';
 import { redactUrl } from './env';
 
 /** What the gateway gets back from one authorizer invocation. */
 export interface AuthorizerDecision {
-  /** The Lambda's result, as returned (the gateway checks its shape). */
+  /** The Lambda's result, as returned (the gateway checks its shape, as API Gateway does). */
   readonly result: APIGatewayAuthorizerResult;
+  /** Why the authorizer decided as it did, when it said (a shed request's reason reaches the log this way). */
+  readonly reason?: string;
   /** The limiter was down and `fault_tolerant` admitted the request (for the log line). */
   readonly limiterDegraded: boolean;
 }
@@ -53,6 +56,8 @@ export interface LocalAuthorizerProps {
 export interface LocalAuthorizer {
   readonly authorize: AuthorizerFn;
   readonly limiter: RateLimiter;
+  /** Where the twin's circuit breakers write the records this limiter reads (its map, or Redis). */
+  readonly breakerRecords: BreakerRecordSink;
   /** What a developer must know at startup, one line each (Redis not answering). */
   readonly warnings: readonly string[];
   close(): Promise<void>;
@@ -61,8 +66,9 @@ export interface LocalAuthorizer {
 /**
  * Builds the authorizer with the Lambda's own builder (`buildAuthorizer`,
  * lambdas/authorizer/build-authorizer.ts: the same steps and caches), with local seams: the
- * in-memory or DynamoDB consumer store, the in-memory or Redis limiter, and JWKS fetched over http
- * from the local issuer (aws-jwt-verify's default fetcher is https-only).
+ * in-memory or DynamoDB consumer store, the in-memory or Redis limiter (and beside it where the
+ * twin's breakers write their records), and JWKS fetched over http from the local issuer
+ * (aws-jwt-verify's default fetcher is https-only).
  */
 export async function createLocalAuthorizer(props: LocalAuthorizerProps): Promise<LocalAuthorizer> {
   const { config } = props;
@@ -78,9 +84,11 @@ export async function createLocalAuthorizer(props: LocalAuthorizerProps): Promis
   }
   const warnings: string[] = [];
   let limiter: RateLimiter;
+  let breakerRecords: BreakerRecordSink;
   if (props.redisUrl) {
     const redis = localRedisLimiter(props.redisUrl, config, props.clock);
     limiter = redis.limiter;
+    breakerRecords = redisBreakerRecords(redis.limiter.redis.duplicate());
     if (!(await redis.limiter.ready(1000))) {
       warnings.push(redisDownWarning(props.redisUrl, redis.lastError(), config.rateLimiting.fault_tolerant));
       redis.limiter.redis.once('ready', () => props.notice?.(`REDIS_URL=${redactUrl(props.redisUrl!)}: Redis answers now; rate limits are counted again`));
@@ -89,7 +97,9 @@ export async function createLocalAuthorizer(props: LocalAuthorizerProps): Promis
       warnings.push(`WARNING REDIS_URL=${redactUrl(props.redisUrl)}: Redis answered the connection with an error (${redis.lastError()!.message}); the limiter runs, but not as the URL says (a database number the server does not have stays on database 0). Fix REDIS_URL.`);
     }
   } else {
-    limiter = new InMemoryRateLimiter({ clock: props.clock });
+    const memory = new InMemoryRateLimiter({ clock: props.clock });
+    limiter = memory;
+    breakerRecords = memoryBreakerRecords(memory.breakerRecords);
   }
 
   const consumers: ConsumerStore = dynamo
@@ -120,9 +130,9 @@ export async function createLocalAuthorizer(props: LocalAuthorizerProps): Promis
       if (reason !== undefined && typeof err === 'object' && err !== null) REFUSALS.set(err, reason);
       throw err;
     }
-    return { result, limiterDegraded: degraded.delete(event) };
+    return { result, reason: reasons.get(event), limiterDegraded: degraded.delete(event) };
   };
-  return { authorize, limiter, warnings, close: () => { dynamo?.destroy(); return limiter.close(); } };
+  return { authorize, limiter, breakerRecords, warnings, close: async () => { dynamo?.destroy(); await breakerRecords.close(); await limiter.close(); } };
 }
 
 /**

@@ -14,6 +14,8 @@ export interface RequestLogLine {
   /** allowed, limited, degraded (limiter down, fault_tolerant), unavailable, or a usage plan verdict. */
   readonly limiter?: string;
   readonly upstreamLatencyMs?: number;
+  /** Upstream calls made, on a route with `retries` (a twin-only feature: AWS calls once). */
+  readonly upstreamTries?: number;
   readonly stageCache?: 'hit' | 'miss' | 'bypass';
   /** The gateway response type or WAF rule that answered, when the upstream did not. */
   readonly error?: string;

@@ -15,6 +15,7 @@ import { hostPort, ListenError } from './listen';
 import { silentLogger, type RequestLogger } from './request-log';
 import { checkSeedTiers, seedConsumerStore, type Seed } from './seed';
 import { startSampleUpstream, type SampleUpstream } from './upstreams';
+import { resetStaleRecords } from './breaker-records';
 import { refusalBody, tooLarge } from '../lib/contract/refusals';
 
 export { MAX_HEADER_BYTES, MAX_URL_BYTES } from './cloudfront';
@@ -57,7 +58,7 @@ export interface LocalGateway {
   readonly issuer?: LocalIssuer;
   /** Every local issuer: the Cognito stand-in and one stand-in per external issuer the routes use. */
   readonly issuers?: LocalIssuers;
-  /** Service name -> upstream base URL actually used. */
+  /** Service name -> upstream base URL actually used (with `local_instances`: the first instance's). */
   readonly upstreams: Readonly<Record<string, string>>;
   readonly authorizerConfig: AuthorizerConfig;
   readonly api: ApiGateway;
@@ -90,6 +91,8 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
   try {
     for (const service of config.services) {
       if (service.local_url) { upstreams[service.name] = service.local_url.replace(/\/+$/, ''); continue; }
+      // The developer's own instances (balanced by the "ALB", ./api-gateway/service-upstream.ts); listed by the first.
+      if (service.local_instances) { upstreams[service.name] = service.local_instances[0].url.replace(/\/+$/, ''); continue; }
       const sample = await startSampleUpstream(service.name, 0, host);
       samples.push(sample);
       upstreams[service.name] = sample.url;
@@ -108,10 +111,12 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       notice: options.notice,
     });
     closers.push(() => authorizer.close());
+    const stale = authorizer.warnings.length > 0 ? undefined : await resetStaleRecords(authorizer.breakerRecords, Object.keys(authorizerConfig.breakers), options.notice);
+    const warnings = stale ? [...authorizer.warnings, stale] : authorizer.warnings;
 
     const sharedKeys = Object.fromEntries(Object.entries(authorizerConfig.usageKeys).map(([tier, key]) => [key, tier]));
     const consumerKeys = Object.fromEntries(seed.api_keys.filter((k) => k.usage_key).map((k) => [k.usage_key!, k.tier]));
-    const api = new ApiGateway({ gateway, authorize: authorizer.authorize, upstreams, usageKeys: { shared: sharedKeys, consumers: consumerKeys }, clock, stageThrottle: options.stageThrottle });
+    const api = new ApiGateway({ gateway, authorize: authorizer.authorize, upstreams, usageKeys: { shared: sharedKeys, consumers: consumerKeys }, clock, stageThrottle: options.stageThrottle, breakerRecords: authorizer.breakerRecords, notice: options.notice });
     closers.push(() => api.close());
 
     const app = buildServer(config, api, log, clock, options.requestTimeoutSeconds ?? 30);
@@ -129,7 +134,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       authorizerConfig,
       api,
       app,
-      warnings: authorizer.warnings,
+      warnings,
       runs: {
         limiter: options.redisUrl ? `Redis ${redactUrl(options.redisUrl)}` : 'in-memory (REDIS_URL not set)',
         consumers: options.dynamodb ? `DynamoDB table ${options.dynamodb.tableName} at ${options.dynamodb.endpoint}` : 'in-memory',

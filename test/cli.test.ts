@@ -72,7 +72,7 @@ describe('cdk synth from the command line', () => {
     expect(run.status).toBe(1);
     const gate = run.stderr.slice(run.stderr.indexOf('Compliance gate:')).split('\n');
     expect(gate.slice(0, 2)).toEqual([
-      'Compliance gate: 12 unacknowledged findings, each under the config key that causes it and what to change there',
+      'Compliance gate: 14 unacknowledged findings, each under the config key that causes it and what to change there',
       `  ${file}:28 environments.dev.vpc.id: vpc-0abc12345678def01 has no cached lookup in cdk.context.json, so synth used CDK's placeholder VPC (vpc-12345, subnets p-12345 and p-67890); run \`npx cdk synth -c env=dev\` once with AWS credentials for account 111111111111 in eu-west-1, and commit cdk.context.json`,
     ]);
     expect(gate[2]).toMatch(/^ {4}E\d+ \(error\) at dev\/Network\//);

@@ -1,17 +1,18 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import type { RouteMatch } from '../../lib/contract/route-match';
 import { REASON } from '../../lib/contract/authorizer-context';
-import { RateLimiterUnavailableError, type RateLimiter } from '../../lib/rate-limit/rate-limiter';
+import { RateLimiterUnavailableError } from '../../lib/rate-limit/rate-limiter';
 import { decideCanary, requireAccess, type Identity } from './access';
 import { createAuthenticate } from './authenticate';
 import type { AuthorizerConfig } from './config';
 import type { ConsumerStore } from './consumer-store';
 import { AuthenticationError, Denied, unauthorized } from './errors';
-import { createLimit } from './limit';
+import { createLimit, type BreakerRateLimiter } from './limit';
 import type { Outcome } from './outcome';
 import { deniedPolicy, limitedPolicy } from './policy';
 import { readRequest, singleHeader, type RequestFacts } from './request';
 import { compileRouting, requireServed } from './routing';
+import { breakerShed, maintenanceOf, shedResult } from './shed';
 import type { TokenVerifier } from './token-verifier';
 
 export type { Outcome } from './outcome';
@@ -20,7 +21,7 @@ export interface AuthorizerDeps {
   readonly config: AuthorizerConfig;
   readonly tokens: TokenVerifier;
   readonly consumers: ConsumerStore;
-  readonly limiter: RateLimiter;
+  readonly limiter: BreakerRateLimiter;
   /** Cognito app client id -> client name (inverse of COGNITO_CLIENT_IDS). */
   readonly cognitoClientNames?: Readonly<Record<string, string>>;
   /** @default () => Date.now() */
@@ -29,13 +30,15 @@ export interface AuthorizerDeps {
   readonly onOutcome?: (outcome: Outcome, event: APIGatewayRequestAuthorizerEvent) => void;
 }
 
+/** A shed request's result is one API Gateway rejects on purpose (./shed.ts), typed as a result all the same. */
 export type Authorize = (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
 
 /**
  * The REQUEST authorizer's decision as named steps, each in its own module: route
  * (./routing.ts: the candidates, the mTLS-domain rule), authenticate (./authenticate.ts, one
  * credential kind per module), canary (./access.ts), route choice (./routing.ts: the host claim),
- * access (./access.ts), limit (./limit.ts) and policy (./policy.ts). Resolves to an Allow or Deny
+ * access (./access.ts), maintenance and the breaker (./shed.ts), limit (./limit.ts) and policy
+ * (./policy.ts). Resolves to an Allow or Deny
  * policy, or rejects with exactly `Error('Unauthorized')` (401); a consumer store failure rejects
  * with ConsumerStoreError (500: never silently allowed). Assembled with its caches by
  * `buildAuthorizer` (./build-authorizer.ts).
@@ -62,6 +65,10 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorize {
       route = canary ? candidates.canary : candidates.stable;
       requireServed(route, candidates, facts);
       requireAccess(route.route, identity, route.wildcardLabel, config.apiKeys.header);
+      // Maintenance sheds before the limiter, so a request that cannot be served counts nowhere.
+      const maintenance = maintenanceOf(config, route.route.name);
+      const shedAt = { route: route.route, apiMethod: { resource: event.resource, method: facts.method } };
+      if (maintenance) return shedResult(maintenance, identity, shedAt, facts.apiResourceArn, report);
       let decision;
       try {
         decision = await limit(identity, route.route);
@@ -74,6 +81,8 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorize {
         }
         throw err;
       }
+      const shed = breakerShed(decision);
+      if (shed) return shedResult(shed, identity, shedAt, facts.apiResourceArn, report);
       return limitedPolicy(config, facts.apiResourceArn, route.route, identity, canary, decision, clock(), report);
     } catch (err) {
       if (err instanceof Denied && facts) {

@@ -1,6 +1,7 @@
 import type { GatewayEnvironment } from '../../lib/config/environments';
 import type { GatewayConfig } from '../../lib/config/schema';
 import { tierUsageKey } from '../../lib/contract/usage-keys';
+import { resiliencePlan, type Shed } from '../../lib/resilience/resilience-plan';
 
 /**
  * What the authorizer needs from the gateway config, JSON-serializable. The API stack bakes it
@@ -34,11 +35,16 @@ export interface AuthorizerConfig {
    * a verified client certificate and may only reach mtls routes.
    */
   readonly mtlsDomain?: string;
+  /** Service name -> trial calls per half-open period of its breaker; a service without a breaker is absent. */
+  readonly breakers: Readonly<Record<string, { readonly trickleCount: number }>>;
+  /** Route name -> the 503 of its maintenance (the route's own, else its service's); routes in service are absent. */
+  readonly maintenance: Readonly<Record<string, Shed>>;
 }
 
 export function toAuthorizerConfig(gateway: GatewayEnvironment): AuthorizerConfig {
   const { config } = gateway;
   const cognito = config.identity.cognito;
+  const resilience = resiliencePlan(config);
   const clientTiers: Record<string, string> = {};
   for (const c of [...(cognito?.machine_clients ?? []), ...(cognito?.public_clients ?? [])]) {
     if (c.tier) clientTiers[c.name] = c.tier;
@@ -57,5 +63,7 @@ export function toAuthorizerConfig(gateway: GatewayEnvironment): AuthorizerConfi
     usageKeys: Object.fromEntries(config.tiers.map((t) => [t.name, tierUsageKey(gateway, t.name)])),
     truncateClientIp: gateway.profile.truncateClientIp,
     mtlsDomain: gateway.env.domains.mtls?.toLowerCase(),
+    breakers: Object.fromEntries([...resilience.services.values()].filter((s) => s.breaker).map((s) => [s.service, { trickleCount: s.trickleCount }])),
+    maintenance: Object.fromEntries([...resilience.routes.values()].flatMap((r) => (r.maintenance ? [[r.route, r.maintenance]] : []))),
   };
 }

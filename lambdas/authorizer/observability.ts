@@ -35,6 +35,12 @@ export function recordOutcome(outcome: Outcome): void {
     metrics.addMetric(METRIC.limiterFallback, MetricUnit.Count, 1);
     logger.warn('authorizer decision', { ...outcome });
     return;
+  } else if (outcome.effect === 'shed') {
+    // Per API method, as API Gateway names it: a public service's breaker alarm subtracts these 503s from 5XXError.
+    const shed = metrics.singleMetric();
+    shed.addDimension(METRIC_DIMENSION.resource, outcome.apiMethod?.resource ?? 'unknown');
+    shed.addDimension(METRIC_DIMENSION.method, outcome.apiMethod?.method ?? 'unknown');
+    shed.addMetric(METRIC.shed, MetricUnit.Count, 1);
   } else {
     const single = metrics.singleMetric();
     single.addDimension(METRIC_DIMENSION.reason, outcome.reason ?? 'unknown');

@@ -5,13 +5,14 @@
  * parse (lib/config/parse.ts), for the file as written and for each merged environment.
  */
 import { CONFIG_FINDINGS } from '../config/compliance-findings';
-import { formatPath, parsePath, type AddProblem, type KeyProblem } from '../config/errors';
+import { formatPath, type AddProblem, type KeyProblem } from '../config/errors';
 import type { ConfigCheck } from '../config/parse';
 import { checkDeployRules } from './deploy-rules';
 import { checkEdgeCache, checkEdgeWebAcl } from './edge-limits';
 import { checkEnvironment } from './environment-rules';
 import { checkFederationSecrets } from './federation-secrets';
 import { checkReferences } from './references';
+import { checkResilience } from './resilience-rules';
 
 /** Every problem of `config` (and of `environment`, when given), each once, in file order. */
 export const checkConfig: ConfigCheck = (config, environment) => {
@@ -23,18 +24,18 @@ export const checkConfig: ConfigCheck = (config, environment) => {
   checkFederationSecrets(config, add);
   checkEdgeCache(config, add);
   checkEdgeWebAcl(config, add);
+  checkResilience(config, add);
   if (environment) checkEnvironment(config, environment.name, environment.env, add);
   return dedupe(problems);
 };
 
 /**
  * The loader's half of the compliance findings table (lib/config/compliance-findings.ts): every
- * finding the config alone decides, at its key. The table keeps printed keys, since the gate
- * (lib/compliance/report.ts) prints them too.
+ * finding the config alone decides, at its key.
  */
 function checkComplianceFindings(config: Parameters<ConfigCheck>[0], add: AddProblem): void {
   for (const row of CONFIG_FINDINGS) {
-    if (row.at === 'load' && row.refused(config)) add(parsePath(row.key), row.problem(config));
+    if (row.at === 'load' && row.refused(config)) add(row.key, row.problem(config));
   }
 }
 

@@ -6,20 +6,22 @@
  */
 import Ajv from 'ajv-draft-04';
 import { API_GATEWAY_LIMITS, MAX_STACK_RESOURCES } from '../config/aws-limits';
-import { parsePath, type AddProblem as Add } from '../config/errors';
+import type { AddProblem as Add } from '../config/errors';
 import { HEADER_TEMPLATES, type GatewayConfig, type RouteConfig } from '../config/schema';
 import { BODY_METHODS, compileRouteTable, resourcePathsFor } from '../contract/route-table';
 import { compileRequestTransformation, TransformationError } from '../contract/transformations';
+import { gatewayResponses } from '../contract/responses';
 import { USAGE_PLANS_PER_TIER } from '../contract/usage-plans';
 
 const MAX_API_RESOURCES = API_GATEWAY_LIMITS.resourcesPerApi;
 const MAX_USAGE_PLANS = API_GATEWAY_LIMITS.usagePlans;
 /**
  * CloudFormation resources the API stack creates whatever the routes (rest API, stage, deployment,
- * account, log groups, roles, authorizer function, validator, 16 gateway responses, origin-guard
- * web ACL); measured with `cdk synth`, a lower bound (a custom key and domains add more).
+ * account, log groups, roles, authorizer function, validator, origin-guard web ACL), besides one
+ * per gateway response (lib/contract/responses.ts); measured with `cdk synth`, a lower bound (a
+ * custom key and domains add more).
  */
-const API_STACK_FIXED_RESOURCES = 31;
+const API_STACK_FIXED_RESOURCES = 15;
 /** Per tier: two usage plans (lib/contract/usage-plans.ts), the shared API key and its usage plan key. */
 const RESOURCES_PER_TIER = USAGE_PLANS_PER_TIER + 2;
 /** Per distinct authorizer cache setting: the authorizer and its Lambda permission. */
@@ -60,7 +62,7 @@ export function apiSize(config: GatewayConfig): ApiSize {
   // With cors, every resource that has methods also answers the preflight (OPTIONS).
   const preflights = config.cors ? new Set(methods.map((m) => m.resourcePath)).size : 0;
   const methodCount = methods.length + preflights;
-  const stackResources = API_STACK_FIXED_RESOURCES + (paths.size - 1) + methodCount + models
+  const stackResources = API_STACK_FIXED_RESOURCES + gatewayResponses(config).length + (paths.size - 1) + methodCount + models
     + config.tiers.length * RESOURCES_PER_TIER + authorizers * RESOURCES_PER_AUTHORIZER;
   return { apiResources: paths.size, methods: methodCount, stackResources };
 }
@@ -92,8 +94,7 @@ function checkHeaderTemplates(config: GatewayConfig, add: Add): void {
       compileRequestTransformation(config, route);
     } catch (err) {
       if (!(err instanceof TransformationError)) throw err;
-      // The contract's compiler names the key as printed (lib/contract/transformations.ts).
-      add(parsePath(err.path), err.message.slice(err.path.length + 2));
+      add(err.keyPath, err.problem);
     }
   }
   const checkValue = (path: readonly PropertyKey[], value: string) => {

@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { configFindingOf } from '../config/compliance-findings';
-import { parsePath } from '../config/errors';
 import type { GatewayEnvironment } from '../config/environments';
 
 /** A finding of the validation report that nobody acknowledged (cdk-nag packs, CloudFormation checks, annotations). */
@@ -65,7 +64,7 @@ export function originOf(finding: ValidationFinding, environments: Readonly<Reco
   if (!gateway || !row) return { text: NOT_FROM_CONFIG, fromConfig: false };
   const key = row.at === 'load' ? row.key : row.key(gateway.name);
   const problem = row.at === 'load' ? row.problem(gateway.config) : row.problem(gateway.env, gateway.name);
-  const { path, line } = gateway.locate(parsePath(key));
+  const { path, line } = gateway.locate(key);
   return { text: `${line ? `${gateway.file}:${line}` : gateway.file} ${path}: ${problem}`, fromConfig: true };
 }
 

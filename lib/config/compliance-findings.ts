@@ -22,8 +22,8 @@ export interface DecidedAtLoad {
   readonly at: 'load';
   /** The rule id as the validation report names it, e.g. `AwsSolutions-COG2`. */
   readonly rule: string;
-  /** The key that causes it, as printed in messages (`identity.cognito.mfa`). */
-  readonly key: string;
+  /** The key that causes it (`['identity', 'cognito', 'mfa']`). */
+  readonly key: readonly PropertyKey[];
   /** Whether the config makes the gate find it. */
   readonly refused: (config: GatewayConfig) => boolean;
   /** What is wrong and what to change, in config terms (follows the key: `file:line key: problem`). */
@@ -34,8 +34,8 @@ export interface DecidedAtLoad {
 export interface SeenAtSynth {
   readonly at: 'synth';
   readonly matches: (finding: FindingText, env: EnvironmentConfig) => boolean;
-  /** The key that causes it in environment `envName` (`environments.dev.vpc.id`). */
-  readonly key: (envName: string) => string;
+  /** The key that causes it in environment `envName` (`['environments', 'dev', 'vpc', 'id']`). */
+  readonly key: (envName: string) => readonly PropertyKey[];
   readonly problem: (env: EnvironmentConfig, envName: string) => string;
   readonly because: string;
 }
@@ -61,14 +61,14 @@ export const CONFIG_FINDINGS: readonly ConfigFinding[] = [
   {
     at: 'load',
     rule: 'AwsSolutions-COG2',
-    key: 'identity.cognito.mfa',
+    key: ['identity', 'cognito', 'mfa'],
     refused: (config) => strong(config) && config.identity.cognito !== undefined && config.identity.cognito.mfa !== 'required',
     problem: (config) => `"${config.identity.cognito?.mfa}", but ${demandedBy(config)} multi-factor authentication for user pool users (the compliance gate would stop synth: AwsSolutions-COG2, the user pool does not require MFA); set mfa: required`,
   },
   {
     at: 'load',
     rule: 'AwsSolutions-COG8',
-    key: 'identity.cognito.threat_protection',
+    key: ['identity', 'cognito', 'threat_protection'],
     refused: (config) => strong(config) && config.identity.cognito?.threat_protection === 'off',
     problem: (config) => `"off", but ${demandedBy(config)} Cognito threat protection against compromised credentials and account takeover (the compliance gate would stop synth: AwsSolutions-COG8, the user pool is not on the Plus feature plan); set threat_protection: enforced (or audit, which only logs risky sign-ins)`,
   },
@@ -76,7 +76,7 @@ export const CONFIG_FINDINGS: readonly ConfigFinding[] = [
     at: 'synth',
     // Without a cached lookup CDK synthesizes a placeholder VPC, which CloudFormation's checks refuse.
     matches: (finding, env) => 'id' in env.vpc && DUMMY_VPC_IDS.test(finding.message),
-    key: (envName) => `environments.${envName}.vpc.id`,
+    key: (envName) => ['environments', envName, 'vpc', 'id'],
     problem: (env, envName) => `${'id' in env.vpc ? env.vpc.id : 'the VPC'} has no cached lookup in cdk.context.json, so synth used CDK's placeholder VPC (vpc-12345, subnets p-12345 and p-67890); run \`npx cdk synth -c env=${envName}\` once with AWS credentials for account ${env.account} in ${env.region}, and commit cdk.context.json`,
     because: 'the VPC\'s subnets and zones exist only in the AWS account: synth looks them up (once, with credentials), the config names only the VPC id',
   },

@@ -10,6 +10,7 @@ import { CLOUDFRONT_LIMITS } from './aws-limits';
 import { ipv4CidrProblem } from './ipv4-cidr';
 import { DEFAULT_REDIS_TIMEOUT_MS } from '../rate-limit/rate-limiter';
 import { DEFAULT_APPROXIMATE_CACHE_TTL, RATE_LIMIT_MODES } from './rate-limit-modes';
+import { CircuitBreaker, LocalInstance, Maintenance, MAX_INTEGRATION_TIMEOUT_MS, MIN_INTEGRATION_TIMEOUT_MS, OutlierDetection, Retries } from './resilience-schema';
 
 const NAME = /^[a-z][a-z0-9-]{0,39}$/;
 const name = (what: string) =>
@@ -111,20 +112,31 @@ export const Service = z
         protocol: z.enum(['HTTP', 'HTTPS']).default('HTTPS').describe('Protocol from the ALB to the targets.'),
         health_check: HealthCheck.default(HealthCheck.parse({})),
         load_balancing: z.enum(['round_robin', 'least_outstanding_requests', 'weighted_random']).default('round_robin')
-          .describe('Target group load-balancing algorithm.'),
+          .describe('Target group load-balancing algorithm (the local twin balances local_instances with it too).'),
+        anomaly_mitigation: z.boolean().default(false)
+          .describe('ALB automatic target weights: lowers the share of a target that fails more than its peers. Only with load_balancing: weighted_random (an ALB rule).'),
         deregistration_delay_seconds: z.number().int().min(0).max(3600).default(30)
           .describe('Seconds a draining target keeps serving in-flight requests.'),
       })
       .optional()
       .describe('Private upstream: a target group on the internal ALB, reached through the VPC link.'),
     path: z.string().startsWith('/').default('/').describe('Base path prepended to upstream requests.'),
-    read_timeout_ms: z.number().int().min(50).max(29000).default(10000)
-      .describe('Integration timeout (API Gateway allows 50-29000 ms).'),
+    read_timeout_ms: z.number().int().min(MIN_INTEGRATION_TIMEOUT_MS).max(MAX_INTEGRATION_TIMEOUT_MS).default(10000)
+      .describe('Integration timeout of the service\'s routes (API Gateway allows 50-29000 ms; routes[].timeout_ms overrides it per route).'),
     local_url: z.url({ protocol: /^https?$/, error: 'the local gateway forwards to an http:// or https:// URL, e.g. http://localhost:3000' }).optional()
-      .describe('Upstream used by the local gateway (npm start), an http:// or https:// URL; defaults to a built-in echo service.'),
+      .describe('Upstream used by the local gateway (npm start), an http:// or https:// URL; defaults to a built-in echo service. Not with local_instances.'),
+    local_instances: z.array(LocalInstance).min(1).max(64).optional()
+      .describe('Several upstream instances for the local gateway, balanced with private.load_balancing (round_robin for a public service) and ejected by outlier_detection. Not with local_url.'),
+    circuit_breaker: CircuitBreaker.default(CircuitBreaker.parse({})),
+    outlier_detection: OutlierDetection.default(OutlierDetection.parse({})),
+    maintenance: Maintenance.optional(),
   })
   .refine((s) => (s.url === undefined) !== (s.private === undefined), {
     message: 'set exactly one of url (public HTTPS upstream) and private (internal ALB target group)',
+  })
+  .refine((s) => !(s.local_url && s.local_instances), { message: 'set local_url (one instance) or local_instances (several), not both', path: ['local_instances'] })
+  .refine((s) => !(s.private?.anomaly_mitigation && s.private.load_balancing !== 'weighted_random'), {
+    message: 'the ALB mitigates anomalies only with load_balancing: weighted_random', path: ['private', 'anomaly_mitigation'],
   });
 
 export const RouteAuth = z.strictObject({
@@ -181,6 +193,10 @@ export const Route = z.strictObject({
   plugins: z.array(KongPlugin).default([]).describe('Kong-style plugins for this route.'),
   rate_limit_group: name('a rate-limit group').optional()
     .describe('Count this route in its own rate-limit bucket instead of the consumer-wide one.'),
+  timeout_ms: z.number().int().min(MIN_INTEGRATION_TIMEOUT_MS).max(MAX_INTEGRATION_TIMEOUT_MS).optional()
+    .describe('Integration timeout of this route (50-29000 ms); default the service\'s read_timeout_ms. Beyond 29 s needs a Service Quotas increase (Regional APIs, up to 300 s, may lower the account throttle), which Gatehouse does not assume.'),
+  retries: Retries.optional(),
+  maintenance: Maintenance.optional(),
 });
 
 export const Tier = z.strictObject({
@@ -345,7 +361,7 @@ export const Security = z.strictObject({
       .describe('Only these countries may call (ISO 3166 alpha-2); excludes deny.'),
     deny: z.array(z.string().regex(/^[A-Z]{2}$/, 'ISO 3166 alpha-2 country code')).default([])
       .describe('These countries are blocked (ISO 3166 alpha-2); excludes allow.'),
-  }).default({ allow: [], deny: [] }).describe('Geographic restriction at CloudFront/WAF: set allow or deny, not both.'),
+  }).default({ allow: [], deny: [] }).describe('Geographic restriction, enforced by the edge web ACL (403 with the gateway\'s JSON body, in the WAF logs): set allow or deny, not both.'),
   waf: Waf.default(Waf.parse({}))
     .describe('Web ACL rules in front of CloudFront and the API.'),
 }).describe('Request validation and threat protection.');

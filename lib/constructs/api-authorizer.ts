@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -13,10 +12,10 @@ import type { GatewayEnvironment } from '../config/environments';
 import { AUTHORIZER_ENV, AUTHORIZER_MEMORY_MB } from '../contract/authorizer-env';
 import { AUTHORIZER_SERVICE, METRICS_NAMESPACE } from '../observability/metric-names';
 import type { AuthorizerSettings } from '../contract/route-table';
-import { TRACING } from '../observability/tracing';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import { resourcePrefix } from '../contract/resource-names';
+import { nodejsBundling, vpcFunctionBase, vpcFunctionRoleAcknowledgements } from './lambda-in-vpc';
 
 export { AUTHORIZER_ENTRY };
 
@@ -76,48 +75,18 @@ export class ApiAuthorizer extends Construct {
       functionName: `${this.prefix}-authorizer`,
       description: 'Gatehouse REQUEST authorizer: credential, tier, rate limits, canary, route',
       entry: AUTHORIZER_ENTRY,
-      handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
+      ...vpcFunctionBase(props),
       memorySize: AUTHORIZER_MEMORY_MB,
       // API Gateway waits at most 30 s for a whole request; an authorizer must answer in milliseconds.
       timeout: Duration.seconds(5),
       reservedConcurrentExecutions: gateway.profile.authorizerConcurrency,
-      // Active tracing only: no X-Ray SDK in this function (lib/observability/tracing.ts, decision 0012).
-      tracing: TRACING.lambdaMode === 'Active' ? lambda.Tracing.ACTIVE : lambda.Tracing.PASS_THROUGH,
-      vpc: props.vpc,
-      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-      securityGroups: [props.securityGroup],
-      logGroup: props.logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
       environment,
-      bundling: {
-        format: AUTHORIZER_BUNDLING.format === 'esm' ? nodejs.OutputFormat.ESM : nodejs.OutputFormat.CJS,
-        target: AUTHORIZER_BUNDLING.target,
-        minify: AUTHORIZER_BUNDLING.minify,
-        keepNames: AUTHORIZER_BUNDLING.keepNames,
-        sourceMap: AUTHORIZER_BUNDLING.sourceMap,
-        mainFields: [...AUTHORIZER_BUNDLING.mainFields],
-        banner: AUTHORIZER_BUNDLING.banner,
-        externalModules: [...AUTHORIZER_BUNDLING.externalModules],
-        define: authorizerDefine(toAuthorizerConfig(gateway)),
-      },
+      bundling: nodejsBundling(AUTHORIZER_BUNDLING, authorizerDefine(toAuthorizerConfig(gateway))),
     });
     props.consumersTable.grantReadData(this.function);
 
     acknowledge(this.function,
-      {
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason: 'CDK-managed execution role: the AWS policy only allows writing the function\'s own CloudWatch logs.',
-      },
-      {
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
-        reason: 'CDK-managed execution role of a VPC function: Lambda needs the AWS policy\'s ENI permissions to attach the function to the VPC (to reach ElastiCache).',
-      },
-      {
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions.',
-      },
+      ...vpcFunctionRoleAcknowledgements(),
       ...inEveryCompliancePack('IAMNoInlinePolicy', 'CDK-generated default policy of the authorizer role (X-Ray writes, read access to the consumers table and its key), scoped to this one role; it is versioned with the stack.'),
       ...inEveryCompliancePack('LambdaDLQ', 'A REQUEST authorizer is invoked synchronously by API Gateway; a failed invocation is answered to the caller at once (500), there is no asynchronous event to dead-letter.'),
     );

@@ -1,7 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { Construct } from 'constructs';
-import type { GatewayConfig } from '../config/schema';
+import type { GatewayConfig, ServiceConfig } from '../config/schema';
+import { routeTimeoutMs } from '../resilience/resilience-plan';
 import { corsPolicy } from '../contract/cors';
 import { BODY_METHODS, upstreamPath, type ApiMethod } from '../contract/route-table';
 import { compileRequestTransformation, toIntegrationRequestParameters } from '../contract/transformations';
@@ -92,7 +93,7 @@ export class ApiRoutes extends Construct {
         httpMethod: method.httpMethod,
         proxy: true,
         options: {
-          timeout: Duration.millis(service.read_timeout_ms),
+          timeout: Duration.millis(integrationTimeoutMs(method, services)),
           requestParameters: integrationParameters,
           cacheKeyParameters: cacheKeys.length ? cacheKeys : undefined,
           cacheNamespace: cacheKeys.length ? resource.resourceId : undefined,
@@ -161,6 +162,21 @@ export function cachedMethods(methods: readonly ApiMethod[]): CachedMethod[] {
   return methods
     .filter((m) => m.cache)
     .map((m) => ({ resourcePath: m.resourcePath, httpMethod: m.httpMethod, ttlSeconds: m.cache!.ttl }));
+}
+
+/**
+ * A method's integration timeout: its route's `timeout_ms`, else the route's service's
+ * `read_timeout_ms` (routeTimeoutMs; 50-29,000 ms, API Gateway REST's range without a quota
+ * increase, enforced by the schema). A method several routes answer (canary, hosts, headers) has
+ * one integration: it waits as long as the longest of them, since cutting a route at another's
+ * shorter timeout would fail calls its own config allows.
+ */
+export function integrationTimeoutMs(method: Pick<ApiMethod, 'routes'>, services: ReadonlyMap<string, ServiceConfig>): number {
+  return Math.max(...method.routes.map((route) => {
+    const service = services.get(route.service);
+    if (!service) throw new Error(`route ${route.name}: unknown service ${route.service}`);
+    return routeTimeoutMs(route, service);
+  }));
 }
 
 /** Path parameter names of a resource path: `/v1/{id}/{proxy+}` -> [`id`, `proxy`]. */

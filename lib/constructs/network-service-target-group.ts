@@ -39,6 +39,10 @@ export class ServiceTargetGroup extends Construct {
       protocol,
       port: settings.port,
       loadBalancingAlgorithmType: LOAD_BALANCING_ALGORITHM[settings.load_balancing],
+      // Automatic target weights: the ALB sends less to a target that fails more than its peers
+      // (attribute load_balancing.algorithm.anomaly_mitigation = on; weighted_random only, which
+      // the schema enforces). Unset otherwise, so target groups without it keep their attributes.
+      enableAnomalyMitigation: settings.anomaly_mitigation ? true : undefined,
       deregistrationDelay: Duration.seconds(settings.deregistration_delay_seconds),
       healthCheck: {
         enabled: true,

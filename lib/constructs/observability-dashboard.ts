@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { AUDIT_TRANSFORMER_SERVICE, AUTHORIZER_SERVICE, METRIC, METRIC_DIMENSION, METRICS_NAMESPACE } from '../observability/metric-names';
+import { AUDIT_TRANSFORMER_SERVICE, AUTHORIZER_SERVICE, BREAKER_STATE_SERVICE, METRIC, METRIC_DIMENSION, METRICS_NAMESPACE } from '../observability/metric-names';
 import { AUTHORIZER_FAILURES_METRIC } from './observability-component-alarms';
 
 /** What the dashboard shows, by plain names: it may live in another region than the API. */
@@ -23,6 +23,14 @@ export interface DashboardSources {
   /** CloudFront additional metrics (CacheHitRate, OriginLatency) are subscribed. */
   readonly edgeCacheMetrics: boolean;
   readonly targets: { readonly p99LatencyMs: number; readonly availability: number };
+  /** The circuit breakers (lib/resilience/breaker-alarm-plan.ts); absent or empty: no breaker row. */
+  readonly breakers?: {
+    /** The API's account (the alarms' ARNs name it: the widget may show alarms of another region). */
+    readonly account: string;
+    /** One per service, `<prefix>-breaker-<service>`. */
+    readonly alarmNames: readonly string[];
+    readonly stateFunctionName: string;
+  };
 }
 
 const PERIOD = Duration.minutes(1);
@@ -122,7 +130,34 @@ export class ObservabilityDashboard extends Construct {
             search(`SEARCH('{${METRICS_NAMESPACE},${METRIC_DIMENSION.service},${METRIC_DIMENSION.type}} MetricName="${METRIC.maskedFields}" ${METRIC_DIMENSION.service}="${AUDIT_TRANSFORMER_SERVICE}"', 'Sum', 300)`, 'masked'),
           ]),
         ],
+        ...this.breakerRow(s, { graph, search, m }),
       ],
     });
+  }
+
+  /**
+   * Circuit breakers: each service's breaker alarm (ALARM = open), the records the state function
+   * wrote by service and state, the requests the authorizer shed, and the state function's
+   * errors (a change it could not write leaves the authorizer on the old state).
+   */
+  private breakerRow(s: DashboardSources, w: {
+    graph: (title: string, left: cloudwatch.IMetric[], opts?: Partial<cloudwatch.GraphWidgetProps>) => cloudwatch.GraphWidget;
+    search: (expression: string, label: string) => cloudwatch.MathExpression;
+    m: (namespace: string, metricName: string, dimensionsMap: Record<string, string>, statistic?: string, label?: string) => cloudwatch.Metric;
+  }): cloudwatch.IWidget[][] {
+    const breakers = s.breakers;
+    if (!breakers || breakers.alarmNames.length === 0) return [];
+    const alarms = breakers.alarmNames.map((name) => cloudwatch.Alarm.fromAlarmArn(this, `Breaker-${name}`, `arn:aws:cloudwatch:${s.apiRegion}:${breakers.account}:alarm:${name}`));
+    const d = METRIC_DIMENSION;
+    return [[
+      new cloudwatch.AlarmStatusWidget({ title: 'Circuit breakers (ALARM = open)', alarms, width: W, height: H }),
+      w.graph('Breaker transitions and shed requests', [
+        w.search(`SEARCH('{${METRICS_NAMESPACE},${d.service},${d.state},${d.upstream}} MetricName="${METRIC.breakerTransition}" ${d.service}="${BREAKER_STATE_SERVICE}"', 'Sum', 60)`, 'transition'),
+      ], { right: [w.search(`SEARCH('{${METRICS_NAMESPACE},${d.reason},${d.service},${d.upstream}} MetricName="${METRIC.shed}"', 'Sum', 60)`, 'shed')] }),
+      w.graph('Breaker state function', [
+        w.m('AWS/Lambda', 'Invocations', { FunctionName: breakers.stateFunctionName }, 'Sum', 'invocations'),
+        w.m('AWS/Lambda', 'Errors', { FunctionName: breakers.stateFunctionName }, 'Sum', 'errors (record not written)'),
+      ]),
+    ]];
   }
 }

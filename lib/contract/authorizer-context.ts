@@ -27,6 +27,13 @@ export enum REASON {
    * decision), answered 503 through API Gateway's AUTHORIZER_FAILURE response.
    */
   limiterUnavailable = 'rate_limiter_unavailable',
+  /**
+   * The route's service has an open circuit breaker (lib/resilience/): answered 503 with the
+   * breaker's Retry-After, through ACCESS_DENIED and the edge's status override (decision 0023).
+   */
+  circuitOpen = 'circuit_open',
+  /** The route or its service is in maintenance (config, or the breaker forced open): 503 as above. */
+  maintenance = 'maintenance',
   /** A granted credential without the route's scopes: the 403 carries an RFC 6750 insufficient_scope challenge. */
   insufficientScope = 'insufficient_scope',
 
@@ -90,8 +97,11 @@ export type Reason = `${REASON}`;
 export type DenyReason = `${REASON.noRoute | REASON.revoked | REASON.ipNotAllowed | REASON.credentialNotAccepted | REASON.issuerNotAccepted
   | REASON.insufficientScope | REASON.groupRequired | REASON.tenantMismatch}`;
 
+/** Why a request is shed: answered 503 without calling the upstream. */
+export type ShedReason = `${REASON.circuitOpen | REASON.maintenance}`;
+
 /** Why a caller is answered 401: no usable credential. */
-export type UnauthorizedReason = Exclude<Reason, DenyReason | `${REASON.rateLimited | REASON.quotaExceeded | REASON.limiterUnavailable | REASON.consumerStoreUnavailable}`>
+export type UnauthorizedReason = Exclude<Reason, DenyReason | ShedReason | `${REASON.rateLimited | REASON.quotaExceeded | REASON.limiterUnavailable | REASON.consumerStoreUnavailable}`>
   | `${REASON.ipNotAllowed}`;
 
 /**
@@ -106,6 +116,13 @@ export enum USAGE_CONTEXT {
   /** Seconds until the consumer's usage plan quota period ends (Retry-After of QUOTA_EXCEEDED). */
   quotaReset = 'quotaReset',
 }
+
+/**
+ * The key under which a shed request's authorizer result carries its reason as an object. API
+ * Gateway accepts flat context values only, so it rejects that result and answers
+ * AUTHORIZER_CONFIGURATION_ERROR, which Gatehouse renders as 503 with Retry-After (decision 0023).
+ */
+export const SHED_RESULT_KEY = 'shed';
 
 /**
  * Context key of each client-facing rate-limit figure, by its RATE_LIMIT_HEADERS entry (a string

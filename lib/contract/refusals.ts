@@ -31,6 +31,8 @@ export const REFUSAL = {
   upstreamTimeout: { message: 'Upstream timed out', code: 'upstream_timeout' },
   upstreamUnavailable: { message: 'Upstream unavailable', code: 'upstream_unavailable' },
   temporarilyUnavailable: { message: 'Temporarily unavailable, retry shortly', code: 'temporarily_unavailable' },
+  /** A shed request (its service's breaker open, or maintenance): AUTHORIZER_CONFIGURATION_ERROR's body (decision 0023). */
+  serviceUnavailable: { message: 'Service unavailable, retry after the time given', code: 'service_unavailable' },
   badRequest: { message: 'Bad request', code: 'bad_request' },
   internalError: { message: 'Internal server error', code: 'internal_error' },
   uriTooLong: { message: 'URI too long', code: 'uri_too_long' },

@@ -6,6 +6,7 @@ import type { GatewayConfig } from '../config/schema';
 import { CHALLENGE_CONTEXT, RATE_LIMIT_CONTEXT, REASON, USAGE_CONTEXT } from './authorizer-context';
 import { apiSchemes, CHALLENGE_HEADER, challengeValue, type ChallengeConfig } from './challenges';
 import { RATE_LIMIT_HEADERS } from './headers';
+import { shedRetryAfterSeconds, type ShedWaitConfig } from '../resilience/resilience-plan';
 import { REFUSAL, type RefusalText } from './refusals';
 
 /** Client-facing rate-limit headers (Kong's names) -> authorizer context keys. */
@@ -30,6 +31,14 @@ export const RATE_LIMIT_CONTEXT_HEADERS: Readonly<Record<string, string>> = Obje
  *   and, unless `hide_client_headers`, Retry-After and the RateLimit headers from the context.
  * - THROTTLED and QUOTA_EXCEEDED (the stage throttle and the per-consumer usage plans) answer with
  *   the same status and message, a Retry-After, and their own codes (USAGE_PLAN_CODE).
+ * - A shed request (its service's breaker open, or maintenance; decision 0023) needs a 503, which
+ *   no response type the authorizer chooses with its context in reach can have (ACCESS_DENIED is
+ *   every denial's 403, INVALID_API_KEY is the rate limit's 429), and CloudFront runs no
+ *   viewer-response function on an origin status >= 400. So the authorizer answers with a result
+ *   API Gateway rejects (a context value that is an object, under a Deny policy, so that an API
+ *   Gateway accepting it would still refuse): AUTHORIZER_CONFIGURATION_ERROR, rendered 503 with a
+ *   static Retry-After (the shortest wait any breaker or maintenance of the config gives). It is
+ *   never cached, so a closed breaker serves the next request.
  * - Redis unavailable with fault_tolerant false: the authorizer fails, API Gateway answers
  *   AUTHORIZER_FAILURE, rendered 503 with Retry-After (never cached, unlike a Deny).
  * - The local gateway uses these same definitions, so a client sees locally what it sees on AWS.
@@ -47,7 +56,8 @@ export type GatewayResponseType =
   | 'UNAUTHORIZED' | 'ACCESS_DENIED' | 'INVALID_API_KEY' | 'THROTTLED' | 'QUOTA_EXCEEDED'
   | 'BAD_REQUEST_BODY' | 'BAD_REQUEST_PARAMETERS' | 'REQUEST_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE'
   | 'MISSING_AUTHENTICATION_TOKEN' | 'RESOURCE_NOT_FOUND' | 'WAF_FILTERED'
-  | 'INTEGRATION_TIMEOUT' | 'INTEGRATION_FAILURE' | 'AUTHORIZER_FAILURE' | 'DEFAULT_4XX' | 'DEFAULT_5XX';
+  | 'INTEGRATION_TIMEOUT' | 'INTEGRATION_FAILURE' | 'AUTHORIZER_FAILURE' | 'AUTHORIZER_CONFIGURATION_ERROR'
+  | 'DEFAULT_4XX' | 'DEFAULT_5XX';
 
 /** `code`s of the usage plans' refusals: told apart from the authorizer's tier limit (`rate_limited`). */
 export const USAGE_PLAN_CODE = {
@@ -84,7 +94,10 @@ const HEADERS = { 'Cache-Control': 'no-store' } as const;
 const RETRY_SOON = { ...HEADERS, [RATE_LIMIT_HEADERS.retryAfter]: '1' } as const;
 
 /** What the gateway responses depend on. */
-export type GatewayResponsesConfig = Pick<GatewayConfig, 'rate_limiting'> & ChallengeConfig;
+export interface GatewayResponsesConfig extends Pick<GatewayConfig, 'rate_limiting'>, ChallengeConfig {
+  readonly services: ShedWaitConfig['services'];
+  readonly routes: readonly (ChallengeConfig['routes'][number] & ShedWaitConfig['routes'][number])[];
+}
 
 /** The gateway responses for a config, in a stable order. */
 export function gatewayResponses(config: GatewayResponsesConfig): GatewayResponseDefinition[] {
@@ -138,6 +151,8 @@ export function gatewayResponses(config: GatewayResponsesConfig): GatewayRespons
     // The authorizer failed: with fault_tolerant false that is a limiter outage (REASON.limiterUnavailable),
     // else a consumer store outage. Never cached by API Gateway, so retrying soon is right.
     fixed('AUTHORIZER_FAILURE', 503, REFUSAL.temporarilyUnavailable, RETRY_SOON),
+    // A shed request (see above); also a real configuration error, which is as temporary to a client.
+    fixed('AUTHORIZER_CONFIGURATION_ERROR', 503, REFUSAL.serviceUnavailable, { ...HEADERS, [RATE_LIMIT_HEADERS.retryAfter]: String(shedRetryAfterSeconds(config)) }),
     fixed('DEFAULT_4XX', 400, REFUSAL.badRequest),
     fixed('DEFAULT_5XX', 500, REFUSAL.internalError),
   ];

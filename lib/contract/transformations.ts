@@ -4,6 +4,7 @@
  */
 import type { GatewayConfig, RouteConfig } from '../config/schema';
 import { HEADER_TEMPLATES } from '../config/schema';
+import { formatPath } from '../config/errors';
 import { CLIENT_IP_HEADER, CONTEXT_HEADERS, ORIGIN_VERIFY_HEADER, ROUTE_HEADER, type ContextKey } from './headers';
 
 /**
@@ -47,14 +48,11 @@ export interface RequestTransformation {
   readonly set: readonly UpstreamHeader[];
 }
 
-/** A header template or value that cannot be compiled; `path` is the config key path. */
+/** A header template or value that cannot be compiled, at the config key `keyPath`; `problem` is what is wrong there. */
 export class TransformationError extends Error {
-  public readonly path: string;
-
-  constructor(path: string, message: string) {
-    super(`${path}: ${message}`);
+  constructor(public readonly keyPath: readonly PropertyKey[], public readonly problem: string) {
+    super(`${formatPath(keyPath)}: ${problem}`);
     this.name = 'TransformationError';
-    this.path = path;
   }
 }
 
@@ -77,20 +75,20 @@ export function compileRequestTransformation(config: GatewayConfig, route?: Rout
   put({ name: ROUTE_HEADER, source: { kind: 'authorizer', key: 'route' } });
 
   for (const [name, value] of Object.entries(config.transformations.request.add_headers)) {
-    put(compileHeader(name, value, `transformations.request.add_headers.${name}`));
+    put(compileHeader(name, value, ['transformations', 'request', 'add_headers', name]));
   }
   const scrub = (name: string) => put({ name, source: { kind: 'static', value: SCRUBBED_VALUE } });
   if (route) {
     const routeIndex = config.routes.findIndex((r) => r.name === route.name);
     route.plugins.forEach((plugin, p) => {
       if (plugin.name !== 'request-transformer' && plugin.name !== 'request-transformer-advanced') return;
-      const at = `routes[${routeIndex}].plugins[${p}].config`;
+      const at = ['routes', routeIndex, 'plugins', p, 'config'];
       plugin.config.add.headers.forEach((entry, h) => {
-        const { name, value } = splitKongHeader(entry, `${at}.add.headers[${h}]`);
-        put(compileHeader(name, value, `${at}.add.headers[${h}]`));
+        const { name, value } = splitKongHeader(entry, [...at, 'add', 'headers', h]);
+        put(compileHeader(name, value, [...at, 'add', 'headers', h]));
       });
       plugin.config.remove.headers.forEach((name, h) => {
-        if (isReserved(name)) throw new TransformationError(`${at}.remove.headers[${h}]`, `${name} is set by the gateway and cannot be removed`);
+        if (isReserved(name)) throw new TransformationError([...at, 'remove', 'headers', h], `${name} is set by the gateway and cannot be removed`);
         scrub(name);
       });
     });
@@ -112,7 +110,7 @@ export function consumedCredentialHeaders(config: Pick<GatewayConfig, 'identity'
 }
 
 /** Compiles one configured header value: a whole-value template or a literal. */
-export function compileHeader(name: string, value: string, path: string): UpstreamHeader {
+export function compileHeader(name: string, value: string, path: readonly PropertyKey[]): UpstreamHeader {
   if (isReserved(name)) {
     throw new TransformationError(path, `${name} is set by the gateway from the authorizer decision and cannot be configured`);
   }
@@ -125,7 +123,7 @@ export function compileHeader(name: string, value: string, path: string): Upstre
   return { name, source: { kind: 'static', value } };
 }
 
-function templateSource(template: string, path: string): HeaderSource {
+function templateSource(template: string, path: readonly PropertyKey[]): HeaderSource {
   switch (template) {
     case 'uuid': return { kind: 'request-id' };
     case 'client_ip': return { kind: 'client-ip' };
@@ -137,7 +135,7 @@ function templateSource(template: string, path: string): HeaderSource {
 }
 
 /** Kong request-transformer entries are `Name:value`. */
-function splitKongHeader(entry: string, path: string): { name: string; value: string } {
+function splitKongHeader(entry: string, path: readonly PropertyKey[]): { name: string; value: string } {
   const colon = entry.indexOf(':');
   const name = colon > 0 ? entry.slice(0, colon).trim() : '';
   if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) {

@@ -47,6 +47,12 @@ export interface PlanAssumptions {
   readonly alarms: number;
   /** API Gateway detailed metrics per method (Count, 4XX, 5XX, Latency, IntegrationLatency, CacheHit, CacheMiss). */
   readonly metricsPerMethod: number;
+  /** Breaker state changes per service and month (alarm changes and maintenance switches): a guess, each costs 16,384 Redis writes. */
+  readonly breakerChangesPerServiceMonth: number;
+  /** ECPUs of one SET of a breaker record copy (a small value: ElastiCache bills 1 ECPU per simple command up to 1 KB). */
+  readonly ecpuPerRecordWrite: number;
+  /** Bytes one breaker record copy holds in Redis (key, value, overhead). */
+  readonly bytesPerRecordCopy: number;
 }
 
 export const DEFAULT_ASSUMPTIONS: PlanAssumptions = {
@@ -72,6 +78,9 @@ export const DEFAULT_ASSUMPTIONS: PlanAssumptions = {
   customMetrics: 20,
   alarms: 15,
   metricsPerMethod: 7,
+  breakerChangesPerServiceMonth: 20,
+  ecpuPerRecordWrite: 1,
+  bytesPerRecordCopy: 90,
 };
 
 /** Seconds in the billing month. */

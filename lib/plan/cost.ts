@@ -4,6 +4,7 @@ import { ACCESS_LOG_FORMAT } from '../contract/access-log';
 import { AUTHORIZER_MEMORY_MB } from '../contract/authorizer-env';
 import { planEdgeRules } from '../contract/edge-waf-rules';
 import { secondsPerMonth, type PlanAssumptions } from './assumptions';
+import type { BreakerLoad } from './breaker-load';
 import { note, warning, type Finding } from './finding';
 import { fmt, pct, usd } from './format-number';
 import { GLOBAL_PRICES as G, tieredCost, type RegionalPrices } from './prices';
@@ -30,6 +31,7 @@ export interface CostInputs {
   readonly redis: { readonly enabled: boolean; readonly ecpusPerMonth: number; readonly storedGb: number };
   /** Number of API Gateway methods (detailed metrics are per method). */
   readonly methods: number;
+  readonly breakers: BreakerLoad;
 }
 
 export interface MonthlyCost {
@@ -104,6 +106,17 @@ export function monthlyCost(i: CostInputs, a: PlanAssumptions): MonthlyCost {
     add('ElastiCache Serverless', `data stored (${storedGb === p.elastiCacheValkeyMinimumGb.usd ? 'the 100 MB minimum' : gb(storedGb)})`, `${fmt(storedGb * hours, 1)} GB-h`,
       storedGb * hours * p.elastiCacheValkeyGbHour.usd, 'elastiCacheValkeyGbHour');
     add('ElastiCache Serverless', `ECPUs (${a.ecpuPerEvalsha} per EVALSHA)`, millions(i.redis.ecpusPerMonth), (i.redis.ecpusPerMonth / M) * p.elastiCacheValkeyEcpu.usd, 'elastiCacheValkeyEcpu');
+  }
+  const b = i.breakers;
+  if (b.services > 0) {
+    // (Their bytes are in "data stored" above.)
+    add('ElastiCache Serverless', `breaker record writes (${b.services} services x 16,384 copies x ${fmt(a.breakerChangesPerServiceMonth)} changes assumed)`,
+      `${millions(b.recordEcpusPerMonth)} ECPUs`, (b.recordEcpusPerMonth / M) * p.elastiCacheValkeyEcpu.usd, 'elastiCacheValkeyEcpu');
+    add('Lambda', 'breaker-state invocations', `${fmt(b.stateInvocationsPerMonth)} requests`, (b.stateInvocationsPerMonth / M) * p.lambdaRequests.usd, 'lambdaRequests');
+    add('CloudWatch', `breaker alarms (${b.metricAlarms} metric alarms reading ${b.alarmMetrics} metrics, ${b.compositeAlarms} composite)`, `${b.alarmMetrics} alarm metrics`,
+      b.alarmMetrics * p.alarm.usd + b.compositeAlarms * p.compositeAlarm.usd, 'alarm, compositeAlarm');
+    add('CloudWatch', 'breaker metrics (Shed per watched method, BreakerTransition per service and state), at most', `${b.customMetrics} metrics`,
+      b.customMetrics * p.metric.usd, 'metric');
   }
 
   // DynamoDB

@@ -4,6 +4,7 @@ import type { PlanAssumptions } from './assumptions';
 import { authorizerInvocations, type AuthorizerInvocations } from './authorizer-invocations';
 import { availabilityPlan, type AvailabilityPlan } from './availability';
 import { authorizerConcurrency, type ConcurrencyPlan } from './concurrency';
+import { breakerLoad } from './breaker-load';
 import { monthlyCost, type MonthlyCost } from './cost';
 import { keyLookupsPerSecond } from './key-lookups';
 import { latencyBudget, type LatencyBudget } from './latency-budget';
@@ -46,13 +47,15 @@ export function planCore(gateway: Pick<GatewayEnvironment, 'config' | 'env' | 'p
     keyLookupShare: peakRps > 0 ? keyLookups.peakPerSecond / peakRps : 0,
   }, a);
   const { priceRegion, prices, borrowed } = pricesFor(env.region);
+  const breakers = breakerLoad(config, a);
   const cost = monthlyCost({
     config, env, profile, prices, steadyRps,
     steadyInvocations: steady.invocationsPerSecond,
     secondsPerInvocation: concurrency.secondsPerInvocation,
     keyLookupsPerSecond: keyLookups.steadyPerSecond,
-    redis,
+    redis: { ...redis, storedGb: redis.storedGb + breakers.recordStoredGb },
     methods: methods.length,
+    breakers,
   }, a);
   return {
     traffic: { steadyRps, peakRps, burstiness: config.traffic.burstiness, distinctConsumers: consumers },

@@ -48,6 +48,7 @@ export interface RegionalPrices {
   readonly logsVendedIngestion: TieredPrice;
   readonly metric: Price;
   readonly alarm: Price;
+  readonly compositeAlarm: Price;
   readonly xrayTrace: Price;
   readonly firehoseIngestion: Price;
   readonly s3Storage: Price;
@@ -130,6 +131,7 @@ const US_EAST_1: RegionalPrices = {
   },
   metric: unverified(0.3, 'per custom or detailed metric-month (first 10,000)', PAGE.cloudWatch, FROM_MEMORY),
   alarm: unverified(0.1, 'per standard-resolution alarm metric-month', PAGE.cloudWatch, FROM_MEMORY),
+  compositeAlarm: unverified(0.5, 'per composite alarm-month', PAGE.cloudWatch, FROM_MEMORY),
   xrayTrace: verified(5, 'per million traces recorded', PAGE.xray),
   firehoseIngestion: unverified(0.029, 'per GB ingested (Direct PUT, first 500 TB/month)', PAGE.firehose, FROM_MEMORY),
   s3Storage: unverified(0.023, 'per GB-month, S3 Standard (first 50 TB)', PAGE.s3, FROM_MEMORY),
@@ -161,6 +163,7 @@ const EU_WEST_1: RegionalPrices = {
   logsVendedIngestion: { ...US_EAST_1.logsVendedIngestion, note: SAME_AS_US },
   metric: unverified(0.3, 'per custom or detailed metric-month (first 10,000)', PAGE.cloudWatch, SAME_AS_US),
   alarm: unverified(0.1, 'per standard-resolution alarm metric-month', PAGE.cloudWatch, SAME_AS_US),
+  compositeAlarm: unverified(0.5, 'per composite alarm-month', PAGE.cloudWatch, SAME_AS_US),
   xrayTrace: unverified(5, 'per million traces recorded', PAGE.xray, SAME_AS_US),
   firehoseIngestion: unverified(0.031, 'per GB ingested (Direct PUT, first 500 TB/month)', PAGE.firehose, FROM_MEMORY),
   s3Storage: unverified(0.023, 'per GB-month, S3 Standard (first 50 TB)', PAGE.s3, FROM_MEMORY),

@@ -1,6 +1,6 @@
 import { systemClock, type Clock, type RateLimiter } from './rate-limiter';
 import { assertValidRequest, decide, estimateAt, windowPosition, type WindowCounts } from './sliding-window';
-import { assertValidBreakerCheck, shedDecision, type BreakerLimitDecision, type BreakerLimitRequest } from '../resilience/breaker-decision';
+import { assertValidBreakerCheck, shedDecision, withVerdict, type BreakerLimitDecision, type BreakerLimitRequest } from '../resilience/breaker-decision';
 import { breakerAdmits, type BreakerRecord } from '../resilience/breaker-record';
 
 /** Where the twin keeps breaker records by service (a `Map` is one). */
@@ -59,7 +59,7 @@ export class InMemoryRateLimiter implements RateLimiter {
       if (this.counters.size > this.maxEntries) this.sweep(now);
     }
     const decision = decide(request, before, allowed, now);
-    return breaker ? { ...decision, breaker: breaker.verdict } : decision;
+    return breaker ? withVerdict(decision, breaker.verdict) : decision;
   }
 
   async close(): Promise<void> {

@@ -5,7 +5,7 @@ import {
 } from './rate-limiter';
 import { REFUND_SCRIPT, SCRIPT_STATUS, SLIDING_WINDOW_COMMAND, SLIDING_WINDOW_SCRIPT } from './redis-script';
 import { assertValidRequest, decide, degradedDecision, windowPosition, type WindowCounts } from './sliding-window';
-import { assertValidBreakerCheck, shedDecision, type BreakerLimitDecision, type BreakerLimitRequest } from '../resilience/breaker-decision';
+import { assertValidBreakerCheck, shedDecision, withVerdict, type BreakerLimitDecision, type BreakerLimitRequest } from '../resilience/breaker-decision';
 import { BREAKER_KEY_PREFIX, breakerRecordKeyBeside, verdictFromCode } from '../resilience/breaker-record';
 
 export interface RedisRateLimiterProps {
@@ -226,7 +226,7 @@ export class RedisRateLimiter implements RateLimiter {
     const at = 2 + 2 * request.windows.length;
     const verdict = verdictFromCode(Number(reply[at]), Number(reply[at + 1]));
     if (!verdict.admitted) return shedDecision(request, before, verdict, now);
-    return { ...decide(request, before, Number(reply[0]) === SCRIPT_STATUS.admitted, now), breaker: verdict };
+    return withVerdict(decide(request, before, Number(reply[0]) === SCRIPT_STATUS.admitted, now), verdict);
   }
 
   /** Queues one script call for this turn's write (batchWrites); the deadline is set when it is written. */

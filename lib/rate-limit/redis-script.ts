@@ -21,12 +21,13 @@
  *
  * Optionally the service's circuit breaker, read in the same call (lib/resilience/breaker-record.ts
  * explains the record, its copy per cluster slot and the decision this mirrors):
- * KEYS: the windows' keys, then the breaker record copy of their slot (a hash).
+ * KEYS: the windows' keys, then the breaker record copy of their slot (a string, breaker-record.ts's
+ *       toRedisValue, read in the same MGET as the counters: absent or `C...` is closed, no parsing).
  * ARGV: as above, then now_ms (the caller's clock, as the window positions) and trickle_count.
  *       The window count is (#ARGV - 2) / 4 rounded down; a remainder of 2 means a breaker.
  * Returns: as above, then verdict (0 closed, 1 half-open trickle, 2 half-open refused, 3 open,
  *          4 forced open) and retry_after_ms; status 2 = shed by the breaker: NOTHING counted, so
- *          a shed request does not spend the consumer's budget. A trickle call is spent (HSET on the
+ *          a shed request does not spend the consumer's budget. A trickle call is spent (SET of the
  *          record) only when the windows admit the request too: a 429 does not use up a trial.
  */
 export const SLIDING_WINDOW_SCRIPT = `
@@ -37,31 +38,35 @@ local cost = tonumber(ARGV[2])
 local n = math.floor((#ARGV - 2) / 4)
 local breaker = (#ARGV - 2) % 4 == 2
 local out = { 1, server_ms }
+local vals = redis.call('MGET', unpack(KEYS))
 for i = 1, n do
   local limit = tonumber(ARGV[4 * i - 1])
   local carry = tonumber(ARGV[4 * i])
   local size = tonumber(ARGV[4 * i + 1])
-  local cur = tonumber(redis.call('GET', KEYS[2 * i - 1]) or 0)
-  local prev = tonumber(redis.call('GET', KEYS[2 * i]) or 0)
+  local cur = tonumber(vals[2 * i - 1] or 0)
+  local prev = tonumber(vals[2 * i] or 0)
   local est = cur + math.ceil(prev * carry / size)
   if est + cost > limit then out[1] = 0 end
   out[2 * i + 1] = cur
   out[2 * i + 2] = prev
 end
 local verdict, retry_after, period, calls = 0, 0, 0, 0
-if breaker then
+local opened_s, wait_s
+local b = breaker and vals[2 * n + 1]
+if b and string.byte(b, 1) ~= 67 then
   local now = tonumber(ARGV[4 * n + 3])
-  local b = redis.call('HMGET', KEYS[2 * n + 1], 'state', 'opened_at', 'wait_ms', 'half_open_period', 'half_open_calls')
-  if b[1] == 'FORCED_OPEN' then
-    verdict, retry_after = 4, tonumber(b[3])
-  elseif b[1] == 'OPEN' then
-    local wait = tonumber(b[3])
-    local wait_ends = tonumber(b[2]) + wait
+  local state, hp, hc
+  state, opened_s, wait_s, hp, hc = string.match(b, '^(%u):(%-?%d+):(%-?%d+):(%-?%d+):(%-?%d+)$')
+  if state == 'F' then
+    verdict, retry_after = 4, tonumber(wait_s)
+  elseif state == 'O' then
+    local wait = tonumber(wait_s)
+    local wait_ends = tonumber(opened_s) + wait
     if now < wait_ends then
       verdict, retry_after = 3, wait_ends - now
     else
       period = math.floor((now - wait_ends) / wait)
-      if tonumber(b[4]) == period then calls = tonumber(b[5]) or 0 end
+      if tonumber(hp) == period then calls = tonumber(hc) end
       if calls < tonumber(ARGV[4 * n + 4]) then
         verdict = 1
       else
@@ -76,7 +81,8 @@ if out[1] == 1 then
     redis.call('INCRBY', KEYS[2 * i - 1], cost)
     redis.call('PEXPIRE', KEYS[2 * i - 1], tonumber(ARGV[4 * i + 2]))
   end
-  if verdict == 1 then redis.call('HSET', KEYS[2 * n + 1], 'half_open_period', period, 'half_open_calls', calls + 1) end
+  -- opened_at and wait_ms are written back as read: tostring of a large Lua number would print 1.8e+12.
+  if verdict == 1 then redis.call('SET', KEYS[2 * n + 1], 'O:' .. opened_s .. ':' .. wait_s .. ':' .. period .. ':' .. (calls + 1)) end
 end
 if breaker then
   out[2 * n + 3] = verdict
@@ -86,7 +92,7 @@ return out
 `;
 
 /** The ioredis command name registered with defineCommand. */
-export const SLIDING_WINDOW_COMMAND = 'gatehouseSlidingWindowV3';
+export const SLIDING_WINDOW_COMMAND = 'gatehouseSlidingWindowV4';
 
 /** The script's first reply element. */
 export const SCRIPT_STATUS = { admitted: 1, refused: 0, expired: -1, shed: 2 } as const;

@@ -28,6 +28,12 @@ export function assertValidBreakerCheck(check: BreakerCheck): void {
   }
 }
 
+/** The windows' decision with the breaker's verdict added (in place: the decision is the caller's fresh object, and this runs per request). */
+export function withVerdict(decision: RateLimitDecision, verdict: BreakerVerdict): BreakerLimitDecision {
+  (decision as { breaker?: BreakerVerdict }).breaker = verdict;
+  return decision;
+}
+
 /** A request the breaker refused: the windows' figures as read (nothing counted), the breaker's wait. */
 export function shedDecision(request: RateLimitRequest, before: readonly WindowCounts[], verdict: BreakerVerdict & { admitted: false }, nowMs: number): BreakerLimitDecision {
   const { windows, degraded } = decide(request, before, false, nowMs);

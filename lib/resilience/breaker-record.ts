@@ -10,7 +10,7 @@
  * the limiter's tag instead would split every consumer's budget per service. So the state Lambda
  * writes the record once per slot, under a tag that lands in that slot (slot-anchors.ts):
  * `gh:br:{<anchor of slot s>}:<service>`; the limiter reads the copy of its own slot. Cost: 16,384
- * HSETs per state change (pipelined; alarms change rarely) and ~2 MB per service.
+ * SETs per state change (pipelined; alarms change rarely) and ~1.5 MB per service.
  * Consequence: the half-open trickle is counted per copy, so up to `trickleCount` calls per
  * period pass in EACH slot that sees traffic for the service, not in all of them together.
  */
@@ -44,12 +44,17 @@ export type BreakerVerdict =
   | { readonly state: 'closed' | 'half_open'; readonly admitted: true }
   | { readonly state: 'half_open' | 'open' | 'forced_open'; readonly admitted: false; readonly retryAfterMs: number };
 
+/** The verdict of almost every request, shared: the check runs on every request and allocates nothing for it. */
+export const CLOSED_VERDICT: BreakerVerdict = Object.freeze({ state: 'closed', admitted: true });
+const CLOSED_ADMITS = Object.freeze({ verdict: CLOSED_VERDICT });
+const HALF_OPEN_ADMITTED: BreakerVerdict = Object.freeze({ state: 'half_open', admitted: true });
+
 /** The verdict codes the Lua script returns (reply element after the window counts). */
 export const BREAKER_VERDICT_CODE = { closed: 0, half_open_admitted: 1, half_open_refused: 2, open: 3, forced_open: 4 } as const;
 
 /** The verdict for a request at `nowMs`, and the record to store if the request then goes ahead (a trickle call spent). */
 export function breakerAdmits(record: BreakerRecord | undefined, nowMs: number, trickleCount: number): { verdict: BreakerVerdict; consumed?: BreakerRecord } {
-  if (!record || record.state === 'CLOSED') return { verdict: { state: 'closed', admitted: true } };
+  if (!record || record.state === 'CLOSED') return CLOSED_ADMITS;
   if (record.state === 'FORCED_OPEN') return { verdict: { state: 'forced_open', admitted: false, retryAfterMs: record.waitMs } };
   const waitEnds = record.openedAtMs + record.waitMs;
   if (nowMs < waitEnds) return { verdict: { state: 'open', admitted: false, retryAfterMs: waitEnds - nowMs } };
@@ -67,8 +72,8 @@ export function breakerAdmits(record: BreakerRecord | undefined, nowMs: number, 
 /** The verdict a script reply encodes. */
 export function verdictFromCode(code: number, retryAfterMs: number): BreakerVerdict {
   switch (code) {
-    case BREAKER_VERDICT_CODE.closed: return { state: 'closed', admitted: true };
-    case BREAKER_VERDICT_CODE.half_open_admitted: return { state: 'half_open', admitted: true };
+    case BREAKER_VERDICT_CODE.closed: return CLOSED_VERDICT;
+    case BREAKER_VERDICT_CODE.half_open_admitted: return HALF_OPEN_ADMITTED;
     case BREAKER_VERDICT_CODE.half_open_refused: return { state: 'half_open', admitted: false, retryAfterMs };
     case BREAKER_VERDICT_CODE.open: return { state: 'open', admitted: false, retryAfterMs };
     case BREAKER_VERDICT_CODE.forced_open: return { state: 'forced_open', admitted: false, retryAfterMs };
@@ -81,9 +86,16 @@ export function breakerRecordKey(service: string, slot: number, prefix = BREAKER
   return `${prefix}{${slotAnchor(slot)}}:${service.replace(/[{}%]/g, encodeURIComponent)}`;
 }
 
+/** Record keys already built, per prefix and service, index = slot: the limiter asks on every request. */
+const builtKeys = new Map<string, string[]>();
+
 /** The copy of `service`'s record that one EVAL can read together with `limiterKey` (same slot). */
 export function breakerRecordKeyBeside(limiterKey: string, service: string, prefix = BREAKER_KEY_PREFIX): string {
-  return breakerRecordKey(service, keySlot(limiterKey), prefix);
+  const slot = keySlot(limiterKey);
+  const id = `${prefix}\u0000${service}`;
+  let keys = builtKeys.get(id);
+  if (!keys) { keys = []; builtKeys.set(id, keys); }
+  return (keys[slot] ??= breakerRecordKey(service, slot, prefix));
 }
 
 /** Every copy's key, index = slot: what the state Lambda writes. */
@@ -91,25 +103,25 @@ export function allBreakerRecordKeys(service: string, prefix = BREAKER_KEY_PREFI
   return Array.from({ length: CLUSTER_SLOTS }, (_, slot) => breakerRecordKey(service, slot, prefix));
 }
 
-/** Field names of the Redis hash, in the order the script reads them with HMGET. */
-export const BREAKER_RECORD_FIELDS = ['state', 'opened_at', 'wait_ms', 'half_open_period', 'half_open_calls'] as const;
-
-/** The HSET fields of a record. Writing all of them resets the trickle (a new OPEN starts afresh). */
-export function toRedisHash(record: BreakerRecord): Record<(typeof BREAKER_RECORD_FIELDS)[number], string> {
-  return {
-    state: record.state,
-    opened_at: String(record.openedAtMs),
-    wait_ms: String(record.waitMs),
-    half_open_period: String(record.halfOpenPeriod),
-    half_open_calls: String(record.halfOpenCalls),
-  };
+/**
+ * The record as one Redis string, `<state letter>:<opened_at>:<wait_ms>:<half_open_period>:<half_open_calls>`
+ * (`C:0:0:-1:0` for CLOSED). A string, not a hash, so the limiter's script reads it in the same MGET
+ * as the window counters: the breaker adds one key to a call every request makes anyway, not a
+ * command of its own (measured in bench/breaker.ts). Writing it whole resets the trickle.
+ */
+export function toRedisValue(record: BreakerRecord): string {
+  return `${RECORD_STATE_LETTER[record.state]}:${record.openedAtMs}:${record.waitMs}:${record.halfOpenPeriod}:${record.halfOpenCalls}`;
 }
 
-/** A record from HGETALL fields; undefined when absent (no record: CLOSED). */
-export function fromRedisHash(fields: Readonly<Record<string, string>>): BreakerRecord | undefined {
-  if (!fields.state) return undefined;
-  const state = fields.state;
-  if (state !== 'CLOSED' && state !== 'OPEN' && state !== 'FORCED_OPEN') throw new RangeError(`unknown breaker record state ${state}`);
-  const int = (name: string, fallback: number) => (fields[name] === undefined ? fallback : Number(fields[name]));
-  return { state, openedAtMs: int('opened_at', 0), waitMs: int('wait_ms', 0), halfOpenPeriod: int('half_open_period', -1), halfOpenCalls: int('half_open_calls', 0) };
+/** The letter of each state in the stored string (the script compares the first character). */
+export const RECORD_STATE_LETTER: Readonly<Record<BreakerRecordState, string>> = { CLOSED: 'C', OPEN: 'O', FORCED_OPEN: 'F' };
+
+const STATE_OF_LETTER: Readonly<Record<string, BreakerRecordState>> = { C: 'CLOSED', O: 'OPEN', F: 'FORCED_OPEN' };
+
+/** A record from its stored string; undefined when absent (no record: CLOSED). */
+export function fromRedisValue(value: string | null | undefined): BreakerRecord | undefined {
+  if (value === null || value === undefined) return undefined;
+  const match = /^([COF]):(-?\d+):(-?\d+):(-?\d+):(-?\d+)$/.exec(value);
+  if (!match) throw new RangeError(`malformed breaker record ${JSON.stringify(value.slice(0, 80))}`);
+  return { state: STATE_OF_LETTER[match[1]], openedAtMs: Number(match[2]), waitMs: Number(match[3]), halfOpenPeriod: Number(match[4]), halfOpenCalls: Number(match[5]) };
 }

@@ -89,8 +89,7 @@ export class CdnStack extends Stack {
         minimumProtocolVersion: profile.tls13Only ? cloudfront.SecurityPolicyProtocol.TLS_V1_3_2025 : cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
         sslSupportMethod: cloudfront.SSLMethod.SNI,
       } : {}),
-      geoRestriction: geo.allow.length > 0 ? cloudfront.GeoRestriction.allowlist(...geo.allow)
-        : geo.deny.length > 0 ? cloudfront.GeoRestriction.denylist(...geo.deny) : undefined,
+      // No CloudFront geo restriction: the edge web ACL's geo rule answers instead (decision 0024).
       enableLogging: true,
       logBucket: this.logBucket.bucket,
       logFilePrefix: `cloudfront/${prefix}/`,
@@ -104,12 +103,12 @@ export class CdnStack extends Stack {
         reason: 'No custom domain is configured for this environment (environments.<env>.domains.edge and certificates.cloudfront), so the default CloudFront certificate is used; its viewer TLS policy cannot be set.',
       });
     }
-    if (geo.allow.length === 0 && geo.deny.length === 0) {
-      acknowledge(this.distribution, {
-        id: 'AwsSolutions-CFR1',
-        reason: 'The config has no security.geo allow or deny list: the API is served worldwide by design.',
-      });
-    }
+    acknowledge(this.distribution, {
+      id: 'AwsSolutions-CFR1',
+      reason: geo.allow.length === 0 && geo.deny.length === 0
+        ? 'The config has no security.geo allow or deny list: the API is served worldwide by design.'
+        : 'security.geo is enforced by the edge web ACL (GeoAllowList/GeoDenyList rule: the gateway\'s JSON 403, logged by WAF); a CloudFront geo restriction would refuse first with an HTML page and hide those requests from WAF (decision 0024).',
+    });
 
     if (env.shield_advanced) this.shieldProtection = this.protect(prefix);
   }

@@ -3,11 +3,13 @@ import type { Construct } from 'constructs';
 import { ObservabilityAlarmTopics } from '../constructs/observability-alarm-topics';
 import { ObservabilityDashboard } from '../constructs/observability-dashboard';
 import { ObservabilityEdgeAlarms } from '../constructs/observability-edge-alarms';
+import { breakerStateFunctionName } from '../constructs/resilience-breaker-state';
 import type { ApiStack } from './api-stack';
 import type { AuditStack } from './audit-stack';
 import type { CdnStack } from './cdn-stack';
 import type { EdgeStack } from './edge-stack';
 import type { GatewayStackProps } from './gateway-stack-props';
+import { deployedBreakerPlans } from './observability-stack';
 import { API_STAGE_NAME, resourcePrefix } from '../contract/resource-names';
 
 export interface EdgeObservabilityStackProps extends GatewayStackProps {
@@ -67,6 +69,11 @@ export class EdgeObservabilityStack extends Stack {
       distributionId,
       edgeCacheMetrics: edgeCaches,
       targets: { p99LatencyMs: config.targets.p99_latency_ms, availability: config.targets.availability },
+      breakers: {
+        account: gateway.env.account,
+        alarmNames: deployedBreakerPlans(gateway).map((p) => p.alarmName),
+        stateFunctionName: breakerStateFunctionName(prefix),
+      },
     });
   }
 }

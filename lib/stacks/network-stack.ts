@@ -5,6 +5,7 @@ import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type { Construct } from 'constructs';
 import { InternalAlb } from '../constructs/network-internal-alb';
 import { GatewayVpc, pinAvailabilityZones } from '../constructs/network-vpc';
+import type { TargetGroupDimensions } from '../constructs/resilience-breaker-alarms';
 import type { GatewayStackProps } from './gateway-stack-props';
 
 /** VPC, internal ALB with a target group per private service, VPC link v2 for the REST API. */
@@ -23,6 +24,8 @@ export class NetworkStack extends Stack {
   public readonly dataSubnets: ec2.SubnetSelection;
   /** Private service name -> target group ARN (also exported, see `targetGroupExportName`). */
   public readonly targetGroupArns: Readonly<Record<string, string>>;
+  /** Private service name -> the AWS/ApplicationELB dimensions of its target group (the breaker alarms read them). */
+  public readonly targetGroupDimensions: Readonly<Record<string, TargetGroupDimensions>>;
 
   constructor(scope: Construct, id: string, props: GatewayStackProps) {
     super(scope, id, props);
@@ -48,6 +51,8 @@ export class NetworkStack extends Stack {
 
     const arns: Record<string, string> = {};
     this.targetGroupArns = arns;
+    const dimensions: Record<string, TargetGroupDimensions> = {};
+    this.targetGroupDimensions = dimensions;
     if (!config.services.some((s) => s.private)) return;
 
     const certificateArn = env.certificates.alb;
@@ -82,6 +87,7 @@ export class NetworkStack extends Stack {
     // Service teams register their targets (IP addresses) with these ARNs from their own deployments.
     for (const [service, targetGroup] of alb.targetGroups) {
       arns[service] = targetGroup.targetGroupArn;
+      dimensions[service] = { targetGroupFullName: targetGroup.targetGroupFullName, loadBalancerFullName: targetGroup.firstLoadBalancerFullName };
       new CfnOutput(this, `TargetGroupArn-${service}`, {
         description: `Target group of private service ${service}: register the service's IP targets here`,
         value: targetGroup.targetGroupArn,

@@ -1,7 +1,7 @@
 import { gatewayResponses, renderResponseBody, renderResponseHeaders, type GatewayResponseDefinition, type GatewayResponsesConfig, type GatewayResponseType, type ResponseFacts } from '../../lib/contract/responses';
 
 /** Every API Gateway response type the local gateway can produce. */
-export type LocalResponseType = GatewayResponseType | 'AUTHORIZER_CONFIGURATION_ERROR' | 'API_CONFIGURATION_ERROR';
+export type LocalResponseType = GatewayResponseType | 'API_CONFIGURATION_ERROR';
 
 export interface RenderedResponse {
   readonly statusCode: number;

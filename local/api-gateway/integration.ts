@@ -1,11 +1,11 @@
 import { Agent, errors, type Dispatcher } from 'undici';
 
 /**
- * The HTTP_PROXY integration: forwards the request to the upstream chosen by the route and
- * buffers the response (API Gateway buffers integration responses; 10 MB payload limit).
- * Errors become gateway responses: no answer within the service's `read_timeout_ms` ->
- * INTEGRATION_TIMEOUT (504), connection refused/reset or an oversized response ->
- * INTEGRATION_FAILURE (502 here, customized in responses.ts).
+ * The HTTP_PROXY integration: one exchange with one upstream instance (./service-upstream.ts
+ * picks it), the response buffered (API Gateway buffers integration responses; 10 MB payload
+ * limit). Errors become gateway responses: no answer within the route's timeout (`timeout_ms`,
+ * else the service's `read_timeout_ms`) -> INTEGRATION_TIMEOUT (504), connection refused/reset or
+ * an oversized response -> INTEGRATION_FAILURE (502 here, customized in responses.ts).
  */
 export interface IntegrationRequest {
   /** `http://host:port` of the upstream. */
@@ -23,6 +23,8 @@ export type IntegrationResult =
   | { readonly ok: false; readonly type: 'INTEGRATION_TIMEOUT' | 'INTEGRATION_FAILURE'; readonly cause: string; readonly latencyMs: number };
 
 export const MAX_INTEGRATION_RESPONSE_BYTES = 10 * 1024 * 1024;
+/** The `cause` of a response over that limit (never retried: every try would be as large). */
+export const OVERSIZED_RESPONSE = 'response larger than 10 MB';
 
 /** Hop-by-hop headers (RFC 9110 7.6.1) never forwarded in either direction. */
 /**
@@ -55,7 +57,7 @@ class TimeoutError extends Error {
 /**
  * One upstream exchange on undici's dispatch API: the body is collected as it arrives (no
  * stream, no async iterator), and one plain timer bounds the whole exchange (headers and body)
- * by the service's `read_timeout_ms`.
+ * by the route's timeout.
  */
 class BufferingHandler implements Dispatcher.DispatchHandler {
   private statusCode = 0;
@@ -89,8 +91,8 @@ class BufferingHandler implements Dispatcher.DispatchHandler {
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     this.size += chunk.length;
     if (this.size > MAX_INTEGRATION_RESPONSE_BYTES) {
-      this.finish({ ok: false, type: 'INTEGRATION_FAILURE', cause: 'response larger than 10 MB', latencyMs: this.clock() - this.started });
-      controller.abort(new Error('response larger than 10 MB'));
+      this.finish({ ok: false, type: 'INTEGRATION_FAILURE', cause: OVERSIZED_RESPONSE, latencyMs: this.clock() - this.started });
+      controller.abort(new Error(OVERSIZED_RESPONSE));
       return;
     }
     this.chunks.push(chunk);

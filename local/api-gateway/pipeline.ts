@@ -3,6 +3,8 @@ import type { GatewayEnvironment } from '../../lib/config/environments';
 import { compileRouteTable, upstreamPath, type ApiMethod } from '../../lib/contract/route-table';
 import { compileRequestTransformation } from '../../lib/contract/transformations';
 import type { Clock } from '../../lib/rate-limit/rate-limiter';
+import { localInstances, resiliencePlan } from '../../lib/resilience/resilience-plan';
+import type { BreakerRecordSink } from '../breaker-records';
 import type { AuthorizerFn } from '../authorizer-adapter';
 import { AuthorizerResultCache } from './authorizer-cache';
 import { GatewayResponses } from './gateway-responses';
@@ -10,9 +12,10 @@ import { compileIdentitySources } from './identity-sources';
 import { Integration } from './integration';
 import { methodArnPrefix } from './policy';
 import { ResourceTree } from './resources';
+import { ServiceUpstream } from './service-upstream';
 import { StageCache } from './stage-cache';
 import { authorizerCache, authorizerOutcome, authorizerPolicy, identitySources, invokeAuthorizer } from './stages/authorizer';
-import { API, RequestContext, runStages, type ApiRequest, type ApiResponse, type CompiledGateway, type CompiledMethod, type Stage, type UpstreamBase } from './stages/context';
+import { API, RequestContext, runStages, type ApiRequest, type ApiResponse, type CompiledGateway, type CompiledMethod, type Stage } from './stages/context';
 import { callIntegration, mapIntegrationResponse } from './stages/integration';
 import { wafRules, stageThrottle } from './stages/request-checks';
 import { requestValidation } from './stages/request-validation';
@@ -28,8 +31,12 @@ export { decodePath } from './stages/resource-match';
 export interface ApiGatewayProps {
   readonly gateway: GatewayEnvironment;
   readonly authorize: AuthorizerFn;
-  /** Service name -> base URL the "ALB" forwards to (local_url or a sample upstream). */
+  /** Service name -> base URL the "ALB" forwards to (local_url or a sample upstream); `local_instances` replace it. */
   readonly upstreams: Readonly<Record<string, string>>;
+  /** Where the services' circuit breakers write the record the authorizer's limiter reads. */
+  readonly breakerRecords?: BreakerRecordSink;
+  /** Told of breaker transitions, instance ejections and records not written. */
+  readonly notice?: (line: string) => void;
   /** Usage identifier key -> tier: the tiers' shared keys and consumers' own keys. */
   readonly usageKeys: { readonly shared: Readonly<Record<string, string>>; readonly consumers?: Readonly<Record<string, string>> };
   readonly clock: Clock;
@@ -62,8 +69,9 @@ export const STAGES: readonly Stage[] = [
 /**
  * API Gateway in front of the "ALB": WAF rules, stage throttle, resource/method, authorizer
  * (identity sources, result cache, Lambda, policy), usage plan, request validation, stage
- * cache, integration (routing on the authorizer's `route`), gateway responses for every
- * failure. The constructor compiles what the stages read; `handle` runs {@link STAGES}.
+ * cache, integration (routing on the authorizer's `route`; per service its instances, their
+ * balancing and its circuit breaker), gateway responses for every failure. The constructor
+ * compiles what the stages read; `handle` runs {@link STAGES}.
  */
 export class ApiGateway {
   readonly methods: readonly ApiMethod[];
@@ -90,10 +98,17 @@ export class ApiGateway {
         transformation: { set: transformation.set.map((h) => ({ ...h, name: h.name.toLowerCase() })) },
       });
     }
-    const bases = new Map<string, UpstreamBase>();
-    for (const [name, base] of Object.entries(props.upstreams)) {
-      const url = new URL(base);
-      bases.set(name, { origin: url.origin, basePath: url.pathname === '/' && !base.endsWith('/') ? '' : url.pathname });
+    const resilience = resiliencePlan(config);
+    const upstreams = new Map<string, ServiceUpstream>();
+    for (const service of config.services) {
+      upstreams.set(service.name, new ServiceUpstream({
+        resilience: resilience.services.get(service.name)!,
+        instances: localInstances(service, props.upstreams[service.name]),
+        integration: this.integration,
+        clock: props.clock,
+        records: props.breakerRecords,
+        notice: props.notice,
+      }));
     }
     this.compiledGateway = {
       config,
@@ -107,11 +122,11 @@ export class ApiGateway {
       authorizerCache: this.authorizerResults,
       stageCache: new StageCache({ clock: props.clock }),
       usagePlans: new UsagePlans({ tiers: config.tiers, sharedKeys: props.usageKeys.shared, consumerKeys: props.usageKeys.consumers, stageThrottle: props.stageThrottle ?? profile.stageThrottle, clock: props.clock }),
-      integration: this.integration,
       services,
       routes: new Map(config.routes.map((r) => [r.name, r])),
+      routeResilience: resilience.routes,
       compiled,
-      bases,
+      upstreams,
       arnPrefix: methodArnPrefix({ region: env.region, account: env.account, apiId: API.id, stage: API.stage }),
     };
   }

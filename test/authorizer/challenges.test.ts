@@ -22,7 +22,7 @@ const make = () => {
   const base = testConfig(suite.partners.url);
   const config = { ...base, routes: [...base.routes, MIXED] };
   const h = harness({ config, cognitoKeys: suite.cognitoKeys, partnersUrl: suite.partners.url });
-  return { ...h, responses: gatewayResponses({ rate_limiting: config.rateLimiting, routes: config.routes, identity: { api_keys: config.apiKeys } }) };
+  return { ...h, responses: gatewayResponses({ rate_limiting: config.rateLimiting, routes: config.routes, services: [], identity: { api_keys: config.apiKeys } }) };
 };
 const now = () => Math.floor(Date.now() / 1000);
 const bearer = (t: string) => ({ authorization: `Bearer ${t}` });

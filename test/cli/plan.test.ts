@@ -11,7 +11,7 @@ describe('gatehouse plan', () => {
     const plans = JSON.parse(run.stdout) as { environment: string; traffic: { peakRps: number }; cost: { totalUsd: number }; findings: { code: string }[] }[];
     expect(plans.map((p) => p.environment)).toEqual(['prod']);
     expect(plans[0].traffic.peakRps).toBe(10_000);
-    expect(Math.round(plans[0].cost.totalUsd)).toBe(96938);
+    expect(Math.round(plans[0].cost.totalUsd)).toBe(96944);
     expect(plans[0].findings.map((f) => f.code)).toContain('availability-multi-region');
   });
 

@@ -2,16 +2,21 @@ import { gatewayResponses, renderResponseBody, renderResponseHeaders, toResponse
 
 const config = {
   rate_limiting: { strategy: 'redis' as const, fault_tolerant: true, hide_client_headers: false, error_code: 429, error_message: 'Slow down, upgrade at https://x.example/plans', redis_timeout_ms: 20 },
-  routes: [{ auth: { strategies: ['jwt' as const] } }, { auth: { strategies: ['api_key' as const, 'none' as const] } }],
+  routes: [{ auth: { strategies: ['jwt' as const] } }, { auth: { strategies: ['api_key' as const, 'none' as const] }, maintenance: { retry_after_seconds: 120 } }],
+  services: [breakerService(45), breakerService(30, false)],
   identity: { api_keys: { header: 'x-api-key' } },
 };
+function breakerService(waitSeconds: number, enabled = true) {
+  return { circuit_breaker: { enabled, failure_rate_threshold: 50, slow_call_rate_threshold: 100, window_seconds: 60, wait_seconds: waitSeconds, half_open_calls: 10 } };
+}
 const byType = (type: GatewayResponseType) => gatewayResponses(config).find((r) => r.type === type)!;
 
 describe('gatewayResponses', () => {
   it.each([
     ['UNAUTHORIZED', 401], ['ACCESS_DENIED', 403], ['THROTTLED', 429], ['QUOTA_EXCEEDED', 429],
     ['BAD_REQUEST_BODY', 400], ['BAD_REQUEST_PARAMETERS', 400], ['REQUEST_TOO_LARGE', 413],
-    ['INTEGRATION_TIMEOUT', 504], ['INTEGRATION_FAILURE', 502], ['DEFAULT_4XX', 400], ['DEFAULT_5XX', 500],
+    ['INTEGRATION_TIMEOUT', 504], ['INTEGRATION_FAILURE', 502], ['AUTHORIZER_FAILURE', 503], ['AUTHORIZER_CONFIGURATION_ERROR', 503],
+    ['DEFAULT_4XX', 400], ['DEFAULT_5XX', 500],
   ] as const)('answers %s with %i', (type, status) => {
     expect(byType(type).statusCode).toBe(status);
   });
@@ -22,6 +27,15 @@ describe('gatewayResponses', () => {
     // A usage plan's (or the stage's) throttle has a code of its own, told apart from the tier limit's rate_limited.
     expect(renderResponseBody(custom, { requestId: 'r1' })).toBe('{"message":"Slow down, upgrade at https://x.example/plans","code":"throttled","requestId":"r1"}');
     expect(renderResponseHeaders(custom, { requestId: 'r1' })).toEqual({ 'Cache-Control': 'no-store', 'Retry-After': '1' });
+  });
+
+  it('answers a shed request 503 with the shortest wait of any enabled breaker or maintenance as Retry-After', () => {
+    const shed = byType('AUTHORIZER_CONFIGURATION_ERROR');
+    expect(renderResponseBody(shed, { requestId: 'r1' })).toBe('{"message":"Service unavailable, retry after the time given","code":"service_unavailable","requestId":"r1"}');
+    // 45 s (the enabled breaker) beats 120 s (the route's maintenance); the disabled breaker's 30 s does not count.
+    expect(renderResponseHeaders(shed, { requestId: 'r1' })).toEqual({ 'Cache-Control': 'no-store', 'Retry-After': '45' });
+    const none = gatewayResponses({ ...config, services: [breakerService(30, false)], routes: [{ auth: { strategies: ['jwt'] } }] }).find((r) => r.type === 'AUTHORIZER_CONFIGURATION_ERROR')!;
+    expect(renderResponseHeaders(none, { requestId: 'r1' })['Retry-After']).toBe('1');
   });
 
   it('prints the authorizer message and reason on a denial (rate limits included)', () => {

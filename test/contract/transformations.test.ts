@@ -76,25 +76,25 @@ describe('compileRequestTransformation', () => {
 
 describe('compileHeader', () => {
   it('quotes literal values as static mappings', () => {
-    expect(mappingExpression(compileHeader('X-Env', 'prod', 'p').source)).toBe("'prod'");
+    expect(mappingExpression(compileHeader('X-Env', 'prod', ['p']).source)).toBe("'prod'");
   });
 
   it('maps $(request_time) to the request epoch', () => {
-    expect(mappingExpression(compileHeader('X-Time', '$(request_time)', 'p').source)).toBe('context.requestTimeEpoch');
+    expect(mappingExpression(compileHeader('X-Time', '$(request_time)', ['p']).source)).toBe('context.requestTimeEpoch');
   });
 
   it('rejects an unknown template with its config path and the known templates', () => {
-    expect(() => compileHeader('X-Who', '$(user)', 'transformations.request.add_headers.X-Who')).toThrow(
+    expect(() => compileHeader('X-Who', '$(user)', ['transformations', 'request', 'add_headers', 'X-Who'])).toThrow(
       'transformations.request.add_headers.X-Who: unknown template $(user); known templates: $(uuid), $(client_ip), $(request_time), $(principal), $(consumer), $(tenant), $(tier), $(scopes), $(canary)',
     );
   });
 
   it('rejects a template mixed with text, which a mapping cannot express', () => {
-    expect(() => compileHeader('X-Who', 'id-$(consumer)', 'p')).toThrow(TransformationError);
+    expect(() => compileHeader('X-Who', 'id-$(consumer)', ['p'])).toThrow(TransformationError);
   });
 
   it('refuses to let config override a gateway-owned header', () => {
-    expect(() => compileHeader('x-gatehouse-route', 'canary', 'p')).toThrow('p: x-gatehouse-route is set by the gateway');
+    expect(() => compileHeader('x-gatehouse-route', 'canary', ['p'])).toThrow('p: x-gatehouse-route is set by the gateway');
   });
 
   it('rejects a Kong entry without a colon', () => {

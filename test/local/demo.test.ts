@@ -29,6 +29,13 @@ describe('npm start prints commands that work, for every shipped config and envi
       expect(run.stdout.trim().split('\n')).toHaveLength(calls.length);
       // Every GET route is called, except mTLS ones (not emulated): none is left for want of a demo consumer.
       expect(credentials.demo.notCovered.filter((n) => n.why === NO_DEMO_CONSUMER)).toEqual([]);
+      // So every service with a GET route a client can reach without a certificate answered 2xx
+      // on one: its circuit breaker (on by default) starts closed (issue 14).
+      const { routes } = loadConfigFile(join(ROOT, file)).environments[env].config;
+      const serviceOf = new Map(routes.map((r) => [r.name, r.service]));
+      const called = new Set(credentials.demo.steps.flatMap((s) => s.calls.map((c) => serviceOf.get(c.route))));
+      const reachable = routes.filter((r) => r.methods.includes('GET') && r.auth.strategies.some((s) => s !== 'mtls'));
+      expect([...called].sort()).toEqual([...new Set(reachable.map((r) => r.service))].sort());
     } finally {
       await gw.close();
     }

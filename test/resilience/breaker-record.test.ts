@@ -1,7 +1,7 @@
 import calculateSlot from 'cluster-key-slot';
 import { CLOSED_RECORD, nextBreakerRecord } from '../../lib/resilience/breaker-alarm';
 import {
-  allBreakerRecordKeys, breakerAdmits, breakerRecordKeyBeside, fromRedisHash, toRedisHash, type BreakerRecord,
+  allBreakerRecordKeys, breakerAdmits, breakerRecordKeyBeside, fromRedisValue, toRedisValue, type BreakerRecord,
 } from '../../lib/resilience/breaker-record';
 import { CLUSTER_SLOTS } from '../../lib/resilience/slot-anchors';
 
@@ -59,9 +59,10 @@ describe('breaker record keys', () => {
   });
 
   it('round-trips a record through its Redis hash', () => {
-    expect(toRedisHash(open)).toEqual({ state: 'OPEN', opened_at: String(T0), wait_ms: '30000', half_open_period: '-1', half_open_calls: '0' });
-    expect(fromRedisHash(toRedisHash(open))).toEqual(open);
-    expect(fromRedisHash({})).toBeUndefined();
+    expect(toRedisValue(open)).toBe(`O:${T0}:30000:-1:0`);
+    expect(fromRedisValue(toRedisValue(open))).toEqual(open);
+    expect(fromRedisValue(null)).toBeUndefined();
+    expect(() => fromRedisValue('OPEN')).toThrow('malformed breaker record "OPEN"');
   });
 });
 

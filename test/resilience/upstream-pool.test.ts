@@ -1,4 +1,4 @@
-import { UpstreamPool, type UpstreamInstance } from '../../local/upstream-pool';
+import { UpstreamPool, type UpstreamInstance } from '../../lib/resilience/upstream-pool';
 import { seededRandom as seeded } from '../support/seeded-random';
 
 const T0 = 1_800_000_000_000;

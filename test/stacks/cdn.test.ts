@@ -4,75 +4,63 @@ import { parse as parseYaml } from 'yaml';
 import { GatewayConfigSchema } from '../../lib/config/schema';
 import { planEdgeBehaviors } from '../../lib/contract/edge-cache-plan';
 import { forwardedHostFunctionCode } from '../../lib/constructs/cdn-forwarded-host-function';
+import { mergeOverrides } from '../../lib/config/merge';
+import { minimalConfig } from '../support/config-text';
 import { findingsIn, formatFindings, synthesize, type Synthesized } from '../support/synth';
 
 /** Managed policy ids (CloudFront documentation). */
 const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
 const ALL_VIEWER_EXCEPT_HOST_HEADER = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
 
-/** A gateway with a custom domain, Shield Advanced, a geo list and edge-cacheable routes. */
-function variant(compliance: string, geo = 'allow: [DE, FR, NL]'): string {
-  return `
-name: acme
-organization: { name: Acme, type: fintech-startup }
-traffic: { steady_rps: 100, peak_rps: 500 }
-compliance: [${compliance}]
-targets: { p99_latency_ms: 300, availability: 99.95 }
-environments:
-  live:
-    account: "333333333333"
-    region: eu-central-1
-    shield_advanced: true
-    domains: { edge: api.acme.example, api: origin.acme.example, tenants: "*.api.acme.example" }
-    certificates:
-      cloudfront: arn:aws:acm:us-east-1:333333333333:certificate/00000000-0000-4000-8000-000000000009
-      regional: arn:aws:acm:eu-central-1:333333333333:certificate/00000000-0000-4000-8000-000000000010
-services:
-  - { name: catalog, url: "https://catalog.acme.example" }
-routes:
-  - name: prices
-    paths: [/v1/prices]
-    service: catalog
-    auth: { strategies: [none] }
-    cache: { ttl: 60, cdn_ttl: 120, key_headers: [Accept-Language], key_query: [currency, page] }
-  - name: prices-admin
-    paths: [/v1/prices/admin]
-    methods: [GET, POST]
-    service: catalog
-    auth: { strategies: [jwt], issuers: [partner] }
-  - name: statements
-    paths: [/v1/statements]
-    service: catalog
-    auth: { strategies: [jwt], issuers: [partner] }
-    cache: { ttl: 30, cdn_ttl: 30, allow_authenticated_cdn: true }
-  - name: keyed
-    paths: [/v1/keyed]
-    service: catalog
-    auth: { strategies: [api_key] }
-    cache: { ttl: 30, cdn_ttl: 45, allow_authenticated_cdn: true }
-  - name: profile
-    paths: [/v1/profile]
-    service: catalog
-    auth: { strategies: [api_key] }
-    cache: { ttl: 30, cdn_ttl: 300 }
-tiers:
-  - { name: free, minute: 60, hour: 1000 }
-identity:
-  issuers:
-    - { name: partner, issuer: "https://login.partner.example", audiences: [acme-api] }
-  api_keys: { header: X-Acme-Key }
-transformations:
-  response:
-    remove_headers: [X-Powered-By, Server]
-    add_headers: { X-Api-Version: "2026-01", Strict-Transport-Security: "max-age=1" }
-security:
-  geo: { ${geo} }
-`;
+/**
+ * A gateway with a custom domain, Shield Advanced, a geo list and edge-cacheable routes:
+ * minimalConfig() with a `live` environment instead of `dev`, plus `extra` (merged by name).
+ */
+function variant(compliance: string, geo: Record<string, string[]> = { allow: ['DE', 'FR', 'NL'] }, extra: Record<string, unknown> = {}): string {
+  const none = { strategies: ['none'] };
+  const partner = { strategies: ['jwt'], issuers: ['partner'] };
+  return minimalConfig(mergeOverrides({
+    organization: { name: 'Acme', type: 'fintech-startup' },
+    traffic: { steady_rps: 100, peak_rps: 500 },
+    compliance: compliance ? [compliance] : [],
+    targets: { p99_latency_ms: 300, availability: 99.95 },
+    environments: {
+      dev: null,
+      live: {
+        account: '333333333333',
+        region: 'eu-central-1',
+        shield_advanced: true,
+        domains: { edge: 'api.acme.example', api: 'origin.acme.example', tenants: '*.api.acme.example' },
+        certificates: {
+          cloudfront: 'arn:aws:acm:us-east-1:333333333333:certificate/00000000-0000-4000-8000-000000000009',
+          regional: 'arn:aws:acm:eu-central-1:333333333333:certificate/00000000-0000-4000-8000-000000000010',
+        },
+      },
+    },
+    services: [{ name: 'catalog', url: 'https://catalog.acme.example' }],
+    routes: [
+      { name: 'prices', paths: ['/v1/prices'], service: 'catalog', auth: none, cache: { ttl: 60, cdn_ttl: 120, key_headers: ['Accept-Language'], key_query: ['currency', 'page'] } },
+      { name: 'prices-admin', paths: ['/v1/prices/admin'], methods: ['GET', 'POST'], service: 'catalog', auth: partner },
+      { name: 'statements', paths: ['/v1/statements'], service: 'catalog', auth: partner, cache: { ttl: 30, cdn_ttl: 30, allow_authenticated_cdn: true } },
+      { name: 'keyed', paths: ['/v1/keyed'], service: 'catalog', auth: { strategies: ['api_key'] }, cache: { ttl: 30, cdn_ttl: 45, allow_authenticated_cdn: true } },
+      { name: 'profile', paths: ['/v1/profile'], service: 'catalog', auth: { strategies: ['api_key'] }, cache: { ttl: 30, cdn_ttl: 300 } },
+    ],
+    identity: {
+      issuers: [{ name: 'partner', issuer: 'https://login.partner.example', audiences: ['acme-api'] }],
+      api_keys: { header: 'X-Acme-Key' },
+    },
+    transformations: { response: { remove_headers: ['X-Powered-By', 'Server'], add_headers: { 'X-Api-Version': '2026-01', 'Strict-Transport-Security': 'max-age=1' } } },
+    security: { geo },
+  }, extra) as Record<string, unknown>);
 }
 
 const distribution = (t: Template) => Object.values(t.findResources('AWS::CloudFront::Distribution'))[0].Properties.DistributionConfig;
 const behaviors = (t: Template): Array<Record<string, any>> => distribution(t).CacheBehaviors ?? [];
 const cdnFindings = (s: Synthesized) => findingsIn(s.findings, 'Cdn');
+/** The edge web ACL's geo rules, name and statement. */
+const geoRules = (edge: Template) => Object.values(edge.findResources('AWS::WAFv2::WebACL'))
+  .flatMap((acl) => acl.Properties.Rules as Array<{ Name: string; Statement: Record<string, unknown> }>)
+  .filter((r) => r.Name.startsWith('Geo')).map((r) => ({ Name: r.Name, ...r.Statement }));
 const cachePolicyOf = (t: Template, behavior: Record<string, any>) => t.toJSON().Resources[behavior.CachePolicyId.Ref].Properties.CachePolicyConfig;
 
 describe('CDN stack with the default gateway.config.yaml', () => {
@@ -203,8 +191,9 @@ describe.each(['pci-dss', 'hipaa', 'gdpr'])('CDN stack for compliance [%s], cust
     expect(distribution(live).ViewerCertificate).toMatchObject({ MinimumProtocolVersion: expected, SslSupportMethod: 'sni-only' });
   });
 
-  it('restricts viewers to the geo allow list', () => {
-    expect(distribution(live).Restrictions).toEqual({ GeoRestriction: { RestrictionType: 'whitelist', Locations: ['DE', 'FR', 'NL'] } });
+  it('restricts viewers to the geo allow list in the edge web ACL, not with a CloudFront restriction that would answer first', () => {
+    expect(distribution(live).Restrictions).toBeUndefined();
+    expect(geoRules(synth.template('live', 'Edge'))).toEqual([{ Name: 'GeoAllowList', NotStatement: { Statement: { GeoMatchStatement: { CountryCodes: ['DE', 'FR', 'NL'] } } } }]);
   });
 
   it('protects the distribution with Shield Advanced and an L7 automatic response that blocks', () => {
@@ -271,26 +260,29 @@ describe('CDN cache behaviors (custom domain variant)', () => {
 });
 
 describe('CDN geo deny list', () => {
-  it('blacklists the deny-listed countries and passes the gate', () => {
-    const synth = synthesize({ yaml: variant('hipaa', 'deny: [KP, IR]') });
-    expect(distribution(synth.template('live', 'Cdn')).Restrictions).toEqual({ GeoRestriction: { RestrictionType: 'blacklist', Locations: ['KP', 'IR'] } });
+  it('blocks the deny-listed countries in the edge web ACL and passes the gate', () => {
+    const synth = synthesize({ yaml: variant('hipaa', { deny: ['KP', 'IR'] }) });
+    expect(distribution(synth.template('live', 'Cdn')).Restrictions).toBeUndefined();
+    expect(geoRules(synth.template('live', 'Edge'))).toEqual([{ Name: 'GeoDenyList', GeoMatchStatement: { CountryCodes: ['KP', 'IR'] } }]);
     expect(formatFindings(cdnFindings(synth))).toBe('');
   });
 });
 
 describe('edge cache plan', () => {
   it('does not cache a path shared with a non-cacheable route, and keys on header conditions and hosts', () => {
-    const yaml = variant('', 'allow: [DE]').replace('services:\n', `services:
-  - { name: internal, private: { port: 8080 } }
-`).replace('routes:\n', `routes:
-  - { name: prices-canary, paths: [/v1/prices], service: internal, headers: { x-canary: "true" }, auth: { strategies: [none] }, cache: { ttl: 5, cdn_ttl: 10 } }
-  - { name: tenant-news, paths: [/v1/news], hosts: ["*.api.acme.example"], service: internal, auth: { strategies: [none] }, cache: { ttl: 5, cdn_ttl: 10 } }
-  - { name: orders, paths: [/v1/statements], methods: [POST], service: catalog, auth: { strategies: [api_key] } }
-`);
+    const yaml = variant('', { allow: ['DE'] }, {
+      services: [{ name: 'internal', private: { port: 8080 } }],
+      routes: [
+        { name: 'prices-canary', paths: ['/v1/prices'], service: 'internal', headers: { 'x-canary': 'true' }, auth: { strategies: ['none'] }, cache: { ttl: 5, cdn_ttl: 10 } },
+        { name: 'tenant-news', paths: ['/v1/news'], hosts: ['*.api.acme.example'], service: 'internal', auth: { strategies: ['none'] }, cache: { ttl: 5, cdn_ttl: 10 } },
+        { name: 'orders', paths: ['/v1/statements'], methods: ['POST'], service: 'catalog', auth: { strategies: ['api_key'] } },
+      ],
+    });
     // The schema alone (defaults applied): the plan does not depend on deploy-time reference checks.
     const config = GatewayConfigSchema.parse(parseYaml(yaml));
     const plan = Object.fromEntries(planEdgeBehaviors(config).map((b) => [b.pathPattern, b.cache]));
-    expect(plan['/v1/prices']).toEqual({ routes: ['prices-canary', 'prices'], ttl: 10, headers: ['x-canary', 'Accept-Language'], queryStrings: ['currency', 'page'] });
+    // Routes in config order (the canary is merged in after the minimal config's routes), the shortest TTL, every key.
+    expect(plan['/v1/prices']).toEqual({ routes: ['prices', 'prices-canary'], ttl: 10, headers: ['Accept-Language', 'x-canary'], queryStrings: ['currency', 'page'] });
     expect(plan['/v1/news']?.headers).toEqual(['X-Forwarded-Host']);
     expect(Object.keys(plan)).not.toContain('/v1/statements');
   });

@@ -78,7 +78,11 @@ export function authorizerOutcome(ctx: RequestContext): StageResult {
   }
   const result = decision.result;
   if (decision.limiterDegraded) log.limiter = 'degraded';
-  if (!isAuthorizerResult(result)) return gatewayResponse(ctx, log, 'AUTHORIZER_CONFIGURATION_ERROR');
+  if (!isAuthorizerResult(result)) {
+    // A shed request ends here on purpose (lambdas/authorizer/shed.ts): 503 + Retry-After.
+    log.reason = decision.reason;
+    return gatewayResponse(ctx, log, 'AUTHORIZER_CONFIGURATION_ERROR');
+  }
   if (ctx.cacheKey) ctx.gateway.authorizerCache.set(ctx.cacheKey, result, ctx.method!.authorizer.ttl);
   ctx.result = result;
   return CONTINUE;
@@ -102,7 +106,16 @@ export function authorizerPolicy(ctx: RequestContext): StageResult {
   return CONTINUE;
 }
 
+/** API Gateway's check of an authorizer's output: a principal, a policy with statements, a flat context. */
 function isAuthorizerResult(r: unknown): r is APIGatewayAuthorizerResult {
   const v = r as APIGatewayAuthorizerResult | undefined;
-  return typeof v === 'object' && v !== null && typeof v.principalId === 'string' && typeof v.policyDocument === 'object' && Array.isArray(v.policyDocument?.Statement);
+  return typeof v === 'object' && v !== null && typeof v.principalId === 'string' && typeof v.policyDocument === 'object'
+    && Array.isArray(v.policyDocument?.Statement) && isFlatContext(v.context);
+}
+
+/** Context values must be strings, numbers or booleans (AWS-NOTES); anything else is a configuration error. */
+function isFlatContext(context: unknown): boolean {
+  if (context === undefined || context === null) return true;
+  if (typeof context !== 'object' || Array.isArray(context)) return false;
+  return Object.values(context).every((v) => v === null || v === undefined || ['string', 'number', 'boolean'].includes(typeof v));
 }

@@ -3,13 +3,14 @@ import type { GatewayConfig, RouteConfig, ServiceConfig } from '../../../lib/con
 import type { ApiMethod } from '../../../lib/contract/route-table';
 import type { RequestTransformation } from '../../../lib/contract/transformations';
 import type { Clock } from '../../../lib/rate-limit/rate-limiter';
+import type { RouteResilience } from '../../../lib/resilience/resilience-plan';
 import type { AuthorizerFn } from '../../authorizer-adapter';
 import type { RequestLogLine } from '../../request-log';
 import type { AuthorizerResultCache } from '../authorizer-cache';
 import type { GatewayResponses, LocalResponseType } from '../gateway-responses';
 import type { IdentityResolver } from '../identity-sources';
-import type { Integration } from '../integration';
 import type { ResourceTree } from '../resources';
+import type { ServiceUpstream } from '../service-upstream';
 import type { StageCache } from '../stage-cache';
 import type { UsagePlans } from '../usage-plans';
 import type { compileWafChecks, RequestValidator } from '../validation';
@@ -57,9 +58,6 @@ export interface CompiledMethod {
   readonly transformation: RequestTransformation;
 }
 
-/** Where the "ALB" sends a service's requests: the origin and the base path of its URL. */
-export interface UpstreamBase { readonly origin: string; readonly basePath: string }
-
 /** API id, stage and resource id the local API reports (authorizer event, method ARN). */
 export const API = { id: 'local', stage: 'live', resourceId: 'local0' } as const;
 
@@ -76,11 +74,13 @@ export interface CompiledGateway {
   readonly authorizerCache: Pick<AuthorizerResultCache, 'get' | 'set'>;
   readonly stageCache: Pick<StageCache, 'get' | 'set'>;
   readonly usagePlans: Pick<UsagePlans, 'admitStage' | 'admit'>;
-  readonly integration: Pick<Integration, 'call'>;
   readonly services: ReadonlyMap<string, ServiceConfig>;
   readonly routes: ReadonlyMap<string, RouteConfig>;
+  /** Route name -> its timeout and retries (lib/resilience/resilience-plan.ts). */
+  readonly routeResilience: ReadonlyMap<string, RouteResilience>;
   readonly compiled: ReadonlyMap<ApiMethod, CompiledMethod>;
-  readonly bases: ReadonlyMap<string, UpstreamBase>;
+  /** Service name -> where the "ALB" sends its requests: its instances, their pool and its breaker. */
+  readonly upstreams: ReadonlyMap<string, Pick<ServiceUpstream, 'call'>>;
   readonly arnPrefix: string;
 }
 

@@ -1,20 +1,25 @@
 import { REFUSAL, refusalBody } from '../../../lib/contract/refusals';
 import { resolveUpstreamHeaders } from '../../../lib/contract/transformations';
-import { HOP_BY_HOP, upstreamTarget, type IntegrationResult } from '../integration';
+import type { HttpMethod } from '../../../lib/config/schema';
+import { HOP_BY_HOP, type IntegrationResult } from '../integration';
+import { callWithRetries } from '../retries';
+import type { UpstreamExchange } from '../service-upstream';
 import { gatewayResponse, type RequestContext, type StageResult } from './context';
 
 /**
- * The HTTP_PROXY integration through the "ALB", then the integration response as the caller
- * gets it.
+ * The HTTP_PROXY integration through the "ALB" (the service's instances, ../service-upstream.ts),
+ * then the integration response as the caller gets it.
  */
 
 /** The internal ALB's default action (lib/constructs/network-internal-alb.ts), from the same words. */
 const NO_ROUTE_MATCHED = refusalBody(REFUSAL.noRouteMatched);
 
 /**
- * The primary route's URI and transformation (as deployed); the "ALB" picks the service from
- * X-Gatehouse-Route, or answers its default 404 when no rule matches. Calling the upstream is
- * an await point.
+ * The primary route's URI, transformation and timeout (as deployed: one integration per API
+ * method, so routes sharing a path and method share the primary route's timeout); the "ALB" picks
+ * the service from X-Gatehouse-Route, or answers its default 404 when no rule matches. The served
+ * route's retries apply to its idempotent methods (twin only, ../retries.ts). Calling the
+ * upstream is an await point.
  */
 export function callIntegration(ctx: RequestContext): StageResult {
   const { gateway, req, route, requestId } = ctx;
@@ -24,7 +29,6 @@ export function callIntegration(ctx: RequestContext): StageResult {
   if (!targetService) {
     return { statusCode: 404, headers: { 'content-type': 'application/json', 'x-amzn-requestid': requestId }, body: NO_ROUTE_MATCHED, log: { ...ctx.log, error: 'alb:no_route' } };
   }
-  const base = gateway.bases.get(targetService.name)!;
   const upstreamHeaders: Record<string, string | string[]> = {};
   for (const [name, value] of req.rawHeaders) {
     const lower = name.toLowerCase();
@@ -34,14 +38,18 @@ export function callIntegration(ctx: RequestContext): StageResult {
   }
   // Names are lower case in the compiled transformation, so the values land over the client's.
   Object.assign(upstreamHeaders, resolveUpstreamHeaders(compiled.transformation, { requestId, clientIp: req.sourceIp, requestTimeEpoch: ctx.now, authorizer: ctx.authorizer }));
-  return gateway.integration.call({
-    origin: base.origin,
-    path: upstreamTarget(base.basePath, compiled.target(ctx.pathParameters), req.rawQuery),
+  const exchange: UpstreamExchange = {
+    path: compiled.target(ctx.pathParameters),
+    rawQuery: req.rawQuery,
     method: req.method,
     headers: upstreamHeaders,
     body: req.body,
-    timeoutMs: compiled.primaryService.read_timeout_ms,
-  }, gateway.clock);
+    timeoutMs: gateway.routeResilience.get(method.primary.name)!.timeoutMs,
+  };
+  const upstream = gateway.upstreams.get(targetService.name)!;
+  const retries = gateway.routeResilience.get((route ?? method.primary).name)?.retries;
+  if (retries?.methods.has(req.method as HttpMethod)) return callWithRetries(upstream, exchange, retries, ctx.log);
+  return upstream.call(exchange);
 }
 
 /**

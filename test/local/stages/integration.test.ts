@@ -1,12 +1,17 @@
 import type { ServiceConfig } from '../../../lib/config/schema';
 import type { IntegrationRequest, IntegrationResult } from '../../../local/api-gateway/integration';
+import { ServiceUpstream } from '../../../local/api-gateway/service-upstream';
 import { callIntegration, mapIntegrationResponse } from '../../../local/api-gateway/stages/integration';
 import type { CompiledGateway } from '../../../local/api-gateway/stages/context';
 import { apiMethod, apiRequest, bodyOf, compiledMethod, matchedContext, route } from './fixtures';
 
 const service = { name: 'users-service', read_timeout_ms: 2500 } as ServiceConfig;
 const services = new Map([[service.name, service]]);
-const bases = new Map([[service.name, { origin: 'http://127.0.0.1:9001', basePath: '/base' }]]);
+const routeResilience = new Map([['users', { route: 'users', service: service.name, timeoutMs: 2500 }]]);
+const upstreamsCalling = (call: (req: IntegrationRequest) => Promise<IntegrationResult>) => new Map([[service.name, new ServiceUpstream({
+  resilience: { service: service.name, algorithm: 'round_robin', outlierDetection: { consecutiveFailures: 5, baseEjectionTimeMs: 30_000, maxEjectionTimeMs: 300_000, maxEjectionPercent: 10 } },
+  instances: [{ url: 'http://127.0.0.1:9001/base' }], integration: { call }, clock: () => 0,
+})]]);
 
 function integrationContext(parts: Partial<CompiledGateway> = {}, method = apiMethod()) {
   const calls: IntegrationRequest[] = [];
@@ -15,8 +20,8 @@ function integrationContext(parts: Partial<CompiledGateway> = {}, method = apiMe
     rawQuery: 'x=1',
     rawHeaders: [['Host', 'api.example.com'], ['Accept', 'a'], ['accept', 'b'], ['Connection', 'keep-alive'], ['X-Gatehouse-Consumer', 'forged']],
   }), {
-    services, bases,
-    integration: { call: (req) => { calls.push(req); return Promise.resolve(answer); } },
+    services, routeResilience,
+    upstreams: upstreamsCalling((req) => { calls.push(req); return Promise.resolve(answer); }),
     ...parts,
   }, method, compiledMethod({
     transformation: { set: [{ name: 'x-gatehouse-consumer', source: { kind: 'authorizer', key: 'consumer' } }, { name: 'x-request-id', source: { kind: 'request-id' } }] },
