@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { GatewayEnvironment } from '../lib/config/environments';
 import type { GatewayConfig } from '../lib/config/schema';
 import type { Clock } from '../lib/rate-limit/rate-limiter';
+import { InMemoryRateLimiter } from '../lib/rate-limit/memory-limiter';
 import type { AuthorizerConfig } from '../lambdas/authorizer/config';
 import { ApiGateway, type ApiResponse } from './api-gateway/pipeline';
 import { createLocalAuthorizer, type LocalAuthorizer } from './authorizer-adapter';
@@ -67,6 +68,12 @@ export interface LocalGateway {
   readonly warnings: readonly string[];
   /** Which limiter and consumer store serve, for the banner: `in-memory`, `Redis redis://...`, `DynamoDB table T at URL`. */
   readonly runs: { readonly limiter: string; readonly consumers: string };
+  /**
+   * Counters back to startup: the authorizer cache, the usage plans and, with the in-memory
+   * limiter, the tier windows (Redis counters are the Redis server's). For tests that share one
+   * gateway, so no test depends on what an earlier one spent.
+   */
+  resetCounters(): void;
   /** Stops accepting, lets requests in flight finish (bounded), closes everything. */
   close(): Promise<void>;
 }
@@ -138,6 +145,10 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       runs: {
         limiter: options.redisUrl ? `Redis ${redactUrl(options.redisUrl)}` : 'in-memory (REDIS_URL not set)',
         consumers: options.dynamodb ? `DynamoDB table ${options.dynamodb.tableName} at ${options.dynamodb.endpoint}` : 'in-memory',
+      },
+      resetCounters: () => {
+        api.resetCounters();
+        if (authorizer.limiter instanceof InMemoryRateLimiter) authorizer.limiter.reset();
       },
       close: () => {
         closed ??= (async () => {

@@ -66,6 +66,11 @@ export class InMemoryRateLimiter implements RateLimiter {
     this.counters.clear();
   }
 
+  /** Forgets every counter (tests that share one limiter); breaker records stay. */
+  reset(): void {
+    this.counters.clear();
+  }
+
   /** Number of live counters (for tests and the local gateway's stats). */
   get size(): number {
     return this.counters.size;

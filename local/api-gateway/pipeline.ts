@@ -76,6 +76,7 @@ export const STAGES: readonly Stage[] = [
 export class ApiGateway {
   readonly methods: readonly ApiMethod[];
   private readonly compiledGateway: CompiledGateway;
+  private readonly usagePlans: UsagePlans;
   private readonly authorizerResults: AuthorizerResultCache;
   private readonly integration = new Integration();
 
@@ -110,6 +111,7 @@ export class ApiGateway {
         notice: props.notice,
       }));
     }
+    this.usagePlans = new UsagePlans({ tiers: config.tiers, sharedKeys: props.usageKeys.shared, consumerKeys: props.usageKeys.consumers, stageThrottle: props.stageThrottle ?? profile.stageThrottle, clock: props.clock });
     this.compiledGateway = {
       config,
       account: env.account,
@@ -121,7 +123,7 @@ export class ApiGateway {
       validator: new RequestValidator(config),
       authorizerCache: this.authorizerResults,
       stageCache: new StageCache({ clock: props.clock }),
-      usagePlans: new UsagePlans({ tiers: config.tiers, sharedKeys: props.usageKeys.shared, consumerKeys: props.usageKeys.consumers, stageThrottle: props.stageThrottle ?? profile.stageThrottle, clock: props.clock }),
+      usagePlans: this.usagePlans,
       services,
       routes: new Map(config.routes.map((r) => [r.name, r])),
       routeResilience: resilience.routes,
@@ -138,6 +140,12 @@ export class ApiGateway {
   /** Drops cached authorizer results (tests). */
   clearAuthorizerCache(): void {
     this.authorizerResults.clear();
+  }
+
+  /** As at startup: no cached authorizer result, every usage-plan bucket and the stage throttle full, no quota used (tests that share one gateway). */
+  resetCounters(): void {
+    this.clearAuthorizerCache();
+    this.usagePlans.reset();
   }
 
   close(): Promise<void> {

@@ -51,6 +51,14 @@ export class UsagePlans {
     if (plans) this.keys.set(key, { tier, plan: plans[plan] });
   }
 
+  /** Every bucket full and every quota unused again, as at startup (tests that share one gateway). */
+  reset(): void {
+    this.buckets.clear();
+    this.quotas.clear();
+    this.stage.tokens = this.props.stageThrottle.burstLimit;
+    this.stage.at = this.props.clock();
+  }
+
   /** Stage throttle, checked before the authorizer runs (as API Gateway does). */
   admitStage(): boolean {
     const { rateLimit, burstLimit } = this.props.stageThrottle;

@@ -22,6 +22,8 @@ describe('hostile input gets the right 4xx, never a crash or a hang', () => {
     gw = await startTestGateway({ requestTimeoutSeconds: 2 });
     key = apiKey(gw.credentials, 'demo-enterprise');
   });
+  // One gateway for the file: each spec starts from fresh counters, whatever the others spent.
+  beforeEach(() => gw.resetCounters());
   afterAll(async () => { await gw.close(); });
 
   it('answers oversized headers with 431', async () => {
@@ -86,6 +88,8 @@ describe('requests the HTTP framework rejects, and Expect: 100-continue', () => 
     key = apiKey(gw.credentials, 'demo-enterprise');
     await gw.logs();
   });
+  // One gateway for the file: each spec starts from fresh counters, whatever the others spent.
+  beforeEach(() => gw.resetCounters());
   afterAll(async () => { await gw.close(); });
 
   /** The whole answer to raw bytes: status line, lower-case headers, body. */

@@ -14,7 +14,16 @@ describe('the local gateway serves every route type of gateway.config.yaml (dev)
   const key = (consumer: string) => ({ 'x-api-key': apiKey(gw.credentials, consumer) });
 
   beforeAll(async () => { gw = await startTestGateway(); });
+  // One gateway for the file: each spec starts from fresh counters, whatever the others spent.
+  beforeEach(() => gw.resetCounters());
   afterAll(async () => { await gw.close(); });
+
+  it('gives each spec the counters of a fresh gateway: a free consumer who spent its 60 a minute is served again after resetCounters', async () => {
+    const spend = async (n: number) => (await Promise.all(Array.from({ length: n }, () => call('/v1/users', { headers: key('demo-free-second') })))).map((r) => r.status);
+    expect((await spend(61)).filter((s) => s === 429)).toHaveLength(1);
+    await gw.resetCounters();
+    expect(await spend(1)).toEqual([200]);
+  });
 
   it('forwards an API-key call to user-service-v1 with the authorizer context and transformations as headers', async () => {
     const res = await call('/v1/users/42?page=2', { headers: { ...key('demo-free'), 'x-origin-verify': 'spoofed' } });
@@ -238,6 +247,8 @@ describe('the local gateway serves every route type of gateway.config.yaml (dev)
 describe('credentials stay at the gateway (hide_credentials, on by default)', () => {
   let gw: TestGateway;
   beforeAll(async () => { gw = await startTestGateway(); });
+  // One gateway for the file: each spec starts from fresh counters, whatever the others spent.
+  beforeEach(() => gw.resetCounters());
   afterAll(async () => { await gw.close(); });
 
   it('overwrites the API key the gateway consumed; the upstream gets the consumer headers instead', async () => {

@@ -33,6 +33,8 @@ describe('a 401 says why: in the challenge as far as API Gateway allows, in the 
     await gw.advance(Date.now() - start); // the token's iat is real time
     await gw.logs();
   });
+  // One gateway for the file: each spec starts from fresh counters, whatever the others spent.
+  beforeEach(() => gw.resetCounters());
   afterAll(async () => { await gw.close(); });
 
   /** The same header and payload as the issuer's token, signed by another (real) RSA key. */

@@ -13,6 +13,8 @@ describe('upstream paths: strip_path and the service base path', () => {
       },
     });
   });
+  // One gateway for the file: each spec starts from fresh counters, whatever the others spent.
+  beforeEach(() => gw.resetCounters());
   afterAll(async () => { await gw.close(); });
 
   it('removes the matched prefix of a strip_path route and prepends the service path', async () => {

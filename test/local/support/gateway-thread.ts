@@ -45,6 +45,7 @@ export async function serve(args: GatewayThreadArgs, port: MessagePort): Promise
     if (msg.type === 'advance') { now += msg.ms ?? 0; answer(now); }
     else if (msg.type === 'logs') answer(logs.splice(0));
     else if (msg.type === 'clear-authorizer-cache') { local.api.clearAuthorizerCache(); answer(); }
+    else if (msg.type === 'reset-counters') { local.resetCounters(); answer(); }
     else if (msg.type === 'close') local.close().then(() => { answer(); port.close(); });
   });
   const credentials = demoCredentials(local, seed, gateway, { config: configFile, consumers: args.seed === 'derived' ? 'derived from the config' : 'seed file local/seed.yaml' });

@@ -16,6 +16,8 @@ export interface TestGateway {
   /** Request log lines since the last call. */
   logs(): Promise<RequestLogLine[]>;
   clearAuthorizerCache(): Promise<void>;
+  /** Authorizer cache, usage plans and in-memory tier windows as at startup (beforeEach of a shared gateway). */
+  resetCounters(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -43,6 +45,7 @@ export async function startTestGateway(args: GatewayThreadArgs = {}): Promise<Te
     advance: (ms) => ask<number>('advance', { ms }),
     logs: () => ask<RequestLogLine[]>('logs'),
     clearAuthorizerCache: () => ask<void>('clear-authorizer-cache'),
+    resetCounters: () => ask<void>('reset-counters'),
     close: async () => {
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([ask('close'), new Promise((r) => { timer = setTimeout(r, 8000); })]);
