@@ -32,7 +32,7 @@ export function checkResilience(config: GatewayConfig, add: AddProblem): void {
     if (!route.retries) return;
     const at = ['routes', r, 'retries'] as const;
     if (!route.methods.some((m) => IDEMPOTENT_METHODS.has(m))) {
-      add([...at], `route ${route.name} answers only ${route.methods.join(', ')}, which are not idempotent: a retry could repeat its effect; remove retries (idempotent methods: ${[...IDEMPOTENT_METHODS].join(', ')})`);
+      add([...at], `route ${route.name} answers only ${route.methods.join(', ')}, none of them idempotent: a retry could repeat its effect; remove retries (idempotent methods: ${[...IDEMPOTENT_METHODS].join(', ')})`);
     }
     if (route.retries.max_delay_ms < route.retries.base_delay_ms) {
       add([...at, 'max_delay_ms'], `${route.retries.max_delay_ms} ms is less than base_delay_ms (${route.retries.base_delay_ms} ms); the backoff cap is at least the first delay`);

@@ -9,6 +9,7 @@ import { LOCAL_ISSUER_NAME } from '../../local/seed';
 import { refusesEach } from './bad-config';
 import { AWS_LIMITS, CORS, MESSAGES, NOT_A_CONFIG, SILENT_CHANGES, UNACCEPTABLE_NAMES, YAML_ALIASES } from './deploy-refusal-cases';
 import { at, BASE, edit, FILE, message, rejection } from './fixtures';
+import { RESILIENCE } from './resilience-refusal-cases';
 
 /**
  * Inputs that used to crash with a stack trace, change meaning silently, or pass validation only
@@ -88,6 +89,10 @@ describe('names AWS or HTTP would not accept', () => {
 
 describe('cors', () => {
   refusesEach(CORS);
+});
+
+describe('resilience settings (issue 14)', () => {
+  refusesEach(RESILIENCE);
 });
 
 describe('what a file must not be', () => {
