@@ -1,5 +1,5 @@
 /**
- * The two events the breaker-state function accepts, read from EventBridge's JSON into one typed
+ * The three events the breaker-state function accepts, read from EventBridge's JSON into one typed
  * value, or refused with a sentence that says what was wrong and where. Pure: no clock, no I/O.
  *
  * 1. A breaker alarm's state change, as CloudWatch sends it to EventBridge:
@@ -9,12 +9,18 @@
  * 2. An operator's maintenance switch, put on the default bus:
  *    `aws events put-events --entries '[{"Source":"gatehouse.breaker","DetailType":"Gatehouse breaker maintenance",
  *       "Detail":"{\"action\":\"maintenance_on\",\"service\":\"payments\",\"retry_after_seconds\":600}"}]'`
+ * 3. The reconcile schedule (an EventBridge rule, `rate(5 minutes)`):
+ *    `{ "source": "aws.events", "detail-type": "Scheduled Event", "detail": {} }`: every service's
+ *    record is made to match its alarm again (a change whose writes failed, or that arrived late).
  */
 import type { AlarmState } from '../../lib/resilience/breaker-alarm';
 import { serviceOfAlarm, type BreakerStateConfig } from './config';
 
 export const ALARM_EVENT_SOURCE = 'aws.cloudwatch';
 export const ALARM_STATE_CHANGE = 'CloudWatch Alarm State Change';
+/** Source and detail-type of EventBridge's scheduled events (the reconcile rule). */
+export const SCHEDULE_SOURCE = 'aws.events';
+export const SCHEDULED_EVENT = 'Scheduled Event';
 /** Source of the operators' maintenance events (not `aws.*`, which only AWS services may put). */
 export const MAINTENANCE_SOURCE = 'gatehouse.breaker';
 export const MAINTENANCE_ACTIONS = ['maintenance_on', 'maintenance_off'] as const;
@@ -27,7 +33,9 @@ const ALARM_STATES: readonly AlarmState[] = ['OK', 'ALARM', 'INSUFFICIENT_DATA']
 export type BreakerEvent =
   | { readonly kind: 'alarm'; readonly service: string; readonly alarmName: string; readonly alarmState: AlarmState; readonly atMs: number }
   | { readonly kind: 'maintenance_on'; readonly service: string; readonly atMs: number; readonly retryAfterMs?: number }
-  | { readonly kind: 'maintenance_off'; readonly service: string; readonly atMs: number };
+  | { readonly kind: 'maintenance_off'; readonly service: string; readonly atMs: number }
+  /** Every service: its record brought back to what its alarm says now (maintenance stays). */
+  | { readonly kind: 'reconcile'; readonly atMs: number };
 
 export type ParsedBreakerEvent =
   | { readonly ok: true; readonly event: BreakerEvent }
@@ -53,11 +61,16 @@ export function parseBreakerEvent(raw: unknown, config: BreakerStateConfig, nowM
   const detail = raw.detail;
   if (!isObject(detail)) return refuse(`event from ${JSON.stringify(source)}: detail is not an object`);
   if (source === ALARM_EVENT_SOURCE) return parseAlarmEvent(raw['detail-type'], detail, raw.time, config);
+  if (source === SCHEDULE_SOURCE) {
+    if (raw['detail-type'] !== SCHEDULED_EVENT) return refuse(`detail-type ${JSON.stringify(raw['detail-type'])} from ${SCHEDULE_SOURCE} is not "${SCHEDULED_EVENT}"`);
+    const time = parseEventTime(raw.time);
+    return { ok: true, event: { kind: 'reconcile', atMs: Number.isFinite(time) ? time : nowMs } };
+  }
   if (source === MAINTENANCE_SOURCE) {
     const time = parseEventTime(raw.time);
     return parseMaintenance(detail, config, Number.isFinite(time) ? time : nowMs);
   }
-  return refuse(`source ${JSON.stringify(source)} is neither ${ALARM_EVENT_SOURCE} nor ${MAINTENANCE_SOURCE}`);
+  return refuse(`source ${JSON.stringify(source)} is none of ${ALARM_EVENT_SOURCE}, ${MAINTENANCE_SOURCE}, ${SCHEDULE_SOURCE}`);
 }
 
 function parseAlarmEvent(detailType: unknown, detail: Json, eventTime: unknown, config: BreakerStateConfig): ParsedBreakerEvent {

@@ -17,6 +17,9 @@ export const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 
  */
 export function recordOutcome(outcome: BreakerStateOutcome): void {
   switch (outcome.status) {
+    case 'reconciled':
+      for (const each of outcome.outcomes) recordOutcome(each);
+      return;
     case 'refused':
       logger.error('breaker event refused', { problem: outcome.problem });
       return;

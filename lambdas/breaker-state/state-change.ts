@@ -28,7 +28,12 @@ export type BreakerStateOutcome =
   /** Malformed, or about no breaker this gateway has: logged, never retried (a retry would fail the same way). */
   | { readonly status: 'refused'; readonly problem: string }
   | { readonly status: 'unchanged'; readonly service: string; readonly signal: BreakerSignal['kind']; readonly state: RecordState }
-  | { readonly status: 'written'; readonly service: string; readonly signal: BreakerSignal['kind']; readonly from: RecordState; readonly record: BreakerRecord; readonly copies: number };
+  | { readonly status: 'written'; readonly service: string; readonly signal: BreakerSignal['kind']; readonly from: RecordState; readonly record: BreakerRecord; readonly copies: number }
+  /** The reconcile schedule: one outcome per service, in config order. */
+  | { readonly status: 'reconciled'; readonly outcomes: readonly ServiceOutcome[] };
+
+/** What happened to one service's record. */
+export type ServiceOutcome = Extract<BreakerStateOutcome, { status: 'unchanged' | 'written' }>;
 
 /**
  * The state function's core. Redis and CloudWatch failures reject (Lambda retries the event);
@@ -44,18 +49,40 @@ export function createBreakerStateChange(deps: BreakerStateDeps): (raw: unknown)
     const parsed = parseBreakerEvent(raw, deps.config, clock());
     if (!parsed.ok) return { status: 'refused', problem: parsed.problem };
     const { event } = parsed;
-    const previous = await readBreakerRecord(deps.redis, event.service, prefix);
-    const signal = await signalOf(event, deps);
-    const next = nextBreakerRecord(previous, signal, { waitMs: deps.config.services[event.service].waitMs });
-    const from = previous?.state ?? 'NONE';
-    if (!next || sameState(previous, next)) return { status: 'unchanged', service: event.service, signal: signal.kind, state: from };
-    const copies = await writeBreakerRecord(deps.redis, event.service, next, prefix);
-    return { status: 'written', service: event.service, signal: signal.kind, from, record: next, copies };
+    if (event.kind === 'reconcile') return reconcile(event.atMs, deps, prefix);
+    return apply(event.service, await signalOf(event, deps), deps, prefix);
   };
 }
 
+/** The record of `service` after `signal`, written when it changed. */
+async function apply(service: string, signal: BreakerSignal, deps: BreakerStateDeps, prefix: string): Promise<ServiceOutcome> {
+  const previous = await readBreakerRecord(deps.redis, service, prefix);
+  const next = nextBreakerRecord(previous, signal, { waitMs: deps.config.services[service].waitMs });
+  const from = previous?.state ?? 'NONE';
+  if (!next || sameState(previous, next)) return { status: 'unchanged', service, signal: signal.kind, state: from };
+  const copies = await writeBreakerRecord(deps.redis, service, next, prefix);
+  return { status: 'written', service, signal: signal.kind, from, record: next, copies };
+}
+
+/**
+ * Every service's alarm state now, applied as an alarm signal: a state change whose writes
+ * failed (Lambda gave up after its retries) or that an older retried event overwrote is repaired
+ * within RECONCILE_MINUTES. An unchanged record is not rewritten; maintenance (FORCED_OPEN)
+ * ignores alarms, as for a real alarm event. One DescribeAlarms pass for all services.
+ */
+async function reconcile(atMs: number, deps: BreakerStateDeps, prefix: string): Promise<BreakerStateOutcome> {
+  const services = Object.entries(deps.config.services);
+  const states = await deps.alarms.states(services.flatMap(([, s]) => s.metricAlarms));
+  const outcomes: ServiceOutcome[] = [];
+  for (const [service, settings] of services) {
+    const alarmState = breakerStateOf(settings.metricAlarms.map((name) => states.get(name)!));
+    outcomes.push(await apply(service, { kind: 'alarm', alarmState, atMs }, deps, prefix));
+  }
+  return { status: 'reconciled', outcomes };
+}
+
 /** The event as nextBreakerRecord's signal; maintenance_off asks CloudWatch what the alarm says now. */
-async function signalOf(event: BreakerEvent, deps: BreakerStateDeps): Promise<BreakerSignal> {
+async function signalOf(event: Exclude<BreakerEvent, { kind: 'reconcile' }>, deps: BreakerStateDeps): Promise<BreakerSignal> {
   switch (event.kind) {
     case 'alarm':
       return { kind: 'alarm', alarmState: event.alarmState, atMs: event.atMs };

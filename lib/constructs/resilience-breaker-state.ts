@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { BREAKER_STATE_BUNDLING, BREAKER_STATE_ENTRY } from '../../lambdas/breaker-state/bundling';
 import { BREAKER_STATE_ENV, breakerStateDefine, type BreakerStateConfig } from '../../lambdas/breaker-state/config';
 import { ALARM_EVENT_SOURCE, ALARM_STATE_CHANGE, MAINTENANCE_SOURCE } from '../../lambdas/breaker-state/events';
+import { RECONCILE_MINUTES } from '../resilience/breaker-alarm-plan';
 import { acknowledge, inEveryCompliancePack } from '../compliance/nag';
 import { BREAKER_STATE_SERVICE, METRICS_NAMESPACE } from '../observability/metric-names';
 import { nodejsBundling, vpcFunctionBase, vpcFunctionRoleAcknowledgements } from './lambda-in-vpc';
@@ -77,6 +78,7 @@ export class ResilienceBreakerState extends Construct {
   /** Usually one; more when the alarm names do not fit one pattern ({@link alarmStatePatterns}). */
   public readonly alarmRules: readonly events.Rule[];
   public readonly maintenanceRule: events.Rule;
+  public readonly reconcileRule: events.Rule;
 
   constructor(scope: Construct, id: string, props: ResilienceBreakerStateProps) {
     super(scope, id);
@@ -113,6 +115,13 @@ export class ResilienceBreakerState extends Construct {
       eventPattern: { source: pattern.source, detailType: pattern['detail-type'], detail: pattern.detail },
       targets: [target],
     }));
+    // Repairs a record whose change was lost (writes failed after the retries) or reordered.
+    this.reconcileRule = new events.Rule(this, 'Reconcile', {
+      ruleName: `${props.prefix}-breaker-reconcile`,
+      description: `Every ${RECONCILE_MINUTES} minutes: each breaker record brought back to its alarm's state -> breaker-state function`,
+      schedule: events.Schedule.rate(Duration.minutes(RECONCILE_MINUTES)),
+      targets: [target],
+    });
     // Any event of the source: the function refuses (and logs) a malformed or unknown one, where a
     // narrower pattern would drop an operator's typo without a trace.
     this.maintenanceRule = new events.Rule(this, 'Maintenance', {

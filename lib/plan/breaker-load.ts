@@ -5,7 +5,7 @@
  * constructs deploy (lib/resilience/breaker-alarm-plan.ts).
  */
 import type { GatewayConfig } from '../config/schema';
-import { apiMethodSeries, breakerAlarmPlans, targetGroupSeries } from '../resilience/breaker-alarm-plan';
+import { apiMethodSeries, breakerAlarmPlans, RECONCILE_MINUTES, targetGroupSeries } from '../resilience/breaker-alarm-plan';
 import { CLUSTER_SLOTS } from '../resilience/slot-anchors';
 import type { PlanAssumptions } from './assumptions';
 
@@ -21,6 +21,7 @@ export interface BreakerLoad {
   readonly alarmMetrics: number;
   /** Custom metrics at most: Shed per watched API method, BreakerTransition per service and state. */
   readonly customMetrics: number;
+  /** State changes plus the reconcile schedule's runs. */
   readonly stateInvocationsPerMonth: number;
   readonly recordWritesPerMonth: number;
   readonly recordEcpusPerMonth: number;
@@ -54,8 +55,11 @@ export function breakerLoad(config: GatewayConfig, a: PlanAssumptions): BreakerL
       alarmMetrics += Object.keys(apiMethodSeries(plan.judgement, part.methods).metrics).length;
     }
   }
-  const invocations = plans.length * a.breakerChangesPerServiceMonth;
-  const writes = invocations * CLUSTER_SLOTS;
+  const changes = plans.length * a.breakerChangesPerServiceMonth;
+  // The reconcile schedule runs whatever the traffic; it writes only what it finds wrong.
+  const reconciles = (a.hoursPerMonth * 60) / RECONCILE_MINUTES;
+  const invocations = changes + reconciles;
+  const writes = changes * CLUSTER_SLOTS;
   return {
     services: plans.length,
     metricAlarms,

@@ -37,6 +37,9 @@ import { compileRouteTable } from '../contract/route-table';
 import { AUTHORIZER_SERVICE, METRIC, METRICS_NAMESPACE } from '../observability/metric-names';
 import { resiliencePlan } from './resilience-plan';
 
+/** How often the state function reconciles every record with its alarm: the longest a failed or reordered write stays wrong. */
+export const RECONCILE_MINUTES = 5;
+
 /**
  * An alarm on metric math may retrieve at most 10 metrics (CloudWatch "Limits that apply to
  * alarms based on metric math expressions": a hard limit), besides up to 10 expressions.

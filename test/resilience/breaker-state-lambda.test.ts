@@ -185,6 +185,47 @@ describe('breaker-state core: maintenance', () => {
   });
 });
 
+/** The reconcile rule's event, as EventBridge delivers a scheduled event. */
+function scheduledEvent(time = '2026-12-01T12:05:00Z') {
+  return { version: '0', id: 'c0ffee00-0000-4000-8000-000000000005', 'detail-type': 'Scheduled Event', source: 'aws.events', account: '111111111111', time, region: 'eu-west-1', resources: ['arn:aws:events:eu-west-1:111111111111:rule/gatehouse-dev-breaker-reconcile'], detail: {} };
+}
+const T_RECONCILE = Date.parse('2026-12-01T12:05:00Z');
+
+describe('breaker-state core: the reconcile schedule', () => {
+  it('opens a breaker whose ALARM change was lost (its writes failed), dated by the schedule, in one DescribeAlarms pass', async () => {
+    const alarms = alarmStates({ [`${PREFIX}-breaker-payments`]: 'ALARM', [`${PREFIX}-breaker-catalog.part1`]: 'OK', [`${PREFIX}-breaker-catalog.part2`]: 'OK' });
+    const outcome = await core(alarms)(scheduledEvent());
+    expect(outcome).toEqual({ status: 'reconciled', outcomes: [
+      { status: 'written', service: 'payments', signal: 'alarm', from: 'NONE', copies: CLUSTER_SLOTS, record: { state: 'OPEN', openedAtMs: T_RECONCILE, waitMs: 30_000, halfOpenPeriod: -1, halfOpenCalls: 0 } },
+      { status: 'unchanged', service: 'catalog', signal: 'alarm', state: 'NONE' },
+    ] });
+    expect(alarms.asked).toEqual([[`${PREFIX}-breaker-payments`, `${PREFIX}-breaker-catalog.part1`, `${PREFIX}-breaker-catalog.part2`]]);
+    expect(await copy('payments', 16383)).toMatchObject({ state: 'OPEN', openedAtMs: T_RECONCILE });
+  });
+
+  it('closes a breaker left OPEN by an older retried event once the alarm says OK, and keeps an open one\'s opening', async () => {
+    const apply = core(alarmStates({ [`${PREFIX}-breaker-payments`]: 'OK', [`${PREFIX}-breaker-catalog.part1`]: 'ALARM', [`${PREFIX}-breaker-catalog.part2`]: 'OK' }));
+    await apply(alarmEvent(`${PREFIX}-breaker-payments`, 'ALARM', '2026-12-01T10:00:00.250+0000'));
+    await apply(compositeEvent(`${PREFIX}-breaker-catalog`, 'ALARM', '2026-12-01T10:00:00.250+0000'));
+    const outcome = await apply(scheduledEvent());
+    expect(outcome).toMatchObject({ status: 'reconciled', outcomes: [
+      { status: 'written', service: 'payments', from: 'OPEN', record: { state: 'CLOSED' } },
+      { status: 'unchanged', service: 'catalog', state: 'OPEN' },
+    ] });
+    expect(await copy('catalog', 0)).toMatchObject({ state: 'OPEN', openedAtMs: T_OPEN });
+  });
+
+  it('leaves maintenance alone whatever the alarm says', async () => {
+    const apply = core(alarmStates({ [`${PREFIX}-breaker-payments`]: 'OK', [`${PREFIX}-breaker-catalog.part1`]: 'OK', [`${PREFIX}-breaker-catalog.part2`]: 'OK' }));
+    await apply(maintenanceEvent({ action: 'maintenance_on', service: 'payments' }));
+    expect(await apply(scheduledEvent())).toMatchObject({ status: 'reconciled', outcomes: [{ status: 'unchanged', service: 'payments', state: 'FORCED_OPEN' }, { status: 'unchanged', service: 'catalog' }] });
+  });
+
+  it('refuses another kind of aws.events event', async () => {
+    expect(await core()({ ...scheduledEvent(), 'detail-type': 'Object Created' })).toEqual({ status: 'refused', problem: 'detail-type "Object Created" from aws.events is not "Scheduled Event"' });
+  });
+});
+
 describe('breaker-state core: refused events (logged, never retried)', () => {
   const refused = async (event: unknown): Promise<string> => {
     const outcome: BreakerStateOutcome = await core()(event);
@@ -211,7 +252,7 @@ describe('breaker-state core: refused events (logged, never retried)', () => {
       'detail.retry_after_seconds "10m" is not a whole number of seconds from 1 to 86400'],
     ['a Retry-After on switch-off', maintenanceEvent({ action: 'maintenance_off', service: 'payments', retry_after_seconds: 60 }),
       'detail.retry_after_seconds applies to maintenance_on only'],
-    ['another source', { source: 'aws.health', detail: {} }, 'source "aws.health" is neither aws.cloudwatch nor gatehouse.breaker'],
+    ['another source', { source: 'aws.health', detail: {} }, 'source "aws.health" is none of aws.cloudwatch, gatehouse.breaker, aws.events'],
     ['no detail', { source: 'gatehouse.breaker' }, 'event from "gatehouse.breaker": detail is not an object'],
     ['no object at all', 'ALARM', 'the event is not a JSON object'],
   ])('refuses %s with what was wrong', async (_name, event, problem) => {

@@ -172,14 +172,16 @@ describe.each(SOURCES.map(([name]) => name))('circuit breakers of %s', (name) =>
       expect(fnId).toBeDefined();
     });
 
-    it('is invoked by the breaker alarms\' state changes (by name) and by the operators\' gatehouse.breaker events', () => {
+    it('is invoked by the breaker alarms\' state changes (by name), the operators\' gatehouse.breaker events and a reconcile every 5 minutes', () => {
       const rules = resources(obs, 'AWS::Events::Rule').filter(([, p]) => String(p.Name).startsWith(`${prefix}-breaker-`));
       if (expected.length === 0) return expect(rules).toEqual([]);
       const fnId = resources(obs, 'AWS::Lambda::Function').find(([, p]) => p.FunctionName === `${prefix}-breaker-state`)![0];
       expect(rules.map(([, p]) => [p.Name, p.EventPattern, p.Targets.map((x: Props) => x.Arn)])).toEqual([
         [`${prefix}-breaker-alarms`, { source: ['aws.cloudwatch'], 'detail-type': ['CloudWatch Alarm State Change'], detail: { alarmName: expected.map((s) => `${prefix}-breaker-${s}`) } }, [{ 'Fn::GetAtt': [fnId, 'Arn'] }]],
+        [`${prefix}-breaker-reconcile`, undefined, [{ 'Fn::GetAtt': [fnId, 'Arn'] }]],
         [`${prefix}-breaker-maintenance`, { source: ['gatehouse.breaker'] }, [{ 'Fn::GetAtt': [fnId, 'Arn'] }]],
       ]);
+      expect(rules.find(([, p]) => p.Name === `${prefix}-breaker-reconcile`)![1].ScheduleExpression).toBe('rate(5 minutes)');
     });
 
     it('turns anomaly mitigation on exactly for the target groups that ask for it', () => {
