@@ -52,8 +52,15 @@ export function redisBreakerRecords(redis: Redis, budgetMs = REDIS_RECORD_BUDGET
     const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what}: Redis did not answer within ${budgetMs} ms`)), budgetMs); });
     return Promise.race([work(), late]).finally(() => clearTimeout(timer));
   };
+  // The writes themselves run one after another, even past a budget that gave up on one: a late
+  // write of an older transition must never land over a newer one's copies.
+  let lastWrite: Promise<unknown> = Promise.resolve();
   return {
-    write: (service, record) => bounded(`breaker record of ${service}`, () => writeBreakerRecord(redis, service, record)).then(() => undefined),
+    write: (service, record) => bounded(`breaker record of ${service}`, () => {
+      const write = lastWrite.then(() => writeBreakerRecord(redis, service, record));
+      lastWrite = write.catch(() => undefined);
+      return write;
+    }).then(() => undefined),
     // At startup the connection may still be opening: wait for it within the budget first.
     resetStale: async (services) => untilReady(redis, budgetMs).then(() => bounded('stale breaker records', async () => {
       const reset: string[] = [];

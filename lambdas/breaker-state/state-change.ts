@@ -4,7 +4,7 @@
  * the next one (lib/resilience/breaker-alarm.ts) and write its 16,384 copies only when it
  * changed. The handler wires this to Redis and CloudWatch; the tests hand in the same seams.
  */
-import { nextBreakerRecord, type BreakerSignal } from '../../lib/resilience/breaker-alarm';
+import { CLOSED_RECORD, nextBreakerRecord, type BreakerSignal } from '../../lib/resilience/breaker-alarm';
 import { BREAKER_KEY_PREFIX, type BreakerRecord, type BreakerRecordState } from '../../lib/resilience/breaker-record';
 import { readBreakerRecord, writeBreakerRecord, type BreakerRedis } from '../../lib/resilience/breaker-writer';
 import { breakerStateOf, type AlarmStateReader } from './alarm-states';
@@ -21,8 +21,18 @@ export interface BreakerStateDeps {
   readonly clock?: () => number;
 }
 
-/** `NONE`: no record written yet (the authorizer reads that as CLOSED). */
-export type RecordState = BreakerRecordState | 'NONE';
+/** `NONE`: no record written yet (the authorizer reads that as CLOSED); `MALFORMED`: unparseable, rewritten. */
+export type RecordState = BreakerRecordState | 'NONE' | 'MALFORMED';
+
+/** Slot 0's record, or that it could not be parsed (RangeError of fromRedisValue). */
+async function readStored(redis: BreakerRedis, service: string, prefix: string): Promise<{ record?: BreakerRecord; malformed: boolean }> {
+  try {
+    return { record: await readBreakerRecord(redis, service, prefix), malformed: false };
+  } catch (err) {
+    if (err instanceof RangeError) return { malformed: true };
+    throw err;
+  }
+}
 
 export type BreakerStateOutcome =
   /** Malformed, or about no breaker this gateway has: logged, never retried (a retry would fail the same way). */
@@ -56,10 +66,12 @@ export function createBreakerStateChange(deps: BreakerStateDeps): (raw: unknown)
 
 /** The record of `service` after `signal`, written when it changed. */
 async function apply(service: string, signal: BreakerSignal, deps: BreakerStateDeps, prefix: string): Promise<ServiceOutcome> {
-  const previous = await readBreakerRecord(deps.redis, service, prefix);
-  const next = nextBreakerRecord(previous, signal, { waitMs: deps.config.services[service].waitMs });
-  const from = previous?.state ?? 'NONE';
-  if (!next || sameState(previous, next)) return { status: 'unchanged', service, signal: signal.kind, state: from };
+  const stored = await readStored(deps.redis, service, prefix);
+  const previous = stored.record;
+  // A malformed record (which the limiter's script reads as closed) is rewritten from the signal as if none existed.
+  const next = nextBreakerRecord(previous, signal, { waitMs: deps.config.services[service].waitMs }) ?? (stored.malformed ? CLOSED_RECORD : undefined);
+  const from = stored.malformed ? 'MALFORMED' : previous?.state ?? 'NONE';
+  if (!next || (!stored.malformed && sameState(previous, next))) return { status: 'unchanged', service, signal: signal.kind, state: from };
   const copies = await writeBreakerRecord(deps.redis, service, next, prefix);
   return { status: 'written', service, signal: signal.kind, from, record: next, copies };
 }

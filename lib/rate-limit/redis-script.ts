@@ -56,7 +56,7 @@ local b = breaker and vals[2 * n + 1]
 if b and string.byte(b, 1) ~= 67 then
   local now = tonumber(ARGV[4 * n + 3])
   local state, hp, hc
-  state, opened_s, wait_s, hp, hc = string.match(b, '^(%u):(%-?%d+):(%-?%d+):(%-?%d+):(%-?%d+)$')
+  state, opened_s, wait_s, hp, hc = string.match(b, '^([COF]):(%-?%d+):(%-?%d+):(%-?%d+):(%-?%d+)$')
   if state == 'F' then
     verdict, retry_after = 4, tonumber(wait_s)
   elseif state == 'O' then

@@ -180,7 +180,8 @@ export function targetGroupSeries(j: BreakerJudgement): JudgedSeries {
       fast: alb('TargetResponseTime', `PR(:${j.slowCallMs / 1000})`),
     },
     calls: 'requests',
-    failedPercent: '100 * (errors + refused) / requests',
+    // The error counts exist only for periods with errors (SPARSE in judgedExpression).
+    failedPercent: '100 * (FILL(errors, 0) + FILL(refused, 0)) / requests',
     slowPercent: '100 - fast',
   };
 }
@@ -201,20 +202,23 @@ export function apiMethodSeries(j: BreakerJudgement, methods: readonly BreakerMe
     metrics[`s${i}`] = { namespace: METRICS_NAMESPACE, metricName: METRIC.shed, statistic: 'Sum', method, emittedBy: AUTHORIZER_SERVICE };
   });
   const sum = (terms: string[]) => (terms.length === 1 ? terms[0] : `(${terms.join(' + ')})`);
-  const calls = sum(methods.map((_, i) => `n${i}`));
+  // Every input is FILLed: a method idle for a window, or a metric published only when it happens
+  // (Shed), must count as none, not drop the whole data point (SPARSE in judgedExpression).
+  const calls = sum(methods.map((_, i) => `FILL(n${i}, 0)`));
   return {
     metrics,
     calls,
-    // Sheds are published only when they happen: FILL makes a quiet window count none.
-    failedPercent: `100 * ${sum(methods.map((_, i) => `(e${i} - FILL(s${i}, 0))`))} / ${calls}`,
-    slowPercent: `100 - ${sum(methods.map((_, i) => `f${i} * n${i}`))} / ${calls}`,
+    failedPercent: `100 * ${sum(methods.map((_, i) => `(FILL(e${i}, 0) - FILL(s${i}, 0))`))} / ${calls}`,
+    slowPercent: `100 - ${sum(methods.map((_, i) => `FILL(f${i}, 0) * FILL(n${i}, 0)`))} / ${calls}`,
   };
 }
 
 /**
  * The alarm's expression: 1 (trip) or 0 (healthy) on a judged window, no data point otherwise.
- * Missing values count as 0 in metric math (the ALB publishes no 5xx count without 5xx), and a
- * division by zero calls drops the point, which the condition never selects.
+ * SPARSE: CloudWatch publishes a count only for a period it happened in (the ALB has no 5xx count
+ * without a 5xx), and arithmetic on a series without a value there yields none, so every count but
+ * the calls is FILLed with 0 by the series above; a window without calls divides by zero and drops
+ * the point, which the condition never selects.
  */
 export function judgedExpression(j: BreakerJudgement, s: Pick<JudgedSeries, 'calls' | 'failedPercent' | 'slowPercent'>): string {
   const failed = `(${s.failedPercent})`;

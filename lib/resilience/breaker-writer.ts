@@ -14,10 +14,16 @@ export interface BreakerRedis {
 /** Copies per pipeline: 16,384 SETs in 16 round trips keeps each reply small. */
 export const WRITE_BATCH = 1024;
 
-/** Writes `record` to every copy; resolves with the number written, rejects on the first failed command. */
+/**
+ * Writes `record` to every copy; resolves with the number written, rejects on the first failed
+ * command. Slot 0's copy, the one {@link readBreakerRecord} reads, is written last: it is the
+ * commit marker, so a write that fails part-way still reads as the old record and the retry (or
+ * the reconcile) writes every copy again instead of finding "nothing changed".
+ */
 export async function writeBreakerRecord(redis: BreakerRedis, service: string, record: BreakerRecord, prefix = BREAKER_KEY_PREFIX): Promise<number> {
   const value = toRedisValue(record);
-  const keys = allBreakerRecordKeys(service, prefix);
+  const all = allBreakerRecordKeys(service, prefix);
+  const keys = [...all.slice(1), all[0]];
   for (let start = 0; start < keys.length; start += WRITE_BATCH) {
     const pipeline = redis.pipeline();
     for (const key of keys.slice(start, start + WRITE_BATCH)) pipeline.set(key, value);
@@ -29,8 +35,9 @@ export async function writeBreakerRecord(redis: BreakerRedis, service: string, r
 }
 
 /**
- * The record as last written: slot 0's copy. The state fields are the same in every copy; only
- * the trickle counters differ per slot, and a new state resets them all.
+ * The record as last completely written: slot 0's copy, written after every other one. The state
+ * fields are the same in every copy; only the trickle counters differ per slot, and a new state
+ * resets them all.
  */
 export async function readBreakerRecord(redis: BreakerRedis, service: string, prefix = BREAKER_KEY_PREFIX): Promise<BreakerRecord | undefined> {
   return fromRedisValue(await redis.get(breakerRecordKey(service, 0, prefix)));

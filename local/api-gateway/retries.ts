@@ -49,10 +49,12 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => { setTimeout(re
  * The route's timeout bounds each try, so a request whose every try times out is answered after
  * at most (1 + attempts) x timeout_ms plus the backoffs. `log.upstreamTries` counts the tries.
  */
-export async function callWithRetries(upstream: Pick<ServiceUpstream, 'call'>, exchange: UpstreamExchange, plan: RetryPlan, log: { upstreamTries?: number }, deps: RetryDeps = {}): Promise<IntegrationResult> {
+export async function callWithRetries(upstream: Pick<ServiceUpstream, 'call'> & Partial<Pick<ServiceUpstream, 'breakerClosed'>>, exchange: UpstreamExchange, plan: RetryPlan, log: { upstreamTries?: number }, deps: RetryDeps = {}): Promise<IntegrationResult> {
   let result = await upstream.call(exchange);
   let tries = 1;
-  while (tries <= plan.attempts && retryable(result)) {
+  // No retry once the breaker left CLOSED (Resilience4j's retry around a breaker stops there too):
+  // retrying a service judged unhealthy only adds to its load.
+  while (tries <= plan.attempts && retryable(result) && (upstream.breakerClosed?.() ?? true)) {
     await (deps.sleep ?? realSleep)(backoffMs(tries, plan, deps.random));
     result = await upstream.call(exchange);
     tries += 1;

@@ -86,6 +86,12 @@ export class ServiceUpstream {
     this.breaker = breaker && new CircuitBreaker({ config: breaker, onTransition: (t) => this.onTransition(t) });
   }
 
+  /** Whether the service's breaker lets retries go on: not open, half-open or forced open (or no breaker). */
+  breakerClosed(): boolean {
+    const state = this.breaker?.state(this.clock());
+    return state !== 'OPEN' && state !== 'HALF_OPEN' && state !== 'FORCED_OPEN';
+  }
+
   /**
    * One call to the instance the pool picks next, its result reported to the pool and (when the
    * breaker permitted it) to the breaker. Resolves after any record write it caused, so the

@@ -1,4 +1,4 @@
-import { backoffMs, retryable } from '../../local/api-gateway/retries';
+import { backoffMs, callWithRetries, retryable } from '../../local/api-gateway/retries';
 import { startFlakyUpstream, type Behaviour, type FlakyUpstream } from './support/flaky-upstream';
 import { apiKey, startTestGateway, type TestGateway } from './support/harness';
 
@@ -115,6 +115,19 @@ describe('the retry rules', () => {
     expect([502, 503, 504].map((s) => retryable(answer(s)))).toEqual([true, true, true]);
     expect([200, 404, 429, 500, 501].map((s) => retryable(answer(s)))).toEqual([false, false, false, false, false]);
     expect(retryable(failure('response larger than 10 MB'))).toBe(false);
+  });
+
+  it('stops retrying once the service\'s breaker has left CLOSED (retries would only add to its load)', async () => {
+    const plan = { attempts: 3, base_delay_ms: 1, max_delay_ms: 1, methods: new Set(['GET'] as const) };
+    const run = async (closedAfter: number) => {
+      let calls = 0;
+      const upstream = { call: async () => { calls += 1; return answer(503); }, breakerClosed: () => calls < closedAfter };
+      const log: { upstreamTries?: number } = {};
+      await callWithRetries(upstream, {} as never, plan, log, { sleep: async () => undefined });
+      return [calls, log.upstreamTries];
+    };
+    expect(await run(Infinity)).toEqual([4, 4]); // closed throughout: 1 + 3 attempts
+    expect(await run(2)).toEqual([2, 2]); // opened by the second failure: no third try
   });
 
   it('waits a full-jitter backoff: uniform in [0, min(max_delay_ms, base_delay_ms x 2^(n-1))] before retry n', () => {

@@ -268,6 +268,34 @@ describe('breaker-state core: failures reject, so Lambda retries the event', () 
     await expect(apply(alarmEvent(`${PREFIX}-breaker-payments`, 'ALARM', '2026-12-01T10:00:00.250+0000'))).rejects.toThrow('READONLY');
   });
 
+  it('writes every copy again when the retry follows a write that failed part-way (slot 0, the one read, is written last)', async () => {
+    // Prepare: the real Redis, whose third pipeline of the first attempt fails.
+    let pipelines = 0;
+    const flaky = {
+      get: (key: string) => redis.get(key),
+      pipeline: () => {
+        const real = redis.pipeline();
+        const fail = ++pipelines === 3;
+        return { set: (key: string, value: string) => real.set(key, value), exec: async () => (fail ? [[new Error('ECONNRESET'), null]] as Array<[Error | null, unknown]> : real.exec()) };
+      },
+    };
+    const apply = createBreakerStateChange({ config: CONFIG, redis: flaky, alarms: alarmStates({}), keyPrefix: prefix });
+    const event = alarmEvent(`${PREFIX}-breaker-payments`, 'ALARM', '2026-12-01T10:00:00.250+0000');
+    // Act
+    await expect(apply(event)).rejects.toThrow('ECONNRESET');
+    const retried = await apply(event);
+    // Assess: the retry saw the old record and wrote all copies.
+    expect(retried).toMatchObject({ status: 'written', from: 'NONE', copies: CLUSTER_SLOTS });
+    for (const slot of [0, 2048, 3000, 16383]) expect(await copy('payments', slot)).toMatchObject({ state: 'OPEN', openedAtMs: T_OPEN });
+  });
+
+  it('rewrites a malformed record (which the limiter reads as closed) from the next signal', async () => {
+    await redis.set(breakerRecordKey('payments', 0, prefix), 'OPEN');
+    const outcome = await core(alarmStates({ [`${PREFIX}-breaker-payments`]: 'OK', [`${PREFIX}-breaker-catalog.part1`]: 'OK', [`${PREFIX}-breaker-catalog.part2`]: 'OK' }))(scheduledEvent());
+    expect(outcome).toMatchObject({ status: 'reconciled', outcomes: [{ status: 'written', service: 'payments', from: 'MALFORMED', record: { state: 'CLOSED' } }, { status: 'unchanged', service: 'catalog' }] });
+    expect(await copy('payments', 0)).toMatchObject({ state: 'CLOSED' });
+  });
+
   it('rejects when CloudWatch cannot say the alarm\'s state', async () => {
     const apply = core({ states: async () => { throw new Error('AccessDenied: cloudwatch:DescribeAlarms'); } });
     await apply(maintenanceEvent({ action: 'maintenance_on', service: 'payments' }));

@@ -104,7 +104,9 @@ describe.each(SOURCES.map(([name]) => name))('circuit breakers of %s', (name) =>
         expect(metrics.length).toBeLessThanOrEqual(10);
         for (const m of metrics) expect(m.MetricStat.Period).toBe(cb.slidingWindowSize);
         const [expression] = alarm.Metrics.filter((m: Props) => m.ReturnData).map((m: Props) => m.Expression as string);
-        const calls = stat(alarm, 'requests') ? 'requests' : `(${metrics.filter((m: Props) => m.Id.startsWith('n')).map((m: Props) => m.Id).join(' + ')})`.replace(/^\((n0)\)$/, '$1');
+        // Every count but the private calls is FILLed (a sparse metric must not drop the window).
+        const callTerms = metrics.filter((m: Props) => m.Id.startsWith('n')).map((m: Props) => `FILL(${m.Id}, 0)`);
+        const calls = stat(alarm, 'requests') ? 'requests' : callTerms.length === 1 ? callTerms[0] : `(${callTerms.join(' + ')})`;
         expect(expression).toContain(`IF((${calls} >= ${cb.minimumNumberOfCalls}) OR ((${calls} >= ${trial}) AND (`);
         expect(expression).toContain(`) >= ${cb.failureRateThreshold}) OR (`);
         expect(expression).toContain(`) >= ${cb.slowCallRateThreshold})))`);
@@ -112,6 +114,7 @@ describe.each(SOURCES.map(([name]) => name))('circuit breakers of %s', (name) =>
         if (stat(alarm, 'requests')) {
           const tg = stat(alarm, 'requests').Metric.Dimensions.find((d: Props) => d.Name === 'TargetGroup').Value;
           expect(JSON.stringify(tg)).toContain(`Service${service.replace(/-/g, '')}TargetGroup`);
+          expect(expression).toContain('100 * (FILL(errors, 0) + FILL(refused, 0)) / requests');
           expect(['requests', 'errors', 'refused', 'fast'].map((id) => [stat(alarm, id).Metric.MetricName, stat(alarm, id).Stat]))
             .toEqual([['RequestCount', 'Sum'], ['HTTPCode_Target_5XX_Count', 'Sum'], ['TargetConnectionErrorCount', 'Sum'], ['TargetResponseTime', `PR(:${cb.slowCallDurationThresholdMs / 1000})`]]);
         } else {
@@ -120,7 +123,7 @@ describe.each(SOURCES.map(([name]) => name))('circuit breakers of %s', (name) =>
             expect(m.MetricStat.Metric.Namespace).toBe(m.Id.startsWith('s') ? 'Gatehouse' : 'AWS/ApiGateway');
             expect(m.MetricStat.Stat).toBe({ e: 'Sum', n: 'SampleCount', f: `PR(:${cb.slowCallDurationThresholdMs})`, s: 'Sum' }[m.Id.charAt(0) as 'e']);
           }
-          const failed = metrics.filter((m: Props) => m.Id.startsWith('e')).map((m: Props) => `(${m.Id} - FILL(s${m.Id.slice(1)}, 0))`);
+          const failed = metrics.filter((m: Props) => m.Id.startsWith('e')).map((m: Props) => `(FILL(${m.Id}, 0) - FILL(s${m.Id.slice(1)}, 0))`);
           expect(expression).toContain(`100 * ${failed.length === 1 ? failed[0] : `(${failed.join(' + ')})`} /`);
         }
       }
@@ -217,7 +220,7 @@ describe(`the values of ${VARIANT_NAME}`, () => {
 
   it('judges catalog over 120 s: >= 40 calls and >= 25 % failed or >= 80 % over 1,500 ms; clears on 5 clean trial calls', () => {
     const part = alarm('shopwave-prod-breaker-catalog.part1')!;
-    expect(part.Metrics.find((m: Props) => m.ReturnData).Expression).toBe('IF(((n0 + n1) >= 40) OR (((n0 + n1) >= 5) AND ((100 * ((e0 - FILL(s0, 0)) + (e1 - FILL(s1, 0))) / (n0 + n1)) < 25) AND ((100 - (f0 * n0 + f1 * n1) / (n0 + n1)) < 80)), (((100 * ((e0 - FILL(s0, 0)) + (e1 - FILL(s1, 0))) / (n0 + n1)) >= 25) OR ((100 - (f0 * n0 + f1 * n1) / (n0 + n1)) >= 80)))');
+    expect(part.Metrics.find((m: Props) => m.ReturnData).Expression).toBe('IF(((FILL(n0, 0) + FILL(n1, 0)) >= 40) OR (((FILL(n0, 0) + FILL(n1, 0)) >= 5) AND ((100 * ((FILL(e0, 0) - FILL(s0, 0)) + (FILL(e1, 0) - FILL(s1, 0))) / (FILL(n0, 0) + FILL(n1, 0))) < 25) AND ((100 - (FILL(f0, 0) * FILL(n0, 0) + FILL(f1, 0) * FILL(n1, 0)) / (FILL(n0, 0) + FILL(n1, 0))) < 80)), (((100 * ((FILL(e0, 0) - FILL(s0, 0)) + (FILL(e1, 0) - FILL(s1, 0))) / (FILL(n0, 0) + FILL(n1, 0))) >= 25) OR ((100 - (FILL(f0, 0) * FILL(n0, 0) + FILL(f1, 0) * FILL(n1, 0)) / (FILL(n0, 0) + FILL(n1, 0))) >= 80)))');
     expect(stat(part, 's0')).toMatchObject({ Period: 120, Stat: 'Sum', Metric: { Namespace: 'Gatehouse', MetricName: 'Shed' } });
     expect(stat(part, 's0').Metric.Dimensions.map((d: Props) => d.Name).sort()).toEqual(['method', 'resource', 'service']);
     expect(stat(part, 'f0')).toMatchObject({ Period: 120, Stat: 'PR(:1500)', Metric: { MetricName: 'IntegrationLatency' } });
@@ -230,7 +233,7 @@ describe(`the values of ${VARIANT_NAME}`, () => {
     expect(alarm('shopwave-prod-breaker-search')).toBeUndefined();
     // 800 rps over 4 services for 60 s, 5 %: 600 calls; p99 250 ms is the slow-call duration.
     expect(alarm('shopwave-prod-breaker-cart')!.Metrics.find((m: Props) => m.ReturnData).Expression)
-      .toBe('IF((requests >= 600) OR ((requests >= 10) AND ((100 * (errors + refused) / requests) < 50) AND ((100 - fast) < 100)), (((100 * (errors + refused) / requests) >= 50) OR ((100 - fast) >= 100)))');
+      .toBe('IF((requests >= 600) OR ((requests >= 10) AND ((100 * (FILL(errors, 0) + FILL(refused, 0)) / requests) < 50) AND ((100 - fast) < 100)), (((100 * (FILL(errors, 0) + FILL(refused, 0)) / requests) >= 50) OR ((100 - fast) >= 100)))');
     expect(stat(alarm('shopwave-prod-breaker-cart')!, 'fast')).toMatchObject({ Period: 60, Stat: 'PR(:0.25)' });
   });
 
