@@ -60,8 +60,36 @@ export function createBreakerStateChange(deps: BreakerStateDeps): (raw: unknown)
     if (!parsed.ok) return { status: 'refused', problem: parsed.problem };
     const { event } = parsed;
     if (event.kind === 'reconcile') return reconcile(event.atMs, deps, prefix);
-    return apply(event.service, await signalOf(event, deps), deps, prefix);
+    if (event.kind === 'maintenance_on') {
+      const stale = await staleMaintenanceOn(event.service, event.atMs, deps.redis, prefix);
+      if (stale) return { status: 'refused', problem: stale };
+    }
+    const outcome = await apply(event.service, await signalOf(event, deps), deps, prefix);
+    if (event.kind === 'maintenance_off') await rememberMaintenanceOff(event.service, event.atMs, deps.redis, prefix);
+    return outcome;
   };
+}
+
+/**
+ * Where the time of a service's last applied maintenance_off is kept. Lambda's asynchronous
+ * retries can deliver a `maintenance_on` after the `maintenance_off` sent later; applied then, it
+ * would hold the service in maintenance, which nothing reconciles.
+ */
+export const maintenanceOffKey = (service: string, prefix = BREAKER_KEY_PREFIX) => `${prefix}maintenance-off:${service}`;
+
+/** Why a `maintenance_on` of `atMs` comes too late, if it does: a maintenance_off of a later time was applied already. */
+async function staleMaintenanceOn(service: string, atMs: number, redis: BreakerRedis, prefix: string): Promise<string | undefined> {
+  const off = Number(await redis.get(maintenanceOffKey(service, prefix)));
+  // Strictly older only: EventBridge times have whole seconds, and a switch on in the same second as an off may be new.
+  if (!Number.isFinite(off) || off <= 0 || atMs >= off) return undefined;
+  return `maintenance_on of ${service} at ${new Date(atMs).toISOString()} arrived after the maintenance_off of ${new Date(off).toISOString()} was applied; send maintenance_on again to start a new maintenance`;
+}
+
+async function rememberMaintenanceOff(service: string, atMs: number, redis: BreakerRedis, prefix: string): Promise<void> {
+  const pipeline = redis.pipeline();
+  pipeline.set(maintenanceOffKey(service, prefix), String(atMs));
+  const [[err] = [null]] = (await pipeline.exec()) ?? [];
+  if (err) throw err;
 }
 
 /** The record of `service` after `signal`, written when it changed. */

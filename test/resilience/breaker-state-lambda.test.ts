@@ -7,7 +7,7 @@ import type { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { AlarmNotFoundError, breakerStateOf, CloudWatchAlarmStates, type AlarmStateReader } from '../../lambdas/breaker-state/alarm-states';
 import { BREAKER_STATE_ENV, type BreakerStateConfig } from '../../lambdas/breaker-state/config';
 import { parseEventTime } from '../../lambdas/breaker-state/events';
-import { createBreakerStateChange, type BreakerStateOutcome } from '../../lambdas/breaker-state/state-change';
+import { createBreakerStateChange, maintenanceOffKey, type BreakerStateOutcome } from '../../lambdas/breaker-state/state-change';
 import type { AlarmState } from '../../lib/resilience/breaker-alarm';
 import { allBreakerRecordKeys, breakerRecordKey, fromRedisValue, toRedisValue } from '../../lib/resilience/breaker-record';
 import { CLUSTER_SLOTS } from '../../lib/resilience/slot-anchors';
@@ -82,6 +82,7 @@ afterEach(async () => {
   for (const service of Object.keys(CONFIG.services)) {
     const keys = allBreakerRecordKeys(service, prefix);
     for (let i = 0; i < keys.length; i += 4096) await redis.del(...keys.slice(i, i + 4096));
+    await redis.del(maintenanceOffKey(service, prefix));
   }
 });
 afterAll(async () => { await redis.quit(); });
@@ -177,6 +178,18 @@ describe('breaker-state core: maintenance', () => {
     const healthy = core(alarmStates({ [parts[0]]: 'OK', [parts[1]]: 'INSUFFICIENT_DATA' }));
     await healthy(maintenanceEvent({ action: 'maintenance_on', service: 'catalog' }));
     expect(await healthy(maintenanceEvent({ action: 'maintenance_off', service: 'catalog' }))).toMatchObject({ record: { state: 'CLOSED' } });
+  });
+
+  it('refuses a maintenance_on that Lambda retried after the later maintenance_off was applied; a new one still works', async () => {
+    const apply = core(alarmStates({ [`${PREFIX}-breaker-payments`]: 'OK' }));
+    // The on (11:00) failed once and is retried after the off (11:00:30) went through.
+    expect(await apply(maintenanceEvent({ action: 'maintenance_off', service: 'payments' }, '2026-12-01T11:00:30Z'))).toMatchObject({ status: 'unchanged' });
+    expect(await apply(maintenanceEvent({ action: 'maintenance_on', service: 'payments' }, '2026-12-01T11:00:00Z'))).toEqual({
+      status: 'refused',
+      problem: 'maintenance_on of payments at 2026-12-01T11:00:00.000Z arrived after the maintenance_off of 2026-12-01T11:00:30.000Z was applied; send maintenance_on again to start a new maintenance',
+    });
+    expect(await copiesWritten('payments')).toBe(0);
+    expect(await apply(maintenanceEvent({ action: 'maintenance_on', service: 'payments' }, '2026-12-01T11:05:00Z'))).toMatchObject({ status: 'written', record: { state: 'FORCED_OPEN' } });
   });
 
   it('switching off a breaker that is not in maintenance changes nothing', async () => {
