@@ -11,8 +11,9 @@ import { createLimit, type BreakerRateLimiter } from './limit';
 import type { Outcome } from './outcome';
 import { deniedPolicy, limitedPolicy } from './policy';
 import { readRequest, singleHeader, type RequestFacts } from './request';
+import type { RouteConfig } from '../../lib/config/schema';
 import { compileRouting, requireServed } from './routing';
-import { breakerShed, maintenanceOf, shedResult } from './shed';
+import { breakerShed, maintenanceOf, shedResult, type ShedAt } from './shed';
 import type { TokenVerifier } from './token-verifier';
 
 export type { Outcome } from './outcome';
@@ -67,8 +68,7 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorize {
       requireAccess(route.route, identity, route.wildcardLabel, config.apiKeys.header);
       // Maintenance sheds before the limiter, so a request that cannot be served counts nowhere.
       const maintenance = maintenanceOf(config, route.route.name);
-      const shedAt = { route: route.route, apiMethod: { resource: event.resource, method: facts.method } };
-      if (maintenance) return shedResult(maintenance, identity, shedAt, facts.apiResourceArn, report);
+      if (maintenance) return shedResult(maintenance, identity, shedAtOf(route.route, event, facts), facts.apiResourceArn, report);
       let decision;
       try {
         decision = await limit(identity, route.route);
@@ -82,7 +82,7 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorize {
         throw err;
       }
       const shed = breakerShed(decision);
-      if (shed) return shedResult(shed, identity, shedAt, facts.apiResourceArn, report);
+      if (shed) return shedResult(shed, identity, shedAtOf(route.route, event, facts), facts.apiResourceArn, report);
       return limitedPolicy(config, facts.apiResourceArn, route.route, identity, canary, decision, clock(), report);
     } catch (err) {
       if (err instanceof Denied && facts) {
@@ -96,4 +96,9 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorize {
       throw err;
     }
   };
+}
+
+/** Where a shed request was going (built only when one is shed, not on every request). */
+function shedAtOf(route: RouteConfig, event: APIGatewayRequestAuthorizerEvent, facts: RequestFacts): ShedAt {
+  return { route, apiMethod: { resource: event.resource, method: facts.method } };
 }

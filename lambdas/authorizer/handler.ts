@@ -2,6 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import type { Authorize } from './authorizer';
+import { initAtLoad } from '../init-at-load';
 import { counters, logger, recordKeyCache, recordOutcome } from './observability';
 import { authorizerFromEnv, bakedConfigJson } from './runtime';
 
@@ -13,15 +14,7 @@ import { authorizerFromEnv, bakedConfigJson } from './runtime';
  * which hands in an authorizer with in-memory seams.
  */
 export function createHandler(build: () => Promise<Authorize>) {
-  let ready: Promise<Authorize> | undefined;
-  const authorizer = (): Promise<Authorize> => {
-    if (!ready) {
-      ready = build();
-      ready.catch(() => { ready = undefined; });
-    }
-    return ready;
-  };
-  void authorizer();
+  const authorizer = initAtLoad(build);
 
   const lambdaHandler = async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
     // Correlation id = API Gateway request id (set directly: correlationIdPath needs a JMESPath search fn).

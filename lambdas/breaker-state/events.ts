@@ -14,6 +14,7 @@
  *    record is made to match its alarm again (a change whose writes failed, or that arrived late).
  */
 import type { AlarmState } from '../../lib/resilience/breaker-alarm';
+import { MAINTENANCE_RETRY_AFTER_SECONDS } from '../../lib/resilience/resilience-plan';
 import { serviceOfAlarm, type BreakerStateConfig } from './config';
 
 export const ALARM_EVENT_SOURCE = 'aws.cloudwatch';
@@ -25,8 +26,8 @@ export const SCHEDULED_EVENT = 'Scheduled Event';
 export const MAINTENANCE_SOURCE = 'gatehouse.breaker';
 export const MAINTENANCE_ACTIONS = ['maintenance_on', 'maintenance_off'] as const;
 export type MaintenanceAction = (typeof MAINTENANCE_ACTIONS)[number];
-/** The range of `services[].maintenance.retry_after_seconds` (lib/config/resilience-schema.ts). */
-export const RETRY_AFTER_RANGE = { min: 1, max: 86_400 } as const;
+/** As `services[].maintenance.retry_after_seconds`. */
+const RETRY_AFTER_RANGE = MAINTENANCE_RETRY_AFTER_SECONDS;
 
 const ALARM_STATES: readonly AlarmState[] = ['OK', 'ALARM', 'INSUFFICIENT_DATA'];
 

@@ -2,6 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
 import Redis from 'ioredis';
+import { initAtLoad } from '../init-at-load';
 import { CloudWatchAlarmStates } from './alarm-states';
 import { bakedBreakerStateConfigJson, BREAKER_STATE_ENV, type BreakerStateConfig } from './config';
 import { logger, recordOutcome } from './observability';
@@ -17,15 +18,7 @@ type Apply = (raw: unknown) => Promise<BreakerStateOutcome>;
  * Lambda's asynchronous invocation retries the event (twice, then drops it: see the construct).
  */
 export function createHandler(build: () => Promise<Apply>) {
-  let ready: Promise<Apply> | undefined;
-  const apply = (): Promise<Apply> => {
-    if (!ready) {
-      ready = build();
-      ready.catch(() => { ready = undefined; });
-    }
-    return ready;
-  };
-  void apply();
+  const apply = initAtLoad(build);
 
   const lambdaHandler = async (event: EventBridgeEvent<string, unknown>): Promise<BreakerStateOutcome> => {
     if (typeof event?.id === 'string') logger.setCorrelationId(event.id);

@@ -4,6 +4,7 @@
  * topic; the defaults that depend on other keys (`targets`, `traffic`) are computed by
  * lib/resilience/resilience-plan.ts, so the schema leaves those keys optional.
  */
+import { MAINTENANCE_RETRY_AFTER_SECONDS } from '../resilience/resilience-plan';
 import { z } from 'zod';
 
 /**
@@ -43,7 +44,7 @@ export const OutlierDetection = z.strictObject({
 }).describe('Passive health of the local twin\'s instances (Envoy outlier detection). On AWS the ALB\'s active health check and, with weighted_random, anomaly mitigation do this.');
 
 export const Maintenance = z.strictObject({
-  retry_after_seconds: z.number().int().min(1).max(86400).default(300)
+  retry_after_seconds: z.number().int().min(MAINTENANCE_RETRY_AFTER_SECONDS.min).max(MAINTENANCE_RETRY_AFTER_SECONDS.max).default(300)
     .describe('How long clients should wait. The 503 carries one Retry-After for the whole API: the shortest of every breaker\'s wait_seconds and every maintenance\'s retry_after_seconds (decision 0023).'),
 }).describe('Maintenance mode: every request is answered 503 (the gateway\'s fixed body, decision 0023) by the authorizer, the upstream is not called. At runtime, without a redeploy, the breaker\'s forced-open state does the same (docs/resilience.md).');
 

@@ -17,6 +17,9 @@ export const MINIMUM_CALLS_SHARE = 0.05;
 export const MINIMUM_CALLS_FLOOR = 10;
 export const MINIMUM_CALLS_CEILING = 1000;
 
+/** The range of a maintenance's Retry-After, in seconds: the config's and the operators' runtime switch's (zod-free, for the state Lambda). */
+export const MAINTENANCE_RETRY_AFTER_SECONDS = { min: 1, max: 86_400 } as const;
+
 /** A 503 the gateway answers without calling the upstream. */
 export interface Shed {
   readonly retryAfterSeconds: number;
