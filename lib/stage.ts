@@ -2,6 +2,7 @@ import { Stage, Tags, type StageProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { applyCompliancePacks } from './compliance/nag';
 import type { GatewayEnvironment } from './config/environments';
+import { environmentRegions, regionalGateways, type RegionalGateway } from './config/regions';
 import { ApiStack } from './stacks/api-stack';
 import { AuditStack } from './stacks/audit-stack';
 import { CdnStack } from './stacks/cdn-stack';
@@ -9,6 +10,7 @@ import { DataStack } from './stacks/data-stack';
 import { EdgeObservabilityStack } from './stacks/edge-observability-stack';
 import { EdgeStack } from './stacks/edge-stack';
 import { IdentityStack } from './stacks/identity-stack';
+import { KeysStack } from './stacks/keys-stack';
 import { NetworkStack } from './stacks/network-stack';
 import { ObservabilityStack } from './stacks/observability-stack';
 import { stackName, type StackKind } from './stack-names';
@@ -20,13 +22,30 @@ export interface GatewayStageProps extends StageProps {
   readonly gateway: GatewayEnvironment;
 }
 
+/** The stacks of one region of an environment. */
+export interface RegionalStacks {
+  readonly gateway: RegionalGateway;
+  /** Only in multi-region environments (the multi-Region key's copy in this region). */
+  readonly keys?: KeysStack;
+  readonly network: NetworkStack;
+  readonly data: DataStack;
+  readonly api: ApiStack;
+  readonly audit: AuditStack;
+  readonly observability: ObservabilityStack;
+}
+
 /**
  * One environment of the gateway: `cdk deploy '<env>/*'` deploys all of its stacks in order
- * Edge -> Network -> Data -> Identity -> Api -> Audit -> Observability (region) -> Cdn ->
- * EdgeObservability (us-east-1).
+ * Edge -> [Keys per region] -> per region Network -> Data -> (Identity, primary) -> Api -> Audit
+ * -> Observability -> Cdn -> EdgeObservability (us-east-1). The primary region keeps the stack
+ * ids and names of a one-region environment, so adding a region replaces nothing deployed; a
+ * secondary region's stacks are `<Kind>-<region>` (decision 0026). Every region is a full copy
+ * sized for the whole peak: the survivors of a region loss take its traffic.
  */
 export class GatewayStage extends Stage {
   public readonly edge: EdgeStack;
+  /** Every region's stacks, primary first. */
+  public readonly regions: readonly RegionalStacks[];
   public readonly network: NetworkStack;
   public readonly data: DataStack;
   public readonly identity: IdentityStack;
@@ -40,42 +59,75 @@ export class GatewayStage extends Stage {
     const { gateway } = props;
     const { account, region } = gateway.env;
     super(scope, id, { ...props, env: { account, region } });
-    const name = (kind: StackKind) => stackName(gateway, kind);
-    const regional = { gateway, env: { account, region } };
+    const regions = regionalGateways(gateway);
+    const multiRegion = regions.length > 1;
     const global = { gateway, env: { account, region: EDGE_REGION } };
 
-    this.edge = new EdgeStack(this, 'Edge', { ...global, stackName: name('edge'), apiRegion: region });
-    this.network = new NetworkStack(this, 'Network', { ...regional, stackName: name('network') });
-    this.data = new DataStack(this, 'Data', { ...regional, stackName: name('data'), network: this.network });
-    this.identity = new IdentityStack(this, 'Identity', { ...regional, stackName: name('identity') });
-    this.api = new ApiStack(this, 'Api', {
-      ...regional,
-      stackName: name('api'),
-      crossRegionReferences: region !== EDGE_REGION,
-      network: this.network,
-      data: this.data,
-      identity: this.identity,
-      originVerifySecretName: this.edge.originVerifySecretName,
+    this.edge = new EdgeStack(this, 'Edge', { ...global, stackName: stackName(gateway, 'edge'), apiRegions: environmentRegions(gateway.env) });
+    const keys = multiRegion && needsMultiRegionKey(gateway) ? this.multiRegionKeys(regions) : [];
+
+    let identity: IdentityStack | undefined;
+    const built: RegionalStacks[] = [];
+    regions.forEach((here, i) => {
+      const primary = built[0];
+      const secondary = here.isPrimary ? undefined : here.env.region;
+      const name = (kind: StackKind) => stackName(gateway, kind, secondary);
+      const idOf = (kind: string) => (secondary ? `${kind}-${secondary}` : kind);
+      const regional = { gateway: here, env: { account, region: here.env.region }, crossRegionReferences: multiRegion };
+      const network = new NetworkStack(this, idOf('Network'), { ...regional, stackName: name('network') });
+      const data = new DataStack(this, idOf('Data'), {
+        ...regional,
+        stackName: name('data'),
+        network,
+        regionKey: keys[i],
+        tableReplicaRegions: here.isPrimary ? regions.slice(1).map((r) => r.env.region) : undefined,
+        replicaOfTableName: primary?.data.consumersTable.tableName,
+      });
+      // The table's replicas are encrypted with the replica keys, which must exist first.
+      if (here.isPrimary) keys.slice(1).forEach((k) => data.addStackDependency(k, 'each table replica is encrypted with the multi-Region key\'s copy in its region'));
+      // One user pool (replicated by Cognito where configured): secondaries verify its tokens.
+      identity ??= new IdentityStack(this, 'Identity', { ...regional, stackName: name('identity') });
+      const api = new ApiStack(this, idOf('Api'), {
+        ...regional,
+        stackName: name('api'),
+        crossRegionReferences: multiRegion || here.env.region !== EDGE_REGION,
+        network,
+        data,
+        identity,
+        originVerifySecretName: this.edge.originVerifySecretName,
+      });
+      api.addStackDependency(this.edge, 'the origin-verify secret is created in the edge region and replicated');
+      const audit = new AuditStack(this, idOf('Audit'), {
+        ...regional,
+        stackName: name('audit'),
+        api,
+        edgeWafLogGroup: here.isPrimary ? this.edge.webAcl.logGroup : undefined,
+        controlPlaneTrail: here.isPrimary,
+      });
+      const observability = new ObservabilityStack(this, idOf('Observability'), {
+        ...regional, stackName: name('observability'), api, audit, network, data,
+      });
+      built.push({ gateway: here, keys: keys[i], network, data, api, audit, observability });
     });
-    this.api.addStackDependency(this.edge, 'the origin-verify secret is created in the edge region and replicated');
+    this.regions = built;
+    const primary = built[0];
+    ({ network: this.network, data: this.data, api: this.api, audit: this.audit, observability: this.observability } = primary);
+    this.identity = identity!;
+
     this.cdn = new CdnStack(this, 'Cdn', {
       ...global,
-      stackName: name('cdn'),
+      stackName: stackName(gateway, 'cdn'),
       crossRegionReferences: region !== EDGE_REGION,
       webAclArn: this.edge.webAclArn,
       originDomainName: this.api.originDomainName,
       originPath: this.api.originPath,
       originVerifySecretName: this.edge.originVerifySecretName,
     });
-    this.audit = new AuditStack(this, 'Audit', { ...regional, stackName: name('audit'), api: this.api, edgeWafLogGroup: this.edge.webAcl.logGroup });
-    this.observability = new ObservabilityStack(this, 'Observability', {
-      ...regional, stackName: name('observability'), api: this.api, audit: this.audit, network: this.network, data: this.data,
-    });
     this.edgeObservability = new EdgeObservabilityStack(this, 'EdgeObservability', {
-      ...global, stackName: name('edge-observability'), edge: this.edge, cdn: this.cdn, api: this.api, audit: this.audit,
+      ...global, stackName: stackName(gateway, 'edge-observability'), edge: this.edge, cdn: this.cdn, api: this.api, audit: this.audit,
     });
     // Names only (no references): the dashboard and alarms should follow what they watch.
-    this.edgeObservability.addStackDependency(this.observability, 'the dashboard shows the regional API, authorizer and audit pipeline');
+    for (const r of built) this.edgeObservability.addStackDependency(r.observability, 'the dashboard shows the regional API, authorizer and audit pipeline');
 
     Tags.of(this).add('gatehouse:gateway', gateway.config.name);
     Tags.of(this).add('gatehouse:environment', gateway.name);
@@ -83,4 +135,29 @@ export class GatewayStage extends Stage {
     if (gateway.config.compliance.length > 0) Tags.of(this).add('gatehouse:compliance', gateway.config.compliance.join('+'));
     applyCompliancePacks(this, gateway.profile.nagPacks, { apiKeyHeader: gateway.config.identity.api_keys.header, routes: gateway.config.routes });
   }
+
+  /** The multi-Region key in the primary, and its replica in every other region (same order as `regions`). */
+  private multiRegionKeys(regions: readonly RegionalGateway[]): KeysStack[] {
+    const [primary, ...others] = regions;
+    const account = primary.env.account;
+    const primaryKeys = new KeysStack(this, 'Keys', {
+      gateway: primary, env: { account, region: primary.env.region }, stackName: stackName(primary, 'keys'), crossRegionReferences: true,
+    });
+    return [primaryKeys, ...others.map((r) => new KeysStack(this, `Keys-${r.env.region}`, {
+      gateway: r,
+      env: { account, region: r.env.region },
+      stackName: stackName(r, 'keys', r.env.region),
+      crossRegionReferences: true,
+      primaryKey: primaryKeys.key,
+    }))];
+  }
+}
+
+/**
+ * A multi-region environment needs the multi-Region key when its data is encrypted with a
+ * customer-managed key (each table replica and cache needs a key in its region) or when Cognito
+ * replicates the user pool (multi-Region replication requires a multi-Region CMK).
+ */
+function needsMultiRegionKey(gateway: GatewayEnvironment): boolean {
+  return gateway.profile.customerManagedKeys || gateway.config.identity.cognito?.multi_region === 'replicate';
 }

@@ -10,6 +10,7 @@ import { CLOUDFRONT_LIMITS } from './aws-limits';
 import { ipv4CidrProblem } from './ipv4-cidr';
 import { DEFAULT_REDIS_TIMEOUT_MS } from '../rate-limit/rate-limiter';
 import { DEFAULT_APPROXIMATE_CACHE_TTL, RATE_LIMIT_MODES } from './rate-limit-modes';
+import { regionName, Routing } from './region-schema';
 import { CircuitBreaker, LocalInstance, Maintenance, MAX_INTEGRATION_TIMEOUT_MS, MIN_INTEGRATION_TIMEOUT_MS, OutlierDetection, Retries } from './resilience-schema';
 
 const NAME = /^[a-z][a-z0-9-]{0,39}$/;
@@ -218,6 +219,8 @@ export const RateLimiting = z.strictObject({
   hide_client_headers: z.boolean().default(false).describe('Hide the RateLimit-* headers from clients.'),
   error_code: z.number().int().min(400).max(599).default(429).describe('Status code of a rate-limited response.'),
   error_message: z.string().min(1).max(500).default('API rate limit exceeded').describe('Message in the body of a rate-limited response.'),
+  across_regions: z.enum(['independent', 'divided']).default('independent')
+    .describe('With 2 or more regions (counters are per region: ElastiCache Serverless does not replicate): independent = every region enforces the full limit, so a consumer spread over N regions may get up to N x the limit; divided = every region enforces floor(limit / N), never more than the limit in total but a consumer served by one region gets 1/N of it.'),
   redis_timeout_ms: z.number().int().min(1).max(2000).default(DEFAULT_REDIS_TIMEOUT_MS)
     .describe('Redis must start the limiter\'s script within this many ms of its sending (judged by Redis\'s own clock; the authorizer waits at most twice as long for the answer). Later, Redis counts as unavailable: the request is not counted and fault_tolerant decides.'),
 }).describe('Per-tier rate limiting in the authorizer (the design\'s rate-limiting-advanced plugin).');
@@ -280,6 +283,8 @@ export const Cognito = z.strictObject({
   threat_protection: z.enum(['enforced', 'audit', 'off']).default('enforced')
     .describe('Cognito threat protection (account takeover, compromised credentials).'),
   mfa: z.enum(['required', 'optional', 'off']).default('optional').describe('Multi-factor authentication for user pool users.'),
+  multi_region: z.enum(['replicate', 'primary_only']).default('replicate')
+    .describe('With 2 or more regions: replicate = Cognito multi-Region replication to regions[1] (Essentials or Plus plan, a multi-Region KMS key, the multi-Region issuer); primary_only = one pool, every region verifies its tokens with cached keys, tokens are issued only while the primary is up (docs/multi-region.md).'),
 }).describe('A Cognito user pool as OAuth 2.0 / OIDC server; issuer name "cognito" in routes.');
 
 export const Issuer = z.strictObject({
@@ -399,9 +404,26 @@ const NewVpc = z.strictObject({
   nat_gateways: z.number().int().min(1).max(6).default(1).describe('NAT gateways of a new VPC (one per AZ for zone independence; at most one per AZ).'),
 });
 
+const Vpc = z.union([
+  z.strictObject({ id: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, 'a VPC id like vpc-0abc12345678def01').describe('Existing VPC to use.') }),
+  NewVpc,
+]);
+
+/** What a secondary region needs of its own: certificates live in one region, and so do VPCs. */
+const RegionSettings = z.strictObject({
+  certificates: z.strictObject({
+    regional: certificateArn('in this region').optional().describe('ACM certificate for domains.api, domains.tenants and domains.mtls in this region.'),
+    alb: certificateArn('in this region').optional().describe('ACM certificate of this region\'s internal ALB; required when any service is private.'),
+  }).default({}).describe('This region\'s ACM certificates (same names as the primary\'s; certificates.cloudfront is global).'),
+  vpc: Vpc.optional().describe('This region\'s network; default: the primary\'s new-VPC settings (an existing VPC id or availability_zones are per region and must be given here).'),
+}).describe('Settings of one secondary region.');
+
+/** Regions per environment: each costs a set of regional stacks (docs/multi-region.md). */
+export const MAX_REGIONS = 4;
+
 export const Environment = z.strictObject({
   account: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id').describe('AWS account id (12 digits, quoted).'),
-  region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'an AWS region like eu-west-1').describe('Region of the API, data and network stacks (edge stacks live in us-east-1).'),
+  region: regionName.describe('Primary region of the API, data and network stacks (edge stacks live in us-east-1).'),
   shield_advanced: z.boolean().default(false).describe('Subscribe to Shield Advanced protections ($3,000/month, 1-year commitment).'),
   domains: z.strictObject({
     edge: z.string().regex(hostName, 'a host name like api.example.com').optional()
@@ -423,10 +445,12 @@ export const Environment = z.strictObject({
     alb: certificateArn('in the environment\'s region').optional()
       .describe('ACM certificate of the internal ALB (HTTPS listener); required when any service is private.'),
   }).default({}).describe('ACM certificate ARNs, in the same account as the environment.'),
-  vpc: z.union([
-    z.strictObject({ id: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, 'a VPC id like vpc-0abc12345678def01').describe('Existing VPC to use.') }),
-    NewVpc,
-  ]).default(NewVpc.parse({})).describe('Network for the internal ALB and the authorizer: an existing VPC id, or a new VPC.'),
+  vpc: Vpc.default(NewVpc.parse({})).describe('Network for the internal ALB and the authorizer: an existing VPC id, or a new VPC. A new VPC without availability_zones is also each secondary region\'s unless per_region gives one.'),
+  regions: z.array(regionName).min(1).max(MAX_REGIONS).optional()
+    .describe(`Regions that serve this environment, primary (= region) first; default [region]. 2 or more need routing and domains.api (docs/multi-region.md); at most ${MAX_REGIONS}.`),
+  routing: Routing.optional(),
+  per_region: z.record(regionName, RegionSettings).default({})
+    .describe('Settings of each secondary region (regions[1..]) that differ from the primary\'s: certificates, VPC.'),
   overrides: z.record(z.string(), z.unknown()).default({}).describe('Any other top-level key, deep-merged for this environment (named lists merge by name; each name must exist in the top-level list).'),
 }).describe('One deployable environment (account + region).');
 
@@ -458,7 +482,14 @@ export const GatewayConfigSchema = z.strictObject({
 
 export type GatewayConfig = z.infer<typeof GatewayConfigSchema>;
 export type GatewayConfigInput = z.input<typeof GatewayConfigSchema>;
-export type EnvironmentConfig = z.infer<typeof Environment>;
+/** An environment as written: the primary's settings, `regions`, `routing`, `per_region`. */
+export type EnvironmentSettings = z.infer<typeof Environment>;
+/**
+ * An environment as one region's stacks see it (lib/config/regions.ts): `region`, `certificates`
+ * and `vpc` are that region's. For a one-region environment it is the settings as written.
+ */
+export type EnvironmentConfig = EnvironmentSettings;
+export type VpcConfig = z.infer<typeof Vpc>;
 export type ServiceConfig = z.infer<typeof Service>;
 export type RouteConfig = z.infer<typeof Route>;
 export type TierConfig = z.infer<typeof Tier>;

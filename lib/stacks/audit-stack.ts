@@ -15,8 +15,16 @@ import { resourcePrefix } from '../contract/resource-names';
 
 export interface AuditStackProps extends GatewayStackProps {
   readonly api: ApiStack;
-  /** The edge web ACL's log group (us-east-1): request data too, so it gets the data protection policy. */
-  readonly edgeWafLogGroup: logs.ILogGroup;
+  /**
+   * The edge web ACL's log group (us-east-1): request data too, so it gets the data protection
+   * policy. Given to the primary region's audit stack only: one group, one policy.
+   */
+  readonly edgeWafLogGroup?: logs.ILogGroup;
+  /**
+   * Whether this stack holds the control-plane trail. CloudTrail trails are multi-region (they
+   * record every region's API calls), so a multi-region environment has one, in its primary.
+   */
+  readonly controlPlaneTrail: boolean;
 }
 
 /**
@@ -28,7 +36,8 @@ export class AuditStack extends Stack {
   public readonly key: kms.Key;
   public readonly bucket: AuditBucket;
   public readonly pipeline: AuditPipeline;
-  public readonly cloudTrail: AuditCloudTrail;
+  /** Undefined outside the primary region (see {@link AuditStackProps.controlPlaneTrail}). */
+  public readonly cloudTrail?: AuditCloudTrail;
 
   constructor(scope: Construct, id: string, props: AuditStackProps) {
     super(scope, id, props);
@@ -65,7 +74,7 @@ export class AuditStack extends Stack {
     const authorizerLogs: logs.ILogGroup = api.authorizerFunction.logGroup;
     const protection = { pii: config.audit.pii_masking, apiKeyHeader: config.identity.api_keys.header, compliance: config.compliance };
     // Every log group that may hold request data: access logs, authorizer logs, both WAF logs.
-    for (const group of [api.accessLogGroup, authorizerLogs, api.originGuard.logGroup, props.edgeWafLogGroup]) protectLogGroup(group, protection);
+    for (const group of [api.accessLogGroup, authorizerLogs, api.originGuard.logGroup, props.edgeWafLogGroup]) if (group) protectLogGroup(group, protection);
 
     this.pipeline = new AuditPipeline(this, 'Pipeline', {
       gateway,
@@ -74,6 +83,7 @@ export class AuditStack extends Stack {
       sources: { Access: api.accessLogGroup, Authorizer: authorizerLogs },
     });
 
+    if (!props.controlPlaneTrail) return;
     this.cloudTrail = new AuditCloudTrail(this, 'CloudTrail', {
       trailName: `${prefix}-control-plane`,
       bucket: this.bucket.bucket,

@@ -1,5 +1,5 @@
 import { CfnOutput, Stack } from 'aws-cdk-lib';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
@@ -7,11 +7,21 @@ import { ConsumersTable } from '../constructs/data-consumers-table';
 import { CONSUMERS_TABLE_OUTPUT } from '../stack-names';
 import { RateLimitCache } from '../constructs/data-rate-limit-cache';
 import type { GatewayStackProps } from './gateway-stack-props';
+import { multiRegionKeyArn } from './keys-stack';
 import type { NetworkStack } from './network-stack';
 import { resourcePrefix } from '../contract/resource-names';
 
 export interface DataStackProps extends GatewayStackProps {
   readonly network: NetworkStack;
+  /**
+   * Multi-region environments: this region's copy of the multi-Region key (lib/stacks/keys-stack.ts),
+   * used instead of a key of this stack's own when profile.customerManagedKeys.
+   */
+  readonly regionKey?: { readonly key: kms.IKey; readonly keyId: string };
+  /** The primary of a multi-region environment: the other regions, each holding a replica of the table. */
+  readonly tableReplicaRegions?: readonly string[];
+  /** A secondary region: the table's name (the primary's); this region reads its own replica. */
+  readonly replicaOfTableName?: string;
 }
 
 /** Longest name ElastiCache accepts for a serverless cache. */
@@ -34,15 +44,26 @@ export class DataStack extends Stack {
     const { config, profile } = props.gateway;
     const { network } = props;
 
-    if (profile.customerManagedKeys) {
+    if (profile.customerManagedKeys && props.regionKey) {
+      this.encryptionKey = props.regionKey.key;
+    } else if (profile.customerManagedKeys) {
       this.encryptionKey = new kms.Key(this, 'DataKey', {
         description: 'Encrypts the gateway consumers table and rate-limit cache',
         enableKeyRotation: true,
       });
     }
 
-    this.consumersTable = new ConsumersTable(this, 'Consumers', { encryptionKey: this.encryptionKey }).table;
-    new CfnOutput(this, CONSUMERS_TABLE_OUTPUT, { value: this.consumersTable.tableName, description: 'DynamoDB table of API consumers' });
+    if (props.replicaOfTableName) {
+      // The replica is part of the primary's global table resource; here it is only read.
+      this.consumersTable = dynamodb.TableV2.fromTableAttributes(this, 'Consumers', { tableName: props.replicaOfTableName, encryptionKey: this.encryptionKey });
+    } else {
+      const keyId = this.encryptionKey && props.regionKey?.keyId;
+      this.consumersTable = new ConsumersTable(this, 'Consumers', {
+        encryptionKey: this.encryptionKey,
+        replicas: (props.tableReplicaRegions ?? []).map((region) => ({ region, keyArn: keyId ? multiRegionKeyArn(this, keyId, region) : undefined })),
+      }).table;
+      new CfnOutput(this, CONSUMERS_TABLE_OUTPUT, { value: this.consumersTable.tableName, description: 'DynamoDB table of API consumers' });
+    }
 
     if (config.rate_limiting.strategy !== 'redis') return;
     const cache = new RateLimitCache(this, 'RateLimitCache', {

@@ -7,8 +7,8 @@ import type { GatewayStackProps } from './gateway-stack-props';
 import { resourcePrefix } from '../contract/resource-names';
 
 export interface EdgeStackProps extends GatewayStackProps {
-  /** Region of the REST API: the origin-verify secret is replicated there. */
-  readonly apiRegion: string;
+  /** Regions of the REST API: the origin-verify secret is replicated to each (but us-east-1). */
+  readonly apiRegions: readonly string[];
 }
 
 /**
@@ -57,7 +57,7 @@ export class EdgeStack extends Stack {
       description: `Value of the origin-verify header CloudFront adds for ${prefix}`,
       generateSecretString: { excludePunctuation: true, passwordLength: 48 },
       encryptionKey: this.key,
-      replicaRegions: props.apiRegion !== this.region ? [{ region: props.apiRegion }] : undefined,
+      replicaRegions: replicaRegions(props.apiRegions, this.region),
     });
     acknowledge(this.originVerifySecret,
       ...['AwsSolutions-SMG4', 'NIST.800.53.R5-SecretsManagerRotationEnabled', 'HIPAA.Security-SecretsManagerRotationEnabled'].map((id) => ({
@@ -66,4 +66,10 @@ export class EdgeStack extends Stack {
           + 'a rotation Lambda would desynchronize them. Rotate by redeploying Edge, Api and Cdn together.',
       })));
   }
+}
+
+/** The secret is read in every API region; its primary lives here, so the others get replicas. */
+function replicaRegions(apiRegions: readonly string[], here: string): Array<{ region: string }> | undefined {
+  const others = apiRegions.filter((r) => r !== here);
+  return others.length > 0 ? others.map((region) => ({ region })) : undefined;
 }

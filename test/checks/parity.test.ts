@@ -11,6 +11,7 @@ import { refusal, type BadConfig } from '../config/bad-config';
 import * as badConfigs from '../config/bad-config-cases';
 import * as deployRefusals from '../config/deploy-refusal-cases';
 import * as resilienceRefusals from '../config/resilience-refusal-cases';
+import * as regionRefusals from '../config/region-refusal-cases';
 import { edit, FILE } from '../config/fixtures';
 import { runInThread } from '../local/support/harness';
 import { SYNTH_RULES_AT_LOAD } from './synth-rule-cases';
@@ -48,7 +49,7 @@ const twin = (files: readonly string[]) => runInThread<Record<string, string>>(j
 /** Every group a corpus module exports (a group added there is run here too). */
 const corpus = (cases: Record<string, unknown>): BadConfig[] => Object.values(cases).filter(Array.isArray).flat()
   .filter((c): c is BadConfig => typeof c === 'object' && c !== null && 'problems' in c);
-const BAD_CONFIGS = [...corpus(badConfigs), ...corpus(deployRefusals), ...corpus(resilienceRefusals), ...SYNTH_RULES_AT_LOAD];
+const BAD_CONFIGS = [...corpus(badConfigs), ...corpus(deployRefusals), ...corpus(resilienceRefusals), ...corpus(regionRefusals), ...SYNTH_RULES_AT_LOAD];
 /** The rate-limit table pins a pattern, not the whole message: here the three must agree. */
 const RATE_LIMITS = badConfigs.RATE_LIMIT_SETTINGS.map(([title, find, replace]) => ({ it: `rejects ${title}`, text: edit([find, replace]) }));
 

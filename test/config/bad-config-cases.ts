@@ -107,7 +107,7 @@ export const ENVIRONMENTS: readonly BadConfig[] = [
     (text) => [`${at(text, 'certificates:')} environments.dev.certificates.cloudfront: required for domains.edge (api.example.com); CloudFront certificates live in us-east-1`]),
   bad('requires the regional certificate in the environment region',
     edit(['    domains:\n', '    domains:\n      api: origin.example.com\n'], ['    certificates:\n', '    certificates:\n      regional: arn:aws:acm:eu-central-1:111111111111:certificate/bbbb-0002\n']),
-    (text) => [`${at(text, 'regional:')} environments.dev.certificates.regional: must be in the environment's region eu-west-1`]),
+    (text) => [`${at(text, 'regional:')} environments.dev.certificates.regional: must be in the environment's region eu-west-1 (this ARN is in eu-central-1)`]),
   bad('requires an ALB certificate when a service is private',
     edit(['    certificates:\n      alb: arn:aws:acm:eu-west-1:111111111111:certificate/aaaa-0001\n', '']),
     (text) => [`${at(text, '  dev:')} environments.dev.certificates.alb: required when any service is private: the internal ALB listens on HTTPS only`]),

@@ -10,6 +10,7 @@ import { refusesEach } from './bad-config';
 import { AWS_LIMITS, CORS, MESSAGES, NOT_A_CONFIG, SILENT_CHANGES, UNACCEPTABLE_NAMES, YAML_ALIASES } from './deploy-refusal-cases';
 import { at, BASE, edit, FILE, message, rejection } from './fixtures';
 import { RESILIENCE } from './resilience-refusal-cases';
+import { REGIONS } from './region-refusal-cases';
 
 /**
  * Inputs that used to crash with a stack trace, change meaning silently, or pass validation only
@@ -93,6 +94,10 @@ describe('cors', () => {
 
 describe('resilience settings (issue 14)', () => {
   refusesEach(RESILIENCE);
+});
+
+describe('multi-region settings (issue 15)', () => {
+  refusesEach(REGIONS);
 });
 
 describe('what a file must not be', () => {

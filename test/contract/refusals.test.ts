@@ -3,7 +3,7 @@ import { edgeRateLimited, REFUSAL, refusalBody, tooLarge } from '../../lib/contr
 import { edgeWebAclBodies } from '../../lib/contract/web-acl-bodies';
 
 const config = {
-  rate_limiting: { strategy: 'redis' as const, fault_tolerant: true, hide_client_headers: false, error_code: 429, error_message: 'API rate limit exceeded', redis_timeout_ms: 50 },
+  rate_limiting: { strategy: 'redis' as const, fault_tolerant: true, hide_client_headers: false, error_code: 429, error_message: 'API rate limit exceeded', redis_timeout_ms: 50, across_regions: 'independent' as const },
   routes: [{ auth: { strategies: ['api_key' as const] } }],
   services: [],
   identity: { api_keys: { header: 'x-api-key' } },

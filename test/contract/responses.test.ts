@@ -1,7 +1,7 @@
 import { gatewayResponses, renderResponseBody, renderResponseHeaders, toResponseTemplate, type GatewayResponseType } from '../../lib/contract/responses';
 
 const config = {
-  rate_limiting: { strategy: 'redis' as const, fault_tolerant: true, hide_client_headers: false, error_code: 429, error_message: 'Slow down, upgrade at https://x.example/plans', redis_timeout_ms: 20 },
+  rate_limiting: { strategy: 'redis' as const, fault_tolerant: true, hide_client_headers: false, error_code: 429, error_message: 'Slow down, upgrade at https://x.example/plans', redis_timeout_ms: 20, across_regions: 'independent' as const },
   routes: [{ auth: { strategies: ['jwt' as const] } }, { auth: { strategies: ['api_key' as const, 'none' as const] }, maintenance: { retry_after_seconds: 120 } }],
   services: [breakerService(45), breakerService(30, false)],
   identity: { api_keys: { header: 'x-api-key' } },
