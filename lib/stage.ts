@@ -9,10 +9,13 @@ import { CdnStack } from './stacks/cdn-stack';
 import { DataStack } from './stacks/data-stack';
 import { EdgeObservabilityStack } from './stacks/edge-observability-stack';
 import { EdgeStack } from './stacks/edge-stack';
-import { IdentityStack } from './stacks/identity-stack';
+import { IdentityReplicaStack, IdentityStack } from './stacks/identity-stack';
+import { planRouting } from './contract/routing-plan';
+import { HealthStack } from './stacks/health-stack';
 import { KeysStack } from './stacks/keys-stack';
 import { NetworkStack } from './stacks/network-stack';
 import { ObservabilityStack } from './stacks/observability-stack';
+import { regionalDomainNamesOf, RoutingStack } from './stacks/routing-stack';
 import { stackName, type StackKind } from './stack-names';
 
 /** CloudFront, its WAF web ACL, Shield protections and CloudFront metrics live here. */
@@ -54,6 +57,10 @@ export class GatewayStage extends Stage {
   public readonly audit: AuditStack;
   public readonly observability: ObservabilityStack;
   public readonly edgeObservability: EdgeObservabilityStack;
+  /** Multi-region only: the health observers (us-east-1, plus another region when us-east-1 serves). */
+  public readonly health: readonly HealthStack[];
+  /** Multi-region only: the Route 53 records of the API's names. */
+  public readonly routing?: RoutingStack;
 
   constructor(scope: Construct, id: string, props: GatewayStageProps) {
     const { gateway } = props;
@@ -65,6 +72,9 @@ export class GatewayStage extends Stage {
 
     this.edge = new EdgeStack(this, 'Edge', { ...global, stackName: stackName(gateway, 'edge'), apiRegions: environmentRegions(gateway.env) });
     const keys = multiRegion && needsMultiRegionKey(gateway) ? this.multiRegionKeys(regions) : [];
+    const routingPlan = multiRegion ? planRouting(gateway) : undefined;
+    this.health = (routingPlan?.observers ?? []).map((o) => this.healthObserver(gateway, o.region));
+    const healthCheckIds: Record<string, string> = Object.assign({}, ...this.health.map((h) => h.healthCheckIds));
 
     let identity: IdentityStack | undefined;
     const built: RegionalStacks[] = [];
@@ -79,14 +89,17 @@ export class GatewayStage extends Stage {
         ...regional,
         stackName: name('data'),
         network,
-        regionKey: keys[i],
+        regionKey: here.isPrimary ? undefined : keys[i]?.key,
         tableReplicaRegions: here.isPrimary ? regions.slice(1).map((r) => r.env.region) : undefined,
+        replicaKeyId: here.isPrimary ? keys[0]?.keyId : undefined,
         replicaOfTableName: primary?.data.consumersTable.tableName,
       });
       // The table's replicas are encrypted with the replica keys, which must exist first.
       if (here.isPrimary) keys.slice(1).forEach((k) => data.addStackDependency(k, 'each table replica is encrypted with the multi-Region key\'s copy in its region'));
       // One user pool (replicated by Cognito where configured): secondaries verify its tokens.
-      identity ??= new IdentityStack(this, 'Identity', { ...regional, stackName: name('identity') });
+      identity ??= new IdentityStack(this, 'Identity', {
+        ...regional, stackName: name('identity'), userPoolKeyArn: keys[0]?.key.keyArn, failoverHealthCheckId: healthCheckIds[regions[0].env.region],
+      });
       const api = new ApiStack(this, idOf('Api'), {
         ...regional,
         stackName: name('api'),
@@ -110,9 +123,18 @@ export class GatewayStage extends Stage {
       built.push({ gateway: here, keys: keys[i], network, data, api, audit, observability });
     });
     this.regions = built;
+    if (multiRegion && gateway.config.identity.cognito?.multi_region === 'replicate') this.activateUserPoolReplica(identity!, regions[1], keys[1]);
     const primary = built[0];
     ({ network: this.network, data: this.data, api: this.api, audit: this.audit, observability: this.observability } = primary);
     this.identity = identity!;
+
+    // Route 53 records per region and name, weak references to each region's custom domains.
+    this.routing = routingPlan && new RoutingStack(this, 'Routing', {
+      ...global,
+      stackName: stackName(gateway, 'routing'),
+      regionalDomainNames: Object.fromEntries(built.map((r) => [r.gateway.env.region, regionalDomainNamesOf(r.api.domains)])),
+      healthCheckIds,
+    });
 
     this.cdn = new CdnStack(this, 'Cdn', {
       ...global,
@@ -123,8 +145,14 @@ export class GatewayStage extends Stage {
       originPath: this.api.originPath,
       originVerifySecretName: this.edge.originVerifySecretName,
     });
+    if (this.routing) this.cdn.addStackDependency(this.routing, 'CloudFront\'s origin domains.api resolves through the Routing records');
     this.edgeObservability = new EdgeObservabilityStack(this, 'EdgeObservability', {
-      ...global, stackName: stackName(gateway, 'edge-observability'), edge: this.edge, cdn: this.cdn, api: this.api, audit: this.audit,
+      ...global,
+      stackName: stackName(gateway, 'edge-observability'),
+      edge: this.edge,
+      cdn: this.cdn,
+      regions: built,
+      routing: this.routing && { plan: this.routing.plan, healthCheckIds, anyRegionHealthCheckId: this.routing.anyRegionHealthCheckId },
     });
     // Names only (no references): the dashboard and alarms should follow what they watch.
     for (const r of built) this.edgeObservability.addStackDependency(r.observability, 'the dashboard shows the regional API, authorizer and audit pipeline');
@@ -134,6 +162,41 @@ export class GatewayStage extends Stage {
     Tags.of(this).add('gatehouse:organization', gateway.config.organization.name);
     if (gateway.config.compliance.length > 0) Tags.of(this).add('gatehouse:compliance', gateway.config.compliance.join('+'));
     applyCompliancePacks(this, gateway.profile.nagPacks, { apiKeyHeader: gateway.config.identity.api_keys.header, routes: gateway.config.routes });
+  }
+
+  /**
+   * Cognito creates the pool's replica (in regions[1]) INACTIVE; only a resource in the replica's
+   * own region activates it, after the replica exists (encrypted with the key copy there).
+   */
+  private activateUserPoolReplica(identity: IdentityStack, replicaRegion: RegionalGateway, replicaKey: KeysStack): void {
+    identity.addStackDependency(replicaKey, 'the user pool replica is encrypted with the multi-Region key\'s copy in its region');
+    const region = replicaRegion.env.region;
+    const replica = new IdentityReplicaStack(this, `Identity-${region}`, {
+      gateway: replicaRegion,
+      env: { account: replicaRegion.env.account, region },
+      stackName: stackName(replicaRegion, 'identity', region),
+      crossRegionReferences: true,
+      userPoolId: identity.userPool!.userPoolId,
+    });
+    replica.addStackDependency(identity, 'the replica must exist before it is activated');
+  }
+
+  /**
+   * The health prober and each region's Route 53 check, watched from us-east-1 (and us-east-1,
+   * when it serves, from the first other region: a region never judges its own loss).
+   */
+  private healthObserver(gateway: GatewayEnvironment, region: string): HealthStack {
+    const atEdge = region === EDGE_REGION;
+    const health = new HealthStack(this, atEdge ? 'Health' : `Health-${region}`, {
+      gateway,
+      env: { account: gateway.env.account, region },
+      stackName: stackName(gateway, 'health', atEdge ? undefined : region),
+      originVerifySecretName: this.edge.originVerifySecretName,
+      // Outside us-east-1 the prober reads the secret's replica, which uses aws/secretsmanager.
+      originVerifySecretKeyArn: atEdge ? this.edge.key?.keyArn : undefined,
+    });
+    health.addStackDependency(this.edge, 'the prober reads the origin-verify secret (its replica outside us-east-1)');
+    return health;
   }
 
   /** The multi-Region key in the primary, and its replica in every other region (same order as `regions`). */

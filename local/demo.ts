@@ -29,10 +29,44 @@ export interface DemoCredentials {
   readonly upstreams: Readonly<Record<string, string>>;
   /** The calls the printed block makes, and the routes it cannot reach with why. */
   readonly demo: DemoPlan;
+  /** A multi-region twin's regions, primary first; `gateway` is then the edge router, which clients call. */
+  readonly regions?: readonly DemoRegion[];
+  /** A multi-region twin's edge router: routing and its timers as it runs them (time scale applied). */
+  readonly edge?: DemoEdge;
 }
 
+export interface DemoRegion {
+  readonly region: string;
+  readonly primary: boolean;
+  /** The region's own gateway (around the router: what the health probes call). */
+  readonly gateway: string;
+  readonly upstreams: Readonly<Record<string, string>>;
+}
+
+export interface DemoEdge {
+  readonly policy: string;
+  /** As configured. */
+  readonly ttlSeconds: number;
+  readonly probesPerPeriod: number;
+  readonly failedProbes: number;
+  readonly timeScale: number;
+  /** As the router runs them. */
+  readonly ttlMs: number;
+  readonly probeIntervalMs: number;
+  readonly probeTimeoutMs: number;
+  readonly periodMs: number;
+  /** GET: the regions' rotation and the cached answers; POST <status>/<region>/stop|start. */
+  readonly status: string;
+}
+
+/** What the credentials are made of: a running gateway, or a multi-region twin seen through its router. */
+export type DemoServing = Pick<LocalGateway, 'url' | 'issuers' | 'runs' | 'upstreams'> & {
+  readonly regions?: readonly DemoRegion[];
+  readonly edge?: DemoEdge;
+};
+
 /** `about`: the config file and the seed's source (`seed file F`, `derived from the config`), for the banner. */
-export function demoCredentials(local: LocalGateway, seed: Seed, gateway: GatewayEnvironment, about: { config?: string; consumers?: string } = {}): DemoCredentials {
+export function demoCredentials(local: DemoServing, seed: Seed, gateway: GatewayEnvironment, about: { config?: string; consumers?: string } = {}): DemoCredentials {
   const running = [
     ...(local.issuers?.cognito ? [[LOCAL_ISSUER_NAME, local.issuers.cognito] as const] : []),
     ...Object.entries(local.issuers?.standIns ?? {}),
@@ -48,6 +82,7 @@ export function demoCredentials(local: LocalGateway, seed: Seed, gateway: Gatewa
     oauthClients: seed.oauth_clients.map((c) => ({ clientId: c.client_id, clientSecret: c.client_secret, issuer: c.issuer, grantTypes: c.grant_types, scope: c.scope, tier: c.tier, canary: c.canary, redirectUris: c.redirect_uris })),
     upstreams: local.upstreams,
     demo: planDemoCalls(gateway, seed),
+    ...(local.regions ? { regions: local.regions, edge: local.edge } : {}),
   };
 }
 
@@ -57,7 +92,8 @@ export function demoCredentials(local: LocalGateway, seed: Seed, gateway: Gatewa
  * block run as a script stops at the first call that does not work.
  */
 export function curlExamples(c: DemoCredentials): string {
-  const lines = [`# Gatehouse local gateway (${c.environment}) on ${c.gateway}`];
+  const lines = [`# Gatehouse local gateway (${c.environment}) on ${c.gateway}${c.regions ? `: the edge router (stands in for CloudFront + Route 53) in front of ${c.regions.length} regions` : ''}`];
+  if (c.regions) lines.push(...regionLines(c.regions, c.edge));
   if (c.serving.config) lines.push(`#   config ${c.serving.config}`);
   lines.push(`#   demo consumers ${c.serving.consumers ?? 'from the seed'}; consumer store ${c.serving.consumerStore}; limiter ${c.serving.limiter}`);
   for (const i of c.issuers) lines.push(`#   OAuth issuer ${i.name === LOCAL_ISSUER_NAME ? 'local (stands in for Cognito)' : `${i.name} (local stand-in)`} on ${i.url}`);
@@ -81,8 +117,27 @@ export function curlExamples(c: DemoCredentials): string {
   }
   for (const n of c.demo.notCovered) lines.push(`# not called above: route ${n.route}: ${n.why}`);
   if (c.demo.notCovered.length > 0) lines.push('');
+  if (c.regions && c.edge) {
+    lines.push(`# Regions in rotation and the cached DNS answers: curl -sS ${c.edge.status}`);
+    lines.push(`# Take a region down (its gateway stops listening) and back: curl -sS -X POST ${c.edge.status}/${c.regions[0].region}/stop (then .../start)`, '');
+  }
   lines.push('# All demo credentials with these addresses as JSON: start with --credentials-file FILE', '# Request log: one JSON line per request on stdout. Stop with Ctrl-C.');
   return lines.join('\n');
+}
+
+/** The banner lines of a multi-region twin: each region's gateway, the routing and its timers. */
+function regionLines(regions: readonly DemoRegion[], edge: DemoEdge | undefined): string[] {
+  const lines = regions.map((r) => `#   region ${r.region}${r.primary ? ' (primary)' : ''} on ${r.gateway}`);
+  if (!edge) return lines;
+  const policy = edge.policy === 'latency' ? 'latency (all regions as near here: primary first)' : edge.policy === 'geolocation' ? `geolocation (by the X-Gatehouse-Viewer-Country / -Continent request headers, else default)` : 'failover (primary, else the secondary)';
+  const scale = edge.timeScale;
+  lines.push(`#   routing ${policy}: DNS TTL ${edge.ttlSeconds} s; GET /_gatehouse/health on each region every ${seconds(edge.probeIntervalMs / scale)} (timeout ${seconds(edge.probeTimeoutMs / scale)}), out of rotation at ${edge.failedProbes} failed of the last ${edge.probesPerPeriod} probes, back when fewer fail`);
+  if (scale !== 1) lines.push(`#   time scale ${scale} (the edge router's timers only): TTL ${seconds(edge.ttlMs)}, a probe every ${seconds(edge.probeIntervalMs)} (timeout ${seconds(edge.probeTimeoutMs)}), period ${seconds(edge.periodMs)}`);
+  return lines;
+}
+
+function seconds(ms: number): string {
+  return ms >= 1000 ? `${Number((ms / 1000).toFixed(3))} s` : `${Number(ms.toFixed(1))} ms`;
 }
 
 /**

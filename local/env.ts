@@ -115,9 +115,12 @@ export function readLocalEnv(env: Env, printOnly = false): LocalEnv | EnvProblem
   const host = env.HOST ?? '127.0.0.1';
   if (host.trim() === '' || host !== host.trim()) problems.push({ variable: 'HOST', message: `${JSON.stringify(host)} is not a host name or IP address; e.g. 127.0.0.1, 0.0.0.0 or localhost` });
 
+  // One URL, or one per region of a multi-region twin, comma-separated (their count is checked against the regions once the config is read).
   const redisUrl = env.REDIS_URL || undefined;
-  const redis = redisUrl === undefined ? undefined : redisUrlProblem(redisUrl);
-  if (redis) problems.push({ variable: 'REDIS_URL', message: redis });
+  for (const url of redisUrl === undefined ? [] : redisUrlList(redisUrl)) {
+    const redis = redisUrlProblem(url);
+    if (redis) problems.push({ variable: 'REDIS_URL', message: redis });
+  }
 
   const dynamodbEndpoint = env.DYNAMODB_ENDPOINT || undefined;
   const dynamo = dynamodbEndpoint === undefined ? undefined : endpointProblem(dynamodbEndpoint);
@@ -129,6 +132,11 @@ export function readLocalEnv(env: Env, printOnly = false): LocalEnv | EnvProblem
 
   if (problems.length > 0) return problems;
   return { port: port as number, issuerPort: issuerPort as number, issuerPortSet, host, redisUrl, dynamodbEndpoint, consumersTableName };
+}
+
+/** `REDIS_URL` as a list: one URL, or one per region (`redis://a:6379,redis://b:6379`). */
+export function redisUrlList(value: string): string[] {
+  return value.split(',').map((u) => u.trim());
 }
 
 /**

@@ -3,13 +3,18 @@ import { basename, dirname } from 'node:path';
 import { loadConfigFile } from '../lib/checks/load';
 import { selectEnvironments, type SelectedWith } from '../lib/config/environments';
 import { localConsumersTableName } from '../lib/contract/resource-names';
+import { inRegion } from '../lib/config/regions';
 import { demoCredentials, curlExamples, type DemoCredentials } from './demo';
-import { describeListenError, formatEnvProblems, readLocalEnv } from './env';
+import { describeListenError, formatEnvProblems, readLocalEnv, redisUrlList, type LocalEnv } from './env';
+import { TWIN_CONTROL_PATH } from './edge-router';
 import { ListenError } from './listen';
-import { jsonLineLogger } from './request-log';
+import { jsonLineLogger, type RequestLogger } from './request-log';
 import { demoSeedFor } from './demo-seed';
-import { issuerContinuity, type IssuerContinuity } from './issuers';
-import { startLocalGateway, type LocalGateway } from './server';
+import { issuerContinuity, type IssuerContinuity, type LocalIssuers } from './issuers';
+import { startMultiRegion } from './multi-region';
+import { startLocalGateway } from './server';
+import { regionRedisUrls, twinRegions, type TwinRegions } from './twin-regions';
+import type { GatewayEnvironment } from '../lib/config/environments';
 
 /**
  * The local twin as `gatehouse start` (and `npm start`) runs it: read the variables, load the
@@ -34,6 +39,38 @@ export interface LocalStartOptions {
   readonly printCredentials?: boolean;
   /** Write the demo credentials, addresses included, as JSON to this file once the gateway listens; removed when it stops. */
   readonly credentialsFile?: string;
+  /**
+   * The regions to serve, primary first (`--regions`), instead of the environment's: 2 or more
+   * start one gateway per region behind the edge router (docs/local-gateway.md#two-regions).
+   */
+  readonly regions?: readonly string[];
+  /** The edge router's time scale (`--time-scale`, 0.001 to 1): its probes, period and TTL only. @default 1 */
+  readonly timeScale?: number;
+}
+
+/** The ports a running twin listens on, to restart on the same ones (`--watch`). */
+interface TwinPorts {
+  readonly port: number;
+  readonly issuerPort: number;
+  /** Each region's gateway, in a multi-region twin. */
+  readonly regionPorts?: Readonly<Record<string, number>>;
+}
+
+/** A running twin, one gateway or a multi-region one, as this module drives it. */
+interface RunningTwin {
+  readonly issuers?: LocalIssuers;
+  readonly warnings: readonly string[];
+  readonly ports: TwinPorts;
+  close(): Promise<void>;
+}
+
+/** What one start needs besides the config: the variables, the logger and how the config was named. */
+interface StartContext {
+  readonly options: LocalStartOptions;
+  readonly env: LocalEnv;
+  readonly log?: RequestLogger;
+  readonly stageThrottle?: { rateLimit: number; burstLimit: number };
+  readonly configShown: string;
 }
 
 const SELECTED_WITH: SelectedWith = { config: '--config FILE', env: '--env NAME' };
@@ -55,27 +92,22 @@ export async function runLocalGateway(options: LocalStartOptions): Promise<numbe
   const log = quiet ? undefined : jsonLineLogger(process.stdout);
   const configShown = options.configFrom && options.configFrom !== '--config' ? `${options.config} (${options.configFrom})` : options.config;
 
+  const context: StartContext = { options, env, log, stageThrottle, configShown };
   /** Loads the config and seed as they are now and starts the twin on them. */
-  const startServing = async (ports: { port: number; issuerPort: number }, continuity?: IssuerContinuity) => {
+  const startServing = async (ports: TwinPorts, continuity?: IssuerContinuity) => {
     const [gateway] = selectEnvironments(loadConfigFile(options.config, SELECTED_WITH), [options.env ?? 'dev'], SELECTED_WITH);
-    const { seed, source: seedSource } = demoSeedFor(gateway.config, options.seed);
-    let started: LocalGateway;
+    const topology = twinRegions(gateway, options.regions);
+    if (options.timeScale !== undefined && topology.regions.length < 2) {
+      throw new Error(`--time-scale: scales the edge router of a multi-region twin, but environment ${gateway.name} has one region (${topology.regions[0]}); list two or more with --regions`);
+    }
     try {
-      started = await startLocalGateway({
-        gateway, seed, port: ports.port, issuerPort: ports.issuerPort, host: env.host, issuerContinuity: continuity,
-        redisUrl: env.redisUrl,
-        dynamodb: env.dynamodbEndpoint ? { endpoint: env.dynamodbEndpoint, tableName: env.consumersTableName ?? localConsumersTableName(gateway) } : undefined,
-        log,
-        stageThrottle,
-        notice: (line) => process.stderr.write(`${line}\n`),
-      });
+      return await startTwin(context, gateway, topology, ports, continuity);
     } catch (err) {
       throw err instanceof ListenError ? new Error(describeListenError(err, env)) : err;
     }
-    return { local: started, credentials: demoCredentials(started, seed, gateway, { config: configShown, consumers: seedSource }) };
   };
 
-  let { local, credentials } = await startServing({ port: env.port, issuerPort: env.issuerPort });
+  let { running: local, credentials } = await startServing({ port: env.port, issuerPort: env.issuerPort });
   if (printOnly) {
     process.stdout.write(`${JSON.stringify(withoutAddresses(credentials), null, 2)}\n`);
     for (const warning of local.warnings) process.stderr.write(`${warning}\n`);
@@ -88,18 +120,19 @@ export async function runLocalGateway(options: LocalStartOptions): Promise<numbe
   for (const warning of local.warnings) process.stderr.write(`\n${warning}\n`);
 
   const stopWatching = options.watch ? watchFiles([options.config, ...(options.seed ? [options.seed] : [])], async () => {
-    const ports = { port: Number(new URL(local.url).port), issuerPort: local.issuer ? Number(new URL(local.issuer.url).port) : env.issuerPort };
+    const ports = local.ports;
     const continuity = local.issuers ? issuerContinuity(local.issuers) : undefined;
     try {
       // Load before stopping anything: a config that does not load never takes the running twin down.
       const [next] = selectEnvironments(loadConfigFile(options.config, SELECTED_WITH), [options.env ?? 'dev'], SELECTED_WITH);
       demoSeedFor(next.config, options.seed);
+      regionRedisUrls(env.redisUrl ? redisUrlList(env.redisUrl) : undefined, twinRegions(next, options.regions).regions);
     } catch (err) {
       process.stderr.write(`\n--watch: ${options.config} changed but does not load; still serving the previous version:\n${(err as Error).message}\n`);
       return;
     }
     await local.close();
-    ({ local, credentials } = await startServing(ports, continuity));
+    ({ running: local, credentials } = await startServing(ports, continuity));
     if (options.credentialsFile) writeCredentialsFile(options.credentialsFile, credentials, local);
     process.stderr.write(`\n--watch: reloaded ${options.config} (same ports, same issuer keys: tokens issued before stay valid)\n${curlExamples(credentials)}\n`);
   }) : undefined;
@@ -168,7 +201,7 @@ function whenOrphaned(stop: () => void): void {
  * The JSON a script reads to call a running gateway: written to a temporary name and renamed,
  * so a reader polling for the file never sees half of it.
  */
-function writeCredentialsFile(file: string, credentials: DemoCredentials, local: LocalGateway): void {
+function writeCredentialsFile(file: string, credentials: DemoCredentials, local: RunningTwin): void {
   const partial = `${file}.${process.pid}.tmp`;
   try {
     writeFileSync(partial, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
@@ -185,9 +218,56 @@ function writeCredentialsFile(file: string, credentials: DemoCredentials, local:
  * ports would name nothing, so only what is valid for any start is printed (keys, clients,
  * secrets, the demo plan). The addresses of a running gateway: `start --credentials-file FILE`.
  */
-function withoutAddresses(c: DemoCredentials): Omit<DemoCredentials, 'gateway' | 'issuer' | 'issuers' | 'upstreams'> & { issuers: { name: string; audience: string }[] } {
-  const { gateway: _gateway, issuer: _issuer, upstreams: _upstreams, issuers, ...rest } = c;
-  return { ...rest, issuers: issuers.map((i) => ({ name: i.name, audience: i.audience })) };
+function withoutAddresses(c: DemoCredentials): Omit<DemoCredentials, 'gateway' | 'issuer' | 'issuers' | 'upstreams' | 'regions' | 'edge'> & { issuers: { name: string; audience: string }[]; regions?: { region: string; primary: boolean }[] } {
+  const { gateway: _gateway, issuer: _issuer, upstreams: _upstreams, issuers, regions, edge: _edge, ...rest } = c;
+  return { ...rest, issuers: issuers.map((i) => ({ name: i.name, audience: i.audience })), ...(regions ? { regions: regions.map((r) => ({ region: r.region, primary: r.primary })) } : {}) };
+}
+
+/**
+ * Starts what `topology` asks for: one gateway (a one-region environment, or `--regions` of one),
+ * or one per region behind the edge router. Resolves with it and its credentials.
+ */
+async function startTwin(context: StartContext, gateway: GatewayEnvironment, topology: TwinRegions, ports: TwinPorts, continuity?: IssuerContinuity): Promise<{ running: RunningTwin; credentials: DemoCredentials }> {
+  const { options, env, log, stageThrottle, configShown } = context;
+  const { seed, source: consumers } = demoSeedFor(gateway.config, options.seed);
+  const redisUrls = regionRedisUrls(env.redisUrl ? redisUrlList(env.redisUrl) : undefined, topology.regions);
+  const dynamodb = env.dynamodbEndpoint ? { endpoint: env.dynamodbEndpoint, tableName: env.consumersTableName ?? localConsumersTableName(gateway) } : undefined;
+  const notice = (line: string) => process.stderr.write(`${line}\n`);
+  const about = { config: configShown, consumers };
+  if (topology.regions.length === 1) {
+    const served = topology.from === '--regions' ? inRegion(gateway, topology.regions[0]) : gateway;
+    const local = await startLocalGateway({
+      gateway: served, seed, port: ports.port, issuerPort: ports.issuerPort, host: env.host, issuerContinuity: continuity,
+      redisUrl: redisUrls?.[0], dynamodb, log, stageThrottle, notice,
+    });
+    const issuerPort = local.issuer ? Number(new URL(local.issuer.url).port) : ports.issuerPort;
+    return {
+      running: { issuers: local.issuers, warnings: local.warnings, ports: { port: Number(new URL(local.url).port), issuerPort }, close: () => local.close() },
+      credentials: demoCredentials(local, seed, served, about),
+    };
+  }
+  const twin = await startMultiRegion({
+    gateway, regions: topology.regions, routing: topology.routing, seed, host: env.host, port: ports.port, issuerPort: ports.issuerPort,
+    issuerContinuity: continuity, regionPorts: ports.regionPorts, redisUrls, dynamodb, log, stageThrottle, notice, timeScale: options.timeScale,
+  });
+  const { timing } = twin.router;
+  const primary = twin.regions[0].gateway;
+  const serving = {
+    url: twin.url, issuers: twin.issuers, runs: twin.runs, upstreams: primary.upstreams,
+    regions: twin.regions.map((r) => ({ region: r.region, primary: r.primary, gateway: r.gateway.url, upstreams: r.gateway.upstreams })),
+    edge: {
+      policy: topology.routing.policy, ttlSeconds: topology.routing.ttl_seconds, probesPerPeriod: topology.routing.health_check.probes_per_period,
+      failedProbes: topology.routing.health_check.failed_probes, timeScale: options.timeScale ?? 1,
+      ttlMs: timing.ttlMs, probeIntervalMs: timing.intervalMs, probeTimeoutMs: timing.timeoutMs, periodMs: timing.periodMs,
+      status: `${twin.url}${TWIN_CONTROL_PATH}`,
+    },
+  };
+  const issuerPort = twin.issuers?.cognito ? Number(new URL(twin.issuers.cognito.url).port) : ports.issuerPort;
+  const regionPorts = Object.fromEntries(twin.regions.map((r) => [r.region, Number(new URL(r.gateway.url).port)]));
+  return {
+    running: { issuers: twin.issuers, warnings: twin.warnings, ports: { port: Number(new URL(twin.url).port), issuerPort, regionPorts }, close: () => twin.close() },
+    credentials: demoCredentials(serving, seed, gateway, about),
+  };
 }
 
 /** `10000/5000` -> { rateLimit: 10000, burstLimit: 5000 }. */

@@ -1,5 +1,7 @@
 /** One structured line per request (JSON), like the API's access log plus the local extras. */
 export interface RequestLogLine {
+  /** The region that served it, in a multi-region twin (local/multi-region.ts); absent with one region. */
+  readonly region?: string;
   readonly time: string;
   readonly requestId: string;
   readonly method: string;

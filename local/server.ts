@@ -17,7 +17,10 @@ import { silentLogger, type RequestLogger } from './request-log';
 import { checkSeedTiers, seedConsumerStore, type Seed } from './seed';
 import { startSampleUpstream, type SampleUpstream } from './upstreams';
 import { resetStaleRecords } from './breaker-records';
+import { EDGE_VIEWER_ADDRESS_HEADER } from './edge-proxy';
+import type { InMemoryConsumerStore } from '../lambdas/authorizer/consumer-store';
 import { refusalBody, tooLarge } from '../lib/contract/refusals';
+import { HEALTH_ROUTE_NAME } from './api-gateway/stages/health-route';
 
 export { MAX_HEADER_BYTES, MAX_URL_BYTES } from './cloudfront';
 /** Node's own parser limit (request line + headers); beyond it Node answers 431 itself. */
@@ -51,6 +54,19 @@ export interface LocalGatewayOptions {
   readonly stageThrottle?: { readonly rateLimit: number; readonly burstLimit: number };
   /** Told what happens later that a developer must know (a Redis that was down answers). */
   readonly notice?: (line: string) => void;
+  /**
+   * This gateway is one region (`gateway.env.region`) of a multi-region twin (./multi-region.ts):
+   * it shares the issuers and the consumer store with the other regions (their owner starts and
+   * closes them; `issuerPort` is not used), its sample upstreams name the region in their answers,
+   * and it takes the viewer's address from the edge router in front ({@link EDGE_VIEWER_ADDRESS_HEADER}).
+   */
+  readonly regional?: RegionalShare;
+}
+
+/** What the regions of a multi-region twin share, as AWS shares the consumers table and the issuers. */
+export interface RegionalShare {
+  readonly issuers?: LocalIssuers;
+  readonly consumers: InMemoryConsumerStore;
 }
 
 export interface LocalGateway {
@@ -100,18 +116,19 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       if (service.local_url) { upstreams[service.name] = service.local_url.replace(/\/+$/, ''); continue; }
       // The developer's own instances (balanced by the "ALB", ./api-gateway/service-upstream.ts); listed by the first.
       if (service.local_instances) { upstreams[service.name] = service.local_instances[0].url.replace(/\/+$/, ''); continue; }
-      const sample = await startSampleUpstream(service.name, 0, host);
+      const sample = await startSampleUpstream(service.name, 0, host, options.regional ? gateway.env.region : undefined);
       samples.push(sample);
       upstreams[service.name] = sample.url;
     }
     closers.push(() => Promise.all(samples.map((s) => s.close())).then(() => undefined));
 
-    const issuers = options.issuerPort === false ? undefined : await startLocalIssuers(gateway, seed, host, options.issuerPort ?? 0, options.issuerContinuity);
-    if (issuers) closers.push(() => issuers.close());
+    const issuers = options.regional ? options.regional.issuers
+      : options.issuerPort === false ? undefined : await startLocalIssuers(gateway, seed, host, options.issuerPort ?? 0, options.issuerContinuity);
+    if (issuers && !options.regional) closers.push(() => issuers.close());
     const authorizerConfig = localAuthorizerConfig(gateway, issuers);
     const authorizer: LocalAuthorizer = await createLocalAuthorizer({
       config: authorizerConfig,
-      consumers: seedConsumerStore(seed),
+      consumers: options.regional?.consumers ?? seedConsumerStore(seed),
       dynamodb: options.dynamodb,
       redisUrl: options.redisUrl,
       clock,
@@ -126,7 +143,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     const api = new ApiGateway({ gateway, authorize: authorizer.authorize, upstreams, usageKeys: { shared: sharedKeys, consumers: consumerKeys }, clock, stageThrottle: options.stageThrottle, breakerRecords: authorizer.breakerRecords, notice: options.notice });
     closers.push(() => api.close());
 
-    const app = buildServer(config, api, log, clock, options.requestTimeoutSeconds ?? 30);
+    const app = buildServer(config, api, log, clock, options.requestTimeoutSeconds ?? 30, options.regional !== undefined);
     // fastify rejects with the 'error' of the server; a ListenError says which listener and address.
     await app.listen({ host, port: options.port ?? 0 }).catch((err: NodeJS.ErrnoException) => {
       throw new ListenError('gateway', host, options.port ?? 0, err.code, err);
@@ -168,7 +185,9 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
   }
 }
 
-function buildServer(config: GatewayConfig, api: ApiGateway, log: RequestLogger, clock: Clock, requestTimeoutSeconds: number): FastifyInstance {
+function buildServer(config: GatewayConfig, api: ApiGateway, log: RequestLogger, clock: Clock, requestTimeoutSeconds: number, behindEdgeRouter: boolean): FastifyInstance {
+  const viewer = behindEdgeRouter ? viewerBehindRouter : viewerOfSocket;
+  const viewerHeaders = behindEdgeRouter ? (req: FastifyRequest) => viewerBehindRouter(req).rawHeaders : (req: FastifyRequest) => req.raw.rawHeaders;
   const viewerResponse = compileViewerResponse(config);
   // A little above the WAF limit so the WAF rule (not the parser) answers with its own body.
   const bodyLimit = config.security.max_body_bytes + 1;
@@ -226,7 +245,7 @@ function buildServer(config: GatewayConfig, api: ApiGateway, log: RequestLogger,
   app.addHook('onRequest', (req, reply, done) => {
     const started = clock();
     (req as FastifyRequest & { started?: number }).started = started;
-    const refusal = viewerRequestRefusal(req.method, req.raw.url ?? '/', req.raw.rawHeaders);
+    const refusal = viewerRequestRefusal(req.method, req.raw.url ?? '/', viewerHeaders(req));
     if (refusal) { edgeError(reply, req, refusal, started); return; }
     done();
   });
@@ -251,8 +270,8 @@ function buildServer(config: GatewayConfig, api: ApiGateway, log: RequestLogger,
       const rawPath = q >= 0 ? url.slice(0, q) : url;
       const rawQuery = q >= 0 ? url.slice(q + 1) : '';
       // CloudFront: X-Forwarded-Host from Host (a client value is dropped), X-Forwarded-For appended.
-      const sourceIp = normaliseIp(req.socket.remoteAddress ?? '127.0.0.1');
-      const headers = originRequestHeaders(req.raw.rawHeaders, sourceIp);
+      const { ip: sourceIp, rawHeaders } = viewer(req);
+      const headers = originRequestHeaders(rawHeaders, sourceIp);
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       let res: ApiResponse;
       try {
@@ -260,10 +279,13 @@ function buildServer(config: GatewayConfig, api: ApiGateway, log: RequestLogger,
       } catch {
         return edgeError(reply, req, INTERNAL_ERROR, started);
       }
-      log({
-        time: isoTime(clock()), method: req.method, path: rawPath, status: res.statusCode, latencyMs: clock() - started,
-        ...res.log, requestId: res.log.requestId ?? '-',
-      });
+      // Healthy answers of the health route are left out: the edge router probes it every few seconds (deployed, API Gateway's access log has them).
+      if (res.statusCode !== 200 || res.log.route !== HEALTH_ROUTE_NAME) {
+        log({
+          time: isoTime(clock()), method: req.method, path: rawPath, status: res.statusCode, latencyMs: clock() - started,
+          ...res.log, requestId: res.log.requestId ?? '-',
+        });
+      }
       return send(reply, req.method, res);
   };
   app.route({ method: [...CLOUDFRONT_METHODS], url: '/*', handler: serve });
@@ -282,6 +304,35 @@ function pathOf(url: string | undefined): string {
   const u = url ?? '/';
   const q = u.indexOf('?');
   return (q >= 0 ? u.slice(0, q) : u).slice(0, 256);
+}
+
+/** The viewer as CloudFront sees it: its address and its raw headers. */
+interface Viewer {
+  readonly ip: string;
+  readonly rawHeaders: readonly string[];
+}
+
+function viewerOfSocket(req: FastifyRequest): Viewer {
+  return { ip: normaliseIp(req.socket.remoteAddress ?? '127.0.0.1'), rawHeaders: req.raw.rawHeaders };
+}
+
+/**
+ * Behind the edge router, the socket is the router's: the viewer's address is the one the router
+ * adds (its last value: a viewer's own never passes the router), and the header is dropped.
+ */
+function viewerBehindRouter(req: FastifyRequest): Viewer {
+  const cached = (req as FastifyRequest & { viewer?: Viewer }).viewer;
+  if (cached) return cached;
+  const raw = req.raw.rawHeaders;
+  const rawHeaders: string[] = [];
+  let ip: string | undefined;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    if (raw[i].toLowerCase() === EDGE_VIEWER_ADDRESS_HEADER) ip = raw[i + 1];
+    else rawHeaders.push(raw[i], raw[i + 1]);
+  }
+  const viewer = { ip: ip ?? viewerOfSocket(req).ip, rawHeaders };
+  (req as FastifyRequest & { viewer?: Viewer }).viewer = viewer;
+  return viewer;
 }
 
 function normaliseIp(ip: string): string {

@@ -15,7 +15,8 @@ export interface SampleUpstream {
 
 export const MAX_ECHO_BODY = 1024 * 1024;
 
-export async function startSampleUpstream(service: string, port = 0, host = '127.0.0.1'): Promise<SampleUpstream> {
+/** `region`: the region it serves in a multi-region twin, named in every echo (`"region"`) so a caller sees which region answered. */
+export async function startSampleUpstream(service: string, port = 0, host = '127.0.0.1', region?: string): Promise<SampleUpstream> {
   const server = createServer((req, res) => {
     readBody(req).then((body) => {
       if (req.method === 'GET' && req.url === '/health') {
@@ -25,6 +26,7 @@ export async function startSampleUpstream(service: string, port = 0, host = '127
       const url = new URL(req.url ?? '/', 'http://upstream');
       const payload = JSON.stringify({
         service,
+        ...(region ? { region } : {}),
         method: req.method,
         path: url.pathname,
         query: Object.fromEntries(url.searchParams),

@@ -1,5 +1,6 @@
 import type { GatewayEnvironment } from '../../lib/config/environments';
 import type { GatewayConfig } from '../../lib/config/schema';
+import { cognitoIssuerType, type CognitoIssuerType } from '../../lib/contract/issuers';
 import { tierUsageKey } from '../../lib/contract/usage-keys';
 import { resiliencePlan, type Shed } from '../../lib/resilience/resilience-plan';
 
@@ -27,6 +28,11 @@ export interface AuthorizerConfig {
    * the local twin's issuer (Cognito cannot run locally). Its clients follow the Cognito settings.
    */
   readonly cognitoStandIn?: string;
+  /**
+   * The issuer type of the Cognito pool (lib/contract/issuers.ts), whose JWKS the authorizer loads
+   * at init; absent without identity.cognito.
+   */
+  readonly cognitoIssuerType?: CognitoIssuerType;
   /** Tier name -> usage plan API key value (returned as usageIdentifierKey). */
   readonly usageKeys: Readonly<Record<string, string>>;
   readonly truncateClientIp: boolean;
@@ -60,6 +66,7 @@ export function toAuthorizerConfig(gateway: GatewayEnvironment): AuthorizerConfi
     mtls: config.identity.mtls,
     cognitoClientTiers: clientTiers,
     cognitoClientsLimitedByClient: (cognito?.public_clients ?? []).filter((c) => c.rate_limit_by === 'client').map((c) => c.name),
+    cognitoIssuerType: cognito ? cognitoIssuerType(gateway.env) : undefined,
     usageKeys: Object.fromEntries(config.tiers.map((t) => [t.name, tierUsageKey(gateway, t.name)])),
     truncateClientIp: gateway.profile.truncateClientIp,
     mtlsDomain: gateway.env.domains.mtls?.toLowerCase(),

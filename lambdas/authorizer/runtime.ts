@@ -39,7 +39,10 @@ export async function authorizerFromEnv(
   const config = JSON.parse(raw) as AuthorizerConfig;
   const clientIds = JSON.parse(env[AUTHORIZER_ENV.cognitoClientIds] ?? '{}') as Record<string, string>;
   const userPoolId = env[AUTHORIZER_ENV.cognitoUserPoolId];
-  const tokens = new IssuerVerifier({ issuers: config.issuers, cognito: userPoolId ? { userPoolId, clientIds: Object.values(clientIds) } : undefined });
+  const tokens = new IssuerVerifier({
+    issuers: config.issuers,
+    cognito: userPoolId ? { userPoolId, clientIds: Object.values(clientIds), issuerType: config.cognitoIssuerType } : undefined,
+  });
   const table = env[AUTHORIZER_ENV.consumersTable];
   const endpoint = env[AUTHORIZER_ENV.dynamodbEndpoint];
   const consumers = table ? new DynamoConsumerStore({ tableName: table, client: new DynamoDBClient(endpoint ? { endpoint } : {}) }) : new InMemoryConsumerStore();

@@ -8,7 +8,7 @@ import type { DecomposedJwt } from 'aws-jwt-verify/jwt';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
 import { JwtVerifierBase } from 'aws-jwt-verify/jwt-verifier';
 import type { IssuerConfig } from '../../lib/config/schema';
-import { COGNITO_ISSUER_NAME, jwksUriOf } from '../../lib/contract/issuers';
+import { COGNITO_ISSUER_NAME, COGNITO_ISSUER_TYPES, cognitoIssuerUrl, defaultJwksUri, jwksUriOf, type CognitoIssuerType } from '../../lib/contract/issuers';
 import { REASON, type UnauthorizedReason } from '../../lib/contract/authorizer-context';
 import { AuthenticationError } from './errors';
 import { inspectJwt, type JwtHygieneOptions } from './jwt-hygiene';
@@ -33,6 +33,13 @@ export interface CognitoSettings {
   readonly userPoolId: string;
   /** Every configured app client id (COGNITO_CLIENT_IDS). */
   readonly clientIds: readonly string[];
+  /**
+   * The issuer the pool is configured with (lib/contract/issuers.ts): its JWKS is loaded by
+   * {@link TokenVerifier.hydrate}. Tokens of the other issuer type are accepted too (those issued
+   * before the pool switched), their JWKS fetched on first use.
+   * @default 'ORIGINAL'
+   */
+  readonly issuerType?: CognitoIssuerType;
 }
 
 export interface IssuerVerifierProps {
@@ -51,7 +58,12 @@ export interface IssuerVerifierProps {
   readonly hygiene?: JwtHygieneOptions;
 }
 
-interface Entry { readonly name: string; readonly verifier: DecodedJwtVerifier }
+interface Entry {
+  readonly name: string;
+  readonly verifier: DecodedJwtVerifier;
+  /** Load its JWKS at init (every issuer but the Cognito pool's other issuer type). */
+  readonly hydrate: boolean;
+}
 
 /** The verification properties used here (a subset of aws-jwt-verify's VerifyProperties). */
 type DecodedVerifyProperties = { audience: string | string[] | null; graceSeconds: number };
@@ -112,31 +124,40 @@ export class IssuerVerifier implements TokenVerifier {
     this.clock = props.clock ?? (() => Date.now());
     this.hygiene = props.hygiene;
     if (props.cognito) {
-      // What CognitoJwtVerifier.create({ userPoolId, tokenUse: 'access', clientId }) checks: the
-      // pool's regional issuer and JWKS (its own parseUserPoolId), no aud, then token_use access
-      // and client_id among the app clients (its own validateCognitoJwtFields).
-      const { userPoolId, clientIds } = props.cognito;
-      const { issuer, jwksUri } = CognitoJwtVerifier.parseUserPoolId(userPoolId);
+      // What CognitoJwtVerifier.create({ userPoolId, tokenUse: 'access', clientId }) checks: both
+      // issuers of the pool (ORIGINAL and UPDATED, each with its own JWKS, as the library does),
+      // no aud, then token_use access and client_id among the app clients (its own
+      // validateCognitoJwtFields). The pool id is validated by the library's parseUserPoolId.
+      const { userPoolId, clientIds, issuerType = 'ORIGINAL' } = props.cognito;
+      CognitoJwtVerifier.parseUserPoolId(userPoolId);
       const cognitoChecks = { tokenUse: 'access' as const, clientId: [...clientIds] };
-      const verifier = new DecodedJwtVerifier({ issuer, jwksUri, audience: null, graceSeconds: 0 }, jwksCache, (payload) => validateCognitoJwtFields(payload, cognitoChecks));
-      if (props.jwks?.[COGNITO]) verifier.cacheJwks(props.jwks[COGNITO]);
-      this.byIss.set(issuer, { name: COGNITO, verifier });
+      for (const type of COGNITO_ISSUER_TYPES) {
+        const issuer = cognitoIssuerUrl(userPoolId, type);
+        const verifier = new DecodedJwtVerifier({ issuer, jwksUri: defaultJwksUri(issuer), audience: null, graceSeconds: 0 }, jwksCache, (payload) => validateCognitoJwtFields(payload, cognitoChecks));
+        if (props.jwks?.[COGNITO]) verifier.cacheJwks(props.jwks[COGNITO]);
+        this.byIss.set(issuer, { name: COGNITO, verifier, hydrate: type === issuerType });
+      }
     }
     for (const issuer of props.issuers) {
       const jwksUri = jwksUriOf(issuer);
       const verifier = new DecodedJwtVerifier({ issuer: issuer.issuer, audience: [...issuer.audiences], jwksUri, graceSeconds: 0 }, jwksCache);
       if (props.jwks?.[issuer.name]) verifier.cacheJwks(props.jwks[issuer.name]);
-      this.byIss.set(issuer.issuer, { name: issuer.name, verifier });
+      this.byIss.set(issuer.issuer, { name: issuer.name, verifier, hydrate: true });
     }
   }
 
+  /**
+   * Loads the JWKS of every issuer (the Cognito pool's configured issuer type only). A JWKS once
+   * loaded stays in memory: aws-jwt-verify's SimpleJwksCache replaces it only with a successful
+   * fetch, so a failed re-fetch keeps the keys it had.
+   */
   async hydrate(): Promise<void> {
-    await Promise.all([...this.byIss.values()].map((e) => e.verifier.hydrate()));
+    await Promise.all([...this.byIss.values()].filter((e) => e.hydrate).map((e) => e.verifier.hydrate()));
   }
 
   /** Config issuer names this verifier knows. */
   get issuerNames(): string[] {
-    return [...this.byIss.values()].map((e) => e.name);
+    return [...new Set([...this.byIss.values()].map((e) => e.name))];
   }
 
   async verify(token: string): Promise<VerifiedToken> {

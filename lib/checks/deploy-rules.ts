@@ -10,6 +10,7 @@ import type { AddProblem as Add } from '../config/errors';
 import { HEADER_TEMPLATES, type GatewayConfig, type RouteConfig } from '../config/schema';
 import { BODY_METHODS, compileRouteTable, resourcePathsFor } from '../contract/route-table';
 import { compileRequestTransformation, TransformationError } from '../contract/transformations';
+import { HEALTH_PATH } from '../contract/health-route';
 import { gatewayResponses } from '../contract/responses';
 import { USAGE_PLANS_PER_TIER } from '../contract/usage-plans';
 
@@ -53,15 +54,16 @@ export interface ApiSize {
 export function apiSize(config: GatewayConfig): ApiSize {
   const methods = compileRouteTable(config);
   const paths = new Set<string>(['/']);
-  for (const method of methods) {
-    const segments = method.resourcePath.split('/').slice(1);
+  // The gateway's own health route (lib/constructs/api-health-route.ts): two resources, one method.
+  for (const resourcePath of [...methods.map((m) => m.resourcePath), HEALTH_PATH]) {
+    const segments = resourcePath.split('/').slice(1);
     for (let d = 1; d <= segments.length; d++) paths.add(`/${segments.slice(0, d).join('/')}`);
   }
   const models = new Set(methods.filter((m) => BODY_METHODS.includes(m.httpMethod) && m.primary.request_schema).map((m) => m.primary.name)).size;
   const authorizers = new Set(methods.map((m) => `${m.authorizer.ttl}|${m.authorizer.identitySources.join(',')}`)).size;
   // With cors, every resource that has methods also answers the preflight (OPTIONS).
   const preflights = config.cors ? new Set(methods.map((m) => m.resourcePath)).size : 0;
-  const methodCount = methods.length + preflights;
+  const methodCount = methods.length + preflights + 1;
   const stackResources = API_STACK_FIXED_RESOURCES + gatewayResponses(config).length + (paths.size - 1) + methodCount + models
     + config.tiers.length * RESOURCES_PER_TIER + authorizers * RESOURCES_PER_AUTHORIZER;
   return { apiResources: paths.size, methods: methodCount, stackResources };

@@ -7,6 +7,7 @@
 import { formatPath, type AddProblem } from '../config/errors';
 import type { GatewayConfig, RouteConfig } from '../config/schema';
 import { UNREMOVABLE_RESPONSE_HEADERS } from '../contract/headers';
+import { GATEWAY_PATH_PREFIX, HEALTH_PATH } from '../contract/health-route';
 import { COGNITO_ISSUER_NAME as COGNITO, jwksUriOf, LOCAL_ISSUER_NAME } from '../contract/issuers';
 import { BODY_METHODS, CACHEABLE_METHODS, compileRouteTable, requestedAuthorizerTtl, upstreamPath } from '../contract/route-table';
 
@@ -65,6 +66,11 @@ export function checkReferences(config: GatewayConfig, add: AddProblem): void {
     if (route.strip_path && route.paths.some((p) => p.includes('{'))) {
       counted([...at, 'strip_path'], 'strip_path cannot be combined with path parameters');
     }
+    route.paths.forEach((path, j) => {
+      if (isGatewayPath(path)) {
+        counted([...at, 'paths', j], `${path} is under ${GATEWAY_PATH_PREFIX}, the gateway's own paths (its health route GET ${HEALTH_PATH}; the edge web ACL blocks the prefix in any letter case): choose another path`);
+      }
+    });
     if (config.cors && route.methods.includes('OPTIONS')) {
       counted([...at, 'methods'], 'OPTIONS is answered by the CORS preflight (cors is set): remove it from the route');
     }
@@ -136,6 +142,16 @@ function checkHealthCheck(service: GatewayConfig['services'][number], at: readon
     if (low < 200 || high > 499) add([...where, 'matcher'], `"${part}" is outside 200-499, the HTTP codes an Application Load Balancer accepts as a health check matcher`);
     else if (low > high) add([...where, 'matcher'], `"${part}" is an empty range; write the lower code first, e.g. 200-299`);
   }
+}
+
+/**
+ * `/_gatehouse` or a path below it, in any letter case: API Gateway paths are case-sensitive, but
+ * the edge web ACL matches the prefix lower-cased (lib/contract/edge-waf-rules.ts), so a route at
+ * `/_Gatehouse/x` would be blocked at the edge.
+ */
+function isGatewayPath(path: string): boolean {
+  const lower = path.toLowerCase();
+  return lower === GATEWAY_PATH_PREFIX || lower.startsWith(`${GATEWAY_PATH_PREFIX}/`);
 }
 
 /** What is wrong with a Cognito redirect (callback or sign-out) URL, if anything. */

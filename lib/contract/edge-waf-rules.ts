@@ -7,6 +7,7 @@
  */
 import type { aws_wafv2 as wafv2 } from 'aws-cdk-lib';
 import type { GatewayConfig } from '../config/schema';
+import { GATEWAY_PATH_PREFIX } from './health-route';
 
 /** WAF's capacity limit, re-exported beside the plan it bounds; written once in lib/config/aws-limits.ts. */
 export { WCU_LIMIT } from '../config/aws-limits';
@@ -34,7 +35,18 @@ const WCU = {
   regex: 3,
   rateBased: 2,
   customKey: 30,
+  /** Per text transformation other than NONE (AWS WAF developer guide, "Using text transformations"). */
+  textTransformation: 10,
 } as const;
+
+/**
+ * The URI paths of the gateway's own routes (the health route, lib/contract/health-route.ts):
+ * `/_gatehouse` and everything below it, matched after URL-decoding, path normalisation (`//`,
+ * `/./`, `/../`) and lower-casing, so `/%5Fgatehouse/health` or `//_Gatehouse/health` are caught
+ * too (the loader refuses config routes there, case-insensitively: lib/checks/references.ts).
+ */
+export const GATEWAY_PATHS_REGEX = `^${GATEWAY_PATH_PREFIX}(?:/|$)`;
+const GATEWAY_PATHS_TRANSFORMATIONS = ['URL_DECODE', 'NORMALIZE_PATH', 'LOWERCASE'] as const;
 
 /** The rules of the edge web ACL, in priority order, and what they cost. */
 export interface EdgeRulePlan {
@@ -44,7 +56,7 @@ export interface EdgeRulePlan {
 }
 
 /**
- * Builds the CLOUDFRONT-scope rules from the config. Order: cheap IP/geo verdicts first, then
+ * Builds the CLOUDFRONT-scope rules from the config. Order: cheap geo, path and IP verdicts first, then
  * rate limits (so floods are dropped before paid inspection), then the body size rule, then
  * the request-inspecting managed groups, Bot Control last (it is priced per inspected request).
  */
@@ -60,6 +72,19 @@ export function planEdgeRules(config: GatewayConfig): EdgeRulePlan {
   if (geo.deny.length > 0) {
     add(block('GeoDenyList', { geoMatchStatement: { countryCodes: geo.deny } }, 403, RESPONSE_BODY.geo), WCU.geo);
   }
+  // Viewers never reach the gateway's own paths: only the health prober calls them, around
+  // CloudFront. 404 like any unknown path (without the gateway's JSON body: the edge ACL's bodies
+  // are fixed in lib/constructs/web-acl.ts).
+  add({
+    name: 'GatewayPaths',
+    statement: { regexMatchStatement: {
+      fieldToMatch: { uriPath: {} },
+      regexString: GATEWAY_PATHS_REGEX,
+      textTransformations: GATEWAY_PATHS_TRANSFORMATIONS.map((type, priority) => ({ priority, type })),
+    } },
+    action: { block: { customResponse: { responseCode: 404 } } },
+    visibilityConfig: visibility('GatewayPaths'),
+  }, WCU.regex + GATEWAY_PATHS_TRANSFORMATIONS.length * WCU.textTransformation);
   add(managed('AWSManagedRulesAmazonIpReputationList'), WCU.AWSManagedRulesAmazonIpReputationList);
   add(managed('AWSManagedRulesAnonymousIpList', { count: waf.anonymous_ip === 'count' }), WCU.AWSManagedRulesAnonymousIpList);
 

@@ -53,6 +53,31 @@ export interface PlanAssumptions {
   readonly ecpuPerRecordWrite: number;
   /** Bytes one breaker record copy holds in Redis (key, value, overhead). */
   readonly bytesPerRecordCopy: number;
+  /** The multi-region model (decision 0026 D10); unused by a one-region environment. */
+  readonly regions: RegionAssumptions;
+}
+
+/**
+ * What the N-region availability and cost model assumes (decision 0026 D10). Each is printed
+ * with a multi-region plan, because each can move the availability figure across the target.
+ */
+export interface RegionAssumptions {
+  /** k: full outages of one region per month (its SLA downtime u x P is spread over them). */
+  readonly incidentsPerRegionMonth: number;
+  /**
+   * Seconds from the health alarm's period ending to Route 53 treating the check as unhealthy:
+   * how fast Route 53 follows a CloudWatch alarm is not documented (fact F9, unverified).
+   */
+  readonly alarmEvaluationLagSeconds: number;
+  /** Seconds between two probes of one region (the prober spreads them over the period, D4). */
+  readonly probeSpacingSeconds: number;
+  /** Memory of the health prober Lambda (arm64), MB. */
+  readonly proberMemoryMb: number;
+  /**
+   * DNS resolvers that ask Route 53 for domains.api once per TTL: CloudFront resolves the origin
+   * name at its edge locations (F7). A guess of the edge location count; only the DNS query line uses it.
+   */
+  readonly originResolvers: number;
 }
 
 export const DEFAULT_ASSUMPTIONS: PlanAssumptions = {
@@ -81,6 +106,13 @@ export const DEFAULT_ASSUMPTIONS: PlanAssumptions = {
   breakerChangesPerServiceMonth: 20,
   ecpuPerRecordWrite: 1,
   bytesPerRecordCopy: 90,
+  regions: {
+    incidentsPerRegionMonth: 1,
+    alarmEvaluationLagSeconds: 60,
+    probeSpacingSeconds: 10,
+    proberMemoryMb: 128,
+    originResolvers: 600,
+  },
 };
 
 /** Seconds in the billing month. */

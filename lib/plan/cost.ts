@@ -5,6 +5,7 @@ import { AUTHORIZER_MEMORY_MB } from '../contract/authorizer-env';
 import { planEdgeRules } from '../contract/edge-waf-rules';
 import { secondsPerMonth, type PlanAssumptions } from './assumptions';
 import type { BreakerLoad } from './breaker-load';
+import type { RegionsCost } from './region-cost';
 import { note, warning, type Finding } from './finding';
 import { fmt, pct, usd } from './format-number';
 import { GLOBAL_PRICES as G, tieredCost, type RegionalPrices } from './prices';
@@ -17,6 +18,8 @@ export interface CostLine {
   readonly monthlyUsd: number;
   /** Key of the price in lib/plan/prices.ts. */
   readonly price: string;
+  /** With 2 or more regions: the region billed, `edge` for the edge's lines (CloudFront, edge WAF, Shield). */
+  readonly region?: string;
 }
 
 export interface CostInputs {
@@ -32,6 +35,14 @@ export interface CostInputs {
   /** Number of API Gateway methods (detailed metrics are per method). */
   readonly methods: number;
   readonly breakers: BreakerLoad;
+  /**
+   * Requests per second through the edge (CloudFront, the edge web ACL) that this bill pays for.
+   * Default steadyRps: one region's bill is the whole environment's. 0 for a secondary region of
+   * a multi-region environment: its edge is the primary's bill.
+   */
+  readonly edgeRps?: number;
+  /** With 2 or more regions: the region this bill is for, set on every line (region-cost.ts). */
+  readonly region?: string;
 }
 
 export interface MonthlyCost {
@@ -40,6 +51,8 @@ export interface MonthlyCost {
   readonly totalUsd: number;
   readonly perMillionUsd: number;
   readonly findings: readonly Finding[];
+  /** With 2 or more regions: the shares, the one-region bill and the cost of each extra region (region-cost.ts). */
+  readonly regions?: RegionsCost;
 }
 
 /** A single line above this share of the bill is worth a warning when the config chose it. */
@@ -54,12 +67,19 @@ export function monthlyCost(i: CostInputs, a: PlanAssumptions): MonthlyCost {
   const { config, env, profile, prices: p } = i;
   const seconds = secondsPerMonth(a);
   const R = i.steadyRps * seconds;
+  const E = (i.edgeRps ?? i.steadyRps) * seconds;
+  const billsEdge = i.edgeRps === undefined || i.edgeRps > 0;
   const I = i.steadyInvocations * seconds;
   const hours = a.hoursPerMonth;
   const europe = env.region.startsWith('eu-');
   const lines: CostLine[] = [];
+  const where = (region: string | undefined) => (i.region === undefined ? {} : { region });
   const add = (service: string, item: string, quantity: string, monthlyUsd: number, price: string) =>
-    lines.push({ service, item, quantity, monthlyUsd, price });
+    lines.push({ service, item, quantity, monthlyUsd, price, ...where(i.region) });
+  // The edge's lines are billed once per environment, in the primary's bill.
+  const addEdge = (service: string, item: string, quantity: string, monthlyUsd: number, price: string) => {
+    if (billsEdge) lines.push({ service, item, quantity, monthlyUsd, price, ...where('edge') });
+  };
   const millions = (n: number) => `${fmt(n / M, 1)} M`;
   const gb = (n: number) => `${fmt(n, n < 10 ? 2 : 0)} GB`;
 
@@ -77,28 +97,28 @@ export function monthlyCost(i: CostInputs, a: PlanAssumptions): MonthlyCost {
 
   // CloudFront
   const https = europe ? G.cloudFrontHttpsRequests.eu : G.cloudFrontHttpsRequests.us;
-  const outGb = (R * a.responseBytes) / GB;
-  const toOriginGb = (R * a.requestBytes) / GB;
-  add('CloudFront', `HTTPS requests (${europe ? 'Europe' : 'United States'})`, millions(R), (R / 10_000) * https.usd, `cloudFrontHttpsRequests.${europe ? 'eu' : 'us'}`);
-  add('CloudFront', `data out (${fmt(a.responseBytes)} B per response)`, gb(outGb), tieredCost(G.cloudFrontDataOut, outGb), 'cloudFrontDataOut');
-  add('CloudFront', `data to origin (${fmt(a.requestBytes)} B per request)`, gb(toOriginGb), toOriginGb * G.cloudFrontDataToOrigin.usd, 'cloudFrontDataToOrigin');
-  add('CloudFront', 'viewer-request function', millions(R), (R / M) * G.cloudFrontFunction.usd, 'cloudFrontFunction');
+  const outGb = (E * a.responseBytes) / GB;
+  const toOriginGb = (E * a.requestBytes) / GB;
+  addEdge('CloudFront', `HTTPS requests (${europe ? 'Europe' : 'United States'})`, millions(E), (E / 10_000) * https.usd, `cloudFrontHttpsRequests.${europe ? 'eu' : 'us'}`);
+  addEdge('CloudFront', `data out (${fmt(a.responseBytes)} B per response)`, gb(outGb), tieredCost(G.cloudFrontDataOut, outGb), 'cloudFrontDataOut');
+  addEdge('CloudFront', `data to origin (${fmt(a.requestBytes)} B per request)`, gb(toOriginGb), toOriginGb * G.cloudFrontDataToOrigin.usd, 'cloudFrontDataToOrigin');
+  addEdge('CloudFront', 'viewer-request function', millions(E), (E / M) * G.cloudFrontFunction.usd, 'cloudFrontFunction');
 
   // WAF: Shield Advanced includes WAF web ACL, rule and request fees for the resources it protects (CloudFront).
   const edgeRules = planEdgeRules(config).rules.length;
   const shield = env.shield_advanced;
   const waived = shield ? ' (included with Shield Advanced)' : '';
-  add('WAF', `edge web ACL + ${edgeRules} rules${waived}`, '1 ACL', shield ? 0 : G.wafWebAcl.usd + edgeRules * G.wafRule.usd, 'wafWebAcl, wafRule');
-  add('WAF', `edge requests${waived}`, millions(R), shield ? 0 : (R / M) * G.wafRequests.usd, 'wafRequests');
+  addEdge('WAF', `edge web ACL + ${edgeRules} rules${waived}`, '1 ACL', shield ? 0 : G.wafWebAcl.usd + edgeRules * G.wafRule.usd, 'wafWebAcl, wafRule');
+  addEdge('WAF', `edge requests${waived}`, millions(E), shield ? 0 : (E / M) * G.wafRequests.usd, 'wafRequests');
   const bot = config.security.waf.bot_control;
   if (bot !== 'off') {
     const perM = bot === 'targeted' ? G.wafBotControlTargetedRequests : G.wafBotControlCommonRequests;
-    add('WAF', `Bot Control ${bot} (subscription + requests)`, millions(R), G.wafBotControlSubscription.usd + (R / M) * perM.usd,
+    addEdge('WAF', `Bot Control ${bot} (subscription + requests)`, millions(E), G.wafBotControlSubscription.usd + (E / M) * perM.usd,
       `wafBotControlSubscription, wafBotControl${bot === 'targeted' ? 'Targeted' : 'Common'}Requests`);
   }
   add('WAF', 'regional origin-guard web ACL + 2 rules + requests', millions(R), G.wafWebAcl.usd + 2 * G.wafRule.usd + (R / M) * G.wafRequests.usd, 'wafWebAcl, wafRule, wafRequests');
 
-  if (shield) add('Shield Advanced', 'subscription', '1 month', G.shieldAdvanced.usd, 'shieldAdvanced');
+  if (shield) addEdge('Shield Advanced', 'subscription', '1 month', G.shieldAdvanced.usd, 'shieldAdvanced');
 
   // ElastiCache Serverless (Valkey)
   if (i.redis.enabled) {
@@ -127,12 +147,13 @@ export function monthlyCost(i: CostInputs, a: PlanAssumptions): MonthlyCost {
   const accessGb = (R * ACCESS_LOG_FORMAT.length) / GB;
   const executionGb = (R * a.executionLogBytes) / GB;
   const authorizerGb = (I * a.authorizerLogBytes) / GB;
-  const wafGb = (2 * R * a.wafLogBytes) / GB;
+  // One record per request per web ACL: the edge's (when this bill pays for the edge) and the origin guard's.
+  const wafGb = (((billsEdge ? E : 0) + R) * a.wafLogBytes) / GB;
   const ingestedGb = accessGb + executionGb + authorizerGb;
   add('CloudWatch', `access logs (${ACCESS_LOG_FORMAT.length} B per request)`, gb(accessGb), accessGb * p.logsIngestion.usd, 'logsIngestion');
   add('CloudWatch', `execution logs, INFO (${fmt(a.executionLogBytes)} B per request)`, gb(executionGb), executionGb * p.logsIngestion.usd, 'logsIngestion');
   add('CloudWatch', `authorizer logs (${fmt(a.authorizerLogBytes)} B per invocation)`, gb(authorizerGb), authorizerGb * p.logsIngestion.usd, 'logsIngestion');
-  add('CloudWatch', `WAF logs, 2 web ACLs (vended, ${fmt(a.wafLogBytes)} B per record)`, gb(wafGb), tieredCost(p.logsVendedIngestion, wafGb), 'logsVendedIngestion');
+  add('CloudWatch', `WAF logs, ${billsEdge ? '2 web ACLs' : 'the regional web ACL'} (vended, ${fmt(a.wafLogBytes)} B per record)`, gb(wafGb), tieredCost(p.logsVendedIngestion, wafGb), 'logsVendedIngestion');
   const storedLogsGb = (ingestedGb + wafGb) * a.compressionRatio * (profile.logRetentionDays / DAYS_PER_MONTH);
   add('CloudWatch', `log storage (${profile.logRetentionDays} days, compressed)`, `${gb(storedLogsGb)}-month`, storedLogsGb * p.logsStorage.usd, 'logsStorage');
   const metrics = i.methods * a.metricsPerMethod + a.customMetrics;
@@ -170,7 +191,7 @@ export function monthlyCost(i: CostInputs, a: PlanAssumptions): MonthlyCost {
  * client) is a misfit as well as a cost: targeted detection challenges browsers, and SDK clients
  * cannot answer a challenge. With browser clients it is a choice, so only a note.
  */
-function costFindings(config: GatewayConfig, lines: readonly CostLine[], total: number): Finding[] {
+export function costFindings(config: GatewayConfig, lines: readonly CostLine[], total: number): Finding[] {
   const findings: Finding[] = [];
   const bot = lines.find((l) => l.item.startsWith('Bot Control'));
   if (bot && bot.monthlyUsd > total * HOTSPOT_SHARE) {
@@ -180,10 +201,11 @@ function costFindings(config: GatewayConfig, lines: readonly CostLine[], total: 
       ? note('bot-control-cost', `${text}; a scope-down statement limited to the routes browsers call would cut it`)
       : warning('bot-control-cost', `${text}, and no client of this API is a browser (no Cognito public client): use bot_control common or off, or scope it down to browser routes`));
   }
-  const execution = lines.find((l) => l.item.startsWith('execution logs'));
-  if (execution && execution.monthlyUsd > total * 0.05) {
+  // Every region bills its own execution logs.
+  const execution = lines.filter((l) => l.item.startsWith('execution logs')).reduce((sum, l) => sum + l.monthlyUsd, 0);
+  if (execution > total * 0.05) {
     findings.push(note('execution-logs-cost',
-      `API Gateway execution logs at INFO cost about ${usd(execution.monthlyUsd)} a month (${pct(execution.monthlyUsd / total)}); the access log already records every request, ERROR would keep only failures`));
+      `API Gateway execution logs at INFO cost about ${usd(execution)} a month (${pct(execution / total)}); the access log already records every request, ERROR would keep only failures`));
   }
   return findings;
 }

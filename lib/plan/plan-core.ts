@@ -1,15 +1,18 @@
 import type { GatewayEnvironment } from '../config/environments';
+import { isMultiRegion } from '../config/regions';
 import { compileRouteTable } from '../contract/route-table';
 import type { PlanAssumptions } from './assumptions';
 import { authorizerInvocations, type AuthorizerInvocations } from './authorizer-invocations';
 import { availabilityPlan, type AvailabilityPlan } from './availability';
 import { authorizerConcurrency, type ConcurrencyPlan } from './concurrency';
 import { breakerLoad } from './breaker-load';
-import { monthlyCost, type MonthlyCost } from './cost';
+import { monthlyCost, type CostInputs, type MonthlyCost } from './cost';
 import { keyLookupsPerSecond } from './key-lookups';
 import { latencyBudget, type LatencyBudget } from './latency-budget';
 import { pricesFor, type PricedRegion } from './prices';
 import { redisLoad, type RedisLoad } from './redis-load';
+import { multiRegionCost } from './region-cost';
+import { regionShares } from './region-shares';
 import { requestMix } from './request-mix';
 import { throttleLimits, type ThrottlePlan } from './throttle-limits';
 
@@ -48,7 +51,7 @@ export function planCore(gateway: Pick<GatewayEnvironment, 'config' | 'env' | 'p
   }, a);
   const { priceRegion, prices, borrowed } = pricesFor(env.region);
   const breakers = breakerLoad(config, a);
-  const cost = monthlyCost({
+  const costInputs: CostInputs = {
     config, env, profile, prices, steadyRps,
     steadyInvocations: steady.invocationsPerSecond,
     secondsPerInvocation: concurrency.secondsPerInvocation,
@@ -56,12 +59,15 @@ export function planCore(gateway: Pick<GatewayEnvironment, 'config' | 'env' | 'p
     redis: { ...redis, storedGb: redis.storedGb + breakers.recordStoredGb },
     methods: methods.length,
     breakers,
-  }, a);
+  };
+  const cost = isMultiRegion(env) && env.routing
+    ? multiRegionCost(costInputs, regionShares(env), env.routing, a)
+    : monthlyCost(costInputs, a);
   return {
     traffic: { steadyRps, peakRps, burstiness: config.traffic.burstiness, distinctConsumers: consumers },
     priceRegion, pricesBorrowed: borrowed,
     authorizer: { steady, peak }, concurrency, keyLookups,
     throttle: throttleLimits(config, profile), redis, latency,
-    availability: availabilityPlan(config, env), cost,
+    availability: availabilityPlan(config, env, a), cost,
   };
 }

@@ -3,6 +3,7 @@ import type { Finding } from './finding';
 import { fmt, pct, rate, usd } from './format-number';
 import type { EnvironmentPlan } from './plan';
 import { limitsSections } from './limits-sections';
+import { extraRegionsSection, regionLimitsSection, regionsAvailabilitySection, regionsAvailabilitySummary, regionsCostSection } from './region-sections';
 import type { Table } from './text-table';
 
 /** One titled part of a rendered plan: a table and/or lines of text. */
@@ -15,6 +16,8 @@ export interface Section {
 /** The sections of one environment's plan, in reading order; both renderers print these. */
 export function planSections(p: EnvironmentPlan): Section[] {
   const peak = p.authorizer.peak;
+  const multi = p.availability.regions;
+  const regionsCost = p.cost.regions;
   return [
     {
       title: 'Summary',
@@ -27,8 +30,10 @@ export function planSections(p: EnvironmentPlan): Section[] {
           ['authorizer concurrency at peak', `${rate(p.concurrency.peak)} of ${fmt(p.concurrency.reserved)} reserved`],
           ['Redis EVALSHA at peak', p.redis.enabled ? `${rate(p.redis.opsPerSecondPeak)}/s (${rate(p.redis.ecpuPerSecondPeak)} ECPU/s)` : 'none (local rate limiting)'],
           ['p99 latency', `${p.latency.gatewayMs} ms in the gateway of ${p.latency.targetMs} ms target (${p.latency.upstreamBudgetMs} ms left for the upstream)`],
-          ['availability', `target ${p.availability.targetPercent} %, request-path SLAs ${p.availability.compositePercent.toFixed(2)} %, one region`],
-          ['monthly cost', `${usd(p.cost.totalUsd)} (${p.priceRegion} list prices of ${p.pricesAsOf})`],
+          ['availability', multi ? regionsAvailabilitySummary(multi) : `target ${p.availability.targetPercent} %, request-path SLAs ${p.availability.compositePercent.toFixed(2)} %, one region`],
+          ['monthly cost', regionsCost
+            ? `${usd(p.cost.totalUsd)} for ${p.regions.length} regions, ${usd(p.cost.totalUsd - regionsCost.oneRegionUsd)} more than ${p.region} alone (list prices of ${p.pricesAsOf})`
+            : `${usd(p.cost.totalUsd)} (${p.priceRegion} list prices of ${p.pricesAsOf})`],
           ['cost per million requests', usd(p.cost.perMillionUsd)],
         ],
       },
@@ -65,6 +70,7 @@ export function planSections(p: EnvironmentPlan): Section[] {
       title: 'Usage plans (per API key)',
       table: { headers: ['tier', 'rate (req/s)', 'burst', 'quota'], numeric: [1, 2], rows: p.throttle.tiers.map((t) => [t.tier, fmt(t.ratePerKey), fmt(t.burstPerKey), t.quota]) },
     },
+    ...(p.regionLimits ? [regionLimitsSection(p.regionLimits)] : []),
     {
       title: 'p99 latency budget',
       table: {
@@ -77,7 +83,7 @@ export function planSections(p: EnvironmentPlan): Section[] {
         ],
       },
     },
-    {
+    multi ? regionsAvailabilitySection(multi, p.availability.mitigations) : {
       title: 'Availability',
       table: {
         headers: ['component', 'SLA %', 'on the request path', 'why'],
@@ -89,7 +95,7 @@ export function planSections(p: EnvironmentPlan): Section[] {
         ...p.availability.mitigations.map((m) => `- ${m}`),
       ],
     },
-    {
+    regionsCost ? regionsCostSection(p) : {
       title: 'Monthly cost',
       table: {
         headers: ['service', 'item', 'quantity', 'USD/month', 'price'],
@@ -101,6 +107,7 @@ export function planSections(p: EnvironmentPlan): Section[] {
         ],
       },
     },
+    ...(regionsCost ? [extraRegionsSection(regionsCost, p.cost.totalUsd)] : []),
     ...limitsSections(p),
   ];
 }

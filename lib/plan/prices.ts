@@ -93,6 +93,9 @@ const PAGE = {
   waf: 'https://aws.amazon.com/waf/pricing/',
   wafBlog: 'https://aws.amazon.com/blogs/networking-and-content-delivery/cost-effective-ways-for-securing-your-web-applications-using-aws-waf/',
   shield: 'https://aws.amazon.com/shield/pricing/',
+  route53: 'https://aws.amazon.com/route53/pricing/',
+  secretsManager: 'https://aws.amazon.com/secrets-manager/pricing/',
+  scheduler: 'https://aws.amazon.com/eventbridge/pricing/',
 } as const;
 
 const M = 1_000_000;
@@ -199,6 +202,31 @@ export const GLOBAL_PRICES: GlobalPrices = {
   shieldAdvanced: verified(3000, 'per month per organization, 1-year commitment', PAGE.shield),
 };
 
+/**
+ * Prices only an environment with 2 or more regions pays (decision 0026 D10: Route 53 records
+ * and health checks, the health prober's schedule, secret replicas). Apart from the tables
+ * above so that the report lists them only once a shipped config uses them.
+ */
+export interface MultiRegionPrices {
+  /** A health check of the CloudWatch-alarm or calculated kind (no endpoint probes, no options). */
+  readonly route53HealthCheck: Price;
+  /** DNS queries by the policy of the records answering them (failover records answer standard queries). */
+  readonly route53Queries: Readonly<Record<'latency' | 'geolocation' | 'failover', Price>>;
+  readonly secretsManagerSecret: Price;
+  readonly schedulerInvocations: Price;
+}
+
+export const MULTI_REGION_PRICES: MultiRegionPrices = {
+  route53HealthCheck: unverified(0.5, 'per health check-month, AWS endpoint / CloudWatch alarm / calculated', PAGE.route53, FROM_MEMORY),
+  route53Queries: {
+    latency: unverified(0.6, 'per million latency-based queries (first billion)', PAGE.route53, FROM_MEMORY),
+    geolocation: unverified(0.7, 'per million geolocation queries (first billion)', PAGE.route53, FROM_MEMORY),
+    failover: unverified(0.4, 'per million standard queries (first billion)', PAGE.route53, FROM_MEMORY),
+  },
+  secretsManagerSecret: unverified(0.4, 'per secret-month; each replica is billed as a secret', PAGE.secretsManager, FROM_MEMORY),
+  schedulerInvocations: unverified(1, 'per million EventBridge Scheduler invocations', PAGE.scheduler, FROM_MEMORY),
+};
+
 /** Prices for an environment region: its own column, or the nearest priced one (and says so). */
 export function pricesFor(region: string): { readonly priceRegion: PricedRegion; readonly prices: RegionalPrices; readonly borrowed: boolean } {
   const own = (PRICED_REGIONS as readonly string[]).includes(region);
@@ -219,8 +247,8 @@ export function tieredCost(price: TieredPrice, quantity: number, unitsPerPrice =
   return cost;
 }
 
-/** Rows of the price table for the docs and the report. */
-export function priceTableRows(): { item: string; region: string; usd: string; unit: string; status: string; source: string }[] {
+/** Rows of the price table for the docs and the report; the multi-region prices when some plan uses them. */
+export function priceTableRows(options: { readonly multiRegion?: boolean } = {}): { item: string; region: string; usd: string; unit: string; status: string; source: string }[] {
   const rows: { item: string; region: string; usd: string; unit: string; status: string; source: string }[] = [];
   const push = (item: string, region: string, p: Price | TieredPrice) => rows.push({
     item, region,
@@ -243,6 +271,13 @@ export function priceTableRows(): { item: string; region: string; usd: string; u
     if (item === 'cloudFrontHttpsRequests') {
       for (const [geo, price] of Object.entries(p as GlobalPrices['cloudFrontHttpsRequests'])) push(`${item}.${geo}`, 'global', price);
     } else push(item, 'global', p as Price | TieredPrice);
+  }
+  if (options.multiRegion) {
+    const m = MULTI_REGION_PRICES;
+    push('route53HealthCheck', 'global', m.route53HealthCheck);
+    for (const [policy, price] of Object.entries(m.route53Queries)) push(`route53Queries.${policy}`, 'global', price);
+    push('secretsManagerSecret', 'every region', m.secretsManagerSecret);
+    push('schedulerInvocations', 'us-east-1', m.schedulerInvocations);
   }
   return rows;
 }

@@ -7,7 +7,7 @@ import { markdownTable } from './text-table';
 /** One environment's plan as markdown, headings starting at `level`. */
 export function renderMarkdownPlan(p: EnvironmentPlan, level = 3): string {
   const h = (l: number) => '#'.repeat(l);
-  const out = [`${h(level)} ${p.environment} (${p.region}, account ${p.account})`];
+  const out = [`${h(level)} ${p.environment} (${p.regions.join(' + ')}, account ${p.account})`];
   for (const s of planSections(p)) {
     out.push('', `${h(level + 1)} ${s.title}`);
     if (s.table) out.push('', markdownTable(s.table));
@@ -35,7 +35,7 @@ export function renderCapacityReport(configs: readonly { readonly file: string; 
   out.push('', '## Price table', '', `List prices as of ${PRICES_AS_OF}, from \`lib/plan/prices.ts\`. "unverified" prices could not be confirmed on a stored copy of the cited page.`, '');
   out.push(markdownTable({
     headers: ['price', 'region', 'USD', 'unit', 'status', 'source'],
-    rows: priceTableRows().map((r) => [r.item, r.region, r.usd, r.unit, r.status, r.source]),
+    rows: priceTableRows({ multiRegion: configs.some((c) => c.plans.some((p) => p.regions.length > 1)) }).map((r) => [r.item, r.region, r.usd, r.unit, r.status, r.source]),
   }));
   return `${out.join('\n')}\n`;
 }

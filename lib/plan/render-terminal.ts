@@ -4,7 +4,7 @@ import { textTable } from './text-table';
 
 /** The plan of one environment as readable text tables. */
 export function renderTerminal(p: EnvironmentPlan): string {
-  const head = `${p.file} · environment ${p.environment} (${p.region}, account ${p.account})`;
+  const head = `${p.file} · environment ${p.environment} (${p.regions.join(' + ')}, account ${p.account})`;
   const out = [head, '='.repeat(head.length)];
   for (const s of planSections(p)) {
     out.push('', s.title);

@@ -9,6 +9,7 @@ import { ACCESS_LOG_FORMAT } from '../contract/access-log';
 import { ApiAuthorizer } from '../constructs/api-authorizer';
 import { ApiDomains } from '../constructs/api-domains';
 import { ApiGatewayResponses } from '../constructs/api-gateway-responses';
+import { ApiHealthRoute } from '../constructs/api-health-route';
 import { ApiLogGroups } from '../constructs/api-log-groups';
 import { ApiOriginGuard } from '../constructs/api-origin-guard';
 import { ApiRoutes, cachedMethods } from '../constructs/api-routes';
@@ -42,6 +43,8 @@ export class ApiStack extends Stack {
   public readonly originDomainName: string;
   /** Path CloudFront must prefix when `originDomainName` is the execute-api host; '' on a custom domain. */
   public readonly originPath: string;
+  /** The custom domains (domains.api, mtls, tenants); the Routing stack points each region's records at them. */
+  public readonly domains: ApiDomains;
   public readonly restApi: apigw.RestApi;
   public readonly stage: apigw.Stage;
   public readonly accessLogGroup: logs.ILogGroup;
@@ -131,9 +134,11 @@ export class ApiStack extends Stack {
         host: env.domains.internal,
       } : undefined,
     });
+    // GET /_gatehouse/health, answered by API Gateway itself (decision 0026): what the health prober calls.
+    new ApiHealthRoute(this, 'HealthRoute', { api: this.restApi, region: this.region });
     new ApiUsagePlans(this, 'UsagePlans', { gateway, api: this.restApi, stage: this.stage });
     new ApiGatewayResponses(this, 'GatewayResponses', { api: this.restApi, config });
-    new ApiDomains(this, 'Domains', { gateway, api: this.restApi });
+    this.domains = new ApiDomains(this, 'Domains', { gateway, api: this.restApi });
     this.originGuard = new ApiOriginGuard(this, 'OriginGuard', {
       prefix,
       apiKeyHeader: config.identity.api_keys.header,

@@ -14,12 +14,15 @@ import { resourcePrefix } from '../contract/resource-names';
 export interface DataStackProps extends GatewayStackProps {
   readonly network: NetworkStack;
   /**
-   * Multi-region environments: this region's copy of the multi-Region key (lib/stacks/keys-stack.ts),
-   * used instead of a key of this stack's own when profile.customerManagedKeys.
+   * A secondary region: this region's copy of the multi-Region key (lib/stacks/keys-stack.ts),
+   * used for its cache and its table replica when profile.customerManagedKeys. (The primary
+   * keeps the key it had with one region: replacing it would replace the cache.)
    */
-  readonly regionKey?: { readonly key: kms.IKey; readonly keyId: string };
+  readonly regionKey?: kms.IKey;
   /** The primary of a multi-region environment: the other regions, each holding a replica of the table. */
   readonly tableReplicaRegions?: readonly string[];
+  /** The primary: id of the multi-Region key, whose copy in each replica's region encrypts that replica. */
+  readonly replicaKeyId?: string;
   /** A secondary region: the table's name (the primary's); this region reads its own replica. */
   readonly replicaOfTableName?: string;
 }
@@ -45,7 +48,7 @@ export class DataStack extends Stack {
     const { network } = props;
 
     if (profile.customerManagedKeys && props.regionKey) {
-      this.encryptionKey = props.regionKey.key;
+      this.encryptionKey = props.regionKey;
     } else if (profile.customerManagedKeys) {
       this.encryptionKey = new kms.Key(this, 'DataKey', {
         description: 'Encrypts the gateway consumers table and rate-limit cache',
@@ -57,7 +60,7 @@ export class DataStack extends Stack {
       // The replica is part of the primary's global table resource; here it is only read.
       this.consumersTable = dynamodb.TableV2.fromTableAttributes(this, 'Consumers', { tableName: props.replicaOfTableName, encryptionKey: this.encryptionKey });
     } else {
-      const keyId = this.encryptionKey && props.regionKey?.keyId;
+      const keyId = this.encryptionKey && props.replicaKeyId;
       this.consumersTable = new ConsumersTable(this, 'Consumers', {
         encryptionKey: this.encryptionKey,
         replicas: (props.tableReplicaRegions ?? []).map((region) => ({ region, keyArn: keyId ? multiRegionKeyArn(this, keyId, region) : undefined })),

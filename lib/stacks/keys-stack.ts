@@ -15,15 +15,15 @@ export interface KeysStackProps extends GatewayStackProps {
 
 /**
  * The multi-Region customer-managed key of a multi-region environment (decision 0026): one key
- * material in every region, so a global table replica and a Cognito replica can be encrypted
- * with "the same" key that is local to each region (DynamoDB and Cognito need a key in the
- * replica's region). The primary region holds the primary key; each other region a replica
- * key, which shares its key id (`mrk-...`), so every region's key ARN is known from the
- * primary's id without a reference ({@link multiRegionKeyArn}).
+ * material in every region. Cognito multi-Region replication requires it for the user pool; the
+ * secondary regions' table replicas and caches use their copy too (DynamoDB needs a key in each
+ * replica's region). The primary region holds the primary key; each other region a replica key,
+ * which shares its key id (`mrk-...`), so every region's key ARN is known from the primary's id
+ * without a reference ({@link multiRegionKeyArn}). The primary's table and cache keep the Data
+ * stack's own key, so adding a region replaces neither.
  *
  * Rotation is set on the primary key and applies to its replicas (KMS rotates multi-Region
- * keys as a set). A one-region environment has no Keys stack: its Data stack keeps the
- * single-region key it always had.
+ * keys as a set). A one-region environment has no Keys stack.
  */
 export class KeysStack extends Stack {
   /** This region's copy of the multi-Region key. */

@@ -17,6 +17,7 @@ import { StageCache } from './stage-cache';
 import { authorizerCache, authorizerOutcome, authorizerPolicy, identitySources, invokeAuthorizer } from './stages/authorizer';
 import { API, RequestContext, runStages, type ApiRequest, type ApiResponse, type CompiledGateway, type CompiledMethod, type Stage } from './stages/context';
 import { callIntegration, mapIntegrationResponse } from './stages/integration';
+import { healthRoute } from './stages/health-route';
 import { wafRules, stageThrottle } from './stages/request-checks';
 import { requestValidation } from './stages/request-validation';
 import { corsPreflight, decodeRequestPath, matchMethod } from './stages/resource-match';
@@ -52,6 +53,7 @@ export const STAGES: readonly Stage[] = [
   wafRules, // web ACL: body size, content type, repeated cache-key parameter
   stageThrottle, // stage-wide token bucket
   decodeRequestPath,
+  healthRoute, // the MOCK GET /_gatehouse/health: the region's answer to the edge's probes
   corsPreflight, // the MOCK OPTIONS method
   matchMethod, // resource tree + HTTP method
   identitySources, // 401 without invoking the authorizer; result cache key
@@ -114,6 +116,7 @@ export class ApiGateway {
     this.usagePlans = new UsagePlans({ tiers: config.tiers, sharedKeys: props.usageKeys.shared, consumerKeys: props.usageKeys.consumers, stageThrottle: props.stageThrottle ?? profile.stageThrottle, clock: props.clock });
     this.compiledGateway = {
       config,
+      region: env.region,
       account: env.account,
       clock: props.clock,
       authorize: props.authorize,

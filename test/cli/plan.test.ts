@@ -8,11 +8,12 @@ describe('gatehouse plan', () => {
     const run = gatehouse(['plan', '--config', 'examples/fintech-startup.yaml', '--env', 'prod', '--json']);
     expect(run.status).toBe(0);
     expect(run.stderr).toBe('gatehouse plan: config examples/fintech-startup.yaml (--config)\n');
-    const plans = JSON.parse(run.stdout) as { environment: string; traffic: { peakRps: number }; cost: { totalUsd: number }; findings: { code: string }[] }[];
+    const plans = JSON.parse(run.stdout) as { environment: string; regions: string[]; traffic: { peakRps: number }; cost: { totalUsd: number }; findings: { code: string }[] }[];
     expect(plans.map((p) => p.environment)).toEqual(['prod']);
     expect(plans[0].traffic.peakRps).toBe(10_000);
-    expect(Math.round(plans[0].cost.totalUsd)).toBe(96944);
-    expect(plans[0].findings.map((f) => f.code)).toContain('availability-multi-region');
+    expect(Math.round(plans[0].cost.totalUsd)).toBe(99982);   // two regions (docs/multi-region.md)
+    expect(plans[0].regions).toEqual(['eu-west-2', 'eu-west-1']);
+    expect(plans[0].findings.map((f) => f.code)).not.toContain('availability-multi-region');
   });
 
   it('prints readable tables and writes a markdown report', () => {

@@ -176,3 +176,70 @@ describe('the commands a started gateway prints work as printed (the README\'s f
     }
   }, 120_000);
 });
+
+/** The shipped two-region config: examples/fintech-startup.yaml prod runs on eu-west-2 and eu-west-1. */
+function twoRegionConfig(): string {
+  return join(ROOT, 'examples/fintech-startup.yaml');
+}
+
+/** The regions' gateways a banner names: region -> URL. */
+function regionUrls(banner: string): Record<string, string> {
+  return Object.fromEntries([...banner.matchAll(/^# {3}region ([a-z0-9-]+)(?: \(primary\))? on (http:\/\/\S+)$/gm)].map((m) => [m[1], m[2]]));
+}
+
+describe('gatehouse start with two or more regions', () => {
+  it('starts one gateway per region of the environment behind the edge router on PORT, prints every URL, and its printed calls work through the router', async () => {
+    const started = await start('npx gatehouse start', ['--config', twoRegionConfig(), '--env', 'prod']);
+    try {
+      await eventually(() => started.stderr().includes('# Request log'), 10_000);
+      const text = started.stderr();
+      const router = `http://127.0.0.1:${started.port}`;
+      expect(text).toContain(`# Gatehouse local gateway (prod) on ${router}: the edge router (stands in for CloudFront + Route 53) in front of 2 regions\n`);
+      expect(text).toMatch(/^# {3}region eu-west-2 \(primary\) on http:\/\/127\.0\.0\.1:\d+\n# {3}region eu-west-1 on http:\/\/127\.0\.0\.1:\d+\n# {3}routing latency \(all regions as near here: primary first\): DNS TTL 60 s; GET \/_gatehouse\/health on each region every 10 s \(timeout 2 s\), out of rotation at 3 failed of the last 6 probes, back when fewer fail\n/m);
+      expect(text).toContain(`# Regions in rotation and the cached DNS answers: curl -sS ${router}/_gatehouse/twin/regions\n`);
+      const urls = regionUrls(text);
+      expect(Object.keys(urls)).toEqual(['eu-west-2', 'eu-west-1']);
+      for (const [region, url] of Object.entries(urls)) {
+        const res = await fetch(`${url}/_gatehouse/health`);
+        expect([res.status, await res.json()]).toEqual([200, { status: 'ok', region }]);
+      }
+      expect((await fetch(`${router}/_gatehouse/health`)).status).toBe(404); // the edge web ACL's GatewayPaths rule
+
+      const block = text.slice(text.indexOf('# Gatehouse local gateway'), text.indexOf('\n', text.indexOf('# Request log')));
+      const run = await runPrintedBlock(block);
+      expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(run.stdout).toContain('"region":"eu-west-2"');
+      expect(run.stdout).not.toContain('"region":"eu-west-1"');
+    } finally {
+      started.child.kill('SIGTERM');
+      await eventually(() => started.child.exitCode !== null, 15_000);
+    }
+  }, 120_000);
+
+  it('--regions runs any config on the regions listed, the first as primary; --time-scale is shown', async () => {
+    const started = await start('npx gatehouse start', ['--regions', 'eu-west-1,us-east-1,ap-southeast-2', '--time-scale', '0.1']);
+    try {
+      const text = started.stderr();
+      expect(Object.keys(regionUrls(text))).toEqual(['eu-west-1', 'us-east-1', 'ap-southeast-2']);
+      expect(text).toContain('#   time scale 0.1 (the edge router\'s timers only): TTL 6 s, a probe every 1 s (timeout 200 ms), period 6 s\n');
+      const status = await fetch(`http://127.0.0.1:${started.port}/_gatehouse/twin/regions`).then((r) => r.json() as Promise<{ regions: { region: string; primary: boolean; inRotation: boolean }[] }>);
+      expect(status.regions.map((r) => [r.region, r.primary, r.inRotation])).toEqual([['eu-west-1', true, true], ['us-east-1', false, true], ['ap-southeast-2', false, true]]);
+    } finally {
+      started.child.kill('SIGTERM');
+      await eventually(() => started.child.exitCode !== null, 15_000);
+    }
+  }, 90_000);
+
+  it('refuses a region list that is not one (exit 2), and a time scale or Redis URLs that do not fit the regions (exit 1)', async () => {
+    expect(gatehouse(['start', '--regions', 'eu-west-1,eu-west-1'])).toMatchObject({
+      status: 2, stderr: "error: option '--regions <list>' argument 'eu-west-1,eu-west-1' is invalid. eu-west-1 is listed twice; each region gets one gateway\n(add --help for usage)\n",
+    });
+    expect(gatehouse(['start', '--regions', 'eu-west-1,Frankfurt']).stderr).toContain('"Frankfurt" is not a region; expected AWS regions like eu-west-2,eu-west-1 (primary first)');
+    expect(gatehouse(['start', '--time-scale', '2'])).toMatchObject({ status: 2 });
+    const oneRegion = await gatehouseAsync(['start', '--time-scale', '0.1'], { PORT: '0' });
+    expect(oneRegion).toEqual({ status: 1, stdout: '', stderr: '--time-scale: scales the edge router of a multi-region twin, but environment dev has one region (eu-west-1); list two or more with --regions\n' });
+    const oneRedis = await gatehouseAsync(['start', '--config', twoRegionConfig(), '--env', 'prod'], { PORT: '0', REDIS_URL: 'redis://127.0.0.1:6379' });
+    expect(oneRedis.status).toBe(1);
+    expect(oneRedis.stderr).toBe('Invalid environment\n  REDIS_URL: one URL for 2 regions (eu-west-2, eu-west-1); counters and breaker records are per region (one cache per region deployed), so give one Redis per region, comma-separated in region order, e.g. redis://127.0.0.1:6379/0,redis://127.0.0.1:6379/1 (databases of one server work), or unset REDIS_URL for an in-memory limiter per region\n');
+  }, 60_000);
+});

@@ -1,11 +1,12 @@
-import { join, resolve } from 'node:path';
-import { loadConfigFile } from '../../lib/checks/load';
+import { parseConfig } from '../../lib/checks/load';
+import { oneRegionFintech } from '../support/two-region';
 import { EXACT_LIMITS_REASON } from '../../lib/contract/route-table';
 import type { LimitsModeRow } from '../../lib/plan/limits-modes';
 import { planConfig, type EnvironmentPlan } from '../../lib/plan/plan';
 
-const ROOT = resolve(__dirname, '../..');
-const plans = planConfig(loadConfigFile(join(ROOT, 'examples/fintech-startup.yaml')));
+// The one-region model, worked by hand: the example's prod without its second region
+// (test/plan/multi-region.test.ts plans the two regions as shipped).
+const plans = planConfig(parseConfig(oneRegionFintech(), 'fintech-one-region.yaml'));
 const prod = plans.find((p) => p.environment === 'prod') as EnvironmentPlan;
 const line = (item: string) => prod.cost.lines.find((l) => l.item.startsWith(item));
 
@@ -15,7 +16,7 @@ const line = (item: string) => prod.cost.lines.find((l) => l.item.startsWith(ite
  * per route at peak, split evenly across a route's methods. Every route keeps the default
  * `limits: exact`, so API Gateway caches no authorizer decision.
  */
-describe('fintech example, prod at 10,000 req/s', () => {
+describe("fintech example, prod in one region at 10,000 req/s", () => {
   it('sends every request to the authorizer, because every route counts exactly', () => {
     // TTL 0 everywhere: the route table checks limits: exact before anonymous, mTLS or mixed auth
     expect(prod.authorizer.peak.invocationsPerSecond).toBeCloseTo(10_000, 6);

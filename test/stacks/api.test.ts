@@ -154,10 +154,14 @@ describeWithAuthorizer('ApiStack with gateway.config.yaml (dev: no custom domain
     });
   });
 
-  it('requires a usage plan key on every method, anonymous ones included', () => {
+  it('requires a usage plan key on every route method, anonymous ones included', () => {
     const methods = Object.values(t.findResources('AWS::ApiGateway::Method')).filter((m) => m.Properties.HttpMethod !== 'OPTIONS');
-    expect(methods.length).toBeGreaterThan(0);
-    expect(methods.every((m) => m.Properties.ApiKeyRequired === true)).toBe(true);
+    // The gateway's own health route is API Gateway's MOCK answer, keyless (test/health/health-route.test.ts).
+    const mocks = methods.filter((m) => m.Properties.Integration.Type === 'MOCK');
+    expect(mocks.map((m) => [m.Properties.HttpMethod, m.Properties.ApiKeyRequired, m.Properties.AuthorizationType])).toEqual([['GET', false, 'NONE']]);
+    const routeMethods = methods.filter((m) => m.Properties.Integration.Type !== 'MOCK');
+    expect(routeMethods.length).toBeGreaterThan(0);
+    expect(routeMethods.every((m) => m.Properties.ApiKeyRequired === true)).toBe(true);
   });
 
   it.each([
@@ -182,9 +186,9 @@ describeWithAuthorizer('ApiStack with gateway.config.yaml (dev: no custom domain
 
   it('creates the exact and the {proxy+} resource of every route path', () => {
     const paths = Object.values(t.findResources('AWS::ApiGateway::Resource')).map((r) => r.Properties.PathPart as string).sort();
-    // `/` is the root itself; its `{proxy+}` child serves the tenant route.
-    expect(paths).toEqual(['v1', 'v2', 'users', 'users', 'plans', '{proxy+}', '{proxy+}', '{proxy+}', '{proxy+}'].sort());
-    expect(methodsOf(t).filter((m) => m.Properties.HttpMethod !== 'OPTIONS')).toHaveLength(18);
+    // `/` is the root itself; its `{proxy+}` child serves the tenant route. `/_gatehouse/health` is the gateway's own.
+    expect(paths).toEqual(['v1', 'v2', 'users', 'users', 'plans', '{proxy+}', '{proxy+}', '{proxy+}', '{proxy+}', '_gatehouse', 'health'].sort());
+    expect(methodsOf(t).filter((m) => m.Properties.HttpMethod !== 'OPTIONS' && m.Properties.Integration.Type !== 'MOCK')).toHaveLength(18);
   });
 
   // cors is set: browsers send the preflight without credentials, so every resource answers

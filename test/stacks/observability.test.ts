@@ -1,3 +1,4 @@
+import { environmentRegions } from '../../lib/config/regions';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { BURN_WINDOWS, MIN_REQUESTS_PER_WINDOW } from '../../lib/constructs/observability-slo-alarms';
 import { EXAMPLES, synthesize } from '../support/synth';
@@ -108,18 +109,22 @@ describe.each(EXAMPLES)('Observability with %s', (file) => {
       expect(alarm(edge, `${prefix}-edge-5xx-rate`)).toMatchObject({ Namespace: 'AWS/CloudFront', MetricName: '5xxErrorRate', Threshold: Number((profile.alarms.fastBurnErrorRate * 100).toFixed(6)) });
     });
 
-    it('builds one dashboard with the regional and edge widgets', () => {
+    it('builds a dashboard per region with the regional and edge widgets (and a global one with 2 or more regions)', () => {
       const edge = synth.template(env, 'EdgeObservability');
+      const regions = environmentRegions(synth.config.environments[env].env);
       const dashboards = Object.values(edge.findResources('AWS::CloudWatch::Dashboard'));
-      expect(dashboards).toHaveLength(1);
-      expect(dashboards[0].Properties.DashboardName).toBe(prefix);
-      const body = JSON.stringify(dashboards[0].Properties.DashboardBody);
-      for (const title of ['Requests', '4xx / 5xx rate (%)', 'Latency, total (ms)', 'Latency, integration (ms)', 'Latency, authorizer', 'Throttled by tier', 'Limiter fallback', 'Cache hit ratio (%)', 'WAF (edge): allowed and blocked', 'Masked values by type']) {
-        expect(body).toContain(title);
+      const byName = new Map(dashboards.map((d) => [d.Properties.DashboardName as string, d]));
+      const expected = regions.map((r, i) => [i === 0 ? prefix : `${prefix}-${r}`, r] as const);
+      expect([...byName.keys()].sort()).toEqual([...expected.map(([name]) => name), ...(regions.length > 1 ? [`${prefix}-global`] : [])].sort());
+      for (const [name, region] of expected) {
+        const body = JSON.stringify(byName.get(name)!.Properties.DashboardBody);
+        for (const title of ['Requests', '4xx / 5xx rate (%)', 'Latency, total (ms)', 'Latency, integration (ms)', 'Latency, authorizer', 'Throttled by tier', 'Limiter fallback', 'Cache hit ratio (%)', 'WAF (edge): allowed and blocked', 'Masked values by type']) {
+          expect(body).toContain(title);
+        }
+        for (const tier of config.tiers) expect(body).toContain(`\\"tier\\",\\"${tier.name}\\"`);
+        expect(body).toContain(`\\"region\\":\\"${region}\\"`);
+        expect(body).toContain(`${prefix}-authorizer`);
       }
-      for (const tier of config.tiers) expect(body).toContain(`\\"tier\\",\\"${tier.name}\\"`);
-      expect(body).toContain(`\\"region\\":\\"${synth.config.environments[env].env.region}\\"`);
-      expect(body).toContain(`${prefix}-authorizer`);
       const edgeCache = config.routes.some((r) => (r.cache?.cdn_ttl ?? 0) > 0);
       expect(Object.keys(edge.findResources('AWS::CloudFront::MonitoringSubscription'))).toHaveLength(edgeCache ? 1 : 0);
     });

@@ -64,6 +64,8 @@ export const API = { id: 'local', stage: 'live', resourceId: 'local0' } as const
 /** What the gateway compiles once and every stage reads (tests hand in the parts a stage uses). */
 export interface CompiledGateway {
   readonly config: GatewayConfig;
+  /** The region this gateway serves (one of a multi-region environment's; the health route names it). */
+  readonly region: string;
   readonly account: string;
   readonly clock: Clock;
   readonly authorize: AuthorizerFn;

@@ -33,6 +33,8 @@ export async function startTestGateway(args: GatewayThreadArgs = {}): Promise<Te
       else if (msg.type === 'answer') pending.get(msg.id!)?.(msg.result);
     });
     worker.once('error', reject);
+    // A thread that dies before it is ready would otherwise leave the caller waiting forever.
+    worker.once('exit', (code) => reject(new Error(`the gateway thread exited (code ${code}) before it was ready`)));
   });
   const ask = <T>(type: string, extra: Record<string, unknown> = {}) => new Promise<T>((resolve) => {
     const id = next++;
