@@ -10,6 +10,7 @@ import { CLOUDFRONT_LIMITS } from './aws-limits';
 import { ipv4CidrProblem } from './ipv4-cidr';
 import { DEFAULT_REDIS_TIMEOUT_MS } from '../rate-limit/rate-limiter';
 import { DEFAULT_APPROXIMATE_CACHE_TTL, RATE_LIMIT_MODES } from './rate-limit-modes';
+import { GrpcSettings, SERVICE_PROTOCOLS } from './grpc-schema';
 import { regionName, Routing } from './region-schema';
 import { CircuitBreaker, LocalInstance, Maintenance, MAX_INTEGRATION_TIMEOUT_MS, MIN_INTEGRATION_TIMEOUT_MS, OutlierDetection, Retries } from './resilience-schema';
 
@@ -131,6 +132,12 @@ export const Service = z
     circuit_breaker: CircuitBreaker.default(CircuitBreaker.parse({})),
     outlier_detection: OutlierDetection.default(OutlierDetection.parse({})),
     maintenance: Maintenance.optional(),
+    protocol: z.enum(SERVICE_PROTOCOLS).default('http')
+      .describe('http: routes proxy HTTP to it; grpc: a gRPC service, which REST consumers call through transcoding (services[].grpc, docs/grpc.md).'),
+    grpc: GrpcSettings.optional(),
+  })
+  .refine((s) => (s.protocol === 'grpc') === (s.grpc !== undefined), {
+    message: 'protocol: grpc and the grpc block go together: set both (a gRPC service needs its definitions) or neither', path: ['grpc'],
   })
   .refine((s) => (s.url === undefined) !== (s.private === undefined), {
     message: 'set exactly one of url (public HTTPS upstream) and private (internal ALB target group)',
