@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { unknownGatehouseVariables } from '../lib/config/selection';
 import { consumersCommand } from './consumers';
 import { EXIT, InputError, ReportedFailure } from './errors';
+import { openapiCommand } from './openapi';
 import { planCommand } from './plan';
 import { startCommand } from './start';
 import { synthCommand } from './synth';
@@ -31,7 +32,7 @@ export function gatehouseProgram(): Command {
       if (typos.length > 0) throw new InputError(typos.join('\n'));
     });
   // Subcommands created with .command() inherit the settings above (suggestions, exitOverride, output).
-  for (const add of [startCommand, planCommand, validateCommand, synthCommand, consumersCommand]) add(program);
+  for (const add of [startCommand, planCommand, validateCommand, synthCommand, consumersCommand, openapiCommand]) add(program);
   withVersionAndHelp(program.commands);
   return program;
 }
