@@ -2,6 +2,7 @@
  * Gatehouse's layers, checked by `npm test` (test/architecture/layers.test.ts): no module imports
  * from a layer above it. From the ground up:
  *   lib/config, lib/rate-limit, lib/observability  the config schema and model, AWS limits, pure libraries
+ *   lib/grpc                                      the transcoding library (protos, HTTP rules, grpc-js calls) beside them
  *   lib/contract                                   the shared contract (route table, responses, headers, edge plans)
  *   lib/checks                                     every config rule beyond the schema, and the loader
  *   lambdas/                                      the Lambda handlers and their pure modules (never the checks)
@@ -23,6 +24,8 @@ module.exports = {
       from: { path: '^lib/contract/' }, to: { path: `^lib/checks/|^lambdas/|^lib/plan/|${CDK}|^local/|^bin/` } },
     { name: 'config-imports-above', severity: 'error', comment: 'The config model imports nothing above it: the checks that need the contract live in lib/checks and are handed to the parse.',
       from: { path: '^lib/config/' }, to: { path: `^lib/contract/|^lib/checks/|^lambdas/|^lib/plan/|${CDK}|^local/|^bin/` } },
+    { name: 'grpc-imports-above', severity: 'error', comment: 'The transcoding library is pure: the checks, the transcoding Lambda and the twin import it, it imports only the config model and its libraries.',
+      from: { path: '^lib/grpc/' }, to: { path: `^lib/(contract|checks|plan)/|^lambdas/|${CDK}|^local/|^bin/|^cli/` } },
     { name: 'checks-imports-above', severity: 'error', comment: 'The checks read the config and the contract only; the planner, CDK, the twin and the entry points load configs through them.',
       from: { path: '^lib/checks/' }, to: { path: `^lambdas/|^lib/plan/|${CDK}|^local/|^bin/|^cli/` } },
     { name: 'lambda-imports-checks', severity: 'error', comment: 'A Lambda gets its config resolved (GatewayEnvironment, lib/config/environments.ts); it never loads or checks one.',

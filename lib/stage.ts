@@ -3,9 +3,11 @@ import type { Construct } from 'constructs';
 import { applyCompliancePacks } from './compliance/nag';
 import type { GatewayEnvironment } from './config/environments';
 import { environmentRegions, regionalGateways, type RegionalGateway } from './config/regions';
+import { NATIVE_GRPC_PORT } from './constructs/grpc-native-listener';
+import { nativeGrpcServiceConfigs } from './constructs/grpc-native-rules';
 import { ApiStack } from './stacks/api-stack';
 import { AuditStack } from './stacks/audit-stack';
-import { CdnStack } from './stacks/cdn-stack';
+import { CdnStack, type CdnStackProps } from './stacks/cdn-stack';
 import { DataStack } from './stacks/data-stack';
 import { EdgeObservabilityStack } from './stacks/edge-observability-stack';
 import { EdgeStack } from './stacks/edge-stack';
@@ -144,6 +146,7 @@ export class GatewayStage extends Stage {
       originDomainName: this.api.originDomainName,
       originPath: this.api.originPath,
       originVerifySecretName: this.edge.originVerifySecretName,
+      nativeGrpc: nativeGrpcOrigin(primary),
     });
     if (this.routing) this.cdn.addStackDependency(this.routing, 'CloudFront\'s origin domains.api resolves through the Routing records');
     this.edgeObservability = new EdgeObservabilityStack(this, 'EdgeObservability', {
@@ -214,6 +217,23 @@ export class GatewayStage extends Stage {
       primaryKey: primaryKeys.key,
     }))];
   }
+}
+
+/**
+ * Native gRPC reaches the primary region's internal ALB only: CloudFront origin groups fail over
+ * GET/HEAD/OPTIONS alone, and gRPC calls are POSTs (docs/grpc.md, limits).
+ */
+function nativeGrpcOrigin(primary: RegionalStacks): CdnStackProps['nativeGrpc'] {
+  const { network, gateway } = primary;
+  const services = nativeGrpcServiceConfigs(gateway.config);
+  if (!network.nativeGrpcListener || !network.loadBalancer || services.length === 0) return undefined;
+  return {
+    loadBalancerArn: network.loadBalancer.loadBalancerArn,
+    port: NATIVE_GRPC_PORT,
+    // Required with private services (lib/checks/environment-rules.ts).
+    domainName: gateway.env.domains.internal!,
+    grpcServices: services.map((s) => s.grpc!.service),
+  };
 }
 
 /**

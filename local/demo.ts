@@ -18,6 +18,8 @@ export interface DemoIssuer {
 export interface DemoCredentials {
   readonly gateway: string;
   readonly environment: string;
+  /** The developer portal (API reference with "try it"), when portal.enabled. */
+  readonly portal?: string;
   /** The config file served, where the demo consumers come from, the limiter and consumer store. */
   readonly serving: { readonly config?: string; readonly consumers?: string; readonly limiter: string; readonly consumerStore: string };
   /** The stand-in for Cognito. */
@@ -75,6 +77,7 @@ export function demoCredentials(local: DemoServing, seed: Seed, gateway: Gateway
   return {
     gateway: local.url,
     environment: gateway.name,
+    ...(gateway.config.portal.enabled ? { portal: `${local.url}${gateway.config.portal.path}/` } : {}),
     serving: { ...about, limiter: local.runs.limiter, consumerStore: local.runs.consumers },
     issuer: issuers.find((i) => i.name === LOCAL_ISSUER_NAME),
     issuers,
@@ -95,6 +98,7 @@ export function curlExamples(c: DemoCredentials): string {
   const lines = [`# Gatehouse local gateway (${c.environment}) on ${c.gateway}${c.regions ? `: the edge router (stands in for CloudFront + Route 53) in front of ${c.regions.length} regions` : ''}`];
   if (c.regions) lines.push(...regionLines(c.regions, c.edge));
   if (c.serving.config) lines.push(`#   config ${c.serving.config}`);
+  if (c.portal) lines.push(`#   developer portal (API reference, try it) on ${c.portal}`);
   lines.push(`#   demo consumers ${c.serving.consumers ?? 'from the seed'}; consumer store ${c.serving.consumerStore}; limiter ${c.serving.limiter}`);
   for (const i of c.issuers) lines.push(`#   OAuth issuer ${i.name === LOCAL_ISSUER_NAME ? 'local (stands in for Cognito)' : `${i.name} (local stand-in)`} on ${i.url}`);
   lines.push('');

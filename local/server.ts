@@ -1,4 +1,5 @@
 import { createServer, STATUS_CODES, type Server } from 'node:http';
+import { dirname } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { GatewayEnvironment } from '../lib/config/environments';
@@ -16,12 +17,14 @@ import { hostPort, ListenError } from './listen';
 import { silentLogger, type RequestLogger } from './request-log';
 import { checkSeedTiers, seedConsumerStore, type Seed } from './seed';
 import { startSampleUpstream, type SampleUpstream } from './upstreams';
+import { startSampleGrpcUpstream } from './grpc-upstreams';
 import { resetStaleRecords } from './breaker-records';
 import { EDGE_VIEWER_ADDRESS_HEADER } from './edge-proxy';
 import type { InMemoryConsumerStore } from '../lambdas/authorizer/consumer-store';
 import { refusalBody, tooLarge } from '../lib/contract/refusals';
 import { HEALTH_ROUTE_NAME } from './api-gateway/stages/health-route';
 
+import { portalSite, registerPortal, type PortalSite } from './portal';
 export { MAX_HEADER_BYTES, MAX_URL_BYTES } from './cloudfront';
 /** Node's own parser limit (request line + headers); beyond it Node answers 431 itself. */
 const NODE_MAX_HEADER_SIZE = 32 * 1024;
@@ -116,7 +119,10 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       if (service.local_url) { upstreams[service.name] = service.local_url.replace(/\/+$/, ''); continue; }
       // The developer's own instances (balanced by the "ALB", ./api-gateway/service-upstream.ts); listed by the first.
       if (service.local_instances) { upstreams[service.name] = service.local_instances[0].url.replace(/\/+$/, ''); continue; }
-      const sample = await startSampleUpstream(service.name, 0, host, options.regional ? gateway.env.region : undefined);
+      const region = options.regional ? gateway.env.region : undefined;
+      const sample = service.protocol === 'grpc'
+        ? await startSampleGrpcUpstream(service, dirname(gateway.file), host, region)
+        : await startSampleUpstream(service.name, 0, host, region);
       samples.push(sample);
       upstreams[service.name] = sample.url;
     }
@@ -143,7 +149,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     const api = new ApiGateway({ gateway, authorize: authorizer.authorize, upstreams, usageKeys: { shared: sharedKeys, consumers: consumerKeys }, clock, stageThrottle: options.stageThrottle, breakerRecords: authorizer.breakerRecords, notice: options.notice });
     closers.push(() => api.close());
 
-    const app = buildServer(config, api, log, clock, options.requestTimeoutSeconds ?? 30, options.regional !== undefined);
+    const app = buildServer(config, api, log, clock, options.requestTimeoutSeconds ?? 30, options.regional !== undefined, portalSite(gateway));
     // fastify rejects with the 'error' of the server; a ListenError says which listener and address.
     await app.listen({ host, port: options.port ?? 0 }).catch((err: NodeJS.ErrnoException) => {
       throw new ListenError('gateway', host, options.port ?? 0, err.code, err);
@@ -185,7 +191,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
   }
 }
 
-function buildServer(config: GatewayConfig, api: ApiGateway, log: RequestLogger, clock: Clock, requestTimeoutSeconds: number, behindEdgeRouter: boolean): FastifyInstance {
+function buildServer(config: GatewayConfig, api: ApiGateway, log: RequestLogger, clock: Clock, requestTimeoutSeconds: number, behindEdgeRouter: boolean, portal?: PortalSite): FastifyInstance {
   const viewer = behindEdgeRouter ? viewerBehindRouter : viewerOfSocket;
   const viewerHeaders = behindEdgeRouter ? (req: FastifyRequest) => viewerBehindRouter(req).rawHeaders : (req: FastifyRequest) => req.raw.rawHeaders;
   const viewerResponse = compileViewerResponse(config);
@@ -288,6 +294,8 @@ function buildServer(config: GatewayConfig, api: ApiGateway, log: RequestLogger,
       }
       return send(reply, req.method, res);
   };
+  // CloudFront's portal behaviour comes before the default one (the API).
+  if (portal) registerPortal(app, portal, send);
   app.route({ method: [...CLOUDFRONT_METHODS], url: '/*', handler: serve });
   return app;
 }

@@ -61,7 +61,14 @@ export function authorizerDefine(config: AuthorizerConfig): Record<string, strin
  * await build({ ...authorizerEsbuildOptions(config), outfile: '/tmp/authorizer/index.mjs', metafile: true });
  */
 export function authorizerEsbuildOptions(config: AuthorizerConfig, entry: string = AUTHORIZER_ENTRY): BuildOptions {
-  const b = AUTHORIZER_BUNDLING;
+  return esbuildOptionsOf(AUTHORIZER_BUNDLING, entry, authorizerDefine(config));
+}
+
+/**
+ * esbuild JS API options of a NodejsFunction bundling (the authorizer's, or one that reuses it
+ * such as the gRPC transcoder's), so the bench and the size tests build what CDK deploys.
+ */
+export function esbuildOptionsOf(b: typeof AUTHORIZER_BUNDLING, entry: string, define: Record<string, string>): BuildOptions {
   return {
     entryPoints: [entry],
     bundle: true,
@@ -74,7 +81,7 @@ export function authorizerEsbuildOptions(config: AuthorizerConfig, entry: string
     mainFields: [...b.mainFields],
     banner: { js: b.banner },
     external: [...b.externalModules],
-    define: authorizerDefine(config),
+    define,
     logLevel: 'warning',
   };
 }

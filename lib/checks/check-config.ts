@@ -4,6 +4,7 @@
  * environment's own rules. This is the `ConfigCheck` the loader (lib/checks/load.ts) hands to the
  * parse (lib/config/parse.ts), for the file as written and for each merged environment.
  */
+import { dirname } from 'node:path';
 import { CONFIG_FINDINGS } from '../config/compliance-findings';
 import { formatPath, type AddProblem, type KeyProblem } from '../config/errors';
 import type { ConfigCheck } from '../config/parse';
@@ -11,11 +12,14 @@ import { checkDeployRules } from './deploy-rules';
 import { checkEdgeCache, checkEdgeWebAcl } from './edge-limits';
 import { checkEnvironment } from './environment-rules';
 import { checkFederationSecrets } from './federation-secrets';
+import { checkGrpcServices } from './grpc-rules';
 import { checkReferences } from './references';
+import { checkOpenApiServices } from './openapi-rules';
+import { checkPortal } from './portal-rules';
 import { checkResilience } from './resilience-rules';
 
 /** Every problem of `config` (and of `environment`, when given), each once, in file order. */
-export const checkConfig: ConfigCheck = (config, environment) => {
+export const checkConfig: ConfigCheck = (config, environment, source) => {
   const problems: KeyProblem[] = [];
   const add: AddProblem = (key, message) => problems.push({ key, message });
   checkReferences(config, add);
@@ -25,6 +29,10 @@ export const checkConfig: ConfigCheck = (config, environment) => {
   checkEdgeCache(config, add);
   checkEdgeWebAcl(config, add);
   checkResilience(config, add);
+  // The protos are files beside the config: without its file (a planner's what-if) they are not re-read.
+  if (source) checkGrpcServices(config, add, dirname(source.file));
+  checkPortal(config, add);
+  checkOpenApiServices(config, add, dirname(source?.file ?? 'gateway.config.yaml'));
   if (environment) checkEnvironment(config, environment.name, environment.env, add);
   return dedupe(problems);
 };

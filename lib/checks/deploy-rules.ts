@@ -51,6 +51,11 @@ export interface ApiSize {
   readonly stackResources: number;
 }
 
+/** The gRPC transcoder (lib/constructs/grpc-transcoder.ts): function, role, policy, log group, invoke permission. */
+const TRANSCODER_RESOURCES = 5;
+/** A natively called gRPC service: its JWT-checking listener rule. */
+const RESOURCES_PER_NATIVE_GRPC_SERVICE = 1;
+
 export function apiSize(config: GatewayConfig): ApiSize {
   const methods = compileRouteTable(config);
   const paths = new Set<string>(['/']);
@@ -64,8 +69,12 @@ export function apiSize(config: GatewayConfig): ApiSize {
   // With cors, every resource that has methods also answers the preflight (OPTIONS).
   const preflights = config.cors ? new Set(methods.map((m) => m.resourcePath)).size : 0;
   const methodCount = methods.length + preflights + 1;
+  const grpcServices = new Set(config.services.filter((s) => s.protocol === 'grpc').map((s) => s.name));
+  const transcodes = config.routes.some((r) => grpcServices.has(r.service));
+  const nativeServices = config.services.filter((s) => s.grpc?.native.enabled).length;
   const stackResources = API_STACK_FIXED_RESOURCES + gatewayResponses(config).length + (paths.size - 1) + methodCount + models
-    + config.tiers.length * RESOURCES_PER_TIER + authorizers * RESOURCES_PER_AUTHORIZER;
+    + config.tiers.length * RESOURCES_PER_TIER + authorizers * RESOURCES_PER_AUTHORIZER
+    + (transcodes ? TRANSCODER_RESOURCES : 0) + nativeServices * RESOURCES_PER_NATIVE_GRPC_SERVICE;
   return { apiResources: paths.size, methods: methodCount, stackResources };
 }
 

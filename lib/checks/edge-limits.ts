@@ -4,6 +4,7 @@
  * distribution, headers and query strings per cache key, capacity units per web ACL. Checked at
  * load so that `npm start` and `plan` refuse what synth (or CloudFormation) would.
  */
+import { PORTAL_BEHAVIORS } from '../contract/portal';
 import { CLOUDFRONT_LIMITS, WCU_LIMIT } from '../config/aws-limits';
 import type { AddProblem } from '../config/errors';
 import type { GatewayConfig } from '../config/schema';
@@ -24,8 +25,12 @@ export function checkEdgeCache(config: GatewayConfig, add: AddProblem): void {
       add([...at, 'key_query'], `the edge cache key would need ${key.queryStrings.length} query strings; CloudFront allows ${CLOUDFRONT_LIMITS.cacheKeyQueryStrings}`);
     }
   }
-  if (plan.length > CLOUDFRONT_LIMITS.behaviors) {
-    add(['routes'], `edge caching needs ${plan.length} CloudFront cache behaviors, more than the ${CLOUDFRONT_LIMITS.behaviors} a distribution allows; set cache.cdn_ttl: 0 on some routes`);
+  const portal = config.portal.enabled ? PORTAL_BEHAVIORS : 0;
+  // One behaviour per natively called gRPC service (`/<package.Service>/*`).
+  const grpc = config.services.filter((s) => s.grpc?.native.enabled).length;
+  if (plan.length + portal + grpc > CLOUDFRONT_LIMITS.behaviors) {
+    const and = [portal ? ` and the developer portal's ${portal}` : '', grpc ? ` and native gRPC's ${grpc}` : ''].join('');
+    add(['routes'], `edge caching needs ${plan.length} CloudFront cache behaviors${and}, more than the ${CLOUDFRONT_LIMITS.behaviors} a distribution allows; set cache.cdn_ttl: 0 on some routes${portal ? ' (or portal.enabled: false)' : ''}`);
   }
 }
 

@@ -13,7 +13,7 @@ export function loadConfigFile(file: string, selectedWith?: SelectedWith): Loade
   return parseConfig(readConfigText(file, selectedWith), file);
 }
 
-/** Parses and checks config text; `file` is only used in messages. Throws {@link ConfigError} with every problem. */
+/** Parses and checks config text; `file` names it in messages, and the files it names (gRPC protos) are read relative to its directory. Throws {@link ConfigError} with every problem. */
 export function parseConfig(text: string, file: string): LoadedConfig {
   return parseCheckedConfig(text, file, checkConfig);
 }

@@ -27,3 +27,9 @@ export const CLOUDFRONT_LIMITS = { behaviors: 25, cacheKeyHeaders: 10, cacheKeyQ
 
 /** WAF's hard capacity limit per web ACL (web ACL capacity units). */
 export const WCU_LIMIT = 1500;
+
+/**
+ * ALB JWT verification (AWS-NOTES): up to 10 extra claims, each checked against at most 10
+ * values of at most 256 characters.
+ */
+export const ALB_JWT_LIMITS = { additionalClaims: 10, valuesPerClaim: 10, valueChars: 256 } as const;

@@ -9,6 +9,12 @@ import { z } from 'zod';
 
 export const SERVICE_PROTOCOLS = ['http', 'grpc'] as const;
 
+/** W3C trace context: the client headers meant to cross services. */
+export const DEFAULT_METADATA_HEADERS = ['traceparent', 'tracestate'] as const;
+
+/** How the local twin reads a gRPC service's `local_url` (lib/grpc/grpc-channel.ts grpcChannelOptionsOfUrl). */
+export const GRPC_LOCAL_URL = 'for a grpc service, http://host:port is plaintext HTTP/2 (h2c) and https://host[:port] is TLS; without one the twin starts a sample gRPC upstream';
+
 const relativeFile = (what: string) => z.string().min(1)
   .refine((f) => !f.startsWith('/') && !f.split(/[\\/]/).includes('..'), `${what}: a path relative to the config file's directory, inside it (no leading / and no ..)`);
 
@@ -31,6 +37,8 @@ export const GrpcSettings = z.strictObject({
   import_paths: z.array(relativeFile('import_paths')).default([]).describe('Directories imports are resolved in, relative to the config file.'),
   descriptor_set: relativeFile('descriptor_set').optional().describe('A binary FileDescriptorSet (buf build -o x.binpb, protoc --include_imports -o x.binpb) instead of protos.'),
   mappings: z.array(GrpcMapping).default([]).describe('REST bindings in the config, besides (or instead of) google.api.http annotations.'),
+  metadata_headers: z.array(z.string().regex(/^[A-Za-z0-9_.-]+\*?$/, 'a header name, or a prefix ending in * (x-trace-*)')).default([...DEFAULT_METADATA_HEADERS])
+    .describe('Client request headers sent to the service as gRPC metadata (names, or prefixes ending in *), besides the headers the gateway sets for every upstream (X-Gatehouse-* context, X-Gatehouse-Route, transformations). The credentials a route consumes are never sent; grpc-* names are gRPC\'s own.'),
   native: z.strictObject({
     enabled: z.boolean().default(false).describe('gRPC clients may call the service directly (CloudFront gRPC -> ALB with JWT verification -> gRPC target group).'),
     issuer: z.string().optional().describe('Issuer (identity.issuers name, or "cognito") whose RS256 JWTs the ALB verifies for native calls. Required when enabled.'),

@@ -21,7 +21,12 @@ import { readYaml } from './yaml-source';
  * The rules beyond the schema, for the file as written (no `environment`) and for each
  * environment's merged config; returns every problem, key paths as arrays.
  */
-export type ConfigCheck = (config: GatewayConfig, environment?: { readonly name: string; readonly env: EnvironmentConfig }) => readonly KeyProblem[];
+export type ConfigCheck = (config: GatewayConfig, environment?: { readonly name: string; readonly env: EnvironmentConfig }, source?: ConfigSource) => readonly KeyProblem[];
+
+/** The file a config was read from: files it names (a gRPC service's protos) are relative to its directory. */
+export interface ConfigSource {
+  readonly file: string;
+}
 
 /** Where a problem is reported: its key path as printed, and its line. */
 type Place = (path: readonly PropertyKey[]) => { path: string; line?: number };
@@ -49,7 +54,7 @@ export function readConfigText(file: string, selectedWith?: SelectedWith): strin
 /** Keys an environment override may not change (they select or name the environments). */
 const NOT_OVERRIDABLE = ['environments', 'name', '$schema'];
 
-/** Parses config text into the model, running `check` on it; `file` is only used in messages. Throws {@link ConfigError} with every problem. */
+/** Parses config text into the model, running `check` on it; `file` names it in messages, and files it names are relative to its directory. Throws {@link ConfigError} with every problem. */
 export function parseCheckedConfig(text: string, file: string, check: ConfigCheck): LoadedConfig {
   const read = readYaml(text);
   if ('problems' in read) throw new ConfigError(file, read.problems, { cause: read.cause });
@@ -64,7 +69,7 @@ export function parseCheckedConfig(text: string, file: string, check: ConfigChec
   const asWritten: Place = (path) => ({ path: formatPath(path), line: locate(path) });
 
   const base = validate(GatewayConfigSchema, withOrganizationPreset(raw as Record<string, unknown>), asWritten, file, sourceAt);
-  fail(file, check(base).map((p) => ({ ...asWritten(p.key), message: p.message })));
+  fail(file, check(base, undefined, { file }).map((p) => ({ ...asWritten(p.key), message: p.message })));
 
   const environments: Record<string, GatewayEnvironment> = {};
   const problems: ConfigProblem[] = [];
@@ -107,7 +112,7 @@ export function parseCheckedConfig(text: string, file: string, check: ConfigChec
       if (err instanceof ConfigError) { problems.push(...err.problems); continue; }
       throw err;
     }
-    problems.push(...check(config, { name, env }).map((p) => ({ ...inEnvironment(p.key), message: p.message })));
+    problems.push(...check(config, { name, env }, { file }).map((p) => ({ ...inEnvironment(p.key), message: p.message })));
     environments[name] = { name, file, config, env, profile: deriveProfile(config), locate: inEnvironment };
   }
   fail(file, problems);

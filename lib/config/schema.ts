@@ -10,7 +10,8 @@ import { CLOUDFRONT_LIMITS } from './aws-limits';
 import { ipv4CidrProblem } from './ipv4-cidr';
 import { DEFAULT_REDIS_TIMEOUT_MS } from '../rate-limit/rate-limiter';
 import { DEFAULT_APPROXIMATE_CACHE_TTL, RATE_LIMIT_MODES } from './rate-limit-modes';
-import { GrpcSettings, SERVICE_PROTOCOLS } from './grpc-schema';
+import { GRPC_LOCAL_URL, GrpcSettings, SERVICE_PROTOCOLS } from './grpc-schema';
+import { ServiceOpenApi } from './openapi-schema';
 import { regionName, Routing } from './region-schema';
 import { CircuitBreaker, LocalInstance, Maintenance, MAX_INTEGRATION_TIMEOUT_MS, MIN_INTEGRATION_TIMEOUT_MS, OutlierDetection, Retries } from './resilience-schema';
 
@@ -41,10 +42,7 @@ export const ORGANIZATION_TYPES = [
   'fintech-startup', 'enterprise-saas', 'ecommerce', 'healthcare', 'public-sector', 'media', 'other',
 ] as const;
 export const AUTH_STRATEGIES = ['jwt', 'api_key', 'mtls', 'none'] as const;
-/** Templates usable in header values: `$(uuid)`, `$(client_ip)`, authorizer context fields. */
-export const HEADER_TEMPLATES = [
-  'uuid', 'client_ip', 'request_time', 'principal', 'consumer', 'tenant', 'tier', 'scopes', 'canary',
-] as const;
+export { HEADER_TEMPLATES } from './header-templates';
 
 const headerName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'not a valid HTTP header name (letters, digits and !#$%&\'*+.^_`|~- only; no spaces)');
 const headerValue = z.string().max(1024).regex(/^[^\r\n]*$/, 'a header value cannot contain line breaks');
@@ -126,7 +124,7 @@ export const Service = z
     read_timeout_ms: z.number().int().min(MIN_INTEGRATION_TIMEOUT_MS).max(MAX_INTEGRATION_TIMEOUT_MS).default(10000)
       .describe('Integration timeout of the service\'s routes (API Gateway allows 50-29000 ms; routes[].timeout_ms overrides it per route).'),
     local_url: z.url({ protocol: /^https?$/, error: 'the local gateway forwards to an http:// or https:// URL, e.g. http://localhost:3000' }).optional()
-      .describe('Upstream used by the local gateway (npm start), an http:// or https:// URL; defaults to a built-in echo service. Not with local_instances.'),
+      .describe(`Upstream used by the local gateway (npm start), an http:// or https:// URL; defaults to a built-in echo service (${GRPC_LOCAL_URL}). Not with local_instances.`),
     local_instances: z.array(LocalInstance).min(1).max(64).optional()
       .describe('Several upstream instances for the local gateway, balanced with private.load_balancing (round_robin for a public service) and ejected by outlier_detection. Not with local_url.'),
     circuit_breaker: CircuitBreaker.default(CircuitBreaker.parse({})),
@@ -135,6 +133,7 @@ export const Service = z
     protocol: z.enum(SERVICE_PROTOCOLS).default('http')
       .describe('http: routes proxy HTTP to it; grpc: a gRPC service, which REST consumers call through transcoding (services[].grpc, docs/grpc.md).'),
     grpc: GrpcSettings.optional(),
+    openapi: ServiceOpenApi.optional(),
   })
   .refine((s) => (s.protocol === 'grpc') === (s.grpc !== undefined), {
     message: 'protocol: grpc and the grpc block go together: set both (a gRPC service needs its definitions) or neither', path: ['grpc'],
@@ -461,6 +460,12 @@ export const Environment = z.strictObject({
   overrides: z.record(z.string(), z.unknown()).default({}).describe('Any other top-level key, deep-merged for this environment (named lists merge by name; each name must exist in the top-level list).'),
 }).describe('One deployable environment (account + region).');
 
+export const Portal = z.strictObject({
+  enabled: z.boolean().default(true).describe('Serve the developer portal: an API reference of the exported OpenAPI document, with the tiers and how to get credentials (the twin and CloudFront).'),
+  path: z.string().regex(/^\/[a-z0-9][a-z0-9_-]*$/, 'one path segment like /docs').default('/docs')
+    .describe('Where the portal is served; no route may use it (CloudFront sends it to the portal\'s bucket).'),
+}).describe('Developer portal (docs/openapi.md).');
+
 /** The whole file, before environment overrides are applied. */
 export const GatewayConfigSchema = z.strictObject({
   $schema: z.string().optional().describe('JSON Schema of this file, for editors.'),
@@ -485,6 +490,7 @@ export const GatewayConfigSchema = z.strictObject({
   security: Security.default(Security.parse({})),
   audit: Audit.default(Audit.parse({})),
   alerting: Alerting.default(Alerting.parse({})),
+  portal: Portal.default(Portal.parse({})),
 }).describe('Gatehouse gateway config (gateway.config.yaml).');
 
 export type GatewayConfig = z.infer<typeof GatewayConfigSchema>;

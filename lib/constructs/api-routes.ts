@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { GatewayConfig, ServiceConfig } from '../config/schema';
 import { routeTimeoutMs } from '../resilience/resilience-plan';
@@ -26,6 +27,8 @@ export interface ApiRoutesProps {
   readonly authorizer: ApiAuthorizer;
   /** Undefined when no service is private. */
   readonly privateTarget?: PrivateTarget;
+  /** The gRPC transcoder (lib/constructs/grpc-transcoder.ts); required when a route goes to a gRPC service. */
+  readonly grpcTranscoder?: lambda.IFunction;
 }
 
 /** Stage method settings for a cached method. */
@@ -83,22 +86,34 @@ export class ApiRoutes extends Construct {
         ...toIntegrationRequestParameters(transformation),
       };
 
-      const direct = method.directService;
-      const target = direct ? undefined : props.privateTarget;
-      if (!direct && !target) {
-        throw new Error(`${method.httpMethod} ${method.resourcePath} needs the internal ALB (route ${route.name}, service ${service.name}), but the network stack has no VPC link`);
+      const timeout = Duration.millis(integrationTimeoutMs(method, services));
+      const cacheOptions = { cacheKeyParameters: cacheKeys.length ? cacheKeys : undefined, cacheNamespace: cacheKeys.length ? resource.resourceId : undefined };
+      const grpc = grpcMethod(method, services);
+      const direct = grpc ? undefined : method.directService;
+      const target = direct || grpc ? undefined : props.privateTarget;
+      let integration: apigw.Integration;
+      if (grpc) {
+        // The transcoder applies the gateway's upstream headers itself (as gRPC metadata, from the
+        // authorizer context in the proxy event): Lambda proxy integrations take no header mappings.
+        if (!props.grpcTranscoder) throw new Error(`${method.httpMethod} ${method.resourcePath} goes to gRPC service ${service.name}, but the API has no transcoder`);
+        integration = new apigw.LambdaIntegration(props.grpcTranscoder, {
+          proxy: true,
+          timeout,
+          // One permission for the whole API instead of one per method (the function's policy is capped at 20 KB).
+          scopePermissionToMethod: false,
+          ...cacheOptions,
+        });
+      } else {
+        if (!direct && !target) {
+          throw new Error(`${method.httpMethod} ${method.resourcePath} needs the internal ALB (route ${route.name}, service ${service.name}), but the network stack has no VPC link`);
+        }
+        const base = direct ? direct.url!.replace(/\/+$/, '') : `https://${target!.host}`;
+        integration = new apigw.HttpIntegration(`${base}${upstreamPath(method.resourcePath, route, service)}`, {
+          httpMethod: method.httpMethod,
+          proxy: true,
+          options: { timeout, requestParameters: integrationParameters, ...cacheOptions },
+        });
       }
-      const base = direct ? direct.url!.replace(/\/+$/, '') : `https://${target!.host}`;
-      const integration = new apigw.HttpIntegration(`${base}${upstreamPath(method.resourcePath, route, service)}`, {
-        httpMethod: method.httpMethod,
-        proxy: true,
-        options: {
-          timeout: Duration.millis(integrationTimeoutMs(method, services)),
-          requestParameters: integrationParameters,
-          cacheKeyParameters: cacheKeys.length ? cacheKeys : undefined,
-          cacheNamespace: cacheKeys.length ? resource.resourceId : undefined,
-        },
-      });
 
       const jsonTypes = config.security.allowed_content_types.filter(isJson);
       const schema = BODY_METHODS.includes(method.httpMethod) ? route.request_schema : undefined;
@@ -177,6 +192,19 @@ export function integrationTimeoutMs(method: Pick<ApiMethod, 'routes'>, services
     if (!service) throw new Error(`route ${route.name}: unknown service ${route.service}`);
     return routeTimeoutMs(route, service);
   }));
+}
+
+/**
+ * Whether a method's routes go to gRPC services (then its integration is the transcoder). A method
+ * has one integration, so its routes must all be gRPC or all HTTP (a canary from an HTTP service to
+ * a gRPC one is two methods' worth of integration); the loader is to refuse the mix.
+ */
+export function grpcMethod(method: Pick<ApiMethod, 'routes' | 'httpMethod' | 'resourcePath'>, services: ReadonlyMap<string, ServiceConfig>): boolean {
+  const kinds = new Set(method.routes.map((r) => services.get(r.service)?.protocol ?? 'http'));
+  if (kinds.size > 1) {
+    throw new Error(`${method.httpMethod} ${method.resourcePath}: routes ${method.routes.map((r) => r.name).join(', ')} mix gRPC and HTTP services; one API method has one integration`);
+  }
+  return kinds.has('grpc');
 }
 
 /** Path parameter names of a resource path: `/v1/{id}/{proxy+}` -> [`id`, `proxy`]. */

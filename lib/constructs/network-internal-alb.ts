@@ -5,6 +5,7 @@ import { acknowledge, inEveryCompliancePack } from '../compliance/nag';
 import type { RouteConfig, ServiceConfig } from '../config/schema';
 import { ROUTE_HEADER } from '../contract/headers';
 import { REFUSAL, refusalBody } from '../contract/refusals';
+import { GrpcTargetGroup } from './grpc-target-group';
 import { AlbAccessLogs } from './network-alb-access-logs';
 import { ServiceTargetGroup } from './network-service-target-group';
 
@@ -77,7 +78,12 @@ export class InternalAlb extends Construct {
     const targetGroups = new Map<string, elbv2.ApplicationTargetGroup>();
     for (const service of props.services) {
       if (!service.private) continue;
-      const { targetGroup } = new ServiceTargetGroup(this, `Service-${service.name}`, { vpc, serviceName: service.name, settings: service.private });
+      // A gRPC service's target group speaks gRPC (protocol version GRPC); the route rules below
+      // forward the transcoder's calls to it like any other route's.
+      const group = { vpc, serviceName: service.name, settings: service.private };
+      const { targetGroup } = service.protocol === 'grpc'
+        ? new GrpcTargetGroup(this, `Service-${service.name}`, group)
+        : new ServiceTargetGroup(this, `Service-${service.name}`, group);
       targetGroups.set(service.name, targetGroup);
     }
     this.targetGroups = targetGroups;

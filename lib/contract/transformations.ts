@@ -3,7 +3,7 @@
  * Gateway mappings and as the twin applies them.
  */
 import type { GatewayConfig, RouteConfig } from '../config/schema';
-import { HEADER_TEMPLATES } from '../config/schema';
+import { HEADER_TEMPLATES } from '../config/header-templates';
 import { formatPath } from '../config/errors';
 import { CLIENT_IP_HEADER, CONTEXT_HEADERS, ORIGIN_VERIFY_HEADER, ROUTE_HEADER, type ContextKey } from './headers';
 

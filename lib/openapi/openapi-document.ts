@@ -80,7 +80,8 @@ function operation(gateway: GatewayEnvironment, method: ApiMethod): Operation {
     operationId: operationId(method),
     summary: method.routes.map((r) => r.name).join(', '),
     description: operationDescription(method),
-    tags: [...new Set(method.routes.map((r) => r.service))],
+    // One tag: the API reference lists an operation once, under the service of the route that carries it.
+    tags: [route.service],
     parameters: pathParameters(method.resourcePath),
     security: uniqueRequirements(method.routes.flatMap(routeSecurity)),
     ...(schema ? { requestBody: { required: true, content: { 'application/json': { schema: draft4ToOpenApi31(schema).schema } } } } : {}),

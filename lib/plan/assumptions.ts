@@ -1,4 +1,5 @@
 import { AUTHORIZER_DURATION_SECONDS } from '../config/profile';
+import type { GrpcAssumptions } from './grpc-transcoder';
 
 /**
  * What the planner must assume because the config does not say it. Every number here is shown
@@ -55,6 +56,8 @@ export interface PlanAssumptions {
   readonly bytesPerRecordCopy: number;
   /** The multi-region model (decision 0026 D10); unused by a one-region environment. */
   readonly regions: RegionAssumptions;
+  /** The gRPC transcoder (issue 16); unused without gRPC services. */
+  readonly grpc: GrpcAssumptions;
 }
 
 /**
@@ -112,6 +115,15 @@ export const DEFAULT_ASSUMPTIONS: PlanAssumptions = {
     probeSpacingSeconds: 10,
     proberMemoryMb: 128,
     originResolvers: 600,
+  },
+  // Own work from `npm run bench:grpc` (docs/benchmarks.md, gRPC: the transcoded call less the direct
+  // one, on 2 vCPU; Lambda at 512 MB has a third of a vCPU, so x3); the upstream time is a guess.
+  grpc: {
+    transcodeSeconds: 0.0015,
+    transcodeP99Ms: 5,
+    upstreamSeconds: 0.03,
+    coldStartSeconds: 0.5,
+    logBytes: 400,
   },
 };
 

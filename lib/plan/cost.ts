@@ -8,6 +8,7 @@ import type { BreakerLoad } from './breaker-load';
 import type { RegionsCost } from './region-cost';
 import { note, warning, type Finding } from './finding';
 import { fmt, pct, usd } from './format-number';
+import { GRPC_TRANSCODER_MEMORY_MB } from './grpc-transcoder';
 import { GLOBAL_PRICES as G, tieredCost, type RegionalPrices } from './prices';
 
 export interface CostLine {
@@ -43,6 +44,8 @@ export interface CostInputs {
   readonly edgeRps?: number;
   /** With 2 or more regions: the region this bill is for, set on every line (region-cost.ts). */
   readonly region?: string;
+  /** The gRPC transcoder (lib/plan/grpc-transcoder.ts): its routes' share of the requests and seconds per invocation. */
+  readonly grpc?: { readonly share: number; readonly secondsPerInvocation: number; readonly nativeServices: number };
 }
 
 export interface MonthlyCost {
@@ -94,6 +97,15 @@ export function monthlyCost(i: CostInputs, a: PlanAssumptions): MonthlyCost {
   const gbSeconds = I * i.secondsPerInvocation * (AUTHORIZER_MEMORY_MB / 1024);
   add('Lambda', 'authorizer requests', millions(I), (I / M) * p.lambdaRequests.usd, 'lambdaRequests');
   add('Lambda', `authorizer duration (arm64, ${AUTHORIZER_MEMORY_MB} MB)`, `${fmt(gbSeconds)} GB-s`, gbSeconds * p.lambdaArmGbSecond.usd, 'lambdaArmGbSecond');
+
+  // Lambda gRPC transcoder: billed for the upstream call it waits for, too.
+  const T = i.grpc ? R * i.grpc.share : 0;
+  const transcoderGbSeconds = i.grpc ? T * i.grpc.secondsPerInvocation * (GRPC_TRANSCODER_MEMORY_MB / 1024) : 0;
+  if (i.grpc) {
+    add('Lambda', `gRPC transcoder requests (${pct(i.grpc.share)} of requests)`, millions(T), (T / M) * p.lambdaRequests.usd, 'lambdaRequests');
+    add('Lambda', `gRPC transcoder duration (arm64, ${GRPC_TRANSCODER_MEMORY_MB} MB, ${fmt(i.grpc.secondsPerInvocation * 1000, 1)} ms incl. the upstream)`,
+      `${fmt(transcoderGbSeconds)} GB-s`, transcoderGbSeconds * p.lambdaArmGbSecond.usd, 'lambdaArmGbSecond');
+  }
 
   // CloudFront
   const https = europe ? G.cloudFrontHttpsRequests.eu : G.cloudFrontHttpsRequests.us;
@@ -149,10 +161,12 @@ export function monthlyCost(i: CostInputs, a: PlanAssumptions): MonthlyCost {
   const authorizerGb = (I * a.authorizerLogBytes) / GB;
   // One record per request per web ACL: the edge's (when this bill pays for the edge) and the origin guard's.
   const wafGb = (((billsEdge ? E : 0) + R) * a.wafLogBytes) / GB;
-  const ingestedGb = accessGb + executionGb + authorizerGb;
+  const transcoderGb = (T * a.grpc.logBytes) / GB;
+  const ingestedGb = accessGb + executionGb + authorizerGb + transcoderGb;
   add('CloudWatch', `access logs (${ACCESS_LOG_FORMAT.length} B per request)`, gb(accessGb), accessGb * p.logsIngestion.usd, 'logsIngestion');
   add('CloudWatch', `execution logs, INFO (${fmt(a.executionLogBytes)} B per request)`, gb(executionGb), executionGb * p.logsIngestion.usd, 'logsIngestion');
   add('CloudWatch', `authorizer logs (${fmt(a.authorizerLogBytes)} B per invocation)`, gb(authorizerGb), authorizerGb * p.logsIngestion.usd, 'logsIngestion');
+  if (i.grpc) add('CloudWatch', `gRPC transcoder logs (${fmt(a.grpc.logBytes)} B per invocation)`, gb(transcoderGb), transcoderGb * p.logsIngestion.usd, 'logsIngestion');
   add('CloudWatch', `WAF logs, ${billsEdge ? '2 web ACLs' : 'the regional web ACL'} (vended, ${fmt(a.wafLogBytes)} B per record)`, gb(wafGb), tieredCost(p.logsVendedIngestion, wafGb), 'logsVendedIngestion');
   const storedLogsGb = (ingestedGb + wafGb) * a.compressionRatio * (profile.logRetentionDays / DAYS_PER_MONTH);
   add('CloudWatch', `log storage (${profile.logRetentionDays} days, compressed)`, `${gb(storedLogsGb)}-month`, storedLogsGb * p.logsStorage.usd, 'logsStorage');
@@ -178,12 +192,31 @@ export function monthlyCost(i: CostInputs, a: PlanAssumptions): MonthlyCost {
     // LCUs: the processed-bytes dimension (1 GB per hour per LCU) dominates for API traffic.
     const lcus = Math.max(1, (i.steadyRps * 3600 * (a.requestBytes + a.responseBytes)) / GB);
     add('Network', `internal ALB (${fmt(lcus, 1)} LCU)`, `${hours} h`, hours * (p.albHour.usd + lcus * p.albLcuHour.usd), 'albHour, albLcuHour');
+    // gRPC target groups and the native listener are billed within the ALB's hours and LCUs: the
+    // transcoder's calls are counted above (they replace the VPC link's), native calls are not in traffic.
+    if (i.grpc) add('Network', `internal ALB gRPC target groups${i.grpc.nativeServices ? ` + native gRPC listener (${i.grpc.nativeServices} services)` : ''}: in the ALB line above`, 'LCUs', 0, 'albLcuHour');
   }
   const nat = 'cidr' in env.vpc ? env.vpc.nat_gateways : 0;
   if (nat > 0) add('Network', `${nat} NAT gateway(s), hourly`, `${nat * hours} h`, nat * hours * p.natGatewayHour.usd, 'natGatewayHour');
 
   const totalUsd = lines.reduce((sum, l) => sum + l.monthlyUsd, 0);
-  return { requestsPerMonth: R, lines, totalUsd, perMillionUsd: R > 0 ? totalUsd / (R / M) : 0, findings: costFindings(config, lines, totalUsd) };
+  const findings = costFindings(config, lines, totalUsd);
+  if (i.grpc?.nativeServices && billsEdge) findings.push(nativeGrpcCostNote(p, europe, a));
+  return { requestsPerMonth: R, lines, totalUsd, perMillionUsd: R > 0 ? totalUsd / (R / M) : 0, findings };
+}
+
+/**
+ * Native gRPC calls are not in `traffic` (no key says how many), so they are priced per million:
+ * CloudFront request and data, the edge web ACL's inspection, and the ALB's processed bytes
+ * (1 GB per LCU-hour). No Lambda, API Gateway or authorizer: none is on that path.
+ */
+function nativeGrpcCostNote(p: RegionalPrices, europe: boolean, a: PlanAssumptions): Finding {
+  const https = europe ? G.cloudFrontHttpsRequests.eu : G.cloudFrontHttpsRequests.us;
+  const outGb = (M * a.responseBytes) / GB;
+  const inGb = (M * a.requestBytes) / GB;
+  const perMillion = (M / 10_000) * https.usd + outGb * G.cloudFrontDataOut.tiers[0].usd + inGb * G.cloudFrontDataToOrigin.usd
+    + (M / M) * G.wafRequests.usd + (outGb + inGb) * p.albLcuHour.usd;
+  return note('grpc-native-cost', `native gRPC calls are not in traffic.*: each million costs about ${usd(perMillion)} (CloudFront request and data, edge WAF, ALB LCUs; ${fmt(a.requestBytes)} B in, ${fmt(a.responseBytes)} B out), with no Lambda or API Gateway charge`);
 }
 
 /**

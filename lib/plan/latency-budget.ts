@@ -39,6 +39,8 @@ export interface LatencyInputs {
   readonly uncachedShare: number;
   /** Share of requests that read a consumer record from DynamoDB. */
   readonly keyLookupShare: number;
+  /** The gRPC transcoder's hop, when its routes reach the p99 (lib/plan/grpc-transcoder.ts transcoderHop). */
+  readonly grpcTranscoder?: Hop;
 }
 
 /**
@@ -72,6 +74,7 @@ export function latencyBudget(config: GatewayConfig, inputs: LatencyInputs, a: P
   } else {
     hops.push({ hop: 'authorizer (cached decision)', p99Ms: h.authorizerCached, why: `only ${pctText(inputs.uncachedShare)} of requests invoke the Lambda` });
   }
+  if (inputs.grpcTranscoder) hops.push(inputs.grpcTranscoder);
   hops.push({ hop: 'integration network', p99Ms: h.integrationNetwork, why: 'VPC link + internal ALB, or HTTPS to a public upstream' });
 
   const gatewayMs = hops.reduce((sum, x) => sum + x.p99Ms, 0);

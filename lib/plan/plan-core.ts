@@ -7,6 +7,7 @@ import { availabilityPlan, type AvailabilityPlan } from './availability';
 import { authorizerConcurrency, type ConcurrencyPlan } from './concurrency';
 import { breakerLoad } from './breaker-load';
 import { monthlyCost, type CostInputs, type MonthlyCost } from './cost';
+import { grpcTranscoderPlan, transcoderHop, type GrpcTranscoderPlan } from './grpc-transcoder';
 import { keyLookupsPerSecond } from './key-lookups';
 import { latencyBudget, type LatencyBudget } from './latency-budget';
 import { pricesFor, type PricedRegion } from './prices';
@@ -29,6 +30,8 @@ export interface CorePlan {
   readonly latency: LatencyBudget;
   readonly availability: AvailabilityPlan;
   readonly cost: MonthlyCost;
+  /** The gRPC transcoder; undefined when no route goes to a gRPC service. */
+  readonly grpc?: GrpcTranscoderPlan;
 }
 
 export function planCore(gateway: Pick<GatewayEnvironment, 'config' | 'env' | 'profile'>, a: PlanAssumptions): CorePlan {
@@ -45,9 +48,11 @@ export function planCore(gateway: Pick<GatewayEnvironment, 'config' | 'env' | 'p
     peakPerSecond: keyLookupsPerSecond(peak, concurrency.peak, consumers, cacheSeconds),
   };
   const redis = redisLoad(config, steady.invocationsPerSecond, peak.invocationsPerSecond, a);
+  const grpc = grpcTranscoderPlan(config, profile, mix, a);
   const latency = latencyBudget(config, {
     uncachedShare: peak.uncachedShare,
     keyLookupShare: peakRps > 0 ? keyLookups.peakPerSecond / peakRps : 0,
+    grpcTranscoder: transcoderHop(grpc, a),
   }, a);
   const { priceRegion, prices, borrowed } = pricesFor(env.region);
   const breakers = breakerLoad(config, a);
@@ -59,6 +64,7 @@ export function planCore(gateway: Pick<GatewayEnvironment, 'config' | 'env' | 'p
     redis: { ...redis, storedGb: redis.storedGb + breakers.recordStoredGb },
     methods: methods.length,
     breakers,
+    ...(grpc ? { grpc: { share: grpc.share, secondsPerInvocation: grpc.secondsPerInvocation, nativeServices: grpc.nativeServices.length } } : {}),
   };
   const cost = isMultiRegion(env) && env.routing
     ? multiRegionCost(costInputs, regionShares(env), env.routing, a)
@@ -69,5 +75,6 @@ export function planCore(gateway: Pick<GatewayEnvironment, 'config' | 'env' | 'p
     authorizer: { steady, peak }, concurrency, keyLookups,
     throttle: throttleLimits(config, profile), redis, latency,
     availability: availabilityPlan(config, env, a), cost,
+    ...(grpc ? { grpc } : {}),
   };
 }

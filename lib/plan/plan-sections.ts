@@ -1,6 +1,7 @@
 import { API_GATEWAY_LIMITS } from '../config/aws-limits';
 import type { Finding } from './finding';
 import { fmt, pct, rate, usd } from './format-number';
+import type { GrpcTranscoderPlan } from './grpc-transcoder';
 import type { EnvironmentPlan } from './plan';
 import { limitsSections } from './limits-sections';
 import { extraRegionsSection, regionLimitsSection, regionsAvailabilitySection, regionsAvailabilitySummary, regionsCostSection } from './region-sections';
@@ -71,6 +72,7 @@ export function planSections(p: EnvironmentPlan): Section[] {
       table: { headers: ['tier', 'rate (req/s)', 'burst', 'quota'], numeric: [1, 2], rows: p.throttle.tiers.map((t) => [t.tier, fmt(t.ratePerKey), fmt(t.burstPerKey), t.quota]) },
     },
     ...(p.regionLimits ? [regionLimitsSection(p.regionLimits)] : []),
+    ...(p.grpc ? [grpcSection(p.grpc, p.assumptions)] : []),
     {
       title: 'p99 latency budget',
       table: {
@@ -110,6 +112,23 @@ export function planSections(p: EnvironmentPlan): Section[] {
     ...(regionsCost ? [extraRegionsSection(regionsCost, p.cost.totalUsd)] : []),
     ...limitsSections(p),
   ];
+}
+
+/** The gRPC transcoder's load, concurrency and assumptions (lib/plan/grpc-transcoder.ts). */
+function grpcSection(g: GrpcTranscoderPlan, a: EnvironmentPlan['assumptions']): Section {
+  return {
+    title: 'gRPC transcoding',
+    table: {
+      headers: ['figure', 'value'],
+      rows: [
+        ['routes to gRPC services', `${g.routes.join(', ')} (${pct(g.share, 1)} of requests)`],
+        ['transcoder invocations', `${rate(g.steadyRps)}/s steady, ${rate(g.peakRps)}/s peak`],
+        ['seconds per invocation', `${fmt(g.secondsPerInvocation * 1000, 1)} ms: ${fmt(a.grpc.transcodeSeconds * 1000, 1)} ms own work (bench:grpc) + ${fmt(a.grpc.upstreamSeconds * 1000)} ms upstream (assumed) + cold starts`],
+        ['concurrency at peak', `${rate(g.concurrency.peak)} of ${fmt(g.concurrency.reserved)} reserved`],
+        ['native gRPC services', g.nativeServices.length ? g.nativeServices.join(', ') : 'none'],
+      ],
+    },
+  };
 }
 
 export const findingLine = (f: Finding) => `${f.severity === 'warning' ? 'WARNING' : 'note'} [${f.code}] ${f.message}`;

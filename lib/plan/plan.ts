@@ -38,6 +38,7 @@ export function planEnvironment(gateway: GatewayEnvironment, assumptions: PlanAs
     ...core.latency.findings,
     ...core.availability.findings,
     ...core.cost.findings,
+    ...(core.grpc?.findings ?? []),
   ], gateway, core, routes, assumptions);
   const regions = environmentRegions(gateway.env);
   findings.push(...borrowedPrices(regions));

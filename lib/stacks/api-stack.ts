@@ -14,6 +14,12 @@ import { ApiLogGroups } from '../constructs/api-log-groups';
 import { ApiOriginGuard } from '../constructs/api-origin-guard';
 import { ApiRoutes, cachedMethods } from '../constructs/api-routes';
 import { ApiUsagePlans } from '../constructs/api-usage-plans';
+import { GrpcNativeRules, nativeGrpcServiceConfigs, nativeJwtCheck } from '../constructs/grpc-native-rules';
+import { GrpcTranscoder, grpcSourcesOfService, grpcTranscoderFunctionName } from '../constructs/grpc-transcoder';
+import { toTranscoderConfig } from '../../lambdas/grpc-transcoder/build-config';
+import { cognitoIssuerType } from '../contract/issuers';
+import { DEFAULT_ASSUMPTIONS } from '../plan/assumptions';
+import { grpcRoutes, transcoderReservedConcurrency } from '../plan/grpc-transcoder';
 import type { DataStack } from './data-stack';
 import type { GatewayStackProps } from './gateway-stack-props';
 import type { IdentityStack } from './identity-stack';
@@ -51,6 +57,8 @@ export class ApiStack extends Stack {
   public readonly authorizerFunction: lambda.IFunction;
   /** The regional web ACL on the stage and its log group. */
   public readonly originGuard: ApiOriginGuard;
+  /** The REST -> gRPC transcoder; undefined when no route goes to a gRPC service. */
+  public readonly grpcTranscoder?: GrpcTranscoder;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -122,6 +130,9 @@ export class ApiStack extends Stack {
     });
     this.authorizerFunction = authorizer.function;
 
+    this.grpcTranscoder = this.transcoder(props, logGroups);
+    this.nativeGrpcRules(props);
+
     new ApiRoutes(this, 'Routes', {
       config,
       api: this.restApi,
@@ -133,6 +144,7 @@ export class ApiStack extends Stack {
         loadBalancerArn: network.loadBalancer.loadBalancerArn,
         host: env.domains.internal,
       } : undefined,
+      grpcTranscoder: this.grpcTranscoder?.function,
     });
     // GET /_gatehouse/health, answered by API Gateway itself (decision 0026): what the health prober calls.
     new ApiHealthRoute(this, 'HealthRoute', { api: this.restApi, region: this.region });
@@ -155,6 +167,42 @@ export class ApiStack extends Stack {
     this.originPath = customOrigin ? '' : `/${API_STAGE_NAME}`;
 
     this.acknowledgeFindings(cached.length > 0);
+  }
+
+  /** The transcoder, when a route goes to a gRPC service (docs/decisions/0027). */
+  private transcoder(props: ApiStackProps, logGroups: ApiLogGroups): GrpcTranscoder | undefined {
+    const { gateway, network } = props;
+    if (grpcRoutes(gateway.config).length === 0) return undefined;
+    if (!network.grpcTranscoderSecurityGroup) throw new Error('routes go to gRPC services, but the network stack has no transcoder security group');
+    const prefix = resourcePrefix(gateway);
+    return new GrpcTranscoder(this, 'GrpcTranscoder', {
+      prefix,
+      config: toTranscoderConfig(gateway, (service) => grpcSourcesOfService(gateway, service)),
+      vpc: network.vpc,
+      securityGroup: network.grpcTranscoderSecurityGroup,
+      albHost: network.loadBalancer?.loadBalancerDnsName,
+      reservedConcurrency: transcoderReservedConcurrency(gateway.profile, DEFAULT_ASSUMPTIONS),
+      logGroup: logGroups.logGroup('GrpcTranscoderLogs', `/aws/lambda/${grpcTranscoderFunctionName(prefix)}`),
+    });
+  }
+
+  /** The native gRPC listener's rules (JWT verification, then the service's gRPC target group), here where the Cognito pool is known. */
+  private nativeGrpcRules(props: ApiStackProps): void {
+    const { gateway, network, identity } = props;
+    const listener = network.nativeGrpcListener;
+    if (!listener) return;
+    const cognito = identity.userPool
+      ? { userPoolId: identity.userPool.userPoolId, region: Stack.of(identity.userPool).region, issuerType: cognitoIssuerType(gateway.env), clientIds: identity.clientIds }
+      : undefined;
+    new GrpcNativeRules(this, 'NativeGrpcRules', {
+      listener,
+      services: nativeGrpcServiceConfigs(gateway.config).map((s) => ({
+        service: s.name,
+        grpcService: s.grpc!.service,
+        targetGroupArn: network.targetGroupArns[s.name],
+        jwt: nativeJwtCheck(gateway.config, s, cognito),
+      })),
+    });
   }
 
   private acknowledgeFindings(cacheCluster: boolean): void {

@@ -5,6 +5,10 @@ import type { GatewayConfig } from '../config/schema';
 import { planEdgeBehaviors, type EdgeCacheKey } from '../contract/edge-cache-plan';
 import { ForwardedHostFunction } from '../constructs/cdn-forwarded-host-function';
 import { CdnLogBucket } from '../constructs/cdn-log-bucket';
+import { CdnPortal } from '../constructs/cdn-portal';
+import { openApiDocument } from '../openapi/openapi-document';
+import { portalFiles } from '../openapi/portal';
+import { GrpcEdgeOrigin, type GrpcEdgeOriginProps } from '../constructs/grpc-edge-origin';
 import { ORIGIN_VERIFY_HEADER } from '../contract/headers';
 import { responseHeadersPolicy } from '../contract/response-headers-policy';
 import type { GatewayStackProps } from './gateway-stack-props';
@@ -16,6 +20,8 @@ export interface CdnStackProps extends GatewayStackProps {
   /** `/live` on the default execute-api host (the stage is the first path segment); '' behind a custom domain. */
   readonly originPath: string;
   readonly originVerifySecretName: string;
+  /** Native gRPC (services with grpc.native.enabled): the primary region's internal ALB as a VPC origin. */
+  readonly nativeGrpc?: Omit<GrpcEdgeOriginProps, 'prefix'>;
 }
 
 /** The contract's security header values as CloudFront's enums. */
@@ -60,7 +66,10 @@ export class CdnStack extends Stack {
       compress: true,
     });
     const cachePolicies = new Map<EdgeCacheKey, cloudfront.ICachePolicy>();
-    const additionalBehaviors: Record<string, cloudfront.BehaviorOptions> = {};
+    // Native gRPC first: `/<package.Service>/*` never overlaps a REST path the loader accepts.
+    const additionalBehaviors: Record<string, cloudfront.BehaviorOptions> = props.nativeGrpc
+      ? { ...new GrpcEdgeOrigin(this, 'NativeGrpc', { prefix, ...props.nativeGrpc }).behaviors }
+      : {};
     for (const planned of planEdgeBehaviors(config)) {
       let policy: cloudfront.ICachePolicy = cloudfront.CachePolicy.CACHING_DISABLED;
       if (planned.cache) {
@@ -68,6 +77,11 @@ export class CdnStack extends Stack {
         cachePolicies.set(planned.cache, policy);
       }
       additionalBehaviors[planned.pathPattern] = behavior(policy);
+    }
+
+    if (config.portal.enabled) {
+      const files = portalFiles(openApiDocument(props.gateway));
+      Object.assign(additionalBehaviors, new CdnPortal(this, 'Portal', { path: config.portal.path, files, responseHeadersPolicy: this.responseHeadersPolicy, logRetentionDays: profile.logRetentionDays }).behaviors);
     }
 
     this.logBucket = new CdnLogBucket(this, 'AccessLogs', { retentionDays: profile.logRetentionDays, customerManagedKey: profile.customerManagedKeys });

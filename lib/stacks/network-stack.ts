@@ -3,6 +3,8 @@ import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type { Construct } from 'constructs';
+import { GrpcNativeListener } from '../constructs/grpc-native-listener';
+import { nativeGrpcServiceConfigs } from '../constructs/grpc-native-rules';
 import { InternalAlb } from '../constructs/network-internal-alb';
 import { GatewayVpc, pinAvailabilityZones } from '../constructs/network-vpc';
 import type { TargetGroupDimensions } from '../constructs/resilience-breaker-alarms';
@@ -26,6 +28,10 @@ export class NetworkStack extends Stack {
   public readonly targetGroupArns: Readonly<Record<string, string>>;
   /** Private service name -> the AWS/ApplicationELB dimensions of its target group (the breaker alarms read them). */
   public readonly targetGroupDimensions: Readonly<Record<string, TargetGroupDimensions>>;
+  /** Security group of the gRPC transcoder Lambda (HTTPS to the internal ALB only); undefined without gRPC services. */
+  public readonly grpcTranscoderSecurityGroup?: ec2.ISecurityGroup;
+  /** The internal ALB's native gRPC listener (CloudFront's VPC origin); undefined unless a private gRPC service sets native.enabled. */
+  public readonly nativeGrpcListener?: elbv2.IApplicationListener;
 
   constructor(scope: Construct, id: string, props: GatewayStackProps) {
     super(scope, id, props);
@@ -53,6 +59,17 @@ export class NetworkStack extends Stack {
     this.targetGroupArns = arns;
     const dimensions: Record<string, TargetGroupDimensions> = {};
     this.targetGroupDimensions = dimensions;
+    const grpcServices = config.services.filter((s) => s.protocol === 'grpc');
+    const transcoderSecurityGroup = grpcServices.length > 0 ? new ec2.SecurityGroup(this, 'GrpcTranscoderSecurityGroup', {
+      vpc: this.vpc,
+      description: 'gRPC transcoder Lambda: HTTPS out to the internal ALB (and public gRPC upstreams) only',
+      allowAllOutbound: false,
+    }) : undefined;
+    this.grpcTranscoderSecurityGroup = transcoderSecurityGroup;
+    // A public gRPC upstream (services[].url) is called over the internet, through the NAT gateway.
+    if (transcoderSecurityGroup && grpcServices.some((s) => s.url)) {
+      transcoderSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to public gRPC upstreams');
+    }
     if (!config.services.some((s) => s.private)) return;
 
     const certificateArn = env.certificates.alb;
@@ -69,6 +86,15 @@ export class NetworkStack extends Stack {
     });
     this.loadBalancer = alb.loadBalancer;
     this.listener = alb.listener;
+    if (transcoderSecurityGroup && grpcServices.some((s) => s.private)) {
+      transcoderSecurityGroup.connections.allowTo(alb.securityGroup, ec2.Port.tcp(443), 'gRPC transcoder to internal ALB');
+    }
+    if (nativeGrpcServiceConfigs(config).length > 0) {
+      this.nativeGrpcListener = new GrpcNativeListener(this, 'NativeGrpc', {
+        vpc: this.vpc, loadBalancer: alb.loadBalancer, securityGroup: alb.securityGroup, certificateArn,
+        vpcCidr: 'cidr' in env.vpc ? env.vpc.cidr : undefined,
+      }).listener;
+    }
 
     const vpcLinkSecurityGroup = new ec2.SecurityGroup(this, 'VpcLinkSecurityGroup', {
       vpc: this.vpc,

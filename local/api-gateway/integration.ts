@@ -16,6 +16,8 @@ export interface IntegrationRequest {
   readonly headers: Record<string, string | string[]>;
   readonly body?: Buffer;
   readonly timeoutMs: number;
+  /** gRPC services only (./grpc-integration.ts): the headers the gateway itself sets, sent as metadata. */
+  readonly metadata?: Readonly<Record<string, string>>;
 }
 
 export type IntegrationResult =

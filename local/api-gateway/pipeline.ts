@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { dirname } from 'node:path';
 import type { GatewayEnvironment } from '../../lib/config/environments';
+import type { ServiceConfig } from '../../lib/config/schema';
+import { compileServiceInDirectory, GrpcDefinitionError } from '../../lib/grpc';
 import { compileRouteTable, upstreamPath, type ApiMethod } from '../../lib/contract/route-table';
 import { compileRequestTransformation } from '../../lib/contract/transformations';
 import type { Clock } from '../../lib/rate-limit/rate-limiter';
@@ -9,6 +12,7 @@ import type { AuthorizerFn } from '../authorizer-adapter';
 import { AuthorizerResultCache } from './authorizer-cache';
 import { GatewayResponses } from './gateway-responses';
 import { compileIdentitySources } from './identity-sources';
+import { GrpcIntegration } from './grpc-integration';
 import { Integration } from './integration';
 import { methodArnPrefix } from './policy';
 import { ResourceTree } from './resources';
@@ -81,6 +85,7 @@ export class ApiGateway {
   private readonly usagePlans: UsagePlans;
   private readonly authorizerResults: AuthorizerResultCache;
   private readonly integration = new Integration();
+  private readonly grpcIntegrations: GrpcIntegration[] = [];
 
   constructor(props: ApiGatewayProps) {
     const { config, env, profile } = props.gateway;
@@ -107,7 +112,7 @@ export class ApiGateway {
       upstreams.set(service.name, new ServiceUpstream({
         resilience: resilience.services.get(service.name)!,
         instances: localInstances(service, props.upstreams[service.name]),
-        integration: this.integration,
+        integration: service.protocol === 'grpc' ? this.grpcIntegration(service, dirname(props.gateway.file)) : this.integration,
         clock: props.clock,
         records: props.breakerRecords,
         notice: props.notice,
@@ -152,7 +157,16 @@ export class ApiGateway {
   }
 
   close(): Promise<void> {
-    return this.integration.close();
+    return Promise.all([this.integration.close(), ...this.grpcIntegrations.map((g) => g.close())]).then(() => undefined);
+  }
+
+  /** A gRPC service's integration: the transcoder over its definitions (compiled at load; the checks refused any that do not compile). */
+  private grpcIntegration(service: ServiceConfig, configDir: string): GrpcIntegration {
+    const { service: compiled, problems } = compileServiceInDirectory(service.grpc!, configDir);
+    if (!compiled) throw new GrpcDefinitionError(service.grpc!.service, problems);
+    const integration = new GrpcIntegration(compiled);
+    this.grpcIntegrations.push(integration);
+    return integration;
   }
 }
 

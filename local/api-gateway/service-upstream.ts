@@ -24,6 +24,8 @@ export interface UpstreamExchange {
   readonly body?: Buffer;
   /** The route's timeout (headers and body), per call. */
   readonly timeoutMs: number;
+  /** gRPC services only: the headers the gateway sets, sent as metadata (the transcoder's split). */
+  readonly metadata?: Readonly<Record<string, string>>;
 }
 
 export interface ServiceUpstreamProps {
@@ -116,6 +118,7 @@ export class ServiceUpstream {
         headers: exchange.headers,
         body: exchange.body,
         timeoutMs: exchange.timeoutMs,
+        metadata: exchange.metadata,
       }, this.clock);
     } catch (err) {
       // The integration answers every failure as a result; should it ever reject, the request

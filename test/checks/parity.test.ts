@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
@@ -7,11 +7,13 @@ import { ConfigError } from '../../lib/config/errors';
 import { planConfig } from '../../lib/plan/plan';
 import { shippedConfigs } from '../../lib/plan/shipped-configs';
 import { synthesizeGateway } from '../../lib/synth';
-import { refusal, type BadConfig } from '../config/bad-config';
+import { refusal, writeCase, type BadConfig } from '../config/bad-config';
 import * as badConfigs from '../config/bad-config-cases';
 import * as deployRefusals from '../config/deploy-refusal-cases';
 import * as resilienceRefusals from '../config/resilience-refusal-cases';
 import * as regionRefusals from '../config/region-refusal-cases';
+import * as portalRefusals from '../config/portal-refusal-cases';
+import * as grpcRefusals from '../config/grpc-refusal-cases';
 import { edit, FILE } from '../config/fixtures';
 import { runInThread } from '../local/support/harness';
 import { SYNTH_RULES_AT_LOAD } from './synth-rule-cases';
@@ -49,14 +51,13 @@ const twin = (files: readonly string[]) => runInThread<Record<string, string>>(j
 /** Every group a corpus module exports (a group added there is run here too). */
 const corpus = (cases: Record<string, unknown>): BadConfig[] => Object.values(cases).filter(Array.isArray).flat()
   .filter((c): c is BadConfig => typeof c === 'object' && c !== null && 'problems' in c);
-const BAD_CONFIGS = [...corpus(badConfigs), ...corpus(deployRefusals), ...corpus(resilienceRefusals), ...corpus(regionRefusals), ...SYNTH_RULES_AT_LOAD];
+const BAD_CONFIGS = [...corpus(badConfigs), ...corpus(deployRefusals), ...corpus(resilienceRefusals), ...corpus(regionRefusals), ...corpus(portalRefusals), ...corpus(grpcRefusals), ...SYNTH_RULES_AT_LOAD];
 /** The rate-limit table pins a pattern, not the whole message: here the three must agree. */
 const RATE_LIMITS = badConfigs.RATE_LIMIT_SETTINGS.map(([title, find, replace]) => ({ it: `rejects ${title}`, text: edit([find, replace]) }));
 
 /** Each case written to its own `gateway.yaml`, so messages read as the corpus pins them. */
-const written = <C extends { readonly text: string }>(cases: readonly C[]) => cases.map((c) => {
-  const file = join(mkdtempSync(join(work, 'bad-')), FILE);
-  writeFileSync(file, c.text);
+const written = <C extends { readonly text: string; readonly files?: Readonly<Record<string, string>> }>(cases: readonly C[]) => cases.map((c) => {
+  const file = writeCase(mkdtempSync(join(work, 'bad-')), c);
   return { ...c, file };
 });
 const BAD = written(BAD_CONFIGS);

@@ -1,7 +1,8 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { minimalConfig } from '../support/config-text';
 import { gatehouse, STACK_TRACE } from './support';
 
 describe('gatehouse openapi', () => {
@@ -34,5 +35,21 @@ describe('gatehouse openapi', () => {
     const run = gatehouse(['openapi', '-c', 'examples/ecommerce.yaml', '-e', 'staging', '--server', 'localhost']);
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('--server localhost: an http:// or https:// URL');
+  });
+});
+
+describe('gatehouse validate with a service\'s OpenAPI document', () => {
+  it('prints drift as warnings when the config says drift: warning, and stays valid', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gatehouse-drift-'));
+    copyFileSync(join(__dirname, '../openapi/fixtures/orders.yaml'), join(dir, 'orders.yaml'));
+    const file = join(dir, 'gateway.yaml');
+    writeFileSync(file, minimalConfig({
+      services: [{ name: 'orders', url: 'https://orders.example.com', openapi: { document: 'orders.yaml', drift: 'warning' } }],
+      routes: [{ name: 'echo', paths: ['/echo'], service: 'echo' }, { name: 'orders', paths: ['/v1/orders'], service: 'orders' }],
+    }));
+    const run = gatehouse(['validate', '--config', file]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('valid (environments dev), 1 warning');
+    expect(run.stderr).toMatch(/^warning: .*gateway\.yaml:\d+ services\[1\]\.openapi\.document: orders\.yaml:9 POST \/v1\/orders is served by no route of service orders/m);
   });
 });

@@ -56,7 +56,7 @@ describe('gatehouse validate', () => {
   it('prints a valid config as JSON with its environments', () => {
     const run = gatehouse(['validate', '--json']);
     expect(run.status).toBe(0);
-    expect(JSON.parse(run.stdout)).toEqual({ valid: true, file: 'gateway.config.yaml', environments: ['dev', 'prod'], problems: [] });
+    expect(JSON.parse(run.stdout)).toEqual({ valid: true, file: 'gateway.config.yaml', environments: ['dev', 'prod'], problems: [], warnings: [] });
   });
 
   it('reports a missing file and an unknown environment without a line, exit 1', () => {

@@ -11,6 +11,8 @@ import { AWS_LIMITS, CORS, MESSAGES, NOT_A_CONFIG, SILENT_CHANGES, UNACCEPTABLE_
 import { at, BASE, edit, FILE, message, rejection } from './fixtures';
 import { RESILIENCE } from './resilience-refusal-cases';
 import { REGIONS } from './region-refusal-cases';
+import { GRPC } from './grpc-refusal-cases';
+import { PORTAL } from './portal-refusal-cases';
 
 /**
  * Inputs that used to crash with a stack trace, change meaning silently, or pass validation only
@@ -98,6 +100,14 @@ describe('resilience settings (issue 14)', () => {
 
 describe('multi-region settings (issue 15)', () => {
   refusesEach(REGIONS);
+});
+
+describe('the developer portal\'s path (issue 17)', () => {
+  refusesEach(PORTAL);
+});
+
+describe('gRPC services (issue 16)', () => {
+  refusesEach(GRPC);
 });
 
 describe('what a file must not be', () => {

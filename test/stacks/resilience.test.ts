@@ -30,10 +30,10 @@ const VARIANT = guardedEdit(ECOMMERCE,
     '    service: checkout\n    timeout_ms: 12000\n    rate_limit_group: checkout\n    auth: { strategies: [jwt], issuers: [cognito], scopes: [shop/orders] }\n    request_schema:\n      type: object\n      required: [cart_id'],
 );
 const VARIANT_NAME = 'the e-commerce example with every resilience key';
-const SOURCES: Array<[string, { file: string } | { yaml: string }]> = [
+const SOURCES: Array<[string, { file: string } | { yaml: string; at: string }]> = [
   ...readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.yaml')).map((f): [string, { file: string }] => [`examples/${f}`, { file: `examples/${f}` }]),
   ['gateway.config.yaml', { file: 'gateway.config.yaml' }],
-  [VARIANT_NAME, { yaml: VARIANT }],
+  [VARIANT_NAME, { yaml: VARIANT, at: 'examples/ecommerce.yaml' }],
 ];
 /** One synth per config, shared by every spec below. */
 const SYNTHS = new Map(SOURCES.map(([name, source]) => [name, synthesize(source)]));

@@ -35,15 +35,17 @@ export interface Synthesized {
 const CDK_CONTEXT = JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
 
 /**
- * Synthesizes a config file (path relative to the repo root) or inline YAML exactly as
+ * Synthesizes a config file (path relative to the repo root) or inline YAML (`at`: the shipped
+ * file it is an edit of) exactly as
  * `cdk synth` would, with the nag packs active, but without bundling Lambda code.
  */
 export function synthesize(
-  source: { file: string } | { yaml: string },
+  source: { file: string } | { yaml: string; at?: string },
   environments?: string[],
   context: Record<string, unknown> = {},
 ): Synthesized {
-  const config = 'file' in source ? loadConfigFile(join(ROOT, source.file)) : parseConfig(source.yaml, 'inline.yaml');
+  // An edited shipped config names the file it stands for (`at`): its relative files (protos, OpenAPI documents) resolve from there.
+  const config = 'file' in source ? loadConfigFile(join(ROOT, source.file)) : parseConfig(source.yaml, source.at ? join(ROOT, source.at) : 'inline.yaml');
   const outdir = mkdtempSync(join(tmpdir(), 'gatehouse-synth-'));
   try {
     const app = new App({ outdir, context: { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [], ...context } });

@@ -1,5 +1,5 @@
 import { REFUSAL, refusalBody } from '../../../lib/contract/refusals';
-import { resolveUpstreamHeaders } from '../../../lib/contract/transformations';
+import { resolveUpstreamHeaders, SCRUBBED_VALUE } from '../../../lib/contract/transformations';
 import type { HttpMethod } from '../../../lib/config/schema';
 import { HOP_BY_HOP, type IntegrationResult } from '../integration';
 import { callWithRetries } from '../retries';
@@ -36,20 +36,37 @@ export function callIntegration(ctx: RequestContext): StageResult {
     const prev = upstreamHeaders[lower];
     upstreamHeaders[lower] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
   }
+  const gatewayHeaders = resolveUpstreamHeaders(compiled.transformation, { requestId, clientIp: req.sourceIp, requestTimeEpoch: ctx.now, authorizer: ctx.authorizer });
+  const grpc = targetService.protocol === 'grpc' ? grpcHeaders(upstreamHeaders, gatewayHeaders) : undefined;
   // Names are lower case in the compiled transformation, so the values land over the client's.
-  Object.assign(upstreamHeaders, resolveUpstreamHeaders(compiled.transformation, { requestId, clientIp: req.sourceIp, requestTimeEpoch: ctx.now, authorizer: ctx.authorizer }));
+  if (!grpc) Object.assign(upstreamHeaders, gatewayHeaders);
   const exchange: UpstreamExchange = {
     path: compiled.target(ctx.pathParameters),
     rawQuery: req.rawQuery,
     method: req.method,
-    headers: upstreamHeaders,
+    headers: grpc?.headers ?? upstreamHeaders,
     body: req.body,
     timeoutMs: gateway.routeResilience.get(method.primary.name)!.timeoutMs,
+    metadata: grpc?.metadata,
   };
   const upstream = gateway.upstreams.get(targetService.name)!;
   const retries = gateway.routeResilience.get((route ?? method.primary).name)?.retries;
   if (retries?.methods.has(req.method as HttpMethod)) return callWithRetries(upstream, exchange, retries, ctx.log);
   return upstream.call(exchange);
+}
+
+/**
+ * A gRPC service's headers as the transcoding Lambda splits them: what the gateway sets goes as
+ * metadata, a scrubbed credential not at all (gRPC can drop a header, so it does), and of the
+ * client's own headers only those the gateway does not set (the service's metadata_headers then
+ * select among them).
+ */
+function grpcHeaders(client: Record<string, string | string[]>, gateway: Record<string, string>): { headers: Record<string, string | string[]>; metadata: Record<string, string> } {
+  const metadata: Record<string, string> = {};
+  for (const [name, value] of Object.entries(gateway)) if (value !== SCRUBBED_VALUE) metadata[name] = value;
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(client)) if (!Object.hasOwn(gateway, name)) headers[name] = value;
+  return { headers, metadata };
 }
 
 /**
