@@ -7,6 +7,7 @@ import { planCommand } from './plan';
 import { startCommand } from './start';
 import { synthCommand } from './synth';
 import { validateCommand } from './validate';
+import { verifyCommand } from './verify';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const VERSION = (require('../package.json') as { version: string }).version;
@@ -32,7 +33,7 @@ export function gatehouseProgram(): Command {
       if (typos.length > 0) throw new InputError(typos.join('\n'));
     });
   // Subcommands created with .command() inherit the settings above (suggestions, exitOverride, output).
-  for (const add of [startCommand, planCommand, validateCommand, synthCommand, consumersCommand, openapiCommand]) add(program);
+  for (const add of [startCommand, planCommand, validateCommand, synthCommand, consumersCommand, openapiCommand, verifyCommand]) add(program);
   withVersionAndHelp(program.commands);
   return program;
 }
