@@ -1,5 +1,5 @@
 import type { GatewayEnvironment } from '../lib/config/environments';
-import { LOCAL_ISSUER_NAME } from '../lib/contract/issuers';
+import { COGNITO_ISSUER_NAME, LOCAL_ISSUER_NAME } from '../lib/contract/issuers';
 import { planDemoCalls, type DemoCall, type DemoPlan, type DemoStep } from './demo-calls';
 import type { Seed } from './seed';
 import type { LocalGateway } from './server';
@@ -29,12 +29,24 @@ export interface DemoCredentials {
   readonly apiKeys: readonly { readonly key: string; readonly consumer: string; readonly tier: string; readonly tenant?: string; readonly status: string; readonly allowedCidrs: readonly string[] }[];
   readonly oauthClients: readonly { readonly clientId: string; readonly clientSecret?: string; readonly issuer: string; readonly grantTypes: readonly string[]; readonly scope: string; readonly tier: string; readonly canary: boolean; readonly redirectUris: readonly string[] }[];
   readonly upstreams: Readonly<Record<string, string>>;
+  /** The native gRPC listener (docs/grpc.md, "the native path in the twin"), when a service has grpc.native.enabled. */
+  readonly grpc?: DemoGrpc;
   /** The calls the printed block makes, and the routes it cannot reach with why. */
   readonly demo: DemoPlan;
   /** A multi-region twin's regions, primary first; `gateway` is then the edge router, which clients call. */
   readonly regions?: readonly DemoRegion[];
   /** A multi-region twin's edge router: routing and its timers as it runs them (time scale applied). */
   readonly edge?: DemoEdge;
+}
+
+/** The twin's native gRPC path: CloudFront's gRPC behaviour and the ALB's JWT rule on one HTTP/2 port. */
+export interface DemoGrpc {
+  /** `http://host:port`: plaintext HTTP/2 (h2c); gRPC clients connect with insecure credentials. */
+  readonly url: string;
+  /** `host:port`, what a gRPC client dials. */
+  readonly target: string;
+  /** The services called natively, each with the issuer whose access token it takes (`local` for Cognito). */
+  readonly services: readonly { readonly service: string; readonly grpcService: string; readonly issuer: string }[];
 }
 
 export interface DemoRegion {
@@ -62,7 +74,7 @@ export interface DemoEdge {
 }
 
 /** What the credentials are made of: a running gateway, or a multi-region twin seen through its router. */
-export type DemoServing = Pick<LocalGateway, 'url' | 'issuers' | 'runs' | 'upstreams'> & {
+export type DemoServing = Pick<LocalGateway, 'url' | 'issuers' | 'runs' | 'upstreams' | 'grpc'> & {
   readonly regions?: readonly DemoRegion[];
   readonly edge?: DemoEdge;
 };
@@ -84,9 +96,18 @@ export function demoCredentials(local: DemoServing, seed: Seed, gateway: Gateway
     apiKeys: seed.api_keys.map((k) => ({ key: k.key, consumer: k.consumer, tier: k.tier, tenant: k.tenant, status: k.status, allowedCidrs: k.allowed_cidrs })),
     oauthClients: seed.oauth_clients.map((c) => ({ clientId: c.client_id, clientSecret: c.client_secret, issuer: c.issuer, grantTypes: c.grant_types, scope: c.scope, tier: c.tier, canary: c.canary, redirectUris: c.redirect_uris })),
     upstreams: local.upstreams,
+    ...(local.grpc ? { grpc: demoGrpc(local.grpc, gateway) } : {}),
     demo: planDemoCalls(gateway, seed),
     ...(local.regions ? { regions: local.regions, edge: local.edge } : {}),
   };
+}
+
+function demoGrpc(grpc: NonNullable<DemoServing['grpc']>, gateway: GatewayEnvironment): DemoGrpc {
+  const issuerOf = (service: string) => {
+    const name = gateway.config.services.find((s) => s.name === service)?.grpc?.native.issuer ?? '';
+    return name === COGNITO_ISSUER_NAME ? LOCAL_ISSUER_NAME : name;
+  };
+  return { url: grpc.url, target: grpc.target, services: grpc.routes.map((r) => ({ service: r.service, grpcService: r.grpcService, issuer: issuerOf(r.service) })) };
 }
 
 /**
@@ -101,6 +122,10 @@ export function curlExamples(c: DemoCredentials): string {
   if (c.portal) lines.push(`#   developer portal (API reference, try it) on ${c.portal}`);
   lines.push(`#   demo consumers ${c.serving.consumers ?? 'from the seed'}; consumer store ${c.serving.consumerStore}; limiter ${c.serving.limiter}`);
   for (const i of c.issuers) lines.push(`#   OAuth issuer ${i.name === LOCAL_ISSUER_NAME ? 'local (stands in for Cognito)' : `${i.name} (local stand-in)`} on ${i.url}`);
+  if (c.grpc) {
+    lines.push(`#   native gRPC (stands in for CloudFront's gRPC behaviour + the ALB's JWT rule; plaintext HTTP/2, no gateway limits) on ${c.grpc.target}:`);
+    for (const s of c.grpc.services) lines.push(`#     /${s.grpcService}/<Method> (service ${s.service}): an access token of issuer ${s.issuer} in authorization: Bearer, e.g. grpcurl -plaintext -H "authorization: Bearer $TOKEN" -import-path <protos> -proto <file> ${c.grpc.target} ${s.grpcService}/<Method>`);
+  }
   lines.push('');
   const issuer = new Map(c.issuers.map((i) => [i.name, i]));
   for (const step of c.demo.steps) {

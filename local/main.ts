@@ -5,7 +5,7 @@ import { selectEnvironments, type SelectedWith } from '../lib/config/environment
 import { localConsumersTableName } from '../lib/contract/resource-names';
 import { inRegion } from '../lib/config/regions';
 import { demoCredentials, curlExamples, type DemoCredentials } from './demo';
-import { describeListenError, formatEnvProblems, readLocalEnv, redisUrlList, type LocalEnv } from './env';
+import { describeListenError, formatEnvProblems, parsePort, readLocalEnv, redisUrlList, type LocalEnv } from './env';
 import { TWIN_CONTROL_PATH } from './edge-router';
 import { ListenError } from './listen';
 import { jsonLineLogger, type RequestLogger } from './request-log';
@@ -52,8 +52,28 @@ export interface LocalStartOptions {
 interface TwinPorts {
   readonly port: number;
   readonly issuerPort: number;
+  /** The native gRPC listener's (GRPC_PORT). */
+  readonly grpc: GrpcPort;
   /** Each region's gateway, in a multi-region twin. */
   readonly regionPorts?: Readonly<Record<string, number>>;
+}
+
+/** The native gRPC listener's port: GRPC_PORT exactly, else {@link DEFAULT_GRPC_PORT} or a free one when it is taken. */
+interface GrpcPort {
+  readonly port: number;
+  readonly fallback: boolean;
+}
+
+/** gRPC's conventional port: the native listener's when GRPC_PORT is not set (a free port if it is taken). */
+const DEFAULT_GRPC_PORT = 50051;
+
+/** GRPC_PORT (read here: local/env.ts reads the variables every start has). */
+function grpcPortFrom(value: string | undefined, printOnly: boolean): GrpcPort {
+  if (printOnly) return { port: 0, fallback: false };
+  if (value === undefined) return { port: DEFAULT_GRPC_PORT, fallback: true };
+  const port = parsePort('GRPC_PORT', value);
+  if (typeof port !== 'number') throw new Error(formatEnvProblems([port]));
+  return { port, fallback: false };
 }
 
 /** A running twin, one gateway or a multi-region one, as this module drives it. */
@@ -88,6 +108,7 @@ export async function runLocalGateway(options: LocalStartOptions): Promise<numbe
   const env = readLocalEnv(process.env, printOnly);
   if (Array.isArray(env)) throw new Error(formatEnvProblems(env));
   const stageThrottle = stageThrottleFrom(process.env.STAGE_THROTTLE);
+  const grpc = grpcPortFrom(process.env.GRPC_PORT, printOnly);
   const quiet = printOnly || process.env.LOG === 'off';
   const log = quiet ? undefined : jsonLineLogger(process.stdout);
   const configShown = options.configFrom && options.configFrom !== '--config' ? `${options.config} (${options.configFrom})` : options.config;
@@ -107,7 +128,7 @@ export async function runLocalGateway(options: LocalStartOptions): Promise<numbe
     }
   };
 
-  let { running: local, credentials } = await startServing({ port: env.port, issuerPort: env.issuerPort });
+  let { running: local, credentials } = await startServing({ port: env.port, issuerPort: env.issuerPort, grpc });
   if (printOnly) {
     process.stdout.write(`${JSON.stringify(withoutAddresses(credentials), null, 2)}\n`);
     for (const warning of local.warnings) process.stderr.write(`${warning}\n`);
@@ -218,9 +239,12 @@ function writeCredentialsFile(file: string, credentials: DemoCredentials, local:
  * ports would name nothing, so only what is valid for any start is printed (keys, clients,
  * secrets, the demo plan). The addresses of a running gateway: `start --credentials-file FILE`.
  */
-function withoutAddresses(c: DemoCredentials): Omit<DemoCredentials, 'gateway' | 'issuer' | 'issuers' | 'upstreams' | 'regions' | 'edge'> & { issuers: { name: string; audience: string }[]; regions?: { region: string; primary: boolean }[] } {
-  const { gateway: _gateway, issuer: _issuer, upstreams: _upstreams, issuers, regions, edge: _edge, ...rest } = c;
-  return { ...rest, issuers: issuers.map((i) => ({ name: i.name, audience: i.audience })), ...(regions ? { regions: regions.map((r) => ({ region: r.region, primary: r.primary })) } : {}) };
+function withoutAddresses(c: DemoCredentials): Omit<DemoCredentials, 'gateway' | 'issuer' | 'issuers' | 'upstreams' | 'regions' | 'edge' | 'grpc'> & { issuers: { name: string; audience: string }[]; regions?: { region: string; primary: boolean }[]; grpc?: Pick<NonNullable<DemoCredentials['grpc']>, 'services'> } {
+  const { gateway: _gateway, issuer: _issuer, upstreams: _upstreams, issuers, regions, edge: _edge, grpc, ...rest } = c;
+  return {
+    ...rest, issuers: issuers.map((i) => ({ name: i.name, audience: i.audience })), ...(regions ? { regions: regions.map((r) => ({ region: r.region, primary: r.primary })) } : {}),
+    ...(grpc ? { grpc: { services: grpc.services } } : {}),
+  };
 }
 
 /**
@@ -238,11 +262,13 @@ async function startTwin(context: StartContext, gateway: GatewayEnvironment, top
     const served = topology.from === '--regions' ? inRegion(gateway, topology.regions[0]) : gateway;
     const local = await startLocalGateway({
       gateway: served, seed, port: ports.port, issuerPort: ports.issuerPort, host: env.host, issuerContinuity: continuity,
-      redisUrl: redisUrls?.[0], dynamodb, log, stageThrottle, notice,
+      redisUrl: redisUrls?.[0], dynamodb, log, stageThrottle, notice, grpcPort: ports.grpc.port, grpcPortFallback: ports.grpc.fallback,
     });
     const issuerPort = local.issuer ? Number(new URL(local.issuer.url).port) : ports.issuerPort;
+    // --watch restarts on the port it got (a fallback's free port included).
+    const grpc = local.grpc ? { port: Number(new URL(local.grpc.url).port), fallback: false } : ports.grpc;
     return {
-      running: { issuers: local.issuers, warnings: local.warnings, ports: { port: Number(new URL(local.url).port), issuerPort }, close: () => local.close() },
+      running: { issuers: local.issuers, warnings: local.warnings, ports: { port: Number(new URL(local.url).port), issuerPort, grpc }, close: () => local.close() },
       credentials: demoCredentials(local, seed, served, about),
     };
   }
@@ -265,7 +291,7 @@ async function startTwin(context: StartContext, gateway: GatewayEnvironment, top
   const issuerPort = twin.issuers?.cognito ? Number(new URL(twin.issuers.cognito.url).port) : ports.issuerPort;
   const regionPorts = Object.fromEntries(twin.regions.map((r) => [r.region, Number(new URL(r.gateway.url).port)]));
   return {
-    running: { issuers: twin.issuers, warnings: twin.warnings, ports: { port: Number(new URL(twin.url).port), issuerPort, regionPorts }, close: () => twin.close() },
+    running: { issuers: twin.issuers, warnings: twin.warnings, ports: { port: Number(new URL(twin.url).port), issuerPort, grpc: ports.grpc, regionPorts }, close: () => twin.close() },
     credentials: demoCredentials(serving, seed, gateway, about),
   };
 }

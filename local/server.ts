@@ -18,6 +18,8 @@ import { silentLogger, type RequestLogger } from './request-log';
 import { checkSeedTiers, seedConsumerStore, type Seed } from './seed';
 import { startSampleUpstream, type SampleUpstream } from './upstreams';
 import { startSampleGrpcUpstream } from './grpc-upstreams';
+import { startNativeGrpcListener, type NativeGrpcListener } from './grpc-native';
+import { nativeGrpcServiceConfigs } from '../lib/contract/native-grpc';
 import { resetStaleRecords } from './breaker-records';
 import { EDGE_VIEWER_ADDRESS_HEADER } from './edge-proxy';
 import type { InMemoryConsumerStore } from '../lambdas/authorizer/consumer-store';
@@ -64,6 +66,15 @@ export interface LocalGatewayOptions {
    * and it takes the viewer's address from the edge router in front ({@link EDGE_VIEWER_ADDRESS_HEADER}).
    */
   readonly regional?: RegionalShare;
+  /**
+   * Port of the native gRPC listener (./grpc-native.ts: CloudFront's gRPC behaviour + the ALB's
+   * native listener), started when the config has a service with `grpc.native.enabled`; `false`
+   * runs without it. Not started in a region of a multi-region twin (`regional`).
+   * @default 0 (a free port)
+   */
+  readonly grpcPort?: number | false;
+  /** When `grpcPort` is in use, take a free port instead of failing (the default port of `gatehouse start`). */
+  readonly grpcPortFallback?: boolean;
 }
 
 /** What the regions of a multi-region twin share, as AWS shares the consumers table and the issuers. */
@@ -80,6 +91,8 @@ export interface LocalGateway {
   readonly issuers?: LocalIssuers;
   /** Service name -> upstream base URL actually used (with `local_instances`: the first instance's). */
   readonly upstreams: Readonly<Record<string, string>>;
+  /** The native gRPC listener, when the config has natively called services. */
+  readonly grpc?: NativeGrpcListener;
   readonly authorizerConfig: AuthorizerConfig;
   readonly api: ApiGateway;
   readonly app: FastifyInstance;
@@ -142,7 +155,14 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     });
     closers.push(() => authorizer.close());
     const stale = authorizer.warnings.length > 0 ? undefined : await resetStaleRecords(authorizer.breakerRecords, Object.keys(authorizerConfig.breakers), options.notice);
-    const warnings = stale ? [...authorizer.warnings, stale] : authorizer.warnings;
+
+    // The native gRPC path: no authorizer, no usage plan, no pipeline (docs/grpc.md).
+    let grpc: NativeGrpcListener | undefined;
+    if (options.grpcPort !== false && !options.regional && nativeGrpcServiceConfigs(config).length > 0) {
+      grpc = await startNativeGrpcListener({ config, upstreams, issuers, host, port: options.grpcPort ?? 0, fallbackToFreePort: options.grpcPortFallback, clock, log });
+      closers.push(() => grpc!.close());
+    }
+    const warnings = [...authorizer.warnings, ...(stale ? [stale] : []), ...(grpc?.warnings ?? [])];
 
     const sharedKeys = Object.fromEntries(Object.entries(authorizerConfig.usageKeys).map(([tier, key]) => [key, tier]));
     const consumerKeys = Object.fromEntries(seed.api_keys.filter((k) => k.usage_key).map((k) => [k.usage_key!, k.tier]));
@@ -161,6 +181,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       issuer: issuers?.cognito,
       issuers,
       upstreams,
+      grpc,
       authorizerConfig,
       api,
       app,

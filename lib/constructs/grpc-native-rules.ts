@@ -2,28 +2,14 @@ import { Token } from 'aws-cdk-lib';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
 import type { GatewayConfig, ServiceConfig } from '../config/schema';
-import { COGNITO_ISSUER_NAME, cognitoIssuerUrl, jwksUriOf, type CognitoIssuerType } from '../contract/issuers';
+import { cognitoIssuerUrl, type CognitoIssuerType } from '../contract/issuers';
+import { grpcPathPattern, nativeJwtCheck as contractJwtCheck, type NativeJwtCheck } from '../contract/native-grpc';
 
-/** ALB JWT verification quotas (AWS-NOTES, Elastic Load Balancing API reference): extra claims per action, values per claim. */
-export { ALB_JWT_LIMITS } from '../config/aws-limits';
-import { ALB_JWT_LIMITS } from '../config/aws-limits';
-
-/** One claim the ALB checks besides signature (RS256), `iss` and `exp` (and `nbf`/`iat` when present). */
-export interface AlbJwtClaim {
-  readonly name: string;
-  readonly format: 'single-string' | 'string-array' | 'space-separated-values';
-  readonly values: readonly string[];
-}
-
-/** What the ALB's `jwt-validation` action verifies for a native gRPC service. */
-export interface NativeJwtCheck {
-  /** The `iss` the token must carry (and the issuer's name in the config). */
-  readonly issuerName: string;
-  readonly issuer: string;
-  /** Public HTTPS JWKS endpoint (<= 150 KB, <= 10 keys). */
-  readonly jwksEndpoint: string;
-  readonly claims: readonly AlbJwtClaim[];
-}
+/**
+ * The check itself, its claims and the ALB's quotas live in lib/contract/native-grpc.ts (the twin's
+ * native listener applies the same check); re-exported for the stacks and tests.
+ */
+export { ALB_JWT_LIMITS, grpcPathPattern, nativeGrpcServiceConfigs, type AlbJwtClaim, type NativeJwtCheck } from '../contract/native-grpc';
 
 /** The Cognito pool as this environment deploys it (ids are deploy-time tokens). */
 export interface CognitoPoolRef {
@@ -36,38 +22,11 @@ export interface CognitoPoolRef {
 }
 
 /**
- * The ALB's check for a service's `grpc.native.issuer`, binding the token to the gateway's
- * audience as the authorizer does: an external issuer's token must carry one of its `audiences`
- * in `aud`; a Cognito token must be an access token (`token_use`) of one of the pool's app clients
- * (`client_id`; Cognito access tokens carry no `aud`). Scopes, groups and consumer records are not
- * checked: the ALB has no equivalent (docs/grpc.md, "Which gateway features apply where").
+ * The ALB's check for a service's `grpc.native.issuer` (lib/contract/native-grpc.ts
+ * `nativeJwtCheck`), with the deployed pool's issuer (a deploy-time token) and app client ids.
  */
 export function nativeJwtCheck(config: Pick<GatewayConfig, 'identity'>, service: Pick<ServiceConfig, 'name' | 'grpc'>, cognito?: CognitoPoolRef): NativeJwtCheck {
-  const issuerName = service.grpc?.native.issuer;
-  if (!issuerName) throw new Error(`service ${service.name}: grpc.native.enabled needs grpc.native.issuer (the loader refuses this config)`);
-  if (issuerName === COGNITO_ISSUER_NAME) {
-    if (!cognito) throw new Error(`service ${service.name}: grpc.native.issuer is cognito, but identity.cognito is not configured`);
-    const issuer = cognitoIssuerOf(cognito);
-    const clientIds = Object.values(cognito.clientIds);
-    if (clientIds.length === 0 || clientIds.length > ALB_JWT_LIMITS.valuesPerClaim) {
-      throw new Error(`service ${service.name}: the ALB checks client_id against 1 to ${ALB_JWT_LIMITS.valuesPerClaim} app clients; the pool has ${clientIds.length}`);
-    }
-    return {
-      issuerName, issuer, jwksEndpoint: `${issuer}/.well-known/jwks.json`,
-      claims: [
-        { name: 'token_use', format: 'single-string', values: ['access'] },
-        { name: 'client_id', format: 'single-string', values: clientIds },
-      ],
-    };
-  }
-  const external = config.identity.issuers.find((i) => i.name === issuerName);
-  if (!external) throw new Error(`service ${service.name}: grpc.native.issuer ${issuerName} is not in identity.issuers`);
-  const jwksEndpoint = jwksUriOf(external);
-  if (!jwksEndpoint.startsWith('https://')) throw new Error(`service ${service.name}: the ALB fetches JWKS over public HTTPS only; ${issuerName}'s is ${jwksEndpoint}`);
-  if (external.audiences.length > ALB_JWT_LIMITS.valuesPerClaim) {
-    throw new Error(`service ${service.name}: the ALB checks aud against at most ${ALB_JWT_LIMITS.valuesPerClaim} values; ${issuerName} has ${external.audiences.length} audiences`);
-  }
-  return { issuerName, issuer: external.issuer, jwksEndpoint, claims: [{ name: 'aud', format: 'single-string', values: [...external.audiences] }] };
+  return contractJwtCheck(config, service, cognito && { issuer: cognitoIssuerOf(cognito), clientIds: Object.values(cognito.clientIds) });
 }
 
 /**
@@ -77,11 +36,6 @@ export function nativeJwtCheck(config: Pick<GatewayConfig, 'identity'>, service:
 export function cognitoIssuerOf(pool: Pick<CognitoPoolRef, 'userPoolId' | 'region' | 'issuerType'>): string {
   if (!Token.isUnresolved(pool.userPoolId)) return cognitoIssuerUrl(pool.userPoolId, pool.issuerType);
   return `https://${pool.issuerType === 'UPDATED' ? 'issuer-' : ''}cognito-idp.${pool.region}.amazonaws.com/${pool.userPoolId}`;
-}
-
-/** ALB path pattern of a gRPC service's methods: gRPC calls are `POST /<package.Service>/<Method>`. */
-export function grpcPathPattern(grpcService: string): string {
-  return `/${grpcService}/*`;
 }
 
 /** One native service: its gRPC name, its target group and the JWT check. */
@@ -130,7 +84,3 @@ export class GrpcNativeRules extends Construct {
   }
 }
 
-/** The services native gRPC clients may call: private gRPC services with `grpc.native.enabled`, in config order. */
-export function nativeGrpcServiceConfigs(config: Pick<GatewayConfig, 'services'>): ServiceConfig[] {
-  return config.services.filter((s) => s.protocol === 'grpc' && s.private && s.grpc?.native.enabled);
-}
