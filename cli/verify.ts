@@ -5,7 +5,7 @@ import { announceConfig, configOption, SELECTED_WITH } from './config-option';
 import { writeFailure } from './plan';
 import type { Answer, CheckResult, Send } from '../lib/verify/checks';
 
-interface VerifyOptions { config: string; env: string; url?: string; apiKey?: string; json?: boolean; junit?: string }
+interface VerifyOptions { config: string; env: string; url?: string; apiKey?: string; tier?: string; json?: boolean; junit?: string }
 
 /** `gatehouse verify`: the config's promises, checked from outside against a running gateway (docs/verify.md). */
 export function verifyCommand(program: Command): Command {
@@ -15,6 +15,7 @@ export function verifyCommand(program: Command): Command {
     .option('-e, --env <name>', 'environment', 'dev')
     .option('--url <url>', 'the gateway to check (default: the twin, started for the run with its demo consumers)')
     .option('--api-key <key>', 'an active API key of a verification consumer (or GATEHOUSE_VERIFY_API_KEY); checks that need one are skipped without it')
+    .option('--tier <name>', 'the verification consumer\'s tier (or GATEHOUSE_VERIFY_TIER): the limit check spends its minute limit + 1 requests')
     .option('--json', 'print the results as JSON')
     .option('--junit <file>', 'also write the results as JUnit XML to FILE (for CI)')
     .addHelpText('after', '\nExit 0 when every applicable check passes, 1 when one fails (or the config does not load), 2 for bad usage.')
@@ -28,11 +29,12 @@ export function verifyCommand(program: Command): Command {
       const { junitXml, textReport } = require('../lib/verify/report') as typeof import('../lib/verify/report');
       /* eslint-enable @typescript-eslint/no-require-imports */
       const [gateway] = selectEnvironments(loadConfigFile(opts.config, SELECTED_WITH), [opts.env], SELECTED_WITH);
-      const target = opts.url ? { url: opts.url.replace(/\/+$/, ''), apiKey: undefined, close: async () => undefined } : await startTwin(gateway);
+      const target = opts.url ? { url: opts.url.replace(/\/+$/, ''), apiKey: undefined, tier: undefined, close: async () => undefined } : await startTwin(gateway);
       let results: CheckResult[];
       try {
         const apiKey = opts.apiKey ?? process.env.GATEHOUSE_VERIFY_API_KEY ?? target.apiKey;
-        results = await runChecks(verifyChecks(gateway), sender(target.url), { apiKey });
+        const tier = opts.tier ?? process.env.GATEHOUSE_VERIFY_TIER ?? target.tier;
+        results = await runChecks(verifyChecks(gateway), sender(target.url), { apiKey, tier });
       } finally {
         await target.close();
       }
@@ -49,7 +51,7 @@ export function verifyCommand(program: Command): Command {
 }
 
 /** The twin of `gateway` on a free port, with its derived demo consumers; one active key verifies. */
-async function startTwin(gateway: import('../lib/config/environments').GatewayEnvironment): Promise<{ url: string; apiKey?: string; close(): Promise<void> }> {
+async function startTwin(gateway: import('../lib/config/environments').GatewayEnvironment): Promise<{ url: string; apiKey?: string; tier?: string; close(): Promise<void> }> {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { startLocalGateway } = require('../local/server') as typeof import('../local/server');
   const { deriveDemoSeed } = require('../local/demo-seed') as typeof import('../local/demo-seed');
@@ -57,7 +59,7 @@ async function startTwin(gateway: import('../lib/config/environments').GatewayEn
   const seed = deriveDemoSeed(gateway.config);
   const local = await startLocalGateway({ gateway, seed, port: 0, issuerPort: 0, log: () => undefined });
   const key = seed.api_keys.find((k) => k.status === 'active' && k.allowed_cidrs.length === 0 && !k.tenant);
-  return { url: local.url, apiKey: key?.key, close: () => local.close() };
+  return { url: local.url, apiKey: key?.key, tier: key?.tier, close: () => local.close() };
 }
 
 /** One request, never retried, 10 s at most. */

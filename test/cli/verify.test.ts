@@ -37,7 +37,8 @@ describe('gatehouse verify against a twin that breaks its config\'s promises', (
     const gw = await startTestGateway({ configFile: CONFIG, env: 'prod', seed: 'derived', overrides });
     try {
       const key = gw.credentials.apiKeys.find((k) => k.status === 'active' && k.allowedCidrs.length === 0 && !k.tenant)?.key;
-      return await runChecks(verifyChecks(promised), send(gw.url), { apiKey: key });
+      const tier = gw.credentials.apiKeys.find((k) => k.key === key)?.tier;
+      return await runChecks(verifyChecks(promised), send(gw.url), { apiKey: key, tier });
     } finally {
       await gw.close();
     }
@@ -53,6 +54,16 @@ describe('gatehouse verify against a twin that breaks its config\'s promises', (
     const results = await verifyBroken({ security: { max_body_bytes: 1_048_576 } });
     expect(results.find((r) => r.id === 'edge.payload-limit')).toMatchObject({ status: 'fail' });
   }, 60_000);
+
+  it('fails the minute limit when the gateway admits one request more than the tier says', async () => {
+    const results = await verifyBroken({ tiers: promised.config.tiers.map((t) => ({ name: t.name, minute: t.minute + 1 })) });
+    expect(results.find((r) => r.id === 'limits.minute')).toMatchObject({ status: 'fail', reason: expect.stringMatching(/^admitted \d+ requests, one more than the \d+ left of \d+\/min$/) });
+  }, 90_000);
+
+  it('fails the minute limit when the refusal does not say the configured message', async () => {
+    const results = await verifyBroken({ rate_limiting: { error_message: 'Too many requests' } });
+    expect(results.find((r) => r.id === 'limits.minute')?.reason).toMatch(/^the refusal says "Too many requests", the config says "Rate limit exceeded/);
+  }, 90_000);
 
   it('exits 1 and writes JUnit XML with the failures for CI', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gatehouse-verify-'));

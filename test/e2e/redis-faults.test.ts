@@ -69,10 +69,12 @@ describe.each([true, false])('Redis SIGKILL and restart under load (fault_tolera
     const servedAgainAt = Date.parse(logs[firstCounted].time);
     expect(servedAgainAt - back).toBeLessThan(2000);
     if (!faultTolerant) expect(logs.filter((l) => l.status === 503).every((l) => l.limiter === 'unavailable')).toBe(true);
-    // Nothing but 200, the outage's own answer and, on a fast machine, the tier limit (6,000/min): no crash, no other error.
+    // Nothing but 200, the outage's own answer and, on a fast machine, the tier limit (6,000/min) or the stage throttle: no crash, no other error.
     const allowedStatuses = new Set(faultTolerant ? [200, 429] : [200, 429, 503]);
     expect(traffic.statuses.map((s) => s.status).filter((status) => !allowedStatuses.has(status))).toEqual([]);
-    expect(logs.filter((l) => l.status === 429).every((l) => l.limiter === 'limited')).toBe(true);
+    // A 429 is the tier limit, or the stage's token bucket (THROTTLED) when the machine is fast
+    // enough to outrun it (measured: idle 2 vCPU reach it while Redis is down and nothing waits on it).
+    expect(logs.filter((l) => l.status === 429 && l.limiter !== 'limited' && l.error !== 'THROTTLED')).toEqual([]);
   }, 30_000);
 });
 
