@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { InputError, ReportedFailure, usageError } from './errors';
 import { announceConfig, configOption, SELECTED_WITH } from './config-option';
 import { writeFailure } from './plan';
-import type { Answer, CheckResult, Send } from '../lib/verify/checks';
+import type { CheckResult } from '../lib/verify/checks';
 
 interface VerifyOptions { config: string; env: string; url?: string; apiKey?: string; tier?: string; json?: boolean; junit?: string }
 
@@ -27,6 +27,7 @@ export function verifyCommand(program: Command): Command {
       const { selectEnvironments } = require('../lib/config/environments') as typeof import('../lib/config/environments');
       const { runChecks, verifyChecks } = require('../lib/verify/checks') as typeof import('../lib/verify/checks');
       const { junitXml, textReport } = require('../lib/verify/report') as typeof import('../lib/verify/report');
+      const { httpSend } = require('../lib/verify/http-send') as typeof import('../lib/verify/http-send');
       /* eslint-enable @typescript-eslint/no-require-imports */
       const [gateway] = selectEnvironments(loadConfigFile(opts.config, SELECTED_WITH), [opts.env], SELECTED_WITH);
       const target = opts.url ? { url: opts.url.replace(/\/+$/, ''), apiKey: undefined, tier: undefined, close: async () => undefined } : await startTwin(gateway);
@@ -34,7 +35,7 @@ export function verifyCommand(program: Command): Command {
       try {
         const apiKey = opts.apiKey ?? process.env.GATEHOUSE_VERIFY_API_KEY ?? target.apiKey;
         const tier = opts.tier ?? process.env.GATEHOUSE_VERIFY_TIER ?? target.tier;
-        results = await runChecks(verifyChecks(gateway), sender(target.url), { apiKey, tier });
+        results = await runChecks(verifyChecks(gateway), httpSend(target.url), { apiKey, tier });
       } finally {
         await target.close();
       }
@@ -60,13 +61,4 @@ async function startTwin(gateway: import('../lib/config/environments').GatewayEn
   const local = await startLocalGateway({ gateway, seed, port: 0, issuerPort: 0, log: () => undefined });
   const key = seed.api_keys.find((k) => k.status === 'active' && k.allowed_cidrs.length === 0 && !k.tenant);
   return { url: local.url, apiKey: key?.key, tier: key?.tier, close: () => local.close() };
-}
-
-/** One request, never retried, 10 s at most. */
-function sender(base: string): Send {
-  return async ({ method, path, headers, body }) => {
-    const response = await fetch(`${base}${path}`, { method, headers, body, redirect: 'manual', signal: AbortSignal.timeout(10_000) });
-    const answer: Answer = { status: response.status, headers: Object.fromEntries([...response.headers].map(([k, v]) => [k.toLowerCase(), v])), body: await response.text() };
-    return answer;
-  };
 }

@@ -5,7 +5,6 @@ import { acknowledge, inEveryCompliancePack } from '../compliance/nag';
 import type { RouteConfig, ServiceConfig } from '../config/schema';
 import { ROUTE_HEADER } from '../contract/headers';
 import { REFUSAL, refusalBody } from '../contract/refusals';
-import { GrpcTargetGroup } from './grpc-target-group';
 import { AlbAccessLogs } from './network-alb-access-logs';
 import { ServiceTargetGroup } from './network-service-target-group';
 
@@ -80,10 +79,9 @@ export class InternalAlb extends Construct {
       if (!service.private) continue;
       // A gRPC service's target group speaks gRPC (protocol version GRPC); the route rules below
       // forward the transcoder's calls to it like any other route's.
-      const group = { vpc, serviceName: service.name, settings: service.private };
-      const { targetGroup } = service.protocol === 'grpc'
-        ? new GrpcTargetGroup(this, `Service-${service.name}`, group)
-        : new ServiceTargetGroup(this, `Service-${service.name}`, group);
+      const { targetGroup } = new ServiceTargetGroup(this, `Service-${service.name}`, {
+        vpc, serviceName: service.name, settings: service.private, grpc: service.protocol === 'grpc',
+      });
       targetGroups.set(service.name, targetGroup);
     }
     this.targetGroups = targetGroups;

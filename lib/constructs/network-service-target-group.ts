@@ -14,10 +14,34 @@ export const LOAD_BALANCING_ALGORITHM: Record<PrivateServiceConfig['load_balanci
   weighted_random: elbv2.TargetGroupLoadBalancingAlgorithmType.WEIGHTED_RANDOM,
 };
 
+/**
+ * The standard gRPC health checking protocol (grpc.health.v1.Health/Check): status 0 (OK) with
+ * SERVING. Used for a gRPC service unless `health_check.path` already names a gRPC method
+ * (`/package.Service/Method`), because the config's HTTP default (`/health`, codes 200-299) means
+ * nothing to a gRPC target.
+ */
+export const GRPC_HEALTH_CHECK_PATH = '/grpc.health.v1.Health/Check';
+/** gRPC status codes a healthy target answers the health check with (0 = OK). */
+export const GRPC_HEALTHY_CODES = '0';
+
+/** `/package.Service/Method`: a path the ALB can send a gRPC health check to. */
+const GRPC_METHOD_PATH = /^\/[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+\/[A-Za-z_]\w*$/;
+
+/** The health check path of a gRPC target group: the configured one when it is a gRPC method, else {@link GRPC_HEALTH_CHECK_PATH}. */
+export function grpcHealthCheckPath(configured: string): string {
+  return GRPC_METHOD_PATH.test(configured) ? configured : GRPC_HEALTH_CHECK_PATH;
+}
+
 export interface ServiceTargetGroupProps {
   readonly vpc: ec2.IVpc;
   readonly serviceName: string;
   readonly settings: PrivateServiceConfig;
+  /**
+   * A gRPC service (`protocol: grpc`): protocol version GRPC, so the ALB speaks HTTP/2 gRPC to the
+   * targets and checks their health with a gRPC call. Both the transcoder (route header rule) and
+   * native gRPC clients (path rule with JWT verification) reach the service through it.
+   */
+  readonly grpc?: boolean;
 }
 
 /**
@@ -37,6 +61,7 @@ export class ServiceTargetGroup extends Construct {
       vpc: props.vpc,
       targetType: elbv2.TargetType.IP,
       protocol,
+      ...(props.grpc ? { protocolVersion: elbv2.ApplicationProtocolVersion.GRPC } : {}),
       port: settings.port,
       loadBalancingAlgorithmType: LOAD_BALANCING_ALGORITHM[settings.load_balancing],
       // Automatic target weights: the ALB sends less to a target that fails more than its peers
@@ -47,12 +72,12 @@ export class ServiceTargetGroup extends Construct {
       healthCheck: {
         enabled: true,
         protocol: settings.protocol === 'HTTPS' ? elbv2.Protocol.HTTPS : elbv2.Protocol.HTTP,
-        path: check.path,
+        path: props.grpc ? grpcHealthCheckPath(check.path) : check.path,
         interval: Duration.seconds(check.interval_seconds),
         timeout: Duration.seconds(check.timeout_seconds),
         healthyThresholdCount: check.healthy_threshold,
         unhealthyThresholdCount: check.unhealthy_threshold,
-        healthyHttpCodes: check.matcher,
+        ...(props.grpc ? { healthyGrpcCodes: GRPC_HEALTHY_CODES } : { healthyHttpCodes: check.matcher }),
       },
     });
   }

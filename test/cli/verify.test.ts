@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfigFile, parseConfig } from '../../lib/checks/load';
-import { runChecks, verifyChecks, type Send } from '../../lib/verify/checks';
+import { runChecks, verifyChecks } from '../../lib/verify/checks';
+import { httpSend } from '../../lib/verify/http-send';
 import { startTestGateway } from '../local/support/harness';
 import { EXAMPLES, ROOT } from '../support/synth';
 import { gatehouse } from './support';
@@ -12,10 +13,6 @@ import { gatehouse } from './support';
  * environment passes every applicable check; a twin that breaks a promise of its config fails
  * the check that covers it.
  */
-const send = (base: string): Send => async ({ method, path, headers, body }) => {
-  const r = await fetch(`${base}${path}`, { method, headers, body, redirect: 'manual' });
-  return { status: r.status, headers: Object.fromEntries([...r.headers].map(([k, v]) => [k, v])), body: await r.text() };
-};
 
 describe.each(EXAMPLES)('gatehouse verify on the twin of %s', (file) => {
   const environments = Object.keys(loadConfigFile(join(ROOT, file)).environments);
@@ -38,7 +35,7 @@ describe('gatehouse verify against a twin that breaks its config\'s promises', (
     try {
       const key = gw.credentials.apiKeys.find((k) => k.status === 'active' && k.allowedCidrs.length === 0 && !k.tenant)?.key;
       const tier = gw.credentials.apiKeys.find((k) => k.key === key)?.tier;
-      return await runChecks(verifyChecks(promised), send(gw.url), { apiKey: key, tier });
+      return await runChecks(verifyChecks(promised), httpSend(gw.url), { apiKey: key, tier });
     } finally {
       await gw.close();
     }

@@ -14,23 +14,11 @@ import { createProbeRound, type ProbeRoundOutcome } from '../../lambdas/health-p
 import { planRouting } from '../../lib/contract/routing-plan';
 import { fintechTwoRegions } from './fixtures';
 import { FakeRegionalEndpoint, healthyAnswer, selfSignedCertificate } from './https-server';
+import { jsonLinesWhile } from '../support/json-lines';
 
 const HOST = 'origin.api.payflow.example';
 const SECRET = 'verify-0123456789abcdef';
 const tls = selfSignedCertificate(HOST);
-
-/** The JSON lines (logs and EMF) written while `act` runs: Powertools puts ERROR on stderr, the rest on stdout. */
-async function jsonLines(act: () => unknown): Promise<Record<string, any>[]> {
-  const lines: string[] = [];
-  const capture = (chunk: unknown) => { lines.push(String(chunk)); return true; };
-  const spies = [jest.spyOn(process.stdout, 'write').mockImplementation(capture), jest.spyOn(process.stderr, 'write').mockImplementation(capture)];
-  try {
-    await act();
-  } finally {
-    for (const spy of spies) spy.mockRestore();
-  }
-  return lines.join('').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, any>);
-}
 
 describe('probe: one GET of the health route over TLS', () => {
   const endpoint = new FakeRegionalEndpoint(tls);
@@ -171,7 +159,7 @@ describe('HealthProbeFailures as EMF', () => {
   };
 
   it('publishes one data point per probed region, 0 included, stamped with the run\'s scheduled time, and none for a skipped region', async () => {
-    const lines = await jsonLines(() => recordRound(outcome));
+    const lines = await jsonLinesWhile(() => recordRound(outcome));
     const emf = lines.filter((l) => l._aws?.CloudWatchMetrics);
     expect(emf.map((e) => [e.TargetRegion, e.HealthProbeFailures])).toEqual([['eu-west-2', 0], ['eu-west-1', 2]]);
     for (const e of emf) {
@@ -182,7 +170,7 @@ describe('HealthProbeFailures as EMF', () => {
   });
 
   it('logs each failed probe with its reason and a skipped region as an error', async () => {
-    const lines = await jsonLines(() => recordRound(outcome));
+    const lines = await jsonLinesWhile(() => recordRound(outcome));
     expect(lines.filter((l) => l.message === 'health probe failed').map((l) => [l.targetRegion, l.probe, l.reason])).toEqual([['eu-west-1', 0, 'no answer within 2000 ms'], ['eu-west-1', 1, 'status 503']]);
     expect(lines.find((l) => l.message === 'region not probed; its health check keeps its last status')).toMatchObject({ level: 'ERROR', targetRegion: 'eu-central-1', reason: 'regional domain name unavailable: throttled' });
   });
@@ -259,10 +247,10 @@ describe('handler (middy + Powertools wiring, bundled) and its deploy bundle', (
     const outcome: ProbeRoundOutcome = { startedAtMs: Date.now(), timestampMs: Date.now(), regions: [{ region: 'eu-west-2', status: 'probed', failures: 1, results: [{ healthy: false, reason: 'status 502', status: 502, ms: 30 }] }] };
     const handler = bundle.createHandler(async () => async (scheduledAtMs) => { asked.push(scheduledAtMs); return outcome; });
     let result: unknown;
-    const lines = await jsonLines(async () => { result = await handler({ scheduledTime: '2026-12-04T10:17:00Z' }, context); });
+    const lines = await jsonLinesWhile(async () => { result = await handler({ scheduledTime: '2026-12-04T10:17:00Z' }, context); });
     expect(result).toEqual(outcome);
     // The schedule's time reaches the round; an event without one leaves the run's start.
-    await jsonLines(() => handler({}, context));
+    await jsonLinesWhile(() => handler({}, context));
     expect(asked).toEqual([Date.parse('2026-12-04T10:17:00Z'), undefined]);
     expect(lines.find((l) => l._aws)).toMatchObject({ HealthProbeFailures: 1, TargetRegion: 'eu-west-2', service: 'gatehouse-health-prober' });
     expect(lines.find((l) => l.message === 'health probe failed')).toMatchObject({ function_request_id: 'lambda-req-1', reason: 'status 502' });

@@ -6,16 +6,14 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { Template } from 'aws-cdk-lib/assertions';
 import { applyCompliancePacks } from '../../lib/compliance/nag';
-import { readValidationFindings } from '../../lib/compliance/report';
 import type { GatewayEnvironment } from '../../lib/config/environments';
 import { environmentRegions, inRegion } from '../../lib/config/regions';
 import { resourcePrefix } from '../../lib/contract/resource-names';
 import { planRouting } from '../../lib/contract/routing-plan';
 import { HealthStack } from '../../lib/stacks/health-stack';
 import { regionalDomainNamesOf, RoutingStack } from '../../lib/stacks/routing-stack';
-import { ROOT, type NagFinding } from '../support/synth';
+import { CDK_CONTEXT, synthFindings, type NagFinding } from '../support/synth';
 
-const CDK_CONTEXT = JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
 
 /** The edge key's ARN as the us-east-1 HealthStack gets it when the profile asks for customer-managed keys. */
 export const EDGE_KEY_ARN = 'arn:aws:kms:us-east-1:210000000003:key/00000000-0000-4000-8000-00000000aaaa';
@@ -76,13 +74,7 @@ export function synthHealth(gateway: GatewayEnvironment): HealthSynth {
   });
 
   applyCompliancePacks(app, gateway.profile.nagPacks, { apiKeyHeader: gateway.config.identity.api_keys.header, routes: gateway.config.routes });
-  let findings: NagFinding[] = [];
-  try {
-    app.synth();
-  } catch (err) {
-    if (!/Validation ?failed/i.test(`${(err as Error).name} ${(err as Error).message}`)) throw err;
-    findings = readValidationFindings(outdir).map((f) => ({ rule: f.rule, path: f.path, message: f.message }));
-  }
+  const findings: NagFinding[] = synthFindings(app).map((f) => ({ rule: f.rule, path: f.path, message: f.message }));
   return {
     health,
     routing,

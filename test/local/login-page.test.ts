@@ -1,25 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium';
 import { LOCAL_LOGIN_LABEL, WRONG_CREDENTIALS } from '../../local/login-page';
 import { demoUserPassword } from '../../local/user-passwords';
 import { startTestGateway, type TestGateway } from './support/harness';
 
-/** Debian's chromium (apt-get install -y chromium; .ci/run installs it): playwright-core downloads no browser. */
-const CHROMIUM = '/usr/bin/chromium';
 /** The config's public client (identity.cognito.public_clients), with the scopes it may ask for. */
 const CLIENT_ID = 'web-console';
 const SCOPE = 'openid email users/read';
-
-/** Fails (never skips) when the browser is missing: a test that cannot run must not pass. */
-async function launchChromium(): Promise<Browser> {
-  try {
-    return await chromium.launch({ executablePath: CHROMIUM, headless: true });
-  } catch (err) {
-    throw new Error(`cannot launch headless Chromium at ${CHROMIUM}; install Debian's chromium (apt-get install -y chromium, as .ci/run does). Cause: ${(err as Error).message.split('\n')[0]}`);
-  }
-}
 
 /**
  * The client's redirect URI: a tiny server that records what reached it. On a free port (the

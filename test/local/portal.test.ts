@@ -1,22 +1,12 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium';
 import { parseConfig } from '../../lib/checks/load';
 import { compileRouteTable } from '../../lib/contract/route-table';
 import { startTestGateway, type TestGateway } from './support/harness';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Debian's chromium (apt-get install -y chromium; .ci/run installs it): playwright-core downloads no browser. */
-const CHROMIUM = '/usr/bin/chromium';
 const CONFIG = join(__dirname, '../../gateway.config.yaml');
-
-/** Fails (never skips) when the browser is missing: a test that cannot run must not pass. */
-async function launchChromium(): Promise<Browser> {
-  try {
-    return await chromium.launch({ executablePath: CHROMIUM, headless: true });
-  } catch (err) {
-    throw new Error(`cannot launch headless Chromium at ${CHROMIUM}; install Debian's chromium (apt-get install -y chromium, as .ci/run does). Cause: ${(err as Error).message.split('\n')[0]}`);
-  }
-}
 
 describe('the developer portal of the twin, in headless Chromium (issue 17)', () => {
   let browser: Browser;

@@ -11,6 +11,7 @@ import { createBreakerStateChange, maintenanceOffKey, type BreakerStateOutcome }
 import type { AlarmState } from '../../lib/resilience/breaker-alarm';
 import { allBreakerRecordKeys, breakerRecordKey, fromRedisValue, toRedisValue } from '../../lib/resilience/breaker-record';
 import { CLUSTER_SLOTS } from '../../lib/resilience/slot-anchors';
+import { jsonLinesWhile } from '../support/json-lines';
 
 /**
  * The breaker-state function's core against the shared Redis (127.0.0.1:6379), with the event
@@ -368,22 +369,9 @@ describe('handler (middy + Powertools wiring, bundled)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** The JSON log lines (and EMF) the handler writes while `act` runs: Powertools puts ERROR on stderr, the rest on stdout. */
-  async function logLines(act: () => Promise<unknown>): Promise<Record<string, any>[]> {
-    const lines: string[] = [];
-    const capture = (chunk: unknown) => { lines.push(String(chunk)); return true; };
-    const spies = [jest.spyOn(process.stdout, 'write').mockImplementation(capture), jest.spyOn(process.stderr, 'write').mockImplementation(capture)];
-    try {
-      await act();
-    } finally {
-      for (const spy of spies) spy.mockRestore();
-    }
-    return lines.join('').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, any>);
-  }
-
   it('logs a refused event as one structured error and resolves (no retry)', async () => {
     const handler = bundle.createHandler(async () => core());
-    const entries = await logLines(() => expect(handler(maintenanceEvent({ action: 'maintenance_on', service: 'nope' }) as never, context)).resolves.toMatchObject({ status: 'refused' }));
+    const entries = await jsonLinesWhile(() => expect(handler(maintenanceEvent({ action: 'maintenance_on', service: 'nope' }) as never, context)).resolves.toMatchObject({ status: 'refused' }));
     expect(entries.filter((e) => e.message === 'breaker event refused')).toEqual([expect.objectContaining({
       level: 'ERROR', service: 'gatehouse-breaker-state', correlation_id: 'a1b2c3d4-0000-4000-8000-000000000001', function_request_id: 'lambda-req-1',
       problem: 'detail.service "nope" is no service with a circuit breaker (known: payments, catalog)',
@@ -392,7 +380,7 @@ describe('handler (middy + Powertools wiring, bundled)', () => {
 
   it('writes an alarm\'s change with one log line and its BreakerTransition metric', async () => {
     const handler = bundle.createHandler(async () => core());
-    const entries = await logLines(() => expect(handler(alarmEvent(`${PREFIX}-breaker-payments`, 'ALARM', '2026-12-01T10:00:00.250+0000') as never, context)).resolves.toMatchObject({ status: 'written', copies: CLUSTER_SLOTS }));
+    const entries = await jsonLinesWhile(() => expect(handler(alarmEvent(`${PREFIX}-breaker-payments`, 'ALARM', '2026-12-01T10:00:00.250+0000') as never, context)).resolves.toMatchObject({ status: 'written', copies: CLUSTER_SLOTS }));
     expect(entries.find((e) => e.message === 'breaker record written')).toMatchObject({ level: 'INFO', service: 'gatehouse-breaker-state', upstream: 'payments', signal: 'alarm', from: 'NONE', to: 'OPEN', openedAtMs: T_OPEN, waitMs: 30_000, copies: CLUSTER_SLOTS });
     const emf = entries.find((e) => e._aws?.CloudWatchMetrics);
     expect(emf).toMatchObject({ BreakerTransition: 1, upstream: 'payments', state: 'OPEN', service: 'gatehouse-breaker-state' });
@@ -402,7 +390,7 @@ describe('handler (middy + Powertools wiring, bundled)', () => {
 
   it('logs a failed write and rejects, so Lambda retries the event', async () => {
     const handler = bundle.createHandler(async () => { throw new Error('connect ECONNREFUSED'); });
-    const entries = await logLines(() => expect(handler(alarmEvent(`${PREFIX}-breaker-payments`, 'ALARM', '2026-12-01T10:00:00.250+0000') as never, context)).rejects.toThrow('ECONNREFUSED'));
+    const entries = await jsonLinesWhile(() => expect(handler(alarmEvent(`${PREFIX}-breaker-payments`, 'ALARM', '2026-12-01T10:00:00.250+0000') as never, context)).rejects.toThrow('ECONNREFUSED'));
     expect(entries.find((e) => e.message === 'breaker state not applied; Lambda retries the event')).toMatchObject({ level: 'ERROR', source: 'aws.cloudwatch', detailType: 'CloudWatch Alarm State Change', error: { message: 'connect ECONNREFUSED' } });
   });
 

@@ -3,7 +3,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { cognitoIssuerOf, nativeJwtCheck } from '../../lib/constructs/grpc-native-rules';
 import { cognitoIssuerUrl } from '../../lib/contract/issuers';
 import { NATIVE_GRPC_PORT } from '../../lib/constructs/grpc-native-listener';
-import { GRPC_HEALTH_CHECK_PATH } from '../../lib/constructs/grpc-target-group';
+import { GRPC_HEALTH_CHECK_PATH } from '../../lib/constructs/network-service-target-group';
 import { ROUTE_HEADER } from '../../lib/contract/headers';
 import { DEFAULT_ASSUMPTIONS } from '../../lib/plan/assumptions';
 import { GRPC_TRANSCODER_MEMORY_MB, transcoderReservedConcurrency } from '../../lib/plan/grpc-transcoder';

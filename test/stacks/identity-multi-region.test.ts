@@ -5,11 +5,10 @@ import { App, type Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { parseConfig } from '../../lib/checks/load';
 import { applyCompliancePacks } from '../../lib/compliance/nag';
-import { readValidationFindings } from '../../lib/compliance/report';
 import type { GatewayEnvironment } from '../../lib/config/environments';
 import { inRegion } from '../../lib/config/regions';
 import { IdentityReplicaStack, IdentityStack, type IdentityStackProps } from '../../lib/stacks/identity-stack';
-import { ROOT } from '../support/synth';
+import { CDK_CONTEXT, synthFindings } from '../support/synth';
 import { oneRegionFintech, twoRegionFintech } from '../support/two-region';
 
 /**
@@ -21,7 +20,6 @@ const PRIMARY_ONLY = { overrides: { identity: { cognito: { multi_region: 'primar
 
 const KEY_ARN = 'arn:aws:kms:eu-west-2:210000000003:key/mrk-0123456789abcdef0123456789abcdef';
 const HEALTH_CHECK_ID = '0e1f2a3b-4c5d-6e7f-8091-a2b3c4d5e6f7';
-const CDK_CONTEXT = JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
 
 const prod = (yaml: string): GatewayEnvironment => parseConfig(yaml, 'fintech-two-regions.yaml').environments.prod;
 
@@ -41,13 +39,7 @@ function identityOf(gateway: GatewayEnvironment, extra: Omit<IdentityStackProps,
 
 function synthesized(app: App, stack: Stack, gateway: GatewayEnvironment): { template: Template; findings: string[] } {
   applyCompliancePacks(app, gateway.profile.nagPacks, { apiKeyHeader: gateway.config.identity.api_keys.header, routes: gateway.config.routes });
-  let findings: string[] = [];
-  try {
-    app.synth();
-  } catch (err) {
-    if (!/Validation ?failed/i.test(`${(err as Error).name} ${(err as Error).message}`)) throw err;
-    findings = readValidationFindings(app.outdir).map((f) => `${f.rule} at ${f.path}`);
-  }
+  const findings = synthFindings(app).map((f) => `${f.rule} at ${f.path}`);
   return { template: Template.fromJSON(JSON.parse(readFileSync(join(app.outdir, stack.templateFile), 'utf8'))), findings };
 }
 

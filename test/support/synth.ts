@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { App, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { addGatewayStages } from '../../lib/app';
-import { readValidationFindings } from '../../lib/compliance/report';
+import { readValidationFindings, type ValidationFinding } from '../../lib/compliance/report';
 import { loadConfigFile, parseConfig } from '../../lib/checks/load';
 import type { LoadedConfig } from '../../lib/config/environments';
 import type { GatewayStage } from '../../lib/stage';
@@ -32,7 +32,21 @@ export interface Synthesized {
 }
 
 /** The feature flags `cdk synth` uses, so tests see what the CLI would produce. */
-const CDK_CONTEXT = JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
+export const CDK_CONTEXT = JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
+
+/**
+ * Synthesizes `app` (its compliance packs registered) and returns every unacknowledged finding:
+ * cdk-nag fails synth with "Validation failed" and writes the findings into the outdir.
+ */
+export function synthFindings(app: App): ValidationFinding[] {
+  try {
+    app.synth();
+  } catch (err) {
+    if (!/Validation ?failed/i.test(`${(err as Error).name} ${(err as Error).message}`)) throw err;
+    return readValidationFindings(app.outdir);
+  }
+  return [];
+}
 
 /**
  * Synthesizes a config file (path relative to the repo root) or inline YAML (`at`: the shipped
@@ -50,13 +64,7 @@ export function synthesize(
   try {
     const app = new App({ outdir, context: { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [], ...context } });
     const stages = Object.fromEntries(addGatewayStages(app, config, { environments }).map((s) => [s.stageName, s]));
-    let findings: NagFinding[] = [];
-    try {
-      app.synth();
-    } catch (err) {
-      if (!/Validation ?failed/i.test(`${(err as Error).name} ${(err as Error).message}`)) throw err;
-      findings = readValidationFindings(outdir).map((f) => ({ rule: f.rule, path: f.path, message: f.message }));
-    }
+    const findings: NagFinding[] = synthFindings(app).map((f) => ({ rule: f.rule, path: f.path, message: f.message }));
     const templates = new Map<string, Template>();
     return {
       config,
